@@ -1,0 +1,63 @@
+//! The command line: clap definitions, checked without I/O.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "caseload",
+    version,
+    about = "Project children's social work caseloads and workforce under a council's plans",
+    long_about = "caseload simulates a council's children's social work workforce and caseloads month \
+                  by month, many times over, and summarises what is likely: caseloads against the \
+                  target band, vacancies, agency use and costs."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read and validate scenarios and say what they resolve to, in plain words.
+    Check {
+        /// Scenario files (TOML).
+        #[arg(required = true, value_name = "SCENARIO.toml")]
+        scenarios: Vec<PathBuf>,
+        /// Override a value: KEY=VALUE in the file's own syntax (repeatable).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        sets: Vec<String>,
+    },
+    /// Write a commented starter scenario.
+    New {
+        /// The file to write; an existing file is never overwritten.
+        #[arg(value_name = "FILE.toml")]
+        file: PathBuf,
+    },
+}
+
+/// Options shared by `run` and `compare`.
+#[derive(Debug, Args, Clone)]
+pub struct RunOptions {
+    /// Number of simulated runs.
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+    pub runs: u32,
+    /// Master seed: the same seed gives the same results.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Folder for outputs.
+    #[arg(long, default_value = "output", value_name = "DIR")]
+    pub out: PathBuf,
+    /// Override a value: KEY=VALUE in the file's own syntax (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub sets: Vec<String>,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+    /// Also write runs.csv with every run's metrics.
+    #[arg(long)]
+    pub per_run: bool,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}

@@ -1,0 +1,8 @@
+//! `caseload`: a Monte Carlo simulator of a council's children's social work
+//! workforce and caseloads. See ARCHITECTURE.md for the map.
+
+pub mod app;
+pub mod cli;
+pub mod error;
+pub mod model;
+pub mod scenario;

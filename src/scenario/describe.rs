@@ -1,0 +1,387 @@
+//! A resolved scenario in plain words, for `caseload check` and the report.
+
+use super::Loaded;
+use crate::model::params::*;
+use std::fmt::Write;
+
+/// How to show a value: as a percentage, money or a plain number.
+#[derive(Clone, Copy)]
+pub enum Unit {
+    Percent,
+    Money,
+    Plain,
+}
+
+/// A number for people: at most one decimal, no trailing `.0`.
+pub fn num(x: f64) -> String {
+    if x.is_infinite() {
+        return "infinite".into();
+    }
+    let rounded = (x * 10.0).round() / 10.0;
+    if rounded.fract() == 0.0 {
+        format!("{rounded:.0}")
+    } else {
+        format!("{rounded:.1}")
+    }
+}
+
+/// Money with thousands separators: `£52,000`.
+pub fn money(x: f64) -> String {
+    let negative = x < 0.0;
+    let whole = x.abs().round() as u64;
+    let digits = whole.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    format!("{}£{out}", if negative { "-" } else { "" })
+}
+
+pub fn percent(x: f64) -> String {
+    format!("{}%", num(x * 100.0))
+}
+
+fn fmt_unit(x: f64, unit: Unit) -> String {
+    match unit {
+        Unit::Percent => percent(x),
+        Unit::Money => money(x),
+        Unit::Plain => num(x),
+    }
+}
+
+/// An uncertain value: `40%`, or `90% (between 75% and 100%, triangular)`.
+pub fn uncertain(u: &Uncertain, unit: Unit) -> String {
+    let f = |x| fmt_unit(x, unit);
+    match u.dist {
+        Distribution::Fixed(v) => f(v),
+        Distribution::Uniform { min, max } => format!("between {} and {} (uniform)", f(min), f(max)),
+        Distribution::Triangular { min, mode, max } => {
+            format!("{} (between {} and {}, triangular)", f(mode), f(min), f(max))
+        }
+        Distribution::Normal { mean, sd } => format!("{} on average (normal, sd {})", f(mean), f(sd)),
+        Distribution::Lognormal { median, sd_log } => {
+            format!("{} median (lognormal, sd_log {})", f(median), num(sd_log))
+        }
+    }
+}
+
+/// `April 2022`.
+pub fn month_name(m: YearMonth) -> String {
+    format!("{} {}", calendar_month(m.month()), m.year())
+}
+
+pub fn calendar_month(m: u32) -> &'static str {
+    const NAMES: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    NAMES[(m as usize + 11) % 12]
+}
+
+fn period(from: YearMonth, to: Option<YearMonth>) -> String {
+    match to {
+        Some(to) => format!("from {} to {}", month_name(from), month_name(to)),
+        None => format!("from {} on", month_name(from)),
+    }
+}
+
+/// The whole scenario in plain words, one line per fact.
+pub fn describe(loaded: &Loaded) -> String {
+    let s = &loaded.scenario;
+    let mut o = String::new();
+    // Writing to a String cannot fail.
+    let _ = describe_into(&mut o, loaded, s);
+    o
+}
+
+fn describe_into(o: &mut String, loaded: &Loaded, s: &Scenario) -> std::fmt::Result {
+    writeln!(o, "Scenario \"{}\" ({})", s.name, loaded.source.file)?;
+    if loaded.source.chain.len() > 1 {
+        writeln!(o, "  builds on {}", loaded.source.chain[1..].join(", then "))?;
+    }
+    if let Some(d) = &s.description {
+        writeln!(o, "  {}", d.trim())?;
+    }
+    let end = s.month_at(s.months - 1);
+    writeln!(
+        o,
+        "Horizon: {} months, {} to {}. Caseload target: {} to {} cases per case-holding FTE.",
+        s.months,
+        month_name(s.start),
+        month_name(end),
+        num(s.target.low),
+        num(s.target.high)
+    )?;
+
+    let w = &s.workforce;
+    writeln!(o, "\nWorkforce (qualified social workers)")?;
+    write!(o, "  Establishment {} FTE", num(w.establishment_fte))?;
+    for ch in &w.establishment_changes {
+        write!(o, "; {:+} FTE from {}", num(ch.change_fte), month_name(ch.from))?;
+    }
+    writeln!(
+        o,
+        "; {} FTE in post ({} in ASYE year, {} absent); people of {} FTE each.",
+        num(w.permanent_fte),
+        num(w.asye_fte),
+        num(w.absent_fte),
+        num(w.fte_per_head)
+    )?;
+    let bands: Vec<String> = w
+        .annual_leaving_by_service_year
+        .iter()
+        .map(|b| uncertain(b, Unit::Percent))
+        .collect();
+    writeln!(
+        o,
+        "  Leaving {} a year by completed years of service (the last rate applies beyond).",
+        bands.join(" / ")
+    )?;
+    match &w.initial_service_shares {
+        Some(shares) => {
+            let shares: Vec<String> = shares.iter().map(|x| percent(*x)).collect();
+            writeln!(o, "  Service now: {} by completed years.", shares.join(" / "))?;
+        }
+        None => writeln!(o, "  Service now: the steady state implied by the leaving rates.")?,
+    }
+    writeln!(
+        o,
+        "  {} of FTE holds cases; sickness {} of {} working days a year.",
+        uncertain(&w.case_holding_share, Unit::Percent),
+        num(w.sickness_days_per_year),
+        num(w.working_days_per_year)
+    )?;
+    writeln!(
+        o,
+        "  Long absence (maternity, long-term sickness, secondment) starts for {} a year and lasts {} months on average.",
+        uncertain(&w.long_absence_annual_rate, Unit::Percent),
+        uncertain(&w.long_absence_mean_months, Unit::Plain)
+    )?;
+    if w.pressure_sensitivity.is_fixed() && w.pressure_sensitivity.central() == 0.0 {
+        writeln!(o, "  High caseloads do not change leaving (no pressure feedback).")?;
+    } else {
+        writeln!(
+            o,
+            "  Caseloads above {} raise leaving: sensitivity {} (0.5 means 10% over target raises leaving by 5%).",
+            num(s.target.high),
+            uncertain(&w.pressure_sensitivity, Unit::Plain)
+        )?;
+    }
+
+    match &s.recruitment {
+        None => writeln!(o, "\nRecruitment: none (no [recruitment] section): no experienced hires.")?,
+        Some(r) => {
+            let months: Vec<&str> = (1..=12).filter(|m| r.recruiting[*m as usize - 1]).map(calendar_month).collect();
+            let when = if months.len() == 12 {
+                "every month".to_string()
+            } else if months.is_empty() {
+                "in no month".to_string()
+            } else {
+                format!("in {}", months.join(", "))
+            };
+            writeln!(
+                o,
+                "\nRecruitment: {} experienced hires a month accept while posts are vacant, recruiting {when}; they start after {} months' notice.",
+                uncertain(&r.applicants_per_month, Unit::Plain),
+                r.notice_months
+            )?;
+            writeln!(
+                o,
+                "  Cost {} per hire and {} a recruiting month.",
+                money(r.cost_per_hire),
+                money(r.campaign_cost_per_month)
+            )?;
+        }
+    }
+
+    match &s.asye {
+        None => writeln!(o, "\nASYE intake: none (no [asye] section).")?,
+        Some(a) => {
+            let leaving = match &a.annual_leaving {
+                Some(rate) => uncertain(rate, Unit::Percent),
+                None => format!("{} (the first band)", bands.first().cloned().unwrap_or_default()),
+            };
+            writeln!(
+                o,
+                "\nASYE intake: {} newly qualified workers join each {}, holding {} of a full caseload in their first year; {} leave a year during it; {}.",
+                uncertain(&a.intake_per_year, Unit::Plain),
+                calendar_month(a.intake_month),
+                percent(a.caseload_weight),
+                leaving,
+                if a.supernumerary {
+                    "supernumerary (they hold no post in that year)"
+                } else {
+                    "they fill posts, even beyond the establishment"
+                }
+            )?;
+        }
+    }
+
+    match &s.agency {
+        None => writeln!(o, "\nAgency: none (no [agency] section).")?,
+        Some(a) => {
+            writeln!(
+                o,
+                "\nAgency: {} FTE now; cover for {} of unfilled posts and {} of absence{}.",
+                num(a.fte),
+                percent(a.cover_vacancies),
+                percent(a.cover_absence),
+                match a.max_fte {
+                    Some(m) => format!(", at most {} FTE", num(m)),
+                    None => ", no cap".into(),
+                }
+            )?;
+            writeln!(
+                o,
+                "  A missing agency worker is found with probability {} a month; they stay {} months on average; {} a year take a permanent post.",
+                uncertain(&a.fill_prob, Unit::Percent),
+                uncertain(&a.mean_tenure_months, Unit::Plain),
+                uncertain(&a.annual_conversion_rate, Unit::Percent)
+            )?;
+            for b in &a.managed_team {
+                writeln!(o, "  Managed team: {} FTE {}.", num(b.fte), period(b.from, b.to))?;
+            }
+        }
+    }
+
+    let d = &s.demand;
+    writeln!(
+        o,
+        "\nDemand: {} referrals a month, growing {} a year; {}.",
+        uncertain(&d.referrals_per_month, Unit::Plain),
+        uncertain(&d.annual_growth, Unit::Percent),
+        match d.dispersion {
+            Some(k) => format!("more variable than Poisson (dispersion {})", num(k)),
+            None => "Poisson month-to-month variation".into(),
+        }
+    )?;
+    if d.seasonality.iter().any(|x| *x != 1.0) {
+        let season: Vec<String> = d.seasonality.iter().map(|x| num(*x * 100.0)).collect();
+        writeln!(o, "  Seasonality (% of the average, January first): {}.", season.join(" "))?;
+    }
+    for sh in &d.shocks {
+        writeln!(
+            o,
+            "  Shock: referrals x {} {}.",
+            uncertain(&sh.multiplier, Unit::Plain),
+            period(sh.from, sh.to)
+        )?;
+    }
+
+    writeln!(o, "\nCases held by social workers")?;
+    for c in &s.cases {
+        let next: Vec<String> = c
+            .next
+            .iter()
+            .map(|(j, share)| format!("{} to {}", percent(*share), s.cases[*j].name))
+            .collect();
+        let next = if next.is_empty() {
+            "then close".to_string()
+        } else {
+            format!("then {}, the rest close", next.join(", "))
+        };
+        writeln!(
+            o,
+            "  {}: {} open now; {} of referrals start here; {} months on average; {next}.",
+            c.name,
+            c.open,
+            percent(c.entry_share),
+            uncertain(&c.mean_months, Unit::Plain)
+        )?;
+    }
+
+    let k = &s.costs;
+    writeln!(
+        o,
+        "\nCosts a year per FTE: permanent {}, ASYE {}, agency {}, managed team {}; ASYE grant {} each.",
+        money(k.permanent),
+        money(k.asye),
+        money(k.agency),
+        money(k.managed_team),
+        money(k.asye_grant)
+    )?;
+
+    let p = &s.payments;
+    if p.recruitment_bonus.is_none() && p.retention.is_none() && p.market_supplement.is_none() {
+        writeln!(o, "Enhanced payments: none.")?;
+    }
+    if let Some(b) = &p.recruitment_bonus {
+        writeln!(
+            o,
+            "Recruitment bonus: {} to each new permanent starter {}; applicants x {}; {}.",
+            money(b.amount),
+            period(b.from, b.to),
+            uncertain(&b.applicant_multiplier, Unit::Plain),
+            clawback(b)
+        )?;
+    }
+    if let Some(r) = &p.retention {
+        writeln!(
+            o,
+            "Retention payment: {} each {} to everyone with at least {} months' service{} {}; leaving x {}; {}.",
+            money(r.amount),
+            calendar_month(r.paid_in_month),
+            r.min_service_months,
+            if r.include_asye { " (ASYEs included)" } else { " (not ASYEs)" },
+            period(r.from, r.to),
+            uncertain(&r.leaving_multiplier, Unit::Plain),
+            clawback(r)
+        )?;
+    }
+    if let Some(m) = &p.market_supplement {
+        writeln!(
+            o,
+            "Market supplement: {} a year to every permanent worker {}; applicants x {}, leaving x {}.",
+            money(m.amount),
+            period(m.from, m.to),
+            uncertain(&m.applicant_multiplier, Unit::Plain),
+            uncertain(&m.leaving_multiplier, Unit::Plain)
+        )?;
+    }
+
+    if !loaded.warnings.is_empty() {
+        writeln!(o, "\nWorth a second look:")?;
+        for w in &loaded.warnings {
+            writeln!(o, "  warning: {w}")?;
+        }
+    }
+    Ok(())
+}
+
+fn clawback(p: &Payment) -> String {
+    if p.clawback_months == 0 {
+        return "no clawback".into();
+    }
+    let how = match p.clawback {
+        Clawback::Full => "in full",
+        Clawback::ProRata => "pro rata",
+    };
+    format!("recovered {how} from leavers within {} months", p.clawback_months)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_as_people_write_them() {
+        assert_eq!(num(101.71), "101.7");
+        assert_eq!(num(55.0), "55");
+        assert_eq!(money(52000.0), "£52,000");
+        assert_eq!(money(-1234567.4), "-£1,234,567");
+        assert_eq!(percent(0.3), "30%");
+    }
+}

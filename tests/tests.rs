@@ -1,0 +1,5 @@
+//! The one integration-test binary: each module proves one area of
+//! behaviour through the public API or the `caseload` command.
+
+mod common;
+mod validation;
