@@ -67,11 +67,24 @@ impl fmt::Display for YearMonth {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Distribution {
     Fixed(f64),
-    Uniform { min: f64, max: f64 },
-    Triangular { min: f64, mode: f64, max: f64 },
-    Normal { mean: f64, sd: f64 },
+    Uniform {
+        min: f64,
+        max: f64,
+    },
+    Triangular {
+        min: f64,
+        mode: f64,
+        max: f64,
+    },
+    Normal {
+        mean: f64,
+        sd: f64,
+    },
     /// `median * exp(sd_log * Z)`.
-    Lognormal { median: f64, sd_log: f64 },
+    Lognormal {
+        median: f64,
+        sd_log: f64,
+    },
 }
 
 /// An uncertain parameter: its distribution and the valid range of its key,
@@ -213,14 +226,23 @@ impl Scenario {
         }
         let p = &self.payments;
         if let Some(b) = &p.recruitment_bonus {
-            out.push(("payments.recruitment_bonus.applicant_multiplier".into(), b.applicant_multiplier));
+            out.push((
+                "payments.recruitment_bonus.applicant_multiplier".into(),
+                b.applicant_multiplier,
+            ));
         }
         if let Some(r) = &p.retention {
             out.push(("payments.retention.leaving_multiplier".into(), r.leaving_multiplier));
         }
         if let Some(m) = &p.market_supplement {
-            out.push(("payments.market_supplement.applicant_multiplier".into(), m.applicant_multiplier));
-            out.push(("payments.market_supplement.leaving_multiplier".into(), m.leaving_multiplier));
+            out.push((
+                "payments.market_supplement.applicant_multiplier".into(),
+                m.applicant_multiplier,
+            ));
+            out.push((
+                "payments.market_supplement.leaving_multiplier".into(),
+                m.leaving_multiplier,
+            ));
         }
         out
     }
@@ -385,7 +407,16 @@ mod tests {
     #[test]
     fn year_month_parses_only_yyyy_mm() {
         assert_eq!(YearMonth::parse("2022-04"), YearMonth::new(2022, 4));
-        for bad in ["2022-4", "2022-13", "2022-00", "22-04", "2022/04", "2022-04-01", "", "abcd-ef"] {
+        for bad in [
+            "2022-4",
+            "2022-13",
+            "2022-00",
+            "22-04",
+            "2022/04",
+            "2022-04-01",
+            "",
+            "abcd-ef",
+        ] {
             assert_eq!(YearMonth::parse(bad), None, "{bad}");
         }
     }

@@ -32,7 +32,7 @@ pub fn money(x: f64) -> String {
     let digits = whole.to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
@@ -182,9 +182,15 @@ fn describe_into(o: &mut String, loaded: &Loaded, s: &Scenario) -> std::fmt::Res
     }
 
     match &s.recruitment {
-        None => writeln!(o, "\nRecruitment: none (no [recruitment] section): no experienced hires.")?,
+        None => writeln!(
+            o,
+            "\nRecruitment: none (no [recruitment] section): no experienced hires."
+        )?,
         Some(r) => {
-            let months: Vec<&str> = (1..=12).filter(|m| r.recruiting[*m as usize - 1]).map(calendar_month).collect();
+            let months: Vec<&str> = (1..=12)
+                .filter(|m| r.recruiting[*m as usize - 1])
+                .map(calendar_month)
+                .collect();
             let when = if months.len() == 12 {
                 "every month".to_string()
             } else if months.is_empty() {
@@ -270,7 +276,11 @@ fn describe_into(o: &mut String, loaded: &Loaded, s: &Scenario) -> std::fmt::Res
     )?;
     if d.seasonality.iter().any(|x| *x != 1.0) {
         let season: Vec<String> = d.seasonality.iter().map(|x| num(*x * 100.0)).collect();
-        writeln!(o, "  Seasonality (% of the average, January first): {}.", season.join(" "))?;
+        writeln!(
+            o,
+            "  Seasonality (% of the average, January first): {}.",
+            season.join(" ")
+        )?;
     }
     for sh in &d.shocks {
         writeln!(
@@ -335,7 +345,11 @@ fn describe_into(o: &mut String, loaded: &Loaded, s: &Scenario) -> std::fmt::Res
             money(r.amount),
             calendar_month(r.paid_in_month),
             r.min_service_months,
-            if r.include_asye { " (ASYEs included)" } else { " (not ASYEs)" },
+            if r.include_asye {
+                " (ASYEs included)"
+            } else {
+                " (not ASYEs)"
+            },
             period(r.from, r.to),
             uncertain(&r.leaving_multiplier, Unit::Plain),
             clawback(r)

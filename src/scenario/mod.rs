@@ -202,7 +202,8 @@ mod tests {
 
     #[test]
     fn unknown_key_is_parsed_from_serde_message() {
-        let (k, e) = unknown_key("unknown field `establishment`, expected one of `establishment_fte`, `permanent_fte`").unwrap();
+        let (k, e) =
+            unknown_key("unknown field `establishment`, expected one of `establishment_fte`, `permanent_fte`").unwrap();
         assert_eq!(k, "establishment");
         assert_eq!(e, vec!["establishment_fte", "permanent_fte"]);
         assert_eq!(unknown_key("invalid type: string"), None);

@@ -225,7 +225,10 @@ impl<'de> Visitor<'de> for NumberVisitor {
 pub enum RawUncertain {
     Number(f64),
     /// The distribution's name and its parameters as written.
-    Distribution { kind: DistKind, params: Vec<f64> },
+    Distribution {
+        kind: DistKind,
+        params: Vec<f64>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -305,7 +308,10 @@ impl<'de> Visitor<'de> for UncertainVisitor {
         let mut found: Option<RawUncertain> = None;
         while let Some(key) = map.next_key::<String>()? {
             let Some(&(_, kind)) = DistKind::ALL.iter().find(|(name, _)| *name == key) else {
-                return Err(de::Error::unknown_field(&key, &["uniform", "triangular", "normal", "lognormal"]));
+                return Err(de::Error::unknown_field(
+                    &key,
+                    &["uniform", "triangular", "normal", "lognormal"],
+                ));
             };
             if found.is_some() {
                 return Err(de::Error::custom(format!(

@@ -122,7 +122,13 @@ impl<'a> Checker<'a> {
         x
     }
 
-    fn uncertain(&mut self, path: &str, raw: Option<RawUncertain>, default: Option<f64>, valid: ValidRange) -> Uncertain {
+    fn uncertain(
+        &mut self,
+        path: &str,
+        raw: Option<RawUncertain>,
+        default: Option<f64>,
+        valid: ValidRange,
+    ) -> Uncertain {
         match raw {
             None => match default {
                 Some(d) => Uncertain::fixed(d, valid),
@@ -149,7 +155,12 @@ impl<'a> Checker<'a> {
         if p.len() != kind.arity() {
             self.problem(
                 path,
-                format!("= {written}: {} takes {} values {}", kind.name(), kind.arity(), kind.params_help()),
+                format!(
+                    "= {written}: {} takes {} values {}",
+                    kind.name(),
+                    kind.arity(),
+                    kind.params_help()
+                ),
             );
             return fallback;
         }
@@ -170,7 +181,11 @@ impl<'a> Checker<'a> {
                 },
             ),
             DistKind::Triangular => (
-                Distribution::Triangular { min: p[0], mode: p[1], max: p[2] },
+                Distribution::Triangular {
+                    min: p[0],
+                    mode: p[1],
+                    max: p[2],
+                },
                 if !(p[0] <= p[1] && p[1] <= p[2]) {
                     Some("expected min <= mode <= max".to_string())
                 } else if !in_range(p) {
@@ -190,7 +205,10 @@ impl<'a> Checker<'a> {
                 },
             ),
             DistKind::Lognormal => (
-                Distribution::Lognormal { median: p[0], sd_log: p[1] },
+                Distribution::Lognormal {
+                    median: p[0],
+                    sd_log: p[1],
+                },
                 if p[1] < 0.0 {
                     Some("sd_log must be 0 or more".to_string())
                 } else if p[0] <= 0.0 {
@@ -218,7 +236,10 @@ impl<'a> Checker<'a> {
         };
         let parsed = YearMonth::parse(text);
         if parsed.is_none() {
-            self.problem(path, format!("= \"{text}\": expected a month as \"YYYY-MM\", such as \"2022-04\""));
+            self.problem(
+                path,
+                format!("= \"{text}\": expected a month as \"YYYY-MM\", such as \"2022-04\""),
+            );
         }
         parsed
     }
@@ -226,10 +247,13 @@ impl<'a> Checker<'a> {
     /// An optional `to` that must not come before `from`.
     fn period_end(&mut self, path: &str, from: Option<YearMonth>, to: Option<&str>) -> Option<YearMonth> {
         let to_month = to.and_then(|t| self.month(&format!("{path}.to"), Some(t)));
-        if let (Some(f), Some(t)) = (from, to_month) {
-            if t < f {
-                self.problem(&format!("{path}.to"), format!("= \"{t}\": must not be before `from` (\"{f}\")"));
-            }
+        if let (Some(f), Some(t)) = (from, to_month)
+            && t < f
+        {
+            self.problem(
+                &format!("{path}.to"),
+                format!("= \"{t}\": must not be before `from` (\"{f}\")"),
+            );
         }
         to_month
     }
@@ -264,7 +288,10 @@ pub fn resolve(raw: RawScenario, source: &Source) -> Result<(Scenario, Vec<Warni
         let low = c.number("target.low", t.low, Some(20.0), NON_NEG);
         let high = c.number("target.high", t.high, Some(25.0), Bound::Positive);
         if low > high {
-            c.problem("target.low", format!("= {}: must not be above target.high ({})", fmt_num(low), fmt_num(high)));
+            c.problem(
+                "target.low",
+                format!("= {}: must not be above target.high ({})", fmt_num(low), fmt_num(high)),
+            );
         }
         Target { low, high }
     };
@@ -337,7 +364,12 @@ fn workforce(c: &mut Checker, w: RawWorkforce) -> Workforce {
             ),
         );
     }
-    let fte_per_head = c.number("workforce.fte_per_head", w.fte_per_head, Some(1.0), Bound::PositiveShare);
+    let fte_per_head = c.number(
+        "workforce.fte_per_head",
+        w.fte_per_head,
+        Some(1.0),
+        Bound::PositiveShare,
+    );
     let mut establishment_changes = Vec::new();
     let mut peak_establishment = establishment_fte;
     for (i, ch) in w.establishment_changes.unwrap_or_default().into_iter().enumerate() {
@@ -355,7 +387,10 @@ fn workforce(c: &mut Checker, w: RawWorkforce) -> Workforce {
     let bands_raw = w.annual_leaving_by_service_year;
     let mut annual_leaving_by_service_year = Vec::new();
     match bands_raw {
-        None => c.missing("workforce.annual_leaving_by_service_year", "annual leaving rates by completed years of service"),
+        None => c.missing(
+            "workforce.annual_leaving_by_service_year",
+            "annual leaving rates by completed years of service",
+        ),
         Some(bands) if bands.is_empty() => c.problem(
             "workforce.annual_leaving_by_service_year",
             "= []: expected at least one annual leaving rate".into(),
@@ -372,14 +407,26 @@ fn workforce(c: &mut Checker, w: RawWorkforce) -> Workforce {
         let values: Vec<f64> = shares.iter().map(|n| c.check_number(path, n.0, NON_NEG)).collect();
         let total: f64 = values.iter().sum();
         if total <= 0.0 {
-            c.problem(path, "expected shares by completed year of service, at least one above 0".into());
+            c.problem(
+                path,
+                "expected shares by completed year of service, at least one above 0".into(),
+            );
             return values;
         }
         values.iter().map(|v| v / total).collect()
     });
-    let sickness_days_per_year = c.number("workforce.sickness_days_per_year", w.sickness_days_per_year, Some(0.0), NON_NEG);
-    let working_days_per_year =
-        c.number("workforce.working_days_per_year", w.working_days_per_year, Some(225.0), Bound::Positive);
+    let sickness_days_per_year = c.number(
+        "workforce.sickness_days_per_year",
+        w.sickness_days_per_year,
+        Some(0.0),
+        NON_NEG,
+    );
+    let working_days_per_year = c.number(
+        "workforce.working_days_per_year",
+        w.working_days_per_year,
+        Some(225.0),
+        Bound::Positive,
+    );
     if sickness_days_per_year > working_days_per_year {
         c.problem(
             "workforce.sickness_days_per_year",
@@ -435,7 +482,11 @@ fn recruitment(c: &mut Checker, r: RawRecruitment) -> Recruitment {
         Some(0.0),
         ValidRange::NonNegative,
     );
-    c.check_scale("recruitment.applicants_per_month", upper_hint(&applicants_per_month), "hires a month");
+    c.check_scale(
+        "recruitment.applicants_per_month",
+        upper_hint(&applicants_per_month),
+        "hires a month",
+    );
     let mut recruiting = [r.recruiting_months.is_none(); 12];
     for (i, m) in r.recruiting_months.unwrap_or_default().into_iter().enumerate() {
         let m = c.check_whole(&format!("recruitment.recruiting_months[{i}]"), m.0, 1, 12.0);
@@ -466,7 +517,12 @@ fn upper_hint(u: &Uncertain) -> f64 {
 }
 
 fn asye(c: &mut Checker, a: RawAsye) -> Asye {
-    let intake_per_year = c.uncertain("asye.intake_per_year", a.intake_per_year, Some(0.0), ValidRange::NonNegative);
+    let intake_per_year = c.uncertain(
+        "asye.intake_per_year",
+        a.intake_per_year,
+        Some(0.0),
+        ValidRange::NonNegative,
+    );
     c.check_scale("asye.intake_per_year", upper_hint(&intake_per_year), "heads a year");
     Asye {
         intake_month: c.whole("asye.intake_month", a.intake_month, Some(9), 1, 12),
@@ -521,7 +577,11 @@ fn demand(c: &mut Checker, d: RawDemand) -> Demand {
         None,
         ValidRange::NonNegative,
     );
-    c.check_scale("demand.referrals_per_month", upper_hint(&referrals_per_month), "referrals a month");
+    c.check_scale(
+        "demand.referrals_per_month",
+        upper_hint(&referrals_per_month),
+        "referrals a month",
+    );
     let mut seasonality = [1.0; 12];
     if let Some(values) = d.seasonality {
         if values.len() == 12 {
@@ -531,7 +591,10 @@ fn demand(c: &mut Checker, d: RawDemand) -> Demand {
         } else {
             c.problem(
                 "demand.seasonality",
-                format!("expected 12 values, found {} (one multiplier a month, January first)", values.len()),
+                format!(
+                    "expected 12 values, found {} (one multiplier a month, January first)",
+                    values.len()
+                ),
             );
         }
     }
@@ -540,7 +603,12 @@ fn demand(c: &mut Checker, d: RawDemand) -> Demand {
         let path = format!("demand.shocks[{i}]");
         let from = c.month(&format!("{path}.from"), s.from.as_deref());
         let to = c.period_end(&path, from, s.to.as_deref());
-        let multiplier = c.uncertain(&format!("{path}.multiplier"), s.multiplier, None, ValidRange::NonNegative);
+        let multiplier = c.uncertain(
+            &format!("{path}.multiplier"),
+            s.multiplier,
+            None,
+            ValidRange::NonNegative,
+        );
         if let Some(from) = from {
             shocks.push(Shock { from, to, multiplier });
         }
@@ -549,7 +617,9 @@ fn demand(c: &mut Checker, d: RawDemand) -> Demand {
         referrals_per_month,
         annual_growth: c.uncertain("demand.annual_growth", d.annual_growth, Some(0.0), ValidRange::Growth),
         seasonality,
-        dispersion: d.dispersion.map(|k| c.check_number("demand.dispersion", k.0, Bound::Positive)),
+        dispersion: d
+            .dispersion
+            .map(|k| c.check_number("demand.dispersion", k.0, Bound::Positive)),
         shocks,
     }
 }
@@ -580,14 +650,20 @@ fn cases(c: &mut Checker, raw: Vec<RawCase>) -> Vec<CaseState> {
             }
             Some(n) => {
                 if !seen.insert(n.clone()) {
-                    c.problem(&format!("{label}.name"), format!("= \"{n}\": two case states have this name"));
+                    c.problem(
+                        &format!("{label}.name"),
+                        format!("= \"{n}\": two case states have this name"),
+                    );
                 }
                 n
             }
         };
         let open = c.number(&format!("{label}.open"), r.open, Some(0.0), NON_NEG);
         let open = if open.fract() != 0.0 {
-            c.problem(&format!("{label}.open"), format!("= {}: expected a whole number of cases", fmt_num(open)));
+            c.problem(
+                &format!("{label}.open"),
+                format!("= {}: expected a whole number of cases", fmt_num(open)),
+            );
             0.0
         } else {
             open
@@ -595,7 +671,12 @@ fn cases(c: &mut Checker, raw: Vec<RawCase>) -> Vec<CaseState> {
         open_total += open;
         let entry_share = c.number(&format!("{label}.entry_share"), r.entry_share, Some(0.0), PROB);
         entry_total += entry_share;
-        let mean_months = c.uncertain(&format!("{label}.mean_months"), r.mean_months, None, ValidRange::AtLeastOneMonth);
+        let mean_months = c.uncertain(
+            &format!("{label}.mean_months"),
+            r.mean_months,
+            None,
+            ValidRange::AtLeastOneMonth,
+        );
         let mut next = Vec::new();
         let mut next_total = 0.0;
         for (dest, share) in r.next.unwrap_or_default() {
@@ -611,7 +692,10 @@ fn cases(c: &mut Checker, raw: Vec<RawCase>) -> Vec<CaseState> {
             let share = c.check_number(&path, share, PROB);
             next_total += share;
             if dest == name {
-                c.problem(&path, "a state cannot move to itself (its time there is mean_months)".into());
+                c.problem(
+                    &path,
+                    "a state cannot move to itself (its time there is mean_months)".into(),
+                );
             } else if let Some(j) = names.iter().position(|n| n.as_deref() == Some(dest.as_str())) {
                 next.push((j, share));
             } else {
@@ -626,7 +710,10 @@ fn cases(c: &mut Checker, raw: Vec<RawCase>) -> Vec<CaseState> {
         if next_total > 1.0 + 1e-9 {
             c.problem(
                 &format!("{label}.next"),
-                format!("shares sum to {}: must not exceed 1 (the rest close)", fmt_num(next_total)),
+                format!(
+                    "shares sum to {}: must not exceed 1 (the rest close)",
+                    fmt_num(next_total)
+                ),
             );
         }
         out.push(CaseState {
@@ -669,7 +756,14 @@ struct Common {
     to: Option<YearMonth>,
 }
 
-fn common(c: &mut Checker, path: &str, amount_key: &str, amount: Option<Number>, from: Option<String>, to: Option<String>) -> Option<Common> {
+fn common(
+    c: &mut Checker,
+    path: &str,
+    amount_key: &str,
+    amount: Option<Number>,
+    from: Option<String>,
+    to: Option<String>,
+) -> Option<Common> {
     let amount = c.number(&format!("{path}.{amount_key}"), amount, None, NON_NEG);
     let from_month = c.month(&format!("{path}.from"), from.as_deref());
     let to = c.period_end(path, from_month, to.as_deref());
@@ -681,7 +775,10 @@ fn clawback_kind(c: &mut Checker, path: &str, raw: Option<String>) -> Clawback {
         None | Some("pro_rata") => Clawback::ProRata,
         Some("full") => Clawback::Full,
         Some(other) => {
-            c.problem(&format!("{path}.clawback"), format!("= \"{other}\": expected \"pro_rata\" or \"full\""));
+            c.problem(
+                &format!("{path}.clawback"),
+                format!("= \"{other}\": expected \"pro_rata\" or \"full\""),
+            );
             Clawback::ProRata
         }
     }
@@ -724,7 +821,13 @@ fn payments(c: &mut Checker, p: RawPayments) -> Payments {
         let paid_in_month = r
             .paid_in_month
             .map(|m| c.whole(&format!("{path}.paid_in_month"), Some(m), None, 1, 12));
-        let min_service_months = c.whole(&format!("{path}.min_service_months"), r.min_service_months, Some(0), 0, 6000);
+        let min_service_months = c.whole(
+            &format!("{path}.min_service_months"),
+            r.min_service_months,
+            Some(0),
+            0,
+            6000,
+        );
         let leaving_multiplier = multiplier(c, &format!("{path}.leaving_multiplier"), r.leaving_multiplier);
         let clawback_months = c.whole(&format!("{path}.clawback_months"), r.clawback_months, Some(0), 0, 600);
         let clawback = clawback_kind(c, path, r.clawback);
@@ -780,7 +883,10 @@ fn warnings(s: &Scenario) -> Vec<Warning> {
     if s.months > 120 {
         warn(
             "months",
-            format!("a horizon of {} years: projections this far ahead say little", s.months as f64 / 12.0),
+            format!(
+                "a horizon of {} years: projections this far ahead say little",
+                s.months as f64 / 12.0
+            ),
         );
     }
     let entry: f64 = s.cases.iter().map(|c| c.entry_share).sum();
@@ -800,10 +906,14 @@ fn warnings(s: &Scenario) -> Vec<Warning> {
             "more than 120% of the establishment is in post: is the establishment right?".into(),
         );
     }
-    if let Some(a) = &s.asye {
-        if a.intake_per_year.central() > 0.0 && a.caseload_weight == 0.0 {
-            warn("asye.caseload_weight", "0: ASYEs hold no cases at all in their first year".into());
-        }
+    if let Some(a) = &s.asye
+        && a.intake_per_year.central() > 0.0
+        && a.caseload_weight == 0.0
+    {
+        warn(
+            "asye.caseload_weight",
+            "0: ASYEs hold no cases at all in their first year".into(),
+        );
     }
     out
 }

@@ -60,16 +60,21 @@ impl Source {
             message,
         };
         let Some((key, text)) = assignment.split_once('=') else {
-            return Err(problem("expected KEY=VALUE, for example workforce.establishment_fte=150".into()));
+            return Err(problem(
+                "expected KEY=VALUE, for example workforce.establishment_fte=150".into(),
+            ));
         };
         let key = key.trim();
         let value = parse_value(text.trim());
         let segments: Vec<&str> = key.split('.').map(str::trim).collect();
         if segments.iter().any(|s| s.is_empty()) {
-            return Err(problem("the key has an empty part; write it like demand.referrals_per_month".into()));
+            return Err(problem(
+                "the key has an empty part; write it like demand.referrals_per_month".into(),
+            ));
         }
         let path = set_path(&mut self.table, &segments, value).map_err(problem)?;
-        self.origin.retain(|k, _| !(k == &path || k.starts_with(&format!("{path}."))));
+        self.origin
+            .retain(|k, _| !(k == &path || k.starts_with(&format!("{path}."))));
         self.origin.insert(path, here.clone());
         Ok(())
     }
@@ -264,17 +269,22 @@ mod tests {
 
     #[test]
     fn merge_replaces_arrays_and_distributions_but_merges_tables() {
-        let mut base: Table = "a = { b = 1, c = 2 }\nd = [1, 2]\ne = { normal = [1, 0.1] }".parse().unwrap();
+        let mut base: Table = "a = { b = 1, c = 2 }\nd = [1, 2]\ne = { normal = [1, 0.1] }"
+            .parse()
+            .unwrap();
         let over: Table = "a = { c = 3 }\nd = [5]\ne = { uniform = [0, 1] }".parse().unwrap();
         merge(&mut base, over);
-        let expected: Table = "a = { b = 1, c = 3 }\nd = [5]\ne = { uniform = [0, 1] }".parse().unwrap();
+        let expected: Table = "a = { b = 1, c = 3 }\nd = [5]\ne = { uniform = [0, 1] }"
+            .parse()
+            .unwrap();
         assert_eq!(base, expected);
     }
 
     #[test]
     fn set_parses_toml_values_and_falls_back_to_strings() {
         let mut s = Source::from_text("x.toml", "[[cases]]\nname = \"cin\"\nmean_months = 3").unwrap();
-        s.apply_set("workforce.case_holding_share={ uniform = [0.5, 0.7] }").unwrap();
+        s.apply_set("workforce.case_holding_share={ uniform = [0.5, 0.7] }")
+            .unwrap();
         s.apply_set("start=2023-04").unwrap();
         s.apply_set("cases.cin.mean_months=4.5").unwrap();
         s.apply_set("cases.0.open=7").unwrap();
