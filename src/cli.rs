@@ -19,6 +19,14 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Simulate each scenario and write its output folder.
+    Run {
+        /// Scenario files (TOML).
+        #[arg(required = true, value_name = "SCENARIO.toml")]
+        scenarios: Vec<PathBuf>,
+        #[command(flatten)]
+        options: RunOptions,
+    },
     /// Read and validate scenarios and say what they resolve to, in plain words.
     Check {
         /// Scenario files (TOML).

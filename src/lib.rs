@@ -5,4 +5,7 @@ pub mod app;
 pub mod cli;
 pub mod error;
 pub mod model;
+pub mod output;
+pub mod runner;
 pub mod scenario;
+pub mod stats;

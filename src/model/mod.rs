@@ -1,1 +1,12 @@
+//! The model: parameters, one run's state and its monthly step. Pure: no
+//! I/O, no threads, nothing of serde, clap, rayon or plotters.
+
+pub mod metrics;
 pub mod params;
+pub mod rng;
+pub mod sample;
+pub mod state;
+pub mod step;
+
+pub use metrics::{Layout, Metric};
+pub use step::simulate;

@@ -20,7 +20,7 @@ use std::path::Path;
 use toml::{Table, Value};
 
 /// The starter scenario `caseload new` writes.
-pub const STARTER: &str = ""; // include_str!("starter.toml");
+pub const STARTER: &str = include_str!("starter.toml");
 
 /// A checked scenario with what it was made from.
 #[derive(Debug, Clone)]
@@ -78,11 +78,17 @@ fn deserialize_all(source: &Source) -> (Option<RawScenario>, Vec<Problem>, Vec<S
         };
         let mut segments = path_segments(err.path());
         let message = err.inner().message().to_string();
+        // What goes is usually the offending value itself; see `removal`.
+        let mut in_distribution = false;
         let (location, text) = match unknown_key(&message) {
             Some((key, expected)) => {
                 if !matches!(segments.last(), Some(Segment::Key(last)) if *last == key) {
                     segments.push(Segment::Key(key.clone()));
                 }
+                in_distribution = expected
+                    .iter()
+                    .map(String::as_str)
+                    .eq(raw::DistKind::ALL.map(|(n, _)| n));
                 let hint = match problem::nearest(&key, expected.iter().map(String::as_str)) {
                     Some(near) => format!("unknown key; did you mean `{near}`?"),
                     None if expected.is_empty() => "unknown key".to_string(),
@@ -97,12 +103,34 @@ fn deserialize_all(source: &Source) -> (Option<RawScenario>, Vec<Problem>, Vec<S
             location: location.clone(),
             message: text,
         });
+        let gone = removal(&segments, in_distribution);
         removed.push(location);
-        if !remove_at(&mut table, &segments) {
+        removed.push(display_path(&table, gone));
+        if !remove_at(&mut table, gone) {
             break;
         }
     }
     (None, problems, removed)
+}
+
+/// What to remove after a problem so that the next pass neither repeats it
+/// nor invents another: a wrong element takes its whole array with it (a
+/// shorter array would be reported as of the wrong length), and a wrong
+/// part of a distribution (an unknown kind, a parameter that is not a
+/// number) takes the whole distribution (else it would be reported as
+/// empty or of the wrong arity).
+fn removal(segments: &[Segment], unknown_distribution_kind: bool) -> &[Segment] {
+    let mut end = segments.len();
+    if unknown_distribution_kind {
+        end = end.saturating_sub(1);
+    }
+    if matches!(segments[..end].last(), Some(Segment::Index(_))) {
+        end -= 1;
+    }
+    if matches!(segments[..end].last(), Some(Segment::Key(k)) if raw::DistKind::ALL.iter().any(|(n, _)| n == k)) {
+        end -= 1;
+    }
+    &segments[..end]
 }
 
 #[derive(Debug, Clone)]
@@ -140,7 +168,7 @@ fn display_path(table: &Table, segments: &[Segment]) -> String {
             Segment::Index(i) => {
                 let element = node.and_then(|v| v.get(*i));
                 match element.and_then(|e| e.get("name")).and_then(Value::as_str) {
-                    Some(name) if out == "cases" => {
+                    Some(name) if out == "cases" && !name.trim().is_empty() => {
                         out.push('.');
                         out.push_str(name);
                     }
@@ -185,8 +213,20 @@ fn unknown_key(message: &str) -> Option<(String, Vec<String>)> {
 
 /// serde's type errors, in the words of the file.
 fn tidy_type_error(message: &str) -> String {
+    // "expected struct RawCosts": the file knows tables, not Rust types.
+    let message = match message.find("struct Raw") {
+        Some(at) => {
+            let name_end = message[at + "struct ".len()..]
+                .find(|c: char| !c.is_alphanumeric())
+                .map_or(message.len(), |n| at + "struct ".len() + n);
+            format!("{}a table{}", &message[..at], &message[name_end..])
+        }
+        None => message.to_string(),
+    };
     message
         .replace("invalid type: ", "")
+        .replace("a sequence", "an array")
+        .replace("a map", "a table")
         .replace("floating point", "number")
         .replace("map, expected", "table, expected")
         .replace("sequence", "array")

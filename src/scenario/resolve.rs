@@ -353,7 +353,8 @@ fn workforce(c: &mut Checker, w: RawWorkforce) -> Workforce {
     let permanent_fte = c.number("workforce.permanent_fte", w.permanent_fte, None, NON_NEG);
     let asye_fte = c.number("workforce.asye_fte", w.asye_fte, Some(0.0), NON_NEG);
     let absent_fte = c.number("workforce.absent_fte", w.absent_fte, Some(0.0), NON_NEG);
-    if asye_fte + absent_fte > permanent_fte + 1e-9 {
+    // A negative permanent_fte is reported on its own; comparing with it would say so again, confusingly.
+    if permanent_fte >= 0.0 && asye_fte + absent_fte > permanent_fte + 1e-9 {
         c.problem(
             "workforce.asye_fte",
             format!(
@@ -370,6 +371,13 @@ fn workforce(c: &mut Checker, w: RawWorkforce) -> Workforce {
         Some(1.0),
         Bound::PositiveShare,
     );
+    // An invalid value is reported above; 1 keeps the head counts below (and
+    // the agency's) finite, so they do not add a confusing second problem.
+    let fte_per_head = if fte_per_head > 0.0 && fte_per_head <= 1.0 {
+        fte_per_head
+    } else {
+        1.0
+    };
     let mut establishment_changes = Vec::new();
     let mut peak_establishment = establishment_fte;
     for (i, ch) in w.establishment_changes.unwrap_or_default().into_iter().enumerate() {
@@ -382,7 +390,18 @@ fn workforce(c: &mut Checker, w: RawWorkforce) -> Workforce {
         }
     }
     c.check_scale("workforce.permanent_fte", permanent_fte / fte_per_head, "heads");
-    c.check_scale("workforce.establishment_fte", peak_establishment, "FTE of posts");
+    if peak_establishment > establishment_fte && peak_establishment > SCALE_LIMIT {
+        // Say where the size comes from: the file's establishment_fte may be small.
+        c.problem(
+            "workforce.establishment_changes",
+            format!(
+                "the establishment reaches {} FTE of posts with these changes: too large to simulate on one machine (the limit is 1,000,000)",
+                fmt_num(peak_establishment)
+            ),
+        );
+    } else {
+        c.check_scale("workforce.establishment_fte", establishment_fte, "FTE of posts");
+    }
 
     let bands_raw = w.annual_leaving_by_service_year;
     let mut annual_leaving_by_service_year = Vec::new();
@@ -405,7 +424,8 @@ fn workforce(c: &mut Checker, w: RawWorkforce) -> Workforce {
     let initial_service_shares = w.initial_service_shares.map(|shares| {
         let path = "workforce.initial_service_shares";
         let values: Vec<f64> = shares.iter().map(|n| c.check_number(path, n.0, NON_NEG)).collect();
-        let total: f64 = values.iter().sum();
+        // Negative shares are reported above; only the rest can be above 0.
+        let total: f64 = values.iter().map(|v| v.max(0.0)).sum();
         if total <= 0.0 {
             c.problem(
                 path,
@@ -636,8 +656,8 @@ fn cases(c: &mut Checker, raw: Vec<RawCase>) -> Vec<CaseState> {
     let mut open_total = 0.0;
     for (i, r) in raw.into_iter().enumerate() {
         let label = match &r.name {
-            Some(n) => format!("cases.{n}"),
-            None => format!("cases[{i}]"),
+            Some(n) if !n.trim().is_empty() => format!("cases.{n}"),
+            _ => format!("cases[{i}]"),
         };
         let name = match r.name {
             None => {

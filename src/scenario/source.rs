@@ -72,16 +72,30 @@ impl Source {
                 "the key has an empty part; write it like demand.referrals_per_month".into(),
             ));
         }
+        if key == "extends" {
+            return Err(problem(
+                "`extends` cannot be set from the command line: write it in the scenario file".into(),
+            ));
+        }
         let path = set_path(&mut self.table, &segments, value).map_err(problem)?;
         self.origin
-            .retain(|k, _| !(k == &path || k.starts_with(&format!("{path}."))));
+            .retain(|k, _| !(k == &path || k.starts_with(&format!("{path}.")) || k.starts_with(&format!("{path}["))));
         self.origin.insert(path, here.clone());
         Ok(())
     }
 
     /// The file a key path's value came from: the deepest recorded prefix,
-    /// or the top file.
+    /// or the top file. A whole array of which `--set` changed a part (a
+    /// problem with a sum or total of `[[cases]]`) names the `--set`.
     pub fn origin_of(&self, key_path: &str) -> &str {
+        let (inner, element) = (format!("{key_path}."), format!("{key_path}["));
+        let part_set = self
+            .origin
+            .iter()
+            .find(|(k, _)| k.starts_with(&inner) || k.starts_with(&element));
+        if let Some((_, file)) = part_set {
+            return file;
+        }
         let mut path = key_path;
         loop {
             if let Some(file) = self.origin.get(path) {
@@ -217,7 +231,9 @@ fn parse_value(text: &str) -> Value {
 }
 
 /// Sets `segments` to `value`, creating tables on the way; returns the
-/// leaf's key path for origin tracking.
+/// leaf's key path for origin tracking, with an array element named as
+/// checking names it (`cases.cin`, `demand.shocks[0]`), so that only the
+/// value set is said to come from `--set`.
 fn set_path(table: &mut Table, segments: &[&str], value: Value) -> Result<String, String> {
     let (first, rest) = segments.split_first().ok_or("empty key")?;
     if rest.is_empty() {
@@ -240,7 +256,16 @@ fn set_path(table: &mut Table, segments: &[&str], value: Value) -> Result<String
             if rest2.is_empty() {
                 return Err(format!("name a key inside `{first}.{element}`"));
             }
-            return set_path(t, rest2, value).map(|_| first.to_string());
+            let tail = set_path(t, rest2, value)?;
+            let name = items
+                .get(index)
+                .and_then(|v| v.get("name"))
+                .and_then(Value::as_str)
+                .filter(|n| *first == "cases" && !n.trim().is_empty());
+            return Ok(match name {
+                Some(name) => format!("{first}.{name}.{tail}"),
+                None => format!("{first}[{index}].{tail}"),
+            });
         }
         _ => return Err(format!("`{first}` is a value, not a table")),
     };

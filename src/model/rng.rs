@@ -1,0 +1,171 @@
+//! Random streams and the draws the model makes from them.
+//!
+//! Every run draws from streams derived from (master seed, run index,
+//! process) alone, so a run's results do not depend on how many threads ran
+//! it, nor on how many runs there are. Each process of MODEL.md (demand,
+//! cases, leaving, absence, recruitment, agency, the initial state) has its
+//! own stream, and each uncertain parameter its own stream keyed by its key
+//! path: so comparing scenarios uses common random numbers, and a change to
+//! one process leaves the draws of the others as they were.
+//!
+//! The generator is PCG-64 (`rand_pcg::Pcg64`), named and portable: its
+//! output for a seed is fixed by its algorithm, not by a library version.
+
+use rand::{Rng, SeedableRng};
+use rand_distr::{Binomial, Distribution, Gamma, Poisson};
+use rand_pcg::Pcg64;
+
+pub type Stream = Pcg64;
+
+/// The processes of one run, each with its own stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Process {
+    Initial,
+    Leaving,
+    Absence,
+    Recruitment,
+    Agency,
+    Demand,
+    Cases,
+}
+
+impl Process {
+    fn code(self) -> u64 {
+        match self {
+            Process::Initial => 1,
+            Process::Leaving => 2,
+            Process::Absence => 3,
+            Process::Recruitment => 4,
+            Process::Agency => 5,
+            Process::Demand => 6,
+            Process::Cases => 7,
+        }
+    }
+}
+
+/// SplitMix64's finaliser: a bijective mix of 64 bits.
+fn mix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// FNV-1a of a key path: stable across platforms and versions.
+fn hash_key(key: &str) -> u64 {
+    key.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01B3)
+    })
+}
+
+fn stream_from(seed: u64, run: u64, tag: u64) -> Stream {
+    let base = mix(mix(mix(seed) ^ run) ^ tag);
+    let mut bytes = [0u8; 32];
+    let mut z = base;
+    for chunk in bytes.chunks_mut(8) {
+        z = mix(z);
+        chunk.copy_from_slice(&z.to_le_bytes());
+    }
+    Stream::from_seed(bytes)
+}
+
+/// The stream of `process` in run `run`.
+pub fn stream(seed: u64, run: u64, process: Process) -> Stream {
+    stream_from(seed, run, process.code())
+}
+
+/// The stream from which run `run` samples the parameter at `key`.
+pub fn parameter_stream(seed: u64, run: u64, key: &str) -> Stream {
+    // Offset past the process codes so no key can collide with a process.
+    stream_from(seed, run, hash_key(key) | (1 << 63))
+}
+
+/// A Bernoulli trial (`p` outside (0, 1) is certain one way).
+pub fn chance(rng: &mut Stream, p: f64) -> bool {
+    if p <= 0.0 {
+        false
+    } else if p >= 1.0 {
+        true
+    } else {
+        rng.random::<f64>() < p
+    }
+}
+
+/// Binomial(n, p); no draw when the outcome is certain.
+pub fn binomial(rng: &mut Stream, n: u64, p: f64) -> u64 {
+    if n == 0 || p <= 0.0 {
+        return 0;
+    }
+    if p >= 1.0 {
+        return n;
+    }
+    // Parameters are checked above, so construction cannot fail.
+    Binomial::new(n, p).map_or(0, |d| d.sample(rng))
+}
+
+/// Poisson(lambda); 0 without a draw when lambda is 0.
+pub fn poisson(rng: &mut Stream, lambda: f64) -> u64 {
+    if lambda <= 0.0 || !lambda.is_finite() {
+        return 0;
+    }
+    Poisson::new(lambda).map_or(0, |d| d.sample(rng) as u64)
+}
+
+/// Negative binomial as a gamma-Poisson mixture: Poisson(Gamma(k, lambda / k)).
+pub fn gamma_poisson(rng: &mut Stream, lambda: f64, k: f64) -> u64 {
+    if lambda <= 0.0 || !lambda.is_finite() {
+        return 0;
+    }
+    let rate = Gamma::new(k, lambda / k).map_or(lambda, |g| g.sample(rng));
+    poisson(rng, rate)
+}
+
+/// Splits `n` among `shares` (in order) with the remainder left over:
+/// one multinomial draw as a chain of conditional binomials. Returns the
+/// count per share; the remainder is `n` minus their sum.
+pub fn multinomial(rng: &mut Stream, n: u64, shares: &[f64], out: &mut Vec<u64>) {
+    out.clear();
+    let mut left = n;
+    let mut mass = 1.0;
+    for &p in shares {
+        let k = if mass <= 0.0 {
+            0
+        } else {
+            binomial(rng, left, (p / mass).min(1.0))
+        };
+        out.push(k);
+        left -= k;
+        mass -= p;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streams_differ_by_seed_run_process_and_key() {
+        let first = |mut s: Stream| s.random::<u64>();
+        let a = first(stream(1, 0, Process::Leaving));
+        assert_eq!(a, first(stream(1, 0, Process::Leaving)));
+        assert_ne!(a, first(stream(2, 0, Process::Leaving)));
+        assert_ne!(a, first(stream(1, 1, Process::Leaving)));
+        assert_ne!(a, first(stream(1, 0, Process::Absence)));
+        assert_ne!(
+            first(parameter_stream(1, 0, "demand.referrals_per_month")),
+            first(parameter_stream(1, 0, "demand.annual_growth"))
+        );
+    }
+
+    #[test]
+    fn multinomial_conserves_the_total() {
+        let mut rng = stream(3, 0, Process::Cases);
+        let mut out = Vec::new();
+        for _ in 0..200 {
+            multinomial(&mut rng, 1000, &[0.3, 0.5, 0.2], &mut out);
+            assert_eq!(out.iter().sum::<u64>(), 1000);
+            multinomial(&mut rng, 1000, &[0.3, 0.1], &mut out);
+            assert!(out.iter().sum::<u64>() <= 1000);
+        }
+    }
+}

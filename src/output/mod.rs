@@ -1,0 +1,57 @@
+//! Outputs: pure renderers from summaries to bytes (`tables`, `headline`,
+//! `resolved`), and the one module that writes files (`files`).
+
+pub mod files;
+pub mod headline;
+pub mod resolved;
+pub mod tables;
+
+/// A number in a CSV cell: at most 4 decimals, no trailing zeros, `inf` for
+/// an infinite value. Deterministic, and read by Excel as a number.
+pub fn fmt_value(x: f64) -> String {
+    if x.is_infinite() {
+        return if x > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    let s = format!("{x:.4}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.into() }
+}
+
+/// A scenario's folder name: `Bury, March 2022` -> `bury-march-2022`.
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for ch in name.chars() {
+        if ch.is_ascii_alphanumeric() {
+            out.push(ch.to_ascii_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let trimmed = out.trim_matches('-');
+    if trimmed.is_empty() {
+        "scenario".into()
+    } else {
+        trimmed.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_short_and_exact_enough() {
+        assert_eq!(fmt_value(101.71), "101.71");
+        assert_eq!(fmt_value(2.0), "2");
+        assert_eq!(fmt_value(1.0 / 3.0), "0.3333");
+        assert_eq!(fmt_value(-0.00001), "0");
+        assert_eq!(fmt_value(f64::INFINITY), "inf");
+    }
+
+    #[test]
+    fn slugs_are_folder_safe() {
+        assert_eq!(slug("Bury, March 2022 position"), "bury-march-2022-position");
+        assert_eq!(slug("bury-2022"), "bury-2022");
+        assert_eq!(slug("***"), "scenario");
+    }
+}

@@ -1,0 +1,161 @@
+//! Summaries across runs: per month and metric, the mean and the
+//! percentiles of INTERFACE.md, computed in run order so they are
+//! reproducible to the last bit.
+
+use crate::runner::Runs;
+
+/// The percentiles reported everywhere (tables and charts alike).
+pub const PERCENTILES: [f64; 5] = [0.05, 0.25, 0.50, 0.75, 0.95];
+
+/// Mean and percentiles of one month's metric across runs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cell {
+    pub mean: f64,
+    /// p05, p25, p50, p75, p95.
+    pub p: [f64; 5],
+}
+
+impl Cell {
+    pub fn p05(&self) -> f64 {
+        self.p[0]
+    }
+    pub fn p25(&self) -> f64 {
+        self.p[1]
+    }
+    pub fn p50(&self) -> f64 {
+        self.p[2]
+    }
+    pub fn p75(&self) -> f64 {
+        self.p[3]
+    }
+    pub fn p95(&self) -> f64 {
+        self.p[4]
+    }
+
+    /// Summarises values given in run order (the order of the mean's sum).
+    pub fn of(values: &mut [f64]) -> Cell {
+        let n = values.len();
+        let mean = if n == 0 {
+            0.0
+        } else if values.iter().any(|v| v.is_infinite()) {
+            // inf + finite values: the mean is inf (no NaN from inf - inf:
+            // the model's infinities are all positive).
+            f64::INFINITY
+        } else {
+            values.iter().sum::<f64>() / n as f64
+        };
+        values.sort_by(f64::total_cmp);
+        Cell {
+            mean,
+            p: PERCENTILES.map(|q| percentile_sorted(values, q)),
+        }
+    }
+}
+
+/// numpy's default (linear) percentile of sorted values, with inf - inf
+/// taken as 0: the lower order statistic when both are equal or the weight
+/// is 0, inf when the upper one is inf.
+pub fn percentile_sorted(sorted: &[f64], q: f64) -> f64 {
+    let n = sorted.len();
+    if n == 0 {
+        return 0.0;
+    }
+    let h = (n - 1) as f64 * q;
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(n - 1);
+    let weight = h - lo as f64;
+    let (a, b) = (sorted[lo], sorted[hi]);
+    if weight == 0.0 || a == b {
+        a
+    } else if b.is_infinite() {
+        f64::INFINITY
+    } else {
+        a + weight * (b - a)
+    }
+}
+
+/// Every month's and metric's cell, `cells[t * width + k]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    pub names: Vec<String>,
+    pub months: usize,
+    pub runs: usize,
+    pub cells: Vec<Cell>,
+}
+
+impl Summary {
+    pub fn of(runs: &Runs) -> Summary {
+        Self::from_fn(runs, |r, t, k| runs.value(r, t, k))
+    }
+
+    /// Summary of paired run-by-run differences `a - b` (same layout).
+    pub fn of_differences(a: &Runs, b: &Runs) -> Summary {
+        Self::from_fn(a, |r, t, k| {
+            let (x, y) = (a.value(r, t, k), b.value(r, t, k));
+            // inf - inf: the same infinite caseload in both is no difference.
+            if x == y { 0.0 } else { x - y }
+        })
+    }
+
+    fn from_fn(shape: &Runs, value: impl Fn(usize, usize, usize) -> f64) -> Summary {
+        let width = shape.layout.width();
+        let n = shape.records.len();
+        let mut cells = Vec::with_capacity(shape.months * width);
+        let mut column = Vec::with_capacity(n);
+        for t in 0..shape.months {
+            for k in 0..width {
+                column.clear();
+                column.extend((0..n).map(|r| value(r, t, k)));
+                cells.push(Cell::of(&mut column));
+            }
+        }
+        Summary {
+            names: shape.layout.names(),
+            months: shape.months,
+            runs: n,
+            cells,
+        }
+    }
+
+    pub fn width(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn cell(&self, t: usize, k: usize) -> &Cell {
+        &self.cells[t * self.width() + k]
+    }
+
+    /// Index of a metric by name.
+    pub fn index(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|n| n == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_match_numpy_linear() {
+        // numpy.percentile([1, 2, 3, 4, 10], [5, 25, 50, 75, 95])
+        // = [1.2, 2.0, 3.0, 4.0, 8.8]
+        let mut v = vec![10.0, 2.0, 4.0, 1.0, 3.0];
+        let c = Cell::of(&mut v);
+        let expected = [1.2, 2.0, 3.0, 4.0, 8.8];
+        for (got, want) in c.p.iter().zip(expected) {
+            assert!((got - want).abs() < 1e-12, "{got} vs {want}");
+        }
+        assert_eq!(c.mean, 4.0);
+    }
+
+    #[test]
+    fn infinities_follow_the_settled_rules() {
+        let inf = f64::INFINITY;
+        assert_eq!(percentile_sorted(&[1.0, inf], 0.5), inf);
+        assert_eq!(percentile_sorted(&[inf, inf], 0.5), inf);
+        assert_eq!(percentile_sorted(&[1.0, 2.0, inf], 0.5), 2.0);
+        let c = Cell::of(&mut [inf, 1.0, inf]);
+        assert_eq!(c.mean, inf);
+        assert!(c.p.iter().all(|p| !p.is_nan()));
+    }
+}
