@@ -191,7 +191,7 @@ mod tests {
         let mut rng = stream(1, 0, Process::Initial);
         let draws: Vec<f64> = (0..2000).map(|_| draw(&u, &mut rng)).collect();
         assert!(draws.iter().all(|x| (0.0..=1.0).contains(x)));
-        assert!(draws.iter().any(|x| *x == 1.0), "some draws above 1 are clipped to 1");
+        assert!(draws.contains(&1.0), "some draws above 1 are clipped to 1");
     }
 
     #[test]
