@@ -3,3 +3,5 @@
 
 mod common;
 mod validation;
+mod engine;
+mod cli_run;

@@ -15,6 +15,7 @@ pub enum Metric {
     CapacityFte,
     Referrals,
     NewCases,
+    ClosedCases,
     OpenCases,
     Caseload,
     AtOrBelowLow,
@@ -35,7 +36,7 @@ pub enum Metric {
 }
 
 impl Metric {
-    pub const ALL: [Metric; 27] = [
+    pub const ALL: [Metric; 28] = [
         Metric::EstablishmentFte,
         Metric::PermanentFte,
         Metric::AsyeFte,
@@ -46,6 +47,7 @@ impl Metric {
         Metric::CapacityFte,
         Metric::Referrals,
         Metric::NewCases,
+        Metric::ClosedCases,
         Metric::OpenCases,
         Metric::Caseload,
         Metric::AtOrBelowLow,
@@ -77,6 +79,7 @@ impl Metric {
             Metric::CapacityFte => "capacity_fte",
             Metric::Referrals => "referrals",
             Metric::NewCases => "new_cases",
+            Metric::ClosedCases => "closed_cases",
             Metric::OpenCases => "open_cases",
             Metric::Caseload => "caseload",
             Metric::AtOrBelowLow => "at_or_below_low",

@@ -62,6 +62,7 @@ struct Flows {
     payments: f64,
     referrals: u64,
     new_cases: u64,
+    closed_cases: u64,
 }
 
 impl<'a> Simulation<'a> {
@@ -395,9 +396,12 @@ impl<'a> Simulation<'a> {
             self.shares.clear();
             self.shares.extend(c.next.iter().map(|(_, share)| *share));
             rng::multinomial(&mut self.streams.cases, exits, &self.shares, &mut self.split);
+            let mut moved = 0;
             for ((j, _), n) in c.next.iter().zip(&self.split) {
                 delta[*j] += *n as i64;
+                moved += n;
             }
+            flows.closed_cases += exits - moved;
         }
         self.shares.clear();
         self.shares.extend(states.iter().map(|c| c.entry_share));
@@ -511,6 +515,7 @@ impl<'a> Simulation<'a> {
         set(Metric::CapacityFte, capacity);
         set(Metric::Referrals, flows.referrals as f64);
         set(Metric::NewCases, flows.new_cases as f64);
+        set(Metric::ClosedCases, flows.closed_cases as f64);
         set(Metric::OpenCases, self.state.open_total() as f64);
         set(Metric::Caseload, load);
         set(Metric::AtOrBelowLow, indicator(load <= self.s.target.low));

@@ -1,0 +1,179 @@
+//! `caseload run` end to end: the output folder, determinism across thread
+//! counts, seeds and run counts, and that a failed command leaves earlier
+//! results untouched.
+
+use assert_cmd::Command;
+use std::path::Path;
+
+fn caseload() -> Command {
+    Command::cargo_bin("caseload").unwrap()
+}
+
+fn bury() -> std::path::PathBuf {
+    crate::common::scenario("bury-2022.toml")
+}
+
+/// Runs `caseload run` into `out` and returns the scenario's folder.
+fn run_into(out: &Path, args: &[&str]) -> std::path::PathBuf {
+    let mut cmd = caseload();
+    cmd.arg("run").arg(bury()).arg("--out").arg(out).arg("--quiet").args(args);
+    cmd.assert().success();
+    out.join("bury-march-2022-position")
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn run_writes_the_folder_of_interface_md() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = run_into(dir.path(), &["--runs", "50", "--per-run"]);
+    let summary = read(&folder.join("summary.csv"));
+    let mut lines = summary.lines();
+    assert_eq!(lines.next(), Some("scenario,month,metric,mean,p05,p25,p50,p75,p95"));
+    let first = lines.next().unwrap();
+    assert!(first.starts_with("\"Bury, March 2022 position\",2022-04,establishment_fte,147.46,"), "{first}");
+    for metric in [
+        "permanent_fte",
+        "asye_fte",
+        "absent_fte",
+        "agency_fte",
+        "managed_team_fte",
+        "vacancy_fte",
+        "capacity_fte",
+        "referrals",
+        "new_cases",
+        "open_cases",
+        "open_cases_assessment",
+        "caseload",
+        "at_or_below_low",
+        "at_or_below_high",
+        "starters_fte",
+        "leavers_fte",
+        "agency_starters_fte",
+        "agency_leavers_fte",
+        "turnover_rate",
+        "vacancy_rate",
+        "agency_rate",
+    ] {
+        assert!(summary.contains(&format!(",2025-03,{metric},")), "{metric} missing");
+    }
+    // 36 months x every metric, plus the header.
+    let metrics = summary.lines().filter(|l| l.contains(",2022-04,")).count();
+    assert_eq!(summary.lines().count(), 1 + 36 * metrics);
+
+    let headline = read(&folder.join("headline.csv"));
+    assert!(headline.starts_with("key,value\n"));
+    for key in [
+        "caseload_end_median",
+        "caseload_end_p05",
+        "caseload_end_p95",
+        "prob_at_or_below_low_end",
+        "prob_at_or_below_high_end",
+        "median_caseload_first_reaches_high",
+        "first_reaches_high_p05",
+        "first_reaches_high_p95",
+    ] {
+        assert!(headline.contains(&format!("\n{key},")), "{key} missing");
+    }
+
+    let runs = read(&folder.join("runs.csv"));
+    assert!(runs.starts_with("run,month,establishment_fte,"));
+    assert_eq!(runs.lines().count(), 1 + 50 * 36);
+
+    // The resolved scenario is itself a valid scenario with the same name.
+    let resolved = folder.join("scenario.resolved.toml");
+    assert!(read(&resolved).contains("--runs 50 --seed 1"));
+    caseload()
+        .arg("check")
+        .arg(&resolved)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("Bury, March 2022 position"));
+}
+
+#[test]
+fn summary_is_byte_identical_with_one_thread_or_two() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = read(&run_into(&dir.path().join("1"), &["--runs", "300", "--threads", "1"]).join("summary.csv"));
+    let two = read(&run_into(&dir.path().join("2"), &["--runs", "300", "--threads", "2"]).join("summary.csv"));
+    assert!(one == two, "summary.csv differs between 1 and 2 threads");
+}
+
+#[test]
+fn different_seeds_give_different_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = read(&run_into(&dir.path().join("a"), &["--runs", "100", "--seed", "1"]).join("summary.csv"));
+    let b = read(&run_into(&dir.path().join("b"), &["--runs", "100", "--seed", "2"]).join("summary.csv"));
+    assert_ne!(a, b);
+}
+
+#[test]
+fn a_runs_path_does_not_depend_on_the_number_of_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let few = read(&run_into(&dir.path().join("few"), &["--runs", "10", "--per-run"]).join("runs.csv"));
+    let many = read(&run_into(&dir.path().join("many"), &["--runs", "40", "--per-run"]).join("runs.csv"));
+    let run7 = |text: &str| text.lines().filter(|l| l.starts_with("7,")).collect::<Vec<_>>().join("\n");
+    assert_eq!(run7(&few).lines().count(), 36);
+    assert_eq!(run7(&few), run7(&many));
+}
+
+#[test]
+fn a_failed_run_leaves_the_earlier_folder_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = run_into(dir.path(), &["--runs", "20"]);
+    let before = read(&folder.join("summary.csv"));
+    caseload()
+        .arg("run")
+        .arg(bury())
+        .arg("--out")
+        .arg(dir.path())
+        .args(["--quiet", "--set", "workforce.fte_per_head=0"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("workforce.fte_per_head = 0"));
+    assert_eq!(read(&folder.join("summary.csv")), before);
+    // Nothing half-written is left beside it.
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, vec!["bury-march-2022-position".to_string()]);
+}
+
+#[test]
+fn a_rerun_replaces_the_folder_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = run_into(dir.path(), &["--runs", "5", "--per-run"]);
+    assert!(folder.join("runs.csv").exists());
+    run_into(dir.path(), &["--runs", "5"]);
+    assert!(!folder.join("runs.csv").exists(), "a stale runs.csv survived");
+}
+
+#[test]
+fn run_rejects_bad_arguments_with_exit_2() {
+    caseload().args(["run", "--runs", "0"]).arg(bury()).assert().code(2);
+    caseload().args(["run", "--threads", "0"]).arg(bury()).assert().code(2);
+    caseload()
+        .args(["run", "no-such-file.toml", "--quiet"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no-such-file.toml"));
+}
+
+#[test]
+fn an_unwritable_output_folder_is_an_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("file");
+    std::fs::write(&blocker, "not a folder").unwrap();
+    caseload()
+        .arg("run")
+        .arg(bury())
+        .arg("--out")
+        .arg(&blocker)
+        .args(["--runs", "2", "--quiet"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("error:"));
+}

@@ -1,0 +1,297 @@
+//! The engine against MODEL.md: its analytic results, with tolerances from
+//! standard errors; conservation and sanity of every run and month, as
+//! property tests; zero capacity.
+
+use caseload::model::params::Scenario;
+use caseload::model::{Layout, Metric, simulate};
+use caseload::runner;
+use caseload::scenario::{Source, check};
+use caseload::stats::Summary;
+use proptest::prelude::*;
+
+fn scenario_from(text: &str) -> Scenario {
+    let source = Source::from_text("test.toml", text).unwrap();
+    match check(source) {
+        Ok(loaded) => loaded.scenario,
+        Err(e) => panic!("invalid test scenario: {e}"),
+    }
+}
+
+fn run_all(s: &Scenario, runs: u32, seed: u64) -> runner::Runs {
+    let pool = runner::pool(Some(2)).unwrap();
+    runner::run(s, seed, runs, &pool, &|| {})
+}
+
+/// Sample mean and (unbiased) variance of one metric in month t across runs.
+fn moments(runs: &runner::Runs, t: usize, metric: usize) -> (f64, f64) {
+    let n = runs.records.len() as f64;
+    let values: Vec<f64> = (0..runs.records.len()).map(|r| runs.value(r, t, metric)).collect();
+    let mean = values.iter().sum::<f64>() / n;
+    let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    (mean, var)
+}
+
+/// Asserts the sample mean and variance agree with the expected ones within
+/// `z` standard errors (the variance's standard error taken as for a normal
+/// population, var * sqrt(2 / (n - 1)), widened by the excess kurtosis of a
+/// Poisson-like count, 1 / mean).
+fn assert_moments(label: &str, (mean, var): (f64, f64), expected_mean: f64, expected_var: f64, n: f64, z: f64) {
+    let se_mean = (expected_var / n).sqrt();
+    assert!(
+        (mean - expected_mean).abs() <= z * se_mean + 1e-9,
+        "{label}: mean {mean} vs expected {expected_mean} (se {se_mean})"
+    );
+    let kurtosis = if expected_mean > 0.0 { 1.0 / expected_mean } else { 0.0 };
+    let se_var = expected_var * ((2.0 / (n - 1.0)) + kurtosis / n).sqrt();
+    assert!(
+        (var - expected_var).abs() <= z * se_var + 1e-9,
+        "{label}: variance {var} vs expected {expected_var} (se {se_var})"
+    );
+}
+
+const ONE_STATE: &str = r#"
+start = "2024-01"
+months = 48
+[workforce]
+establishment_fte = 10
+permanent_fte = 10
+annual_leaving_by_service_year = [0.0]
+[demand]
+referrals_per_month = 50
+[[cases]]
+name = "cin"
+open = 40
+entry_share = 0.8
+mean_months = 4
+"#;
+
+#[test]
+fn one_case_state_follows_the_geometric_approach_to_poisson_lambda_c_d() {
+    let s = scenario_from(ONE_STATE);
+    let n = 4000;
+    let runs = run_all(&s, n, 11);
+    let k = runs.layout.index(Metric::OpenCases);
+    let (lambda, c, d, open0): (f64, f64, f64, f64) = (50.0, 0.8, 4.0, 40.0);
+    let steady = lambda * c * d;
+    for t in 0..s.months as usize {
+        // After t + 1 steps the survivors of the initial cases are
+        // Binomial(open0, s) and the newer cases Poisson(steady * (1 - s)).
+        let surv = (1.0 - 1.0 / d).powi(t as i32 + 1);
+        let mean = steady + (open0 - steady) * surv;
+        let var = open0 * surv * (1.0 - surv) + steady * (1.0 - surv);
+        assert_moments(&format!("month {t}"), moments(&runs, t, k), mean, var, f64::from(n), 5.0);
+    }
+    // Settled: Poisson, so mean and variance both lambda * c * d.
+    let last = s.months as usize - 1;
+    assert_moments("settled", moments(&runs, last, k), steady, steady, f64::from(n), 5.0);
+}
+
+const LEAVING_ONLY: &str = r#"
+start = "2024-01"
+months = 36
+[workforce]
+establishment_fte = 200
+permanent_fte = 200
+annual_leaving_by_service_year = [0.25]
+[demand]
+referrals_per_month = 10
+[[cases]]
+name = "cin"
+entry_share = 1
+mean_months = 3
+"#;
+
+#[test]
+fn with_only_leaving_heads_follow_binomial_survival() {
+    let s = scenario_from(LEAVING_ONLY);
+    let n = 4000;
+    let runs = run_all(&s, n, 5);
+    let k = runs.layout.index(Metric::PermanentFte);
+    for t in 0..s.months as usize {
+        let p = (1.0f64 - 0.25).powf((t as f64 + 1.0) / 12.0);
+        let (mean, var) = (200.0 * p, 200.0 * p * (1.0 - p));
+        assert_moments(&format!("month {t}"), moments(&runs, t, k), mean, var, f64::from(n), 5.0);
+    }
+}
+
+#[test]
+fn no_capacity_gives_an_infinite_caseload_counted_above_target() {
+    let text = ONE_STATE.replace("permanent_fte = 10", "permanent_fte = 0");
+    let s = scenario_from(&text);
+    let runs = run_all(&s, 20, 1);
+    let summary = Summary::of(&runs);
+    let caseload = runs.layout.index(Metric::Caseload);
+    let below_high = runs.layout.index(Metric::AtOrBelowHigh);
+    for t in 0..summary.months {
+        let c = summary.cell(t, caseload);
+        assert!(c.mean.is_infinite() && c.p.iter().all(|p| p.is_infinite()));
+        assert_eq!(summary.cell(t, below_high).mean, 0.0);
+    }
+    assert!(summary.cells.iter().all(|c| !c.mean.is_nan() && c.p.iter().all(|p| !p.is_nan())));
+}
+
+#[test]
+fn zero_capacity_with_no_open_cases_is_still_infinite() {
+    let text = ONE_STATE
+        .replace("permanent_fte = 10", "permanent_fte = 0")
+        .replace("open = 40", "open = 0")
+        .replace("referrals_per_month = 50", "referrals_per_month = 0");
+    let s = scenario_from(&text);
+    let layout = runner::layout(&s);
+    let record = simulate(&s, &layout, 1, 0);
+    assert!(record[layout.index(Metric::Caseload)].is_infinite());
+}
+
+/// A random valid scenario exercising every mechanism.
+fn arbitrary_scenario() -> impl Strategy<Value = String> {
+    (
+        (0.0..300.0f64, 0.0..1.0f64, 0.0..0.5f64, 0.0..0.3f64, prop::sample::select(vec![1.0, 0.8, 0.5])),
+        (0.0..0.6f64, 0.0..0.6f64, 0.0..0.3f64, 0.0..2.0f64, 0.0..1.0f64),
+        (0.0..5.0f64, 0u32..4, 0.0..15.0f64, any::<bool>(), 0.0..1.0f64),
+        (0.0..80.0f64, 0.0..1.0f64, 1.0..24.0f64, 0.0..0.5f64, 0.0..30.0f64),
+        (0.0..400.0f64, 0u64..500, 1.0..12.0f64, 0.0..0.5f64, prop::option::of(0.5..50.0f64)),
+    )
+        .prop_map(|(w, l, r, a, d)| {
+            let (est, perm_share, asye_share, absent_share, per_head) = w;
+            let permanent = est * perm_share;
+            let asye = permanent * asye_share;
+            let absent = permanent * absent_share;
+            let dispersion = d.4.map_or(String::new(), |k| format!("dispersion = {k}"));
+            format!(
+                r#"
+start = "2023-11"
+months = 30
+[workforce]
+establishment_fte = {est}
+establishment_changes = [ {{ from = "2024-06", change_fte = -20.0 }}, {{ from = "2025-01", change_fte = 15.5 }} ]
+permanent_fte = {permanent}
+asye_fte = {asye}
+absent_fte = {absent}
+fte_per_head = {per_head}
+annual_leaving_by_service_year = [{l0}, {l1}, {{ uniform = [0.05, 0.2] }}]
+sickness_days_per_year = 9
+long_absence_annual_rate = {l2}
+long_absence_mean_months = 6
+pressure_sensitivity = {l3}
+case_holding_share = {l4}
+[recruitment]
+applicants_per_month = {r0}
+notice_months = {r1}
+recruiting_months = [1, 3, 5, 9]
+cost_per_hire = 1000
+[asye]
+intake_per_year = {r2}
+supernumerary = {r3}
+caseload_weight = {r4}
+[agency]
+fte = {a0}
+fill_prob = {a1}
+mean_tenure_months = {a2}
+annual_conversion_rate = {a3}
+extra = [ {{ from = "2024-01", to = "2024-06", fte = {a4} }} ]
+[demand]
+referrals_per_month = {d0}
+{dispersion}
+shocks = [ {{ from = "2024-03", multiplier = {{ triangular = [0.8, 1.0, 1.3] }} }} ]
+[[cases]]
+name = "assessment"
+open = {d1}
+entry_share = 0.7
+mean_months = {d2}
+next = {{ cin = 0.4, cp = {d3} }}
+[[cases]]
+name = "cin"
+open = 100
+entry_share = 0.1
+mean_months = {{ normal = [6, 3] }}
+next = {{ cp = 0.1 }}
+[[cases]]
+name = "cp"
+mean_months = 9
+next = {{ cin = 0.5 }}
+[costs]
+permanent = 50000
+agency = 90000
+asye_grant = 2000
+[payments.recruitment_bonus]
+amount = 3000
+from = "2024-02"
+clawback_months = 12
+[payments.retention]
+amount = 2000
+from = "2024-04"
+min_service_months = 12
+leaving_multiplier = {{ triangular = [0.7, 0.9, 1.0] }}
+clawback_months = 12
+clawback = "full"
+"#,
+                l0 = l.0,
+                l1 = l.1,
+                l2 = l.2,
+                l3 = l.3,
+                l4 = l.4,
+                r0 = r.0,
+                r1 = r.1,
+                r2 = r.2,
+                r3 = r.3,
+                r4 = r.4,
+                a0 = a.0,
+                a1 = a.1,
+                a2 = a.2,
+                a3 = a.3,
+                a4 = a.4,
+                d0 = d.0,
+                d1 = d.1,
+                d2 = d.2,
+                d3 = d.3,
+            )
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, .. ProptestConfig::default() })]
+
+    /// Heads and cases are conserved month to month; nothing is NaN or
+    /// negative that cannot be; probabilities stay in [0, 1].
+    #[test]
+    fn every_run_conserves_people_and_cases_and_stays_sane(text in arbitrary_scenario(), seed in 0u64..1000) {
+        let s = scenario_from(&text);
+        let layout = Layout::new(s.cases.iter().map(|c| c.name.clone()).collect());
+        let w = layout.width();
+        let at = |record: &[f64], t: usize, m: Metric| record[t * w + layout.index(m)];
+        for run in 0..3 {
+            let rec = simulate(&s, &layout, seed, run);
+            let mut permanent = s.workforce.permanent_fte;
+            let mut covering = s.agency.as_ref().map_or(0.0, |a| a.fte);
+            let mut open: f64 = s.cases.iter().map(|c| c.open as f64).sum();
+            for t in 0..s.months as usize {
+                let row = &rec[t * w..(t + 1) * w];
+                prop_assert!(row.iter().all(|v| !v.is_nan()), "NaN in month {}", t);
+                permanent += at(&rec, t, Metric::StartersFte) - at(&rec, t, Metric::LeaversFte);
+                prop_assert!((permanent - at(&rec, t, Metric::PermanentFte)).abs() < 1e-6, "permanent heads, month {}", t);
+                let agency_now = at(&rec, t, Metric::AgencyFte) - at(&rec, t, Metric::ManagedTeamFte);
+                covering += at(&rec, t, Metric::AgencyStartersFte) - at(&rec, t, Metric::AgencyLeaversFte);
+                prop_assert!((covering - agency_now).abs() < 1e-6, "agency heads, month {}", t);
+                open += at(&rec, t, Metric::NewCases) - at(&rec, t, Metric::ClosedCases);
+                prop_assert_eq!(open, at(&rec, t, Metric::OpenCases), "cases, month {}", t);
+                let by_state: f64 = (0..s.cases.len()).map(|i| rec[t * w + layout.state_index(i)]).sum();
+                prop_assert_eq!(by_state, open);
+                for m in Metric::ALL {
+                    let v = at(&rec, t, m);
+                    if !matches!(m, Metric::CostPayments | Metric::CostRecruitment | Metric::CostTotal | Metric::CostCumulative) {
+                        prop_assert!(v >= 0.0, "{} = {} in month {}", m.name(), v, t);
+                    }
+                    if m.is_cost() {
+                        prop_assert!(v.is_finite(), "{} not finite", m.name());
+                    }
+                }
+                for m in [Metric::AtOrBelowLow, Metric::AtOrBelowHigh, Metric::VacancyRate, Metric::AgencyRate] {
+                    let v = at(&rec, t, m);
+                    prop_assert!((0.0..=1.0).contains(&v), "{} = {} in month {}", m.name(), v, t);
+                }
+                prop_assert!(at(&rec, t, Metric::AsyeFte) <= at(&rec, t, Metric::PermanentFte) + 1e-9);
+                prop_assert!(at(&rec, t, Metric::AbsentFte) <= at(&rec, t, Metric::PermanentFte) + 1e-9);
+            }
+        }
+    }
+}
