@@ -1,0 +1,55 @@
+//! Criterion benchmarks: one month step, one whole run, 1,000 runs, and the
+//! summaries, on the shipped Bury scenario.
+//!
+//! cargo bench --bench engine
+
+use caseload::model::step::Simulation;
+use caseload::runner;
+use caseload::scenario;
+use caseload::stats::Summary;
+use criterion::{Criterion, criterion_group, criterion_main};
+use std::hint::black_box;
+use std::path::Path;
+
+fn bury() -> caseload::model::params::Scenario {
+    match scenario::load(Path::new("scenarios/bury-2022.toml"), &[]) {
+        Ok(loaded) => loaded.scenario,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+fn benches(c: &mut Criterion) {
+    let s = bury();
+    let layout = runner::layout(&s);
+    let mut row = vec![0.0; layout.width()];
+
+    c.bench_function("bury: one month step", |b| {
+        b.iter_batched(
+            || Simulation::new(&s, &layout, 1, 0),
+            |mut sim| {
+                sim.step(0, &mut row);
+                black_box(&row);
+            },
+            criterion::BatchSize::SmallInput,
+        )
+    });
+
+    c.bench_function("bury: one run of 36 months", |b| {
+        let mut run = 0;
+        b.iter(|| {
+            run += 1;
+            black_box(caseload::model::simulate(&s, &layout, 1, run))
+        })
+    });
+
+    let pool = runner::pool(None).unwrap_or_else(|e| panic!("{e}"));
+    let mut group = c.benchmark_group("bury: 1,000 runs");
+    group.sample_size(10);
+    group.bench_function("simulate", |b| b.iter(|| black_box(runner::run(&s, 1, 1000, &pool, &|| {}))));
+    let runs = runner::run(&s, 1, 1000, &pool, &|| {});
+    group.bench_function("summarise", |b| b.iter(|| black_box(Summary::of(&runs))));
+    group.finish();
+}
+
+criterion_group!(engine, benches);
+criterion_main!(engine);

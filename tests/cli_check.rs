@@ -1,0 +1,275 @@
+//! The `check` and `new` commands, through the `caseload` binary: exit
+//! codes, what goes to standard output and standard error.
+
+use crate::common::{MINIMAL, root};
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::path::Path;
+
+fn caseload(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("caseload").unwrap();
+    cmd.current_dir(dir);
+    cmd
+}
+
+const ELEVEN_MONTHS: &str = "referrals_per_month = 100.0\nseasonality = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]";
+
+fn with_eleven_months() -> String {
+    MINIMAL.replace("referrals_per_month = 100.0", ELEVEN_MONTHS)
+}
+
+#[test]
+fn check_of_a_valid_file_exits_0_and_says_it_in_plain_words() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bury.toml"), MINIMAL).unwrap();
+    caseload(dir.path())
+        .args(["check", "bury.toml"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("Scenario \"bury\" (bury.toml)"))
+        .stdout(predicate::str::contains("Establishment 100 FTE"))
+        .stdout(predicate::str::contains("90 FTE in post"))
+        .stdout(predicate::str::contains("Horizon: 12 months, April 2022 to March 2023"))
+        .stdout(predicate::str::contains("assessment: 200 open now"))
+        .stdout(predicate::str::contains("Agency: none"))
+        .stdout(predicate::str::contains("OK: bury.toml is a valid scenario."))
+        .stderr(predicate::str::is_empty());
+}
+
+#[test]
+fn check_of_a_bad_file_exits_2_naming_file_key_and_expectation() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("x.toml"), with_eleven_months()).unwrap();
+    caseload(dir.path())
+        .args(["check", "x.toml"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("OK:").not())
+        .stderr(predicate::str::starts_with(
+            "error: x.toml: demand.seasonality: expected 12 values, found 11",
+        ));
+}
+
+#[test]
+fn every_problem_of_a_file_is_on_its_own_error_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = with_eleven_months()
+        .replace("months = 12", "months = 0")
+        .replace("establishment_fte", "establishment");
+    std::fs::write(dir.path().join("x.toml"), text).unwrap();
+    let out = caseload(dir.path()).args(["check", "x.toml"]).assert().code(2);
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert!(lines.iter().all(|l| l.starts_with("error: x.toml: ")), "{stderr}");
+    for expected in [
+        "error: x.toml: months = 0: must be between 1 and 600",
+        "error: x.toml: workforce.establishment: unknown key; did you mean `establishment_fte`?",
+        "error: x.toml: demand.seasonality: expected 12 values, found 11",
+    ] {
+        assert!(lines.iter().any(|l| l.starts_with(expected)), "no line {expected:?} in:\n{stderr}");
+    }
+}
+
+#[test]
+fn a_syntax_error_gives_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("x.toml"), MINIMAL.replace("months = 12", "months = = 12")).unwrap();
+    caseload(dir.path())
+        .args(["check", "x.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("error: x.toml: line 3, column 10: TOML syntax error"));
+}
+
+#[test]
+fn check_takes_several_files_and_reports_every_bad_one() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("good.toml"), MINIMAL).unwrap();
+    std::fs::write(dir.path().join("other.toml"), MINIMAL.replace("100.0", "120.0")).unwrap();
+    std::fs::write(dir.path().join("bad1.toml"), with_eleven_months()).unwrap();
+    std::fs::write(dir.path().join("bad2.toml"), MINIMAL.replace("months = 12", "months = 12.5")).unwrap();
+
+    caseload(dir.path())
+        .args(["check", "good.toml", "other.toml"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("OK: good.toml is a valid scenario."))
+        .stdout(predicate::str::contains("OK: other.toml is a valid scenario."))
+        .stdout(predicate::str::contains("Establishment 120 FTE"));
+
+    caseload(dir.path())
+        .args(["check", "bad1.toml", "good.toml", "bad2.toml"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("OK: good.toml is a valid scenario."))
+        .stderr(predicate::str::contains("error: bad1.toml: demand.seasonality"))
+        .stderr(predicate::str::contains("error: bad2.toml: months = 12.5: expected a whole number"))
+        .stderr(predicate::str::contains("good.toml").not());
+}
+
+#[test]
+fn check_applies_set_to_every_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.toml"), MINIMAL).unwrap();
+    std::fs::write(dir.path().join("b.toml"), MINIMAL).unwrap();
+    let out = caseload(dir.path())
+        .args([
+            "check",
+            "a.toml",
+            "b.toml",
+            "--set",
+            "workforce.establishment_fte=150",
+            "--set",
+            "cases.cin.mean_months={ triangular = [6, 9, 14] }",
+        ])
+        .assert()
+        .code(0);
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert_eq!(stdout.matches("Establishment 150 FTE").count(), 2, "{stdout}");
+    assert_eq!(stdout.matches("cin: 800 open now; 0% of referrals start here; 9 (between 6 and 14, triangular) months").count(), 2, "{stdout}");
+
+    caseload(dir.path())
+        .args(["check", "a.toml", "--set", "workforce.establishment_fte=-150"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "error: a.toml (--set): workforce.establishment_fte = -150: must be 0 or more",
+        ));
+
+    caseload(dir.path())
+        .args(["check", "a.toml", "--set", "workforce.establishment_fte"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("expected KEY=VALUE"));
+}
+
+#[test]
+fn check_of_a_missing_file_exits_2_and_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    caseload(dir.path())
+        .args(["check", "nowhere.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("error: nowhere.toml: cannot read the file"));
+}
+
+#[test]
+fn an_extends_chain_is_shown_and_a_parents_problem_names_the_parent() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("base.toml"), MINIMAL).unwrap();
+    std::fs::write(dir.path().join("child.toml"), "extends = \"base.toml\"\n[workforce]\nestablishment_fte = 110\n").unwrap();
+    caseload(dir.path())
+        .args(["check", "child.toml"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("Scenario \"child\" (child.toml)"))
+        .stdout(predicate::str::contains("builds on base.toml"))
+        .stdout(predicate::str::contains("Establishment 110 FTE"));
+    std::fs::write(dir.path().join("base.toml"), with_eleven_months()).unwrap();
+    caseload(dir.path())
+        .args(["check", "child.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("error: base.toml: demand.seasonality"));
+}
+
+#[test]
+fn new_writes_a_starter_that_passes_check() {
+    assert!(!caseload::scenario::STARTER.trim().is_empty(), "the starter scenario is empty");
+    let dir = tempfile::tempdir().unwrap();
+    caseload(dir.path())
+        .args(["new", "mine.toml"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("mine.toml"));
+    let written = std::fs::read_to_string(dir.path().join("mine.toml")).unwrap();
+    assert_eq!(written, caseload::scenario::STARTER);
+    caseload(dir.path())
+        .args(["check", "mine.toml"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("OK: mine.toml is a valid scenario."))
+        .stdout(predicate::str::contains("warning").not());
+}
+
+#[test]
+fn new_never_overwrites_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mine.toml");
+    std::fs::write(&path, "# my own work\n").unwrap();
+    caseload(dir.path())
+        .args(["new", "mine.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("error: mine.toml: already exists"));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "# my own work\n");
+}
+
+#[test]
+fn new_into_a_missing_folder_is_not_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    caseload(dir.path())
+        .args(["new", "no/such/folder/mine.toml"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("error: no/such/folder/mine.toml"));
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("x.toml"), MINIMAL).unwrap();
+    for args in [
+        &["frobnicate"][..],
+        &["check", "--frobnicate", "x.toml"],
+        &["check"],
+        &["new"],
+        &[],
+        &["check", "x.toml", "--set"],
+    ] {
+        caseload(dir.path())
+            .args(args)
+            .assert()
+            .code(2)
+            .stdout(predicate::str::is_empty());
+    }
+}
+
+#[test]
+fn help_and_version_exit_0() {
+    let dir = tempfile::tempdir().unwrap();
+    caseload(dir.path())
+        .arg("--help")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("check"));
+    caseload(dir.path())
+        .arg("--version")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn every_shipped_scenario_passes_check() {
+    let folder = root().join("scenarios");
+    let mut files: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .map(|p| format!("scenarios/{}", p.file_name().unwrap().to_string_lossy()))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no scenarios/*.toml shipped");
+    let out = caseload(&root()).arg("check").args(&files).assert();
+    let output = out.get_output();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "shipped scenarios fail check:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for file in &files {
+        assert!(stdout.contains(&format!("OK: {file} is a valid scenario.")), "{file} not reported OK:\n{stdout}");
+    }
+}
