@@ -3,6 +3,9 @@
 //!
 //! cargo bench --bench engine
 
+// A benchmark that cannot load its scenario has nothing to measure: stop.
+#![allow(clippy::panic)]
+
 use caseload::model::step::Simulation;
 use caseload::runner;
 use caseload::scenario;
@@ -45,7 +48,9 @@ fn benches(c: &mut Criterion) {
     let pool = runner::pool(None).unwrap_or_else(|e| panic!("{e}"));
     let mut group = c.benchmark_group("bury: 1,000 runs");
     group.sample_size(10);
-    group.bench_function("simulate", |b| b.iter(|| black_box(runner::run(&s, 1, 1000, &pool, &|| {}))));
+    group.bench_function("simulate", |b| {
+        b.iter(|| black_box(runner::run(&s, 1, 1000, &pool, &|| {})))
+    });
     let runs = runner::run(&s, 1, 1000, &pool, &|| {});
     group.bench_function("summarise", |b| b.iter(|| black_box(Summary::of(&runs))));
     group.finish();

@@ -1,10 +1,11 @@
 //! The commands: each turns checked options into work and output.
 
 use crate::cli::{Cli, Command, RunOptions};
+use crate::compare;
 use crate::error::{Error, Result};
 use crate::model::params::Scenario;
 use crate::output::files::{OutputFile, write_folder};
-use crate::output::{headline, resolved, slug, tables};
+use crate::output::{fmt_value, headline, resolved, slug, tables};
 use crate::runner::{self, Runs};
 use crate::scenario::{self, Loaded, describe};
 use crate::stats::Summary;
@@ -18,6 +19,12 @@ use std::time::{Duration, Instant};
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     match cli.command {
         Command::Run { scenarios, options } => run_scenarios(&scenarios, &options, out),
+        Command::Compare {
+            scenarios,
+            options,
+            break_even,
+            grid,
+        } => compare_scenarios(&scenarios, &options, break_even.as_deref(), grid.as_deref(), out),
         Command::Check { scenarios, sets } => check(&scenarios, &sets, out),
         Command::New { file } => new_scenario(&file, out),
     }
@@ -218,4 +225,235 @@ fn run_scenarios(files: &[PathBuf], options: &RunOptions, out: &mut dyn Write) -
         )?;
     }
     Ok(())
+}
+
+/// Parses `FROM:TO:POINTS` into increasing grid values.
+fn parse_grid(text: &str) -> Result<Vec<f64>> {
+    let bad = || {
+        Error::Usage(format!(
+            "--grid {text}: expected FROM:TO:POINTS with FROM < TO and 2 to 1000 points, such as 0.5:1:21"
+        ))
+    };
+    let parts: Vec<&str> = text.split(':').collect();
+    let [from, to, points] = parts.as_slice() else {
+        return Err(bad());
+    };
+    let (from, to): (f64, f64) = (
+        from.trim().parse().map_err(|_| bad())?,
+        to.trim().parse().map_err(|_| bad())?,
+    );
+    let points: u32 = points.trim().parse().map_err(|_| bad())?;
+    if !(from.is_finite() && to.is_finite() && from < to && (2..=1000).contains(&points)) {
+        return Err(bad());
+    }
+    Ok((0..points)
+        .map(|i| from + (to - from) * f64::from(i) / f64::from(points - 1))
+        .collect())
+}
+
+/// The multiplier keys a break-even can sweep.
+const SWEEPABLE: [&str; 4] = [
+    "payments.recruitment_bonus.applicant_multiplier",
+    "payments.retention.leaving_multiplier",
+    "payments.market_supplement.applicant_multiplier",
+    "payments.market_supplement.leaving_multiplier",
+];
+
+fn compare_scenarios(
+    files: &[PathBuf],
+    options: &RunOptions,
+    break_even_key: Option<&str>,
+    grid: Option<&str>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let loaded = load_all(files, &options.sets)?;
+    distinct_slugs(&loaded)?;
+    let sweep = match break_even_key {
+        None => None,
+        Some(key) => {
+            if !SWEEPABLE.contains(&key) {
+                let hint = scenario::problem::nearest(key, SWEEPABLE)
+                    .map_or(String::new(), |k| format!(" (did you mean {k}?)"));
+                return Err(Error::Usage(format!(
+                    "--break-even {key}: not a payment multiplier{hint}; expected one of {}",
+                    SWEEPABLE.join(", ")
+                )));
+            }
+            let section = key.rsplit_once('.').map_or(key, |(s, _)| s);
+            for l in &loaded[1..] {
+                let has_section = l
+                    .source
+                    .table
+                    .get("payments")
+                    .and_then(|p| p.get(section.trim_start_matches("payments.")))
+                    .is_some();
+                if !has_section {
+                    return Err(Error::Usage(format!(
+                        "--break-even {key}: {} has no [{section}] section to sweep",
+                        l.source.file
+                    )));
+                }
+            }
+            let values = match grid {
+                Some(g) => parse_grid(g)?,
+                None => compare::default_grid(key),
+            };
+            Some((key, values))
+        }
+    };
+    let pool = thread_pool(options)?;
+    let all_runs: Vec<Runs> = loaded.iter().map(|l| simulate(&l.scenario, options, &pool)).collect();
+    let summaries: Vec<Summary> = all_runs.iter().map(Summary::of).collect();
+    let base = &loaded[0].scenario;
+    let base_runs = &all_runs[0];
+
+    let mut headline_rows: Vec<(String, &'static str, String)> = Vec::new();
+    for (l, (runs, summary)) in loaded.iter().zip(all_runs.iter().zip(&summaries)) {
+        for h in headline::compute(&l.scenario, summary, runs).rows {
+            headline_rows.push((l.scenario.name.clone(), h.key, h.value));
+        }
+    }
+    for (l, runs) in loaded.iter().zip(&all_runs).skip(1) {
+        headline_rows.push((l.scenario.name.clone(), "baseline", base.name.clone()));
+        for (key, value) in compare::headlines(runs, base_runs) {
+            headline_rows.push((l.scenario.name.clone(), key, value));
+        }
+    }
+
+    let mut files = Vec::new();
+    let named: Vec<(&str, crate::model::params::YearMonth, &Summary)> = loaded
+        .iter()
+        .zip(&summaries)
+        .map(|(l, s)| (l.scenario.name.as_str(), l.scenario.start, s))
+        .collect();
+    files.push(csv_bytes("summary.csv", tables::summary_csv(&named))?);
+    let diffs: Vec<Summary> = all_runs[1..]
+        .iter()
+        .map(|r| compare::differences(r, base_runs))
+        .collect();
+    let diff_rows: Vec<(&str, &Summary)> = loaded[1..]
+        .iter()
+        .map(|l| l.scenario.name.as_str())
+        .zip(&diffs)
+        .collect();
+    files.push(csv_bytes(
+        "differences.csv",
+        tables::differences_csv(&base.name, base.start, &diff_rows),
+    )?);
+
+    if let Some((key, values)) = &sweep {
+        let mut rows = csv::Writer::from_writer(Vec::new());
+        let header = [
+            "scenario",
+            "key",
+            "value",
+            "net_cost_mean",
+            "net_cost_p05",
+            "net_cost_p50",
+            "net_cost_p95",
+        ];
+        rows.write_record(header)
+            .map_err(|e| Error::io("break_even.csv", std::io::Error::other(e)))?;
+        for l in &loaded[1..] {
+            let mut points = Vec::new();
+            for v in values {
+                let mut source = l.source.clone();
+                source
+                    .apply_set(&format!("{key}={v}"))
+                    .map_err(scenario::ScenarioError::from)?;
+                let variant = scenario::check(source)?;
+                let runs = simulate(&variant.scenario, options, &pool);
+                let net = crate::stats::Cell::of(&mut compare::net_cost(&runs, base_runs));
+                rows.write_record([
+                    l.scenario.name.as_str(),
+                    key,
+                    &fmt_value(*v),
+                    &fmt_value(net.mean),
+                    &fmt_value(net.p05()),
+                    &fmt_value(net.p50()),
+                    &fmt_value(net.p95()),
+                ])
+                .map_err(|e| Error::io("break_even.csv", std::io::Error::other(e)))?;
+                points.push(compare::SweepPoint { value: *v, net });
+            }
+            let be = compare::break_even(&points);
+            let name = l.scenario.name.clone();
+            headline_rows.push((name.clone(), "break_even_key", key.to_string()));
+            headline_rows.push((name.clone(), "break_even_value", compare::fmt_break_even(be.value)));
+            headline_rows.push((name.clone(), "break_even_low", compare::fmt_break_even(be.low)));
+            headline_rows.push((name.clone(), "break_even_high", compare::fmt_break_even(be.high)));
+            say(out, format_args!("{}", break_even_sentence(&name, key, &be)))?;
+        }
+        files.push(csv_bytes(
+            "break_even.csv",
+            rows.into_inner().map_err(|e| csv::Error::from(e.into_error())),
+        )?);
+    }
+
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let write_err = |e: csv::Error| Error::io("headline.csv", std::io::Error::other(e));
+    w.write_record(["scenario", "key", "value"]).map_err(write_err)?;
+    for (name, key, value) in &headline_rows {
+        w.write_record([name.as_str(), key, value.as_str()])
+            .map_err(write_err)?;
+    }
+    files.push(csv_bytes(
+        "headline.csv",
+        w.into_inner().map_err(|e| csv::Error::from(e.into_error())),
+    )?);
+    for (l, runs) in loaded.iter().zip(&all_runs) {
+        let slug = slug(&l.scenario.name);
+        files.push(resolved_file(&format!("{slug}.resolved.toml"), l, options)?);
+        if options.per_run {
+            files.push(csv_bytes(
+                &format!("runs-{slug}.csv"),
+                tables::runs_csv(runs, l.scenario.start),
+            )?);
+        }
+    }
+    let folder = write_folder(&options.out, &format!("compare-{}", slug(&base.name)), &files)?;
+    for (l, runs) in loaded.iter().zip(&all_runs).skip(1) {
+        let h = compare::headlines(runs, base_runs);
+        let get = |k: &str| h.iter().find(|(key, _)| *key == k).map_or("", |(_, v)| v.as_str());
+        say(
+            out,
+            format_args!(
+                "{} against {}: caseload at the end differs by {} (90% range {} to {}); lower in {:.0}% of runs; net cost £{} (90% range £{} to £{}).",
+                l.scenario.name,
+                base.name,
+                get("caseload_end_difference_median"),
+                get("caseload_end_difference_p05"),
+                get("caseload_end_difference_p95"),
+                get("prob_caseload_lower_end").parse::<f64>().unwrap_or(0.0) * 100.0,
+                get("net_cost_mean"),
+                get("net_cost_p05"),
+                get("net_cost_p95"),
+            ),
+        )?;
+    }
+    say(out, format_args!("Wrote {}", folder.display()))
+}
+
+/// "It pays for itself if it cuts leaving by at least X%", in words.
+fn break_even_sentence(name: &str, key: &str, be: &compare::BreakEven) -> String {
+    let Some(v) = be.value else {
+        return format!(
+            "{name}: the net cost does not cross zero over the grid of {key}: it does not pay for itself there."
+        );
+    };
+    let range = match (be.low, be.high) {
+        (Some(lo), Some(hi)) => format!(" (uncertain between {lo:.2} and {hi:.2})"),
+        _ => String::new(),
+    };
+    if key.ends_with("leaving_multiplier") {
+        format!(
+            "{name}: it pays for itself if it cuts leaving by at least {:.0}% ({key} = {v:.2}{range}).",
+            (1.0 - v) * 100.0
+        )
+    } else {
+        format!(
+            "{name}: it pays for itself if it raises applicants by at least {:.0}% ({key} = {v:.2}{range}).",
+            (v - 1.0) * 100.0
+        )
+    }
 }

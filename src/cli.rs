@@ -27,6 +27,23 @@ pub enum Command {
         #[command(flatten)]
         options: RunOptions,
     },
+    /// Run every scenario with common random numbers and compare each with the first.
+    Compare {
+        /// The baseline scenario, then the scenarios to compare with it.
+        #[arg(required = true, num_args = 2.., value_name = "SCENARIO.toml")]
+        scenarios: Vec<PathBuf>,
+        #[command(flatten)]
+        options: RunOptions,
+        /// Find where a payment pays for itself: sweep this multiplier key
+        /// (for example payments.retention.leaving_multiplier) in every
+        /// scenario but the baseline, and report where net cost crosses zero.
+        #[arg(long, value_name = "KEY")]
+        break_even: Option<String>,
+        /// The sweep's grid, FROM:TO:POINTS (default 0.5:1:21 for a leaving
+        /// multiplier, 1:2:21 for an applicant multiplier).
+        #[arg(long, value_name = "FROM:TO:POINTS", requires = "break_even")]
+        grid: Option<String>,
+    },
     /// Read and validate scenarios and say what they resolve to, in plain words.
     Check {
         /// Scenario files (TOML).

@@ -35,14 +35,15 @@ impl Cell {
     /// Summarises values given in run order (the order of the mean's sum).
     pub fn of(values: &mut [f64]) -> Cell {
         let n = values.len();
-        let mean = if n == 0 {
-            0.0
-        } else if values.iter().any(|v| v.is_infinite()) {
-            // inf + finite values: the mean is inf (no NaN from inf - inf:
-            // the model's infinities are all positive).
-            f64::INFINITY
-        } else {
-            values.iter().sum::<f64>() / n as f64
+        let up = values.contains(&f64::INFINITY);
+        let down = values.contains(&f64::NEG_INFINITY);
+        let mean = match (n, up, down) {
+            (0, _, _) => 0.0,
+            // inf - inf is taken as 0, as in the percentiles.
+            (_, true, true) => 0.0,
+            (_, true, false) => f64::INFINITY,
+            (_, false, true) => f64::NEG_INFINITY,
+            _ => values.iter().sum::<f64>() / n as f64,
         };
         values.sort_by(f64::total_cmp);
         Cell {
@@ -54,7 +55,8 @@ impl Cell {
 
 /// numpy's default (linear) percentile of sorted values, with inf - inf
 /// taken as 0: the lower order statistic when both are equal or the weight
-/// is 0, inf when the upper one is inf.
+/// is 0, inf when the upper one is inf, -inf when the lower one is -inf
+/// (paired differences can be -inf).
 pub fn percentile_sorted(sorted: &[f64], q: f64) -> f64 {
     let n = sorted.len();
     if n == 0 {
@@ -67,8 +69,10 @@ pub fn percentile_sorted(sorted: &[f64], q: f64) -> f64 {
     let (a, b) = (sorted[lo], sorted[hi]);
     if weight == 0.0 || a == b {
         a
-    } else if b.is_infinite() {
+    } else if b == f64::INFINITY {
         f64::INFINITY
+    } else if a == f64::NEG_INFINITY {
+        f64::NEG_INFINITY
     } else {
         a + weight * (b - a)
     }
@@ -157,5 +161,11 @@ mod tests {
         let c = Cell::of(&mut [inf, 1.0, inf]);
         assert_eq!(c.mean, inf);
         assert!(c.p.iter().all(|p| !p.is_nan()));
+        // Paired differences: finite - inf = -inf.
+        let d = Cell::of(&mut [-inf, 1.0, 2.0, -inf]);
+        assert_eq!(d.mean, -inf);
+        assert!(d.p.iter().all(|p| !p.is_nan()), "{:?}", d.p);
+        assert_eq!(percentile_sorted(&[-inf, 1.0], 0.5), -inf);
+        assert_eq!(Cell::of(&mut [-inf, inf]).mean, 0.0);
     }
 }

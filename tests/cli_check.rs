@@ -66,19 +66,28 @@ fn every_problem_of_a_file_is_on_its_own_error_line() {
         "error: x.toml: workforce.establishment: unknown key; did you mean `establishment_fte`?",
         "error: x.toml: demand.seasonality: expected 12 values, found 11",
     ] {
-        assert!(lines.iter().any(|l| l.starts_with(expected)), "no line {expected:?} in:\n{stderr}");
+        assert!(
+            lines.iter().any(|l| l.starts_with(expected)),
+            "no line {expected:?} in:\n{stderr}"
+        );
     }
 }
 
 #[test]
 fn a_syntax_error_gives_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("x.toml"), MINIMAL.replace("months = 12", "months = = 12")).unwrap();
+    std::fs::write(
+        dir.path().join("x.toml"),
+        MINIMAL.replace("months = 12", "months = = 12"),
+    )
+    .unwrap();
     caseload(dir.path())
         .args(["check", "x.toml"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("error: x.toml: line 3, column 10: TOML syntax error"));
+        .stderr(predicate::str::contains(
+            "error: x.toml: line 3, column 10: TOML syntax error",
+        ));
 }
 
 #[test]
@@ -87,7 +96,11 @@ fn check_takes_several_files_and_reports_every_bad_one() {
     std::fs::write(dir.path().join("good.toml"), MINIMAL).unwrap();
     std::fs::write(dir.path().join("other.toml"), MINIMAL.replace("100.0", "120.0")).unwrap();
     std::fs::write(dir.path().join("bad1.toml"), with_eleven_months()).unwrap();
-    std::fs::write(dir.path().join("bad2.toml"), MINIMAL.replace("months = 12", "months = 12.5")).unwrap();
+    std::fs::write(
+        dir.path().join("bad2.toml"),
+        MINIMAL.replace("months = 12", "months = 12.5"),
+    )
+    .unwrap();
 
     caseload(dir.path())
         .args(["check", "good.toml", "other.toml"])
@@ -103,7 +116,9 @@ fn check_takes_several_files_and_reports_every_bad_one() {
         .code(2)
         .stdout(predicate::str::contains("OK: good.toml is a valid scenario."))
         .stderr(predicate::str::contains("error: bad1.toml: demand.seasonality"))
-        .stderr(predicate::str::contains("error: bad2.toml: months = 12.5: expected a whole number"))
+        .stderr(predicate::str::contains(
+            "error: bad2.toml: months = 12.5: expected a whole number",
+        ))
         .stderr(predicate::str::contains("good.toml").not());
 }
 
@@ -126,7 +141,13 @@ fn check_applies_set_to_every_file() {
         .code(0);
     let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     assert_eq!(stdout.matches("Establishment 150 FTE").count(), 2, "{stdout}");
-    assert_eq!(stdout.matches("cin: 800 open now; 0% of referrals start here; 9 (between 6 and 14, triangular) months").count(), 2, "{stdout}");
+    assert_eq!(
+        stdout
+            .matches("cin: 800 open now; 0% of referrals start here; 9 (between 6 and 14, triangular) months")
+            .count(),
+        2,
+        "{stdout}"
+    );
 
     caseload(dir.path())
         .args(["check", "a.toml", "--set", "workforce.establishment_fte=-150"])
@@ -157,7 +178,11 @@ fn check_of_a_missing_file_exits_2_and_names_it() {
 fn an_extends_chain_is_shown_and_a_parents_problem_names_the_parent() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("base.toml"), MINIMAL).unwrap();
-    std::fs::write(dir.path().join("child.toml"), "extends = \"base.toml\"\n[workforce]\nestablishment_fte = 110\n").unwrap();
+    std::fs::write(
+        dir.path().join("child.toml"),
+        "extends = \"base.toml\"\n[workforce]\nestablishment_fte = 110\n",
+    )
+    .unwrap();
     caseload(dir.path())
         .args(["check", "child.toml"])
         .assert()
@@ -175,7 +200,10 @@ fn an_extends_chain_is_shown_and_a_parents_problem_names_the_parent() {
 
 #[test]
 fn new_writes_a_starter_that_passes_check() {
-    assert!(!caseload::scenario::STARTER.trim().is_empty(), "the starter scenario is empty");
+    assert!(
+        !caseload::scenario::STARTER.trim().is_empty(),
+        "the starter scenario is empty"
+    );
     let dir = tempfile::tempdir().unwrap();
     caseload(dir.path())
         .args(["new", "mine.toml"])
@@ -270,6 +298,9 @@ fn every_shipped_scenario_passes_check() {
         String::from_utf8_lossy(&output.stderr)
     );
     for file in &files {
-        assert!(stdout.contains(&format!("OK: {file} is a valid scenario.")), "{file} not reported OK:\n{stdout}");
+        assert!(
+            stdout.contains(&format!("OK: {file} is a valid scenario.")),
+            "{file} not reported OK:\n{stdout}"
+        );
     }
 }

@@ -16,7 +16,12 @@ fn bury() -> std::path::PathBuf {
 /// Runs `caseload run` into `out` and returns the scenario's folder.
 fn run_into(out: &Path, args: &[&str]) -> std::path::PathBuf {
     let mut cmd = caseload();
-    cmd.arg("run").arg(bury()).arg("--out").arg(out).arg("--quiet").args(args);
+    cmd.arg("run")
+        .arg(bury())
+        .arg("--out")
+        .arg(out)
+        .arg("--quiet")
+        .args(args);
     cmd.assert().success();
     out.join("bury-march-2022-position")
 }
@@ -33,7 +38,10 @@ fn run_writes_the_folder_of_interface_md() {
     let mut lines = summary.lines();
     assert_eq!(lines.next(), Some("scenario,month,metric,mean,p05,p25,p50,p75,p95"));
     let first = lines.next().unwrap();
-    assert!(first.starts_with("\"Bury, March 2022 position\",2022-04,establishment_fte,147.46,"), "{first}");
+    assert!(
+        first.starts_with("\"Bury, March 2022 position\",2022-04,establishment_fte,147.46,"),
+        "{first}"
+    );
     for metric in [
         "permanent_fte",
         "asye_fte",
@@ -114,7 +122,12 @@ fn a_runs_path_does_not_depend_on_the_number_of_runs() {
     let dir = tempfile::tempdir().unwrap();
     let few = read(&run_into(&dir.path().join("few"), &["--runs", "10", "--per-run"]).join("runs.csv"));
     let many = read(&run_into(&dir.path().join("many"), &["--runs", "40", "--per-run"]).join("runs.csv"));
-    let run7 = |text: &str| text.lines().filter(|l| l.starts_with("7,")).collect::<Vec<_>>().join("\n");
+    let run7 = |text: &str| {
+        text.lines()
+            .filter(|l| l.starts_with("7,"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
     assert_eq!(run7(&few).lines().count(), 36);
     assert_eq!(run7(&few), run7(&many));
 }

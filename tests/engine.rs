@@ -79,7 +79,14 @@ fn one_case_state_follows_the_geometric_approach_to_poisson_lambda_c_d() {
         let surv = (1.0 - 1.0 / d).powi(t as i32 + 1);
         let mean = steady + (open0 - steady) * surv;
         let var = open0 * surv * (1.0 - surv) + steady * (1.0 - surv);
-        assert_moments(&format!("month {t}"), moments(&runs, t, k), mean, var, f64::from(n), 5.0);
+        assert_moments(
+            &format!("month {t}"),
+            moments(&runs, t, k),
+            mean,
+            var,
+            f64::from(n),
+            5.0,
+        );
     }
     // Settled: Poisson, so mean and variance both lambda * c * d.
     let last = s.months as usize - 1;
@@ -110,7 +117,14 @@ fn with_only_leaving_heads_follow_binomial_survival() {
     for t in 0..s.months as usize {
         let p = (1.0f64 - 0.25).powf((t as f64 + 1.0) / 12.0);
         let (mean, var) = (200.0 * p, 200.0 * p * (1.0 - p));
-        assert_moments(&format!("month {t}"), moments(&runs, t, k), mean, var, f64::from(n), 5.0);
+        assert_moments(
+            &format!("month {t}"),
+            moments(&runs, t, k),
+            mean,
+            var,
+            f64::from(n),
+            5.0,
+        );
     }
 }
 
@@ -127,7 +141,12 @@ fn no_capacity_gives_an_infinite_caseload_counted_above_target() {
         assert!(c.mean.is_infinite() && c.p.iter().all(|p| p.is_infinite()));
         assert_eq!(summary.cell(t, below_high).mean, 0.0);
     }
-    assert!(summary.cells.iter().all(|c| !c.mean.is_nan() && c.p.iter().all(|p| !p.is_nan())));
+    assert!(
+        summary
+            .cells
+            .iter()
+            .all(|c| !c.mean.is_nan() && c.p.iter().all(|p| !p.is_nan()))
+    );
 }
 
 #[test]
@@ -145,11 +164,23 @@ fn zero_capacity_with_no_open_cases_is_still_infinite() {
 /// A random valid scenario exercising every mechanism.
 fn arbitrary_scenario() -> impl Strategy<Value = String> {
     (
-        (0.0..300.0f64, 0.0..1.0f64, 0.0..0.5f64, 0.0..0.3f64, prop::sample::select(vec![1.0, 0.8, 0.5])),
+        (
+            0.0..300.0f64,
+            0.0..1.0f64,
+            0.0..0.5f64,
+            0.0..0.3f64,
+            prop::sample::select(vec![1.0, 0.8, 0.5]),
+        ),
         (0.0..0.6f64, 0.0..0.6f64, 0.0..0.3f64, 0.0..2.0f64, 0.0..1.0f64),
         (0.0..5.0f64, 0u32..4, 0.0..15.0f64, any::<bool>(), 0.0..1.0f64),
         (0.0..80.0f64, 0.0..1.0f64, 1.0..24.0f64, 0.0..0.5f64, 0.0..30.0f64),
-        (0.0..400.0f64, 0u64..500, 1.0..12.0f64, 0.0..0.5f64, prop::option::of(0.5..50.0f64)),
+        (
+            0.0..400.0f64,
+            0u64..500,
+            1.0..12.0f64,
+            0.0..0.5f64,
+            prop::option::of(0.5..50.0f64),
+        ),
     )
         .prop_map(|(w, l, r, a, d)| {
             let (est, perm_share, asye_share, absent_share, per_head) = w;

@@ -41,7 +41,10 @@ fn problems_are_sound(problems: &[Problem]) -> Result<(), TestCaseError> {
     for p in problems {
         prop_assert!(!p.file.is_empty(), "no file: {p:?}");
         // A `--set` problem's location is the assignment, which may be empty.
-        prop_assert!(!p.location.is_empty() || p.file.ends_with("(--set)"), "no location: {p:?}");
+        prop_assert!(
+            !p.location.is_empty() || p.file.ends_with("(--set)"),
+            "no location: {p:?}"
+        );
         prop_assert!(!p.message.trim().is_empty(), "no message: {p:?}");
         prop_assert!(!p.message.contains("Raw"), "a Rust type in the message: {p:?}");
     }
@@ -128,9 +131,13 @@ fn loaded_is_sound(loaded: &Loaded) -> Result<(), TestCaseError> {
     for cost in [k.permanent, k.asye, k.asye_grant, k.agency, k.managed_team] {
         prop_assert!(finite_non_neg(cost));
     }
-    for p in [&s.payments.recruitment_bonus, &s.payments.retention, &s.payments.market_supplement]
-        .into_iter()
-        .flatten()
+    for p in [
+        &s.payments.recruitment_bonus,
+        &s.payments.retention,
+        &s.payments.market_supplement,
+    ]
+    .into_iter()
+    .flatten()
     {
         prop_assert!(finite_non_neg(p.amount));
         prop_assert!(p.to.is_none_or(|to| to >= p.from));
@@ -245,17 +252,74 @@ enum Mutation {
 
 /// Keys and section headers, known and unknown, for inserted lines.
 const KEYS: &[&str] = &[
-    "name", "description", "extends", "start", "months", "low", "high", "establishment_fte", "permanent_fte",
-    "asye_fte", "absent_fte", "fte_per_head", "case_holding_share", "annual_leaving_by_service_year",
-    "initial_service_shares", "sickness_days_per_year", "working_days_per_year", "long_absence_annual_rate",
-    "long_absence_mean_months", "pressure_sensitivity", "establishment_changes", "applicants_per_month",
-    "notice_months", "recruiting_months", "cost_per_hire", "intake_month", "intake_per_year", "caseload_weight",
-    "annual_leaving", "supernumerary", "fte", "cover_vacancies", "fill_prob", "max_fte", "mean_tenure_months",
-    "extra", "referrals_per_month", "annual_growth", "seasonality", "dispersion", "shocks", "open",
-    "entry_share", "mean_months", "next", "permanent", "asye", "agency", "amount", "from", "to",
-    "paid_in_month", "clawback", "clawback_months", "applicant_multiplier", "leaving_multiplier",
-    "establishment", "mnths", "[agency]", "[asye]", "[recruitment]", "[costs]", "[target]", "[[cases]]",
-    "[payments.retention]", "[payments.recruitment_bonus]", "[payments.market_supplement]", "[demand]",
+    "name",
+    "description",
+    "extends",
+    "start",
+    "months",
+    "low",
+    "high",
+    "establishment_fte",
+    "permanent_fte",
+    "asye_fte",
+    "absent_fte",
+    "fte_per_head",
+    "case_holding_share",
+    "annual_leaving_by_service_year",
+    "initial_service_shares",
+    "sickness_days_per_year",
+    "working_days_per_year",
+    "long_absence_annual_rate",
+    "long_absence_mean_months",
+    "pressure_sensitivity",
+    "establishment_changes",
+    "applicants_per_month",
+    "notice_months",
+    "recruiting_months",
+    "cost_per_hire",
+    "intake_month",
+    "intake_per_year",
+    "caseload_weight",
+    "annual_leaving",
+    "supernumerary",
+    "fte",
+    "cover_vacancies",
+    "fill_prob",
+    "max_fte",
+    "mean_tenure_months",
+    "extra",
+    "referrals_per_month",
+    "annual_growth",
+    "seasonality",
+    "dispersion",
+    "shocks",
+    "open",
+    "entry_share",
+    "mean_months",
+    "next",
+    "permanent",
+    "asye",
+    "agency",
+    "amount",
+    "from",
+    "to",
+    "paid_in_month",
+    "clawback",
+    "clawback_months",
+    "applicant_multiplier",
+    "leaving_multiplier",
+    "establishment",
+    "mnths",
+    "[agency]",
+    "[asye]",
+    "[recruitment]",
+    "[costs]",
+    "[target]",
+    "[[cases]]",
+    "[payments.retention]",
+    "[payments.recruitment_bonus]",
+    "[payments.market_supplement]",
+    "[demand]",
     "[workforce]",
 ];
 
@@ -311,7 +375,10 @@ fn apply(text: &str, m: &Mutation) -> String {
         Mutation::SwapLines(a, b) => lines.swap(a.index(n), b.index(n)),
         Mutation::SwapKeys(a, b) if !key_lines.is_empty() => {
             let (a, b) = (key_lines[a.index(key_lines.len())], key_lines[b.index(key_lines.len())]);
-            let (ka, kb) = (key_of(&lines[a]).unwrap_or_default(), key_of(&lines[b]).unwrap_or_default());
+            let (ka, kb) = (
+                key_of(&lines[a]).unwrap_or_default(),
+                key_of(&lines[b]).unwrap_or_default(),
+            );
             lines[a] = lines[a].replacen(&ka, &kb, 1);
             lines[b] = lines[b].replacen(&kb, &ka, 1);
         }
@@ -337,7 +404,10 @@ fn apply(text: &str, m: &Mutation) -> String {
             lines.insert(i.index(n + 1), line);
         }
         Mutation::Truncate(i) => {
-            let cut = text.char_indices().map(|(b, _)| b).nth(i.index(text.chars().count() + 1));
+            let cut = text
+                .char_indices()
+                .map(|(b, _)| b)
+                .nth(i.index(text.chars().count() + 1));
             return text[..cut.unwrap_or(text.len())].to_string();
         }
         _ => {}
@@ -354,25 +424,109 @@ fn key_of(line: &str) -> Option<String> {
 
 /// Pieces of TOML, right and wrong, for token soup.
 const TOKENS: &[&str] = &[
-    "start", "months", "=", "\"2022-04\"", "12", "0.5", "-1", "nan", "inf", "1e400", "[workforce]", "[demand]",
-    "[[cases]]", "[agency]", "[payments.retention]", "establishment_fte", "permanent_fte",
-    "annual_leaving_by_service_year", "referrals_per_month", "name", "\"cin\"", "mean_months", "next", "{", "}",
-    "[", "]", ",", "uniform", "triangular", "normal", "lognormal", "cin", "\n", "\n", "\n", " ", "#", "\"", "'",
-    "true", "extends", "\"x.toml\"", "seasonality", ".", "é", "\u{1F600}", "\t", "\r\n", "0x10", "1_000",
-    "2022-04-01", "from", "to", "amount", "open", "entry_share",
+    "start",
+    "months",
+    "=",
+    "\"2022-04\"",
+    "12",
+    "0.5",
+    "-1",
+    "nan",
+    "inf",
+    "1e400",
+    "[workforce]",
+    "[demand]",
+    "[[cases]]",
+    "[agency]",
+    "[payments.retention]",
+    "establishment_fte",
+    "permanent_fte",
+    "annual_leaving_by_service_year",
+    "referrals_per_month",
+    "name",
+    "\"cin\"",
+    "mean_months",
+    "next",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    "uniform",
+    "triangular",
+    "normal",
+    "lognormal",
+    "cin",
+    "\n",
+    "\n",
+    "\n",
+    " ",
+    "#",
+    "\"",
+    "'",
+    "true",
+    "extends",
+    "\"x.toml\"",
+    "seasonality",
+    ".",
+    "é",
+    "\u{1F600}",
+    "\t",
+    "\r\n",
+    "0x10",
+    "1_000",
+    "2022-04-01",
+    "from",
+    "to",
+    "amount",
+    "open",
+    "entry_share",
 ];
 
 /// Assignments for `--set`: known and unknown keys, array elements by name and position.
 const SET_KEYS: &[&str] = &[
-    "start", "months", "name", "workforce.establishment_fte", "workforce.permanent_fte", "workforce.asye_fte",
-    "workforce.fte_per_head", "workforce.case_holding_share", "workforce.annual_leaving_by_service_year",
-    "workforce.initial_service_shares", "workforce.establishment_changes", "demand.referrals_per_month",
-    "demand.seasonality", "demand.shocks", "demand.dispersion", "cases", "cases.cin.mean_months",
-    "cases.assessment.next", "cases.0.open", "cases.1.entry_share", "cases.cin.name", "cases.7.open",
-    "cases.cin", "agency", "agency.fte", "agency.fill_prob", "agency.extra", "asye.intake_month",
-    "recruitment.recruiting_months", "recruitment.notice_months", "costs", "costs.permanent",
-    "payments.retention", "payments.retention.amount", "payments.recruitment_bonus.clawback", "target.low",
-    "months.x", "workforce..fte", "extends", "zzz", "payments", "demand.seasonality.3",
+    "start",
+    "months",
+    "name",
+    "workforce.establishment_fte",
+    "workforce.permanent_fte",
+    "workforce.asye_fte",
+    "workforce.fte_per_head",
+    "workforce.case_holding_share",
+    "workforce.annual_leaving_by_service_year",
+    "workforce.initial_service_shares",
+    "workforce.establishment_changes",
+    "demand.referrals_per_month",
+    "demand.seasonality",
+    "demand.shocks",
+    "demand.dispersion",
+    "cases",
+    "cases.cin.mean_months",
+    "cases.assessment.next",
+    "cases.0.open",
+    "cases.1.entry_share",
+    "cases.cin.name",
+    "cases.7.open",
+    "cases.cin",
+    "agency",
+    "agency.fte",
+    "agency.fill_prob",
+    "agency.extra",
+    "asye.intake_month",
+    "recruitment.recruiting_months",
+    "recruitment.notice_months",
+    "costs",
+    "costs.permanent",
+    "payments.retention",
+    "payments.retention.amount",
+    "payments.recruitment_bonus.clawback",
+    "target.low",
+    "months.x",
+    "workforce..fte",
+    "extends",
+    "zzz",
+    "payments",
+    "demand.seasonality.3",
 ];
 
 fn config(cases: u32) -> ProptestConfig {
@@ -415,6 +569,24 @@ proptest! {
     }
 
     #[test]
+    fn a_nudged_number_resolves_or_says_why(
+        at in any::<Index>(),
+        factor in prop_oneof![0.0..2.0f64, Just(0.0), Just(-1.0), 0.999..1.001f64],
+        shift in prop_oneof![Just(0.0), -1.0..1.0f64, Just(0.5), Just(1.0), Just(-1.0)],
+        full in any::<bool>(),
+    ) {
+        // Near-valid edits: many resolve, so the rules of a resolved scenario are tested at their edges.
+        let base = if full { FULL } else { MINIMAL };
+        let spans = number_spans(base);
+        let (s, e) = spans[at.index(spans.len())];
+        let text = match base[s..e].parse::<f64>() {
+            Ok(x) => format!("{}{}{}", &base[..s], float(x * factor + shift), &base[e..]),
+            Err(_) => base.to_string(),
+        };
+        check_outcome(&text, &[])?;
+    }
+
+    #[test]
     fn any_set_resolves_or_says_why(
         sets in prop::collection::vec((prop::sample::select(SET_KEYS), a_value()), 1..4),
         full in any::<bool>(),
@@ -443,7 +615,15 @@ fn deeply_nested_values_are_refused_without_a_crash() {
         for (open, close) in [("[", "]"), ("{ a = ", " }")] {
             let text = format!("x = {}1{}\n", open.repeat(depth), close.repeat(depth));
             check_outcome(&text, &[]).unwrap();
-            check_outcome(MINIMAL, &[format!("demand.seasonality={}1{}", open.repeat(depth), close.repeat(depth))]).unwrap();
+            check_outcome(
+                MINIMAL,
+                &[format!(
+                    "demand.seasonality={}1{}",
+                    open.repeat(depth),
+                    close.repeat(depth)
+                )],
+            )
+            .unwrap();
         }
     }
 }

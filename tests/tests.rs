@@ -5,9 +5,10 @@
 // unwrap or a panic in a test is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-mod validation;
-mod engine;
-mod cli_run;
 mod cli_check;
+mod cli_run;
+mod common;
+mod costs;
+mod engine;
 mod scenario_props;
+mod validation;

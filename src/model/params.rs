@@ -290,6 +290,10 @@ pub struct Recruitment {
     pub campaign_cost_per_month: f64,
 }
 
+/// The national ASYE guidance's 10% protected time: an ASYE holds 90% of a
+/// full caseload.
+pub const DEFAULT_ASYE_WEIGHT: f64 = 0.9;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Asye {
     pub intake_month: u32,

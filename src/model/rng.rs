@@ -25,6 +25,7 @@ pub enum Process {
     Absence,
     Recruitment,
     Agency,
+    Conversion,
     Demand,
     Cases,
 }
@@ -39,6 +40,7 @@ impl Process {
             Process::Agency => 5,
             Process::Demand => 6,
             Process::Cases => 7,
+            Process::Conversion => 8,
         }
     }
 }
@@ -72,6 +74,36 @@ fn stream_from(seed: u64, run: u64, tag: u64) -> Stream {
 /// The stream of `process` in run `run`.
 pub fn stream(seed: u64, run: u64, process: Process) -> Stream {
     stream_from(seed, run, process.code())
+}
+
+/// The stream of `process` in step `t` of run `run`: a fresh stream each
+/// month, so that a difference in one month's draws (a scenario drawing
+/// more or fewer values) never shifts the draws of later months.
+pub fn month_stream(seed: u64, run: u64, process: Process, t: u32) -> Stream {
+    stream_from(seed, run, process.code() ^ (u64::from(t) + 1) << 32)
+}
+
+/// Uniform numbers keyed by (person, month) for one process of one run: a
+/// worker who exists in two compared scenarios meets the same chance in
+/// both, so the scenarios differ only where their probabilities differ.
+#[derive(Debug, Clone, Copy)]
+pub struct Keyed(u64);
+
+impl Keyed {
+    pub fn new(seed: u64, run: u64, process: Process, person_kind: u64) -> Keyed {
+        Keyed(mix(mix(mix(seed) ^ run) ^ process.code() ^ person_kind << 48))
+    }
+
+    /// A uniform number in [0, 1) for person `id` in step `t`.
+    pub fn uniform(self, id: u64, t: u32) -> f64 {
+        let bits = mix(mix(self.0 ^ id) ^ u64::from(t));
+        (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+
+    /// A Bernoulli trial for person `id` in step `t`.
+    pub fn chance(self, id: u64, t: u32, p: f64) -> bool {
+        p >= 1.0 || (p > 0.0 && self.uniform(id, t) < p)
+    }
 }
 
 /// The stream from which run `run` samples the parameter at `key`.
@@ -155,6 +187,22 @@ mod tests {
             first(parameter_stream(1, 0, "demand.referrals_per_month")),
             first(parameter_stream(1, 0, "demand.annual_growth"))
         );
+    }
+
+    #[test]
+    fn keyed_uniforms_are_uniform_and_differ_by_person_and_month() {
+        let k = Keyed::new(1, 0, Process::Leaving, 0);
+        assert_ne!(k.uniform(1, 0), k.uniform(2, 0));
+        assert_ne!(k.uniform(1, 0), k.uniform(1, 1));
+        assert_eq!(k.uniform(1, 0), Keyed::new(1, 0, Process::Leaving, 0).uniform(1, 0));
+        let n = 100_000;
+        let draws: Vec<f64> = (0..n).map(|i| k.uniform(i % 1000, (i / 1000) as u32)).collect();
+        assert!(draws.iter().all(|u| (0.0..1.0).contains(u)));
+        // Mean 1/2 and variance 1/12 within 5 standard errors.
+        let mean = draws.iter().sum::<f64>() / n as f64;
+        assert!((mean - 0.5).abs() < 5.0 * (1.0 / 12.0 / n as f64).sqrt(), "{mean}");
+        let below = draws.iter().filter(|u| **u < 0.1).count() as f64 / n as f64;
+        assert!((below - 0.1).abs() < 5.0 * (0.09 / n as f64).sqrt(), "{below}");
     }
 
     #[test]

@@ -19,6 +19,8 @@ pub struct PaymentReceived {
 /// A permanent worker (one head).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Worker {
+    /// Identity in creation order: the key of the worker's own chances.
+    pub id: u64,
     pub fte: f64,
     /// Completed months of service.
     pub service: u32,
@@ -31,8 +33,9 @@ pub struct Worker {
 }
 
 impl Worker {
-    pub fn new_starter(fte: f64, asye: bool) -> Worker {
+    pub fn new_starter(id: u64, fte: f64, asye: bool) -> Worker {
         Worker {
+            id,
             fte,
             service: 0,
             asye_month: asye.then_some(0),
@@ -50,6 +53,8 @@ impl Worker {
 /// A covering agency worker (one head).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct AgencyWorker {
+    /// Identity in engagement order: the key of the worker's own chances.
+    pub id: u64,
     pub fte: f64,
     pub months_engaged: u32,
     pub engaged_this_month: bool,
@@ -69,6 +74,8 @@ pub struct State {
     pub workers: Vec<Worker>,
     /// In engagement order, so the latest engaged are at the end.
     pub agency: Vec<AgencyWorker>,
+    pub next_worker_id: u64,
+    pub next_agency_id: u64,
     pub pipeline: Vec<Offer>,
     pub open: Vec<u64>,
     pub pressure: f64,
@@ -164,6 +171,7 @@ impl State {
         for fte in heads(w.asye_fte, w.fte_per_head) {
             let month = rng.random_range(0..12);
             workers.push(Worker {
+                id: workers.len() as u64,
                 fte,
                 service: month,
                 asye_month: Some(month),
@@ -174,6 +182,7 @@ impl State {
         }
         for fte in heads(w.absent_fte, w.fte_per_head) {
             workers.push(Worker {
+                id: workers.len() as u64,
                 fte,
                 service: draw.draw(rng),
                 asye_month: None,
@@ -185,6 +194,7 @@ impl State {
         let others = (w.permanent_fte - w.asye_fte - w.absent_fte).max(0.0);
         for fte in heads(others, w.fte_per_head) {
             workers.push(Worker {
+                id: workers.len() as u64,
                 fte,
                 service: draw.draw(rng),
                 asye_month: None,
@@ -196,13 +206,17 @@ impl State {
         let agency_fte = s.agency.as_ref().map_or(0.0, |a| a.fte);
         let agency: Vec<AgencyWorker> = heads(agency_fte, w.fte_per_head)
             .into_iter()
-            .map(|fte| AgencyWorker {
+            .enumerate()
+            .map(|(i, fte)| AgencyWorker {
+                id: i as u64,
                 fte,
                 months_engaged: 0,
                 engaged_this_month: false,
             })
             .collect();
         State {
+            next_worker_id: workers.len() as u64,
+            next_agency_id: agency.len() as u64,
             workers,
             agency,
             pipeline: Vec::new(),
@@ -211,6 +225,12 @@ impl State {
             leavers_by_month: Vec::with_capacity(s.months as usize),
             cost_cumulative: 0.0,
         }
+    }
+
+    /// A new permanent starter with the next identity.
+    pub fn new_worker(&mut self, fte: f64, asye: bool) -> Worker {
+        self.next_worker_id += 1;
+        Worker::new_starter(self.next_worker_id - 1, fte, asye)
     }
 
     pub fn open_total(&self) -> u64 {

@@ -5,7 +5,7 @@
 
 use super::metrics::{Layout, Metric};
 use super::params::*;
-use super::rng::{self, Process, Stream, chance};
+use super::rng::{self, Keyed, Process, Stream};
 use super::sample::{RunParams, round_half_up};
 use super::state::*;
 use rand::seq::index::sample as sample_indices;
@@ -14,15 +14,26 @@ use rand::seq::index::sample as sample_indices;
 /// caseload) gives a finite multiplier, and sensitivity 0 gives exactly 1.
 const EXCESS_CAP: f64 = 1e12;
 
-/// One stream per process.
+/// The run's random numbers: a stream per process and month for counts,
+/// and chances keyed by person and month for individuals' events.
 struct Streams {
-    leaving: Stream,
-    absence: Stream,
-    recruitment: Stream,
-    agency: Stream,
-    demand: Stream,
-    cases: Stream,
+    seed: u64,
+    run: u64,
+    leaving: Keyed,
+    agency_leaving: Keyed,
+    absence: Keyed,
+    conversion: Keyed,
 }
+
+impl Streams {
+    fn month(&self, process: Process, t: u32) -> Stream {
+        rng::month_stream(self.seed, self.run, process, t)
+    }
+}
+
+/// Person kinds for keyed chances.
+const PERMANENT: u64 = 0;
+const AGENCY: u64 = 1;
 
 /// Simulates run `run` of `s` and returns its record: `s.months` rows of
 /// `layout.width()` metric values.
@@ -75,12 +86,12 @@ impl<'a> Simulation<'a> {
             layout,
             params,
             streams: Streams {
-                leaving: rng::stream(seed, run, Process::Leaving),
-                absence: rng::stream(seed, run, Process::Absence),
-                recruitment: rng::stream(seed, run, Process::Recruitment),
-                agency: rng::stream(seed, run, Process::Agency),
-                demand: rng::stream(seed, run, Process::Demand),
-                cases: rng::stream(seed, run, Process::Cases),
+                seed,
+                run,
+                leaving: Keyed::new(seed, run, Process::Leaving, PERMANENT),
+                agency_leaving: Keyed::new(seed, run, Process::Leaving, AGENCY),
+                absence: Keyed::new(seed, run, Process::Absence, PERMANENT),
+                conversion: Keyed::new(seed, run, Process::Conversion, AGENCY),
             },
             state,
             split: Vec::new(),
@@ -145,7 +156,8 @@ impl<'a> Simulation<'a> {
     /// C(t): case-holding capacity in FTE.
     fn capacity(&self, t: u32) -> f64 {
         let w = &self.s.workforce;
-        let weight = self.s.asye.as_ref().map_or(1.0, |a| a.caseload_weight);
+        // ASYEs already in post keep their protected caseload without an intake.
+        let weight = self.s.asye.as_ref().map_or(DEFAULT_ASYE_WEIGHT, |a| a.caseload_weight);
         let permanent: f64 = self
             .state
             .workers
@@ -193,8 +205,8 @@ impl<'a> Simulation<'a> {
 
     /// A new permanent starter who is a hire (not an ASYE): the recruitment
     /// bonus, if it runs this month, is paid now.
-    fn hire(&self, t: u32, fte: f64, flows: &mut Flows) -> Worker {
-        let mut worker = Worker::new_starter(fte, false);
+    fn hire(&mut self, t: u32, fte: f64, flows: &mut Flows) -> Worker {
+        let mut worker = self.state.new_worker(fte, false);
         flows.hires += 1;
         flows.starters_fte += fte;
         if let Some(b) = &self.s.payments.recruitment_bonus
@@ -239,7 +251,8 @@ impl<'a> Simulation<'a> {
             && m.month() == a.intake_month
         {
             for _ in 0..self.params.asye_intake_heads {
-                self.state.workers.push(Worker::new_starter(fte_per_head, true));
+                let worker = self.state.new_worker(fte_per_head, true);
+                self.state.workers.push(worker);
                 flows.starters_fte += fte_per_head;
                 flows.asye_starters += 1;
             }
@@ -259,7 +272,7 @@ impl<'a> Simulation<'a> {
                 None => band_rate(&self.params, w.service),
             };
             let q = (base * pressure * self.pay_leaving_multiplier(m, &w)).min(1.0);
-            if chance(&mut self.streams.leaving, q) {
+            if self.streams.leaving.chance(w.id, t, q) {
                 flows.leavers_fte += w.fte;
                 flows.payments -= clawback(&w, t);
             } else {
@@ -268,9 +281,9 @@ impl<'a> Simulation<'a> {
         }
         self.state.workers = staying;
         let agency_leaving = self.params.agency_leaving;
-        let rng = &mut self.streams.leaving;
+        let keyed = self.streams.agency_leaving;
         self.state.agency.retain(|a| {
-            let leaves = chance(rng, agency_leaving);
+            let leaves = keyed.chance(a.id, t, agency_leaving);
             if leaves {
                 flows.agency_leavers_fte += a.fte;
             }
@@ -280,14 +293,11 @@ impl<'a> Simulation<'a> {
         // 4. Absence: returns, then new absences among those present when
         // the step began (a returner cannot start a new absence this month).
         let (back, away) = (self.params.absence_return, self.params.absence_start);
-        let rng = &mut self.streams.absence;
+        let keyed = self.streams.absence;
         for w in &mut self.state.workers {
-            if w.absent {
-                if chance(rng, back) {
-                    w.absent = false;
-                }
-            } else if chance(rng, away) {
-                w.absent = true;
+            let p = if w.absent { back } else { away };
+            if keyed.chance(w.id, t, p) {
+                w.absent = !w.absent;
             }
         }
 
@@ -300,7 +310,7 @@ impl<'a> Simulation<'a> {
             flows.campaign = true;
             let cap = round_half_up(vacant / fte_per_head);
             let lambda = self.params.applicants_per_month * self.applicant_multiplier(m);
-            let hires = rng::poisson(&mut self.streams.recruitment, lambda).min(cap);
+            let hires = rng::poisson(&mut self.streams.month(Process::Recruitment, t), lambda).min(cap);
             for _ in 0..hires {
                 if r.notice_months == 0 {
                     let mut worker = self.hire(t, fte_per_head, &mut flows);
@@ -325,9 +335,15 @@ impl<'a> Simulation<'a> {
             let covering = self.covering_fte();
             if wanted > covering {
                 let missing = round_half_up((wanted - covering) / fte_per_head);
-                let found = rng::binomial(&mut self.streams.agency, missing, self.params.agency_fill);
+                let found = rng::binomial(
+                    &mut self.streams.month(Process::Agency, t),
+                    missing,
+                    self.params.agency_fill,
+                );
                 for _ in 0..found {
+                    self.state.next_agency_id += 1;
                     self.state.agency.push(AgencyWorker {
+                        id: self.state.next_agency_id - 1,
                         fte: fte_per_head,
                         months_engaged: 0,
                         engaged_this_month: true,
@@ -345,11 +361,15 @@ impl<'a> Simulation<'a> {
             let conversion_cap = round_half_up(unfilled / fte_per_head) as usize;
             if unfilled > 0.0 && conversion_cap > 0 && self.params.agency_conversion > 0.0 {
                 let p = self.params.agency_conversion;
-                let rng = &mut self.streams.agency;
+                let keyed = self.streams.conversion;
                 let drawn: Vec<usize> = (0..self.state.agency.len())
-                    .filter(|&i| !self.state.agency[i].engaged_this_month && chance(rng, p))
+                    .filter(|&i| {
+                        let a = &self.state.agency[i];
+                        !a.engaged_this_month && keyed.chance(a.id, t, p)
+                    })
                     .collect();
                 let chosen: Vec<usize> = if drawn.len() > conversion_cap {
+                    let rng = &mut self.streams.month(Process::Conversion, t);
                     let mut picked: Vec<usize> = sample_indices(rng, drawn.len(), conversion_cap)
                         .into_iter()
                         .map(|k| drawn[k])
@@ -382,20 +402,22 @@ impl<'a> Simulation<'a> {
             * (1.0 + self.params.annual_growth).powf(f64::from(t) / 12.0)
             * d.seasonality[m.month() as usize - 1]
             * shocks;
+        let demand_rng = &mut self.streams.month(Process::Demand, t);
         flows.referrals = match d.dispersion {
-            Some(k) => rng::gamma_poisson(&mut self.streams.demand, lambda, k),
-            None => rng::poisson(&mut self.streams.demand, lambda),
+            Some(k) => rng::gamma_poisson(demand_rng, lambda, k),
+            None => rng::poisson(demand_rng, lambda),
         };
 
         // 8. Cases: moves from the month's opening counts, then new cases.
         let states = &self.s.cases;
+        let cases_rng = &mut self.streams.month(Process::Cases, t);
         let mut delta: Vec<i64> = vec![0; states.len()];
         for (i, c) in states.iter().enumerate() {
-            let exits = rng::binomial(&mut self.streams.cases, self.state.open[i], self.params.case_exit[i]);
+            let exits = rng::binomial(cases_rng, self.state.open[i], self.params.case_exit[i]);
             delta[i] -= exits as i64;
             self.shares.clear();
             self.shares.extend(c.next.iter().map(|(_, share)| *share));
-            rng::multinomial(&mut self.streams.cases, exits, &self.shares, &mut self.split);
+            rng::multinomial(cases_rng, exits, &self.shares, &mut self.split);
             let mut moved = 0;
             for ((j, _), n) in c.next.iter().zip(&self.split) {
                 delta[*j] += *n as i64;
@@ -405,7 +427,7 @@ impl<'a> Simulation<'a> {
         }
         self.shares.clear();
         self.shares.extend(states.iter().map(|c| c.entry_share));
-        rng::multinomial(&mut self.streams.cases, flows.referrals, &self.shares, &mut self.split);
+        rng::multinomial(cases_rng, flows.referrals, &self.shares, &mut self.split);
         for (i, n) in self.split.iter().enumerate() {
             delta[i] += *n as i64;
             flows.new_cases += n;

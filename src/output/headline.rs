@@ -25,23 +25,34 @@ impl Headlines {
     }
 }
 
-/// A caseload as the report shows it: one decimal, or `infinite`.
-pub fn caseload_text(x: f64) -> String {
+/// `x` rounded to `decimals` places, halves up (as every rounding here).
+pub fn rounded(x: f64, decimals: i32) -> String {
     if x.is_infinite() {
-        "inf".into()
-    } else {
-        format!("{x:.1}")
+        return if x > 0.0 { "inf".into() } else { "-inf".into() };
     }
+    let scale = 10f64.powi(decimals);
+    let r = (x * scale + 0.5).floor() / scale;
+    let text = format!("{r:.*}", decimals.max(0) as usize);
+    if text.starts_with('-') && text.trim_start_matches(['-', '0', '.']).is_empty() {
+        text[1..].to_string()
+    } else {
+        text
+    }
+}
+
+/// A caseload as the report shows it: one decimal, or `inf`.
+pub fn caseload_text(x: f64) -> String {
+    rounded(x, 1)
 }
 
 /// A probability as a share with two decimals.
 pub fn probability_text(x: f64) -> String {
-    format!("{x:.2}")
+    rounded(x, 2)
 }
 
 /// Whole pounds.
 pub fn money_text(x: f64) -> String {
-    format!("{:.0}", x.round())
+    rounded(x, 0)
 }
 
 /// For each run, the first month (index) whose caseload reaches `high`
@@ -94,11 +105,8 @@ pub fn compute(s: &Scenario, summary: &Summary, runs: &Runs) -> Headlines {
         ("median_caseload_first_reaches_high", month_text(median_reach)),
         ("first_reaches_high_p05", month_text(percentile_sorted(&reach, 0.05))),
         ("first_reaches_high_p95", month_text(percentile_sorted(&reach, 0.95))),
-        (
-            "permanent_fte_end_median",
-            format!("{:.1}", at(Metric::PermanentFte).p50()),
-        ),
-        ("agency_fte_end_median", format!("{:.1}", at(Metric::AgencyFte).p50())),
+        ("permanent_fte_end_median", rounded(at(Metric::PermanentFte).p50(), 1)),
+        ("agency_fte_end_median", rounded(at(Metric::AgencyFte).p50(), 1)),
         (
             "vacancy_rate_end_median",
             probability_text(at(Metric::VacancyRate).p50()),
@@ -122,4 +130,19 @@ pub fn csv(headlines: &Headlines) -> Result<Vec<u8>, csv::Error> {
         w.write_record([h.key, h.value.as_str()])?;
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn halves_round_up() {
+        assert_eq!(probability_text(0.125), "0.13");
+        assert_eq!(caseload_text(20.25), "20.3");
+        assert_eq!(caseload_text(-0.25), "-0.2");
+        assert_eq!(caseload_text(-0.01), "0.0");
+        assert_eq!(money_text(2.5), "3");
+        assert_eq!(caseload_text(f64::INFINITY), "inf");
+    }
 }

@@ -12,17 +12,18 @@ pub enum Unit {
     Plain,
 }
 
-/// A number for people: at most one decimal, no trailing `.0`.
+/// A number for people: one decimal from 100 up, two below, no trailing zeros.
 pub fn num(x: f64) -> String {
     if x.is_infinite() {
         return "infinite".into();
     }
-    let rounded = (x * 10.0).round() / 10.0;
-    if rounded.fract() == 0.0 {
-        format!("{rounded:.0}")
+    let text = if x.abs() >= 100.0 {
+        format!("{x:.1}")
     } else {
-        format!("{rounded:.1}")
-    }
+        format!("{x:.2}")
+    };
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" { "0".into() } else { text.into() }
 }
 
 /// Money with thousands separators: `£52,000`.
@@ -393,7 +394,10 @@ mod tests {
     #[test]
     fn numbers_read_as_people_write_them() {
         assert_eq!(num(101.71), "101.7");
+        assert_eq!(num(147.46), "147.5");
         assert_eq!(num(55.0), "55");
+        assert_eq!(num(0.95), "0.95");
+        assert_eq!(num(9.25), "9.25");
         assert_eq!(money(52000.0), "£52,000");
         assert_eq!(money(-1234567.4), "-£1,234,567");
         assert_eq!(percent(0.3), "30%");

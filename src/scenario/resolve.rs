@@ -547,7 +547,12 @@ fn asye(c: &mut Checker, a: RawAsye) -> Asye {
     Asye {
         intake_month: c.whole("asye.intake_month", a.intake_month, Some(9), 1, 12),
         intake_per_year,
-        caseload_weight: c.number("asye.caseload_weight", a.caseload_weight, Some(0.9), PROB),
+        caseload_weight: c.number(
+            "asye.caseload_weight",
+            a.caseload_weight,
+            Some(DEFAULT_ASYE_WEIGHT),
+            PROB,
+        ),
         annual_leaving: a
             .annual_leaving
             .map(|raw| c.uncertain("asye.annual_leaving", Some(raw), None, ValidRange::Probability)),

@@ -1,0 +1,189 @@
+//! Paired comparison of scenarios run with common random numbers: run r of
+//! each scenario draws from the same streams, so run-by-run differences
+//! isolate the effect of what changed. Pure: from runs to figures.
+
+use crate::model::Metric;
+use crate::output::headline::{caseload_text, money_text, probability_text};
+use crate::runner::Runs;
+use crate::stats::{Cell, Summary};
+
+/// Per run, the sum of a metric over the horizon.
+pub fn horizon_totals(runs: &Runs, metric: Metric) -> Vec<f64> {
+    let k = runs.layout.index(metric);
+    (0..runs.records.len())
+        .map(|r| (0..runs.months).map(|t| runs.value(r, t, k)).sum())
+        .collect()
+}
+
+/// Per run, the scheme's net cost against the baseline over the horizon:
+/// the change in payments plus the change in agency and recruitment spend
+/// (a saving there is negative). Permanent salaries are left out: the posts
+/// are funded whether they are filled or not.
+pub fn net_cost(scenario: &Runs, baseline: &Runs) -> Vec<f64> {
+    let kinds = [Metric::CostPayments, Metric::CostAgency, Metric::CostRecruitment];
+    let mut net = vec![0.0; scenario.records.len()];
+    for metric in kinds {
+        let a = horizon_totals(scenario, metric);
+        let b = horizon_totals(baseline, metric);
+        for (n, (x, y)) in net.iter_mut().zip(a.iter().zip(&b)) {
+            *n += x - y;
+        }
+    }
+    net
+}
+
+fn paired(a: &[f64], b: &[f64]) -> Vec<f64> {
+    a.iter().zip(b).map(|(x, y)| if x == y { 0.0 } else { x - y }).collect()
+}
+
+/// The headline figures of one scenario against the baseline.
+pub fn headlines(scenario: &Runs, baseline: &Runs) -> Vec<(&'static str, String)> {
+    let end = scenario.months - 1;
+    let k = scenario.layout.index(Metric::Caseload);
+    let ours: Vec<f64> = (0..scenario.records.len()).map(|r| scenario.value(r, end, k)).collect();
+    let theirs: Vec<f64> = (0..baseline.records.len()).map(|r| baseline.value(r, end, k)).collect();
+    let diff = Cell::of(&mut paired(&ours, &theirs));
+    let lower = ours.iter().zip(&theirs).filter(|(a, b)| a < b).count() as f64 / ours.len().max(1) as f64;
+    let mean_diff = |metric: Metric| {
+        let d = paired(&horizon_totals(scenario, metric), &horizon_totals(baseline, metric));
+        d.iter().sum::<f64>() / d.len().max(1) as f64
+    };
+    let net = Cell::of(&mut net_cost(scenario, baseline));
+    vec![
+        ("caseload_end_difference_median", caseload_text(diff.p50())),
+        ("caseload_end_difference_p05", caseload_text(diff.p05())),
+        ("caseload_end_difference_p95", caseload_text(diff.p95())),
+        ("prob_caseload_lower_end", probability_text(lower)),
+        ("spend_total_difference_mean", money_text(mean_diff(Metric::CostTotal))),
+        (
+            "spend_agency_difference_mean",
+            money_text(mean_diff(Metric::CostAgency)),
+        ),
+        (
+            "spend_payments_difference_mean",
+            money_text(mean_diff(Metric::CostPayments)),
+        ),
+        (
+            "spend_recruitment_difference_mean",
+            money_text(mean_diff(Metric::CostRecruitment)),
+        ),
+        ("net_cost_mean", money_text(net.mean)),
+        ("net_cost_p05", money_text(net.p05())),
+        ("net_cost_p95", money_text(net.p95())),
+    ]
+}
+
+/// The paired differences of every metric and month (scenario - baseline).
+pub fn differences(scenario: &Runs, baseline: &Runs) -> Summary {
+    Summary::of_differences(scenario, baseline)
+}
+
+/// Net cost at one value of the swept key.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SweepPoint {
+    pub value: f64,
+    pub net: Cell,
+}
+
+/// Where a payment pays for itself: the value of the swept key at which the
+/// mean net cost crosses zero, and the range over which the 90% band of net
+/// cost includes zero.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BreakEven {
+    /// `None` when the mean net cost does not cross zero on the grid.
+    pub value: Option<f64>,
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+}
+
+/// The first crossing of zero by `f` along the grid, by linear
+/// interpolation between the grid points either side.
+fn crossing(points: &[SweepPoint], f: impl Fn(&Cell) -> f64) -> Option<f64> {
+    points.windows(2).find_map(|w| {
+        let (a, b) = (f(&w[0].net), f(&w[1].net));
+        if a == 0.0 {
+            Some(w[0].value)
+        } else if (a < 0.0) != (b < 0.0) || b == 0.0 {
+            Some(w[0].value + (w[1].value - w[0].value) * a / (a - b))
+        } else {
+            None
+        }
+    })
+}
+
+/// Break-even from a sweep whose values are in increasing order.
+pub fn break_even(points: &[SweepPoint]) -> BreakEven {
+    let value = crossing(points, |c| c.mean);
+    let a = crossing(points, |c| c.p05());
+    let b = crossing(points, |c| c.p95());
+    let (low, high) = match (a, b) {
+        (Some(a), Some(b)) => (Some(a.min(b)), Some(a.max(b))),
+        // Where one bound never crosses, the range runs to the grid's end.
+        (Some(x), None) | (None, Some(x)) => {
+            let first = points.first().map(|p| p.value);
+            let last = points.last().map(|p| p.value);
+            let side = |c: &Cell| c.p05() < 0.0 && c.p95() > 0.0;
+            let open_at_start = points.first().is_some_and(|p| side(&p.net));
+            if open_at_start {
+                (first, Some(x))
+            } else {
+                (Some(x), last)
+            }
+        }
+        (None, None) => (None, None),
+    };
+    BreakEven { value, low, high }
+}
+
+/// The grid a key is swept over: leaving multipliers from 0.5 to 1 (a cut
+/// of up to half), applicant multipliers from 1 to 2 (up to double).
+pub fn default_grid(key: &str) -> Vec<f64> {
+    let (from, to) = if key.ends_with("leaving_multiplier") {
+        (0.5, 1.0)
+    } else {
+        (1.0, 2.0)
+    };
+    (0..=20).map(|i| from + (to - from) * f64::from(i) / 20.0).collect()
+}
+
+pub fn fmt_break_even(x: Option<f64>) -> String {
+    x.map_or("not on the grid".into(), |v| format!("{v:.3}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn point(value: f64, mean: f64, lo: f64, hi: f64) -> SweepPoint {
+        SweepPoint {
+            value,
+            net: Cell {
+                mean,
+                p: [lo, lo, mean, hi, hi],
+            },
+        }
+    }
+
+    #[test]
+    fn break_even_interpolates_the_zero_crossing_and_its_band() {
+        // Net cost rises linearly with the multiplier: mean 0 at 0.8, the
+        // band of +-10 crosses zero at 0.75 and 0.85.
+        let points: Vec<SweepPoint> = (0..=10)
+            .map(|i| {
+                let v = 0.5 + 0.05 * f64::from(i);
+                let mean = 200.0 * (v - 0.8);
+                point(v, mean, mean - 10.0, mean + 10.0)
+            })
+            .collect();
+        let b = break_even(&points);
+        assert!((b.value.unwrap() - 0.8).abs() < 1e-9);
+        assert!((b.low.unwrap() - 0.75).abs() < 1e-9);
+        assert!((b.high.unwrap() - 0.85).abs() < 1e-9);
+    }
+
+    #[test]
+    fn no_crossing_is_reported_as_none() {
+        let points = vec![point(0.5, 10.0, 5.0, 15.0), point(1.0, 20.0, 15.0, 25.0)];
+        assert_eq!(break_even(&points).value, None);
+    }
+}
