@@ -120,8 +120,8 @@ fn different_seeds_give_different_results() {
 #[test]
 fn a_runs_path_does_not_depend_on_the_number_of_runs() {
     let dir = tempfile::tempdir().unwrap();
-    let few = read(&run_into(&dir.path().join("few"), &["--runs", "10", "--per-run"]).join("runs.csv"));
-    let many = read(&run_into(&dir.path().join("many"), &["--runs", "40", "--per-run"]).join("runs.csv"));
+    let few = read(&run_into(&dir.path().join("few"), &["--runs", "100", "--per-run"]).join("runs.csv"));
+    let many = read(&run_into(&dir.path().join("many"), &["--runs", "1000", "--per-run"]).join("runs.csv"));
     let run7 = |text: &str| {
         text.lines()
             .filter(|l| l.starts_with("7,"))
@@ -189,4 +189,156 @@ fn an_unwritable_output_folder_is_an_error_not_a_panic() {
         .assert()
         .code(1)
         .stderr(predicates::str::contains("error:"));
+}
+
+/// A copy of Bury under another name, so both can sit in one comparison.
+fn bury_copy(dir: &Path) -> std::path::PathBuf {
+    let copy = dir.join("copy.toml");
+    let parent = crate::common::scenario("bury-2022.toml");
+    std::fs::write(
+        &copy,
+        format!("extends = {:?}\nname = \"Bury copy\"\n", parent.display().to_string()),
+    )
+    .unwrap();
+    copy
+}
+
+#[test]
+fn compare_of_a_scenario_with_itself_gives_zero_differences_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    caseload()
+        .arg("compare")
+        .arg(bury())
+        .arg(bury_copy(dir.path()))
+        .arg("--out")
+        .arg(dir.path())
+        .args(["--runs", "100", "--quiet"])
+        .assert()
+        .success();
+    let folder = dir.path().join("compare-bury-march-2022-position");
+    let diffs = read(&folder.join("differences.csv"));
+    let mut lines = diffs.lines();
+    assert_eq!(lines.next(), Some("scenario,baseline,month,metric,mean,p05,p50,p95"));
+    let mut rows = 0;
+    for line in lines {
+        let fields: Vec<&str> = line.rsplitn(5, ',').collect();
+        assert_eq!(&fields[..4], &["0", "0", "0", "0"], "{line}");
+        rows += 1;
+    }
+    assert!(rows > 36 * 20, "{rows} rows");
+    let headline = read(&folder.join("headline.csv"));
+    assert!(headline.starts_with("scenario,key,value\n"));
+    assert!(headline.contains("\nBury copy,net_cost_mean,0\n"), "{headline}");
+    assert!(headline.contains("\nBury copy,prob_caseload_lower_end,0.00\n"));
+    let summary = read(&folder.join("summary.csv"));
+    assert!(summary.contains("\nBury copy,2022-04,caseload,"));
+    assert!(summary.contains("\"Bury, March 2022 position\",2022-04,caseload,"));
+    for file in ["bury-march-2022-position.resolved.toml", "bury-copy.resolved.toml"] {
+        assert!(folder.join(file).exists(), "{file}");
+    }
+}
+
+#[test]
+fn compare_with_break_even_writes_the_sweep_and_says_it_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let assert = caseload()
+        .arg("compare")
+        .arg(bury())
+        .arg(crate::common::scenario("bury-2022-retention.toml"))
+        .arg("--out")
+        .arg(dir.path())
+        .args([
+            "--runs",
+            "40",
+            "--quiet",
+            "--break-even",
+            "payments.retention.leaving_multiplier",
+            "--grid",
+            "0.5:1:6",
+        ])
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert!(
+        stdout.contains("pays for itself") || stdout.contains("does not cross zero"),
+        "{stdout}"
+    );
+    let folder = dir.path().join("compare-bury-march-2022-position");
+    let sweep = read(&folder.join("break_even.csv"));
+    assert_eq!(sweep.lines().count(), 1 + 6);
+    assert!(sweep.starts_with("scenario,key,value,net_cost_mean,net_cost_p05,net_cost_p50,net_cost_p95\n"));
+    let headline = read(&folder.join("headline.csv"));
+    for key in ["break_even_value", "break_even_low", "break_even_high"] {
+        assert!(headline.contains(&format!(",{key},")), "{key}");
+    }
+}
+
+#[test]
+fn compare_rejects_what_it_cannot_do_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    // One scenario is no comparison.
+    caseload().arg("compare").arg(bury()).assert().code(2);
+    // Two scenarios with one name would share a folder.
+    caseload()
+        .arg("compare")
+        .arg(bury())
+        .arg(bury())
+        .args(["--quiet", "--out"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("both named"));
+    // A break-even key that is not a payment multiplier, with a suggestion.
+    caseload()
+        .arg("compare")
+        .arg(bury())
+        .arg(crate::common::scenario("bury-2022-retention.toml"))
+        .args([
+            "--quiet",
+            "--break-even",
+            "payments.retention.leaving_multiplyer",
+            "--out",
+        ])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "did you mean payments.retention.leaving_multiplier",
+        ));
+    // A sweep of a payment the scenario does not have.
+    caseload()
+        .arg("compare")
+        .arg(bury())
+        .arg(crate::common::scenario("bury-2022-grow-your-own.toml"))
+        .args([
+            "--quiet",
+            "--break-even",
+            "payments.retention.leaving_multiplier",
+            "--out",
+        ])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("has no [payments.retention] section"));
+    // A grid that is no grid.
+    caseload()
+        .arg("compare")
+        .arg(bury())
+        .arg(crate::common::scenario("bury-2022-retention.toml"))
+        .args([
+            "--quiet",
+            "--break-even",
+            "payments.retention.leaving_multiplier",
+            "--grid",
+            "1:0.5:3",
+            "--out",
+        ])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--grid"));
+    assert!(
+        std::fs::read_dir(dir.path()).unwrap().next().is_none(),
+        "nothing should be written"
+    );
 }
