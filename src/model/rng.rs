@@ -100,6 +100,12 @@ impl Keyed {
         (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
     }
 
+    /// The `k`th Exp(1) amount for person `id`: the length of a clock
+    /// (see `state::Worker::clock`).
+    pub fn exponential(self, id: u64, k: u32) -> f64 {
+        -(1.0 - self.uniform(id, k)).ln()
+    }
+
     /// A Bernoulli trial for person `id` in step `t`.
     pub fn chance(self, id: u64, t: u32, p: f64) -> bool {
         p >= 1.0 || (p > 0.0 && self.uniform(id, t) < p)

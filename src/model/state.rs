@@ -2,13 +2,24 @@
 //! "Initial state").
 
 use super::params::*;
-use super::rng::Stream;
+use super::rng::{Keyed, Stream};
+
+/// The keys of permanent and agency workers' leaving clocks and permanent
+/// workers' absence clocks.
+#[derive(Debug, Clone, Copy)]
+pub struct Clocks {
+    pub permanent: Keyed,
+    pub agency: Keyed,
+    pub absence: Keyed,
+}
 use super::sample::RunParams;
 use rand::Rng;
 
 /// An enhanced payment a worker received, kept while it can be clawed back.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PaymentReceived {
+    /// The worker's id.
+    pub worker: u64,
     /// The step it was paid in.
     pub step: u32,
     pub amount: f64,
@@ -22,31 +33,42 @@ pub struct Worker {
     /// Identity in creation order: the key of the worker's own chances.
     pub id: u64,
     pub fte: f64,
-    /// Completed months of service.
-    pub service: u32,
-    /// Months into the ASYE year, while in it.
-    pub asye_month: Option<u32>,
+    /// The step at which the worker had 0 months of service (negative for
+    /// those in post at the start): service at step t is t - start, so
+    /// nobody needs ageing each month.
+    pub start: i32,
+    /// Joined as an ASYE: in the ASYE year while service is under 12 months.
+    pub asye: bool,
     pub absent: bool,
-    /// Joined at step 2 of this month: cannot leave this month.
-    pub started_this_month: bool,
-    pub payments: Vec<PaymentReceived>,
+    /// The step in which the worker cannot leave (joined at step 2 of it).
+    pub no_leaving_step: u32,
+    /// What is left of the worker's leaving clock: an Exp(1) amount drawn
+    /// once, used up by each month's hazard -ln(1 - q). The worker leaves
+    /// in the month it runs out, which happens with probability exactly q
+    /// given they are still here: the monthly Bernoulli of MODEL.md, drawn
+    /// once per person instead of once per month.
+    pub clock: f64,
+    /// The absence clock, the same way: the hazard of starting an absence
+    /// runs it down while present, the hazard of returning while absent; a
+    /// new clock is drawn at each change.
+    pub absence_clock: f64,
+    /// Absence clocks drawn so far: the key of the next one.
+    pub absence_draws: u32,
 }
 
+/// No step: a worker who may leave in any month.
+pub const NEVER: u32 = u32::MAX;
+
 impl Worker {
-    pub fn new_starter(id: u64, fte: f64, asye: bool) -> Worker {
-        Worker {
-            id,
-            fte,
-            service: 0,
-            asye_month: asye.then_some(0),
-            absent: false,
-            started_this_month: true,
-            payments: Vec::new(),
-        }
+    /// Completed months of service at step t.
+    pub fn service(&self, t: u32) -> u32 {
+        (i64::from(t) - i64::from(self.start)).max(0) as u32
     }
 
-    pub fn in_asye_year(&self) -> bool {
-        self.asye_month.is_some()
+    /// Whether the worker is in the ASYE year at step t (the ASYE clock
+    /// runs during absence).
+    pub fn in_asye_year(&self, t: u32) -> bool {
+        self.asye && self.service(t) < 12
     }
 }
 
@@ -56,8 +78,10 @@ pub struct AgencyWorker {
     /// Identity in engagement order: the key of the worker's own chances.
     pub id: u64,
     pub fte: f64,
-    pub months_engaged: u32,
-    pub engaged_this_month: bool,
+    /// The step it was engaged in (it cannot convert in that month).
+    pub engaged: u32,
+    /// The agency worker's leaving clock, as for permanent workers.
+    pub clock: f64,
 }
 
 /// An accepted offer: a post that is not advertised again, unfilled until
@@ -69,13 +93,17 @@ pub struct Offer {
 }
 
 /// Everything that carries from one month to the next.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct State {
     pub workers: Vec<Worker>,
     /// In engagement order, so the latest engaged are at the end.
     pub agency: Vec<AgencyWorker>,
     pub next_worker_id: u64,
     pub next_agency_id: u64,
+    /// Payments still in their clawback window.
+    pub payments: Vec<PaymentReceived>,
+    /// Where leaving clocks come from, for workers and agency workers.
+    pub clocks: Clocks,
     pub pipeline: Vec<Offer>,
     pub open: Vec<u64>,
     pub pressure: f64,
@@ -164,7 +192,7 @@ fn pick(cum: &[f64], rng: &mut Stream) -> u32 {
 impl State {
     /// The state at the start of step 0, before the pressure multiplier
     /// (which `run` sets from the initial caseload).
-    pub fn initial(s: &Scenario, params: &RunParams, rng: &mut Stream) -> State {
+    pub fn initial(s: &Scenario, params: &RunParams, rng: &mut Stream, clocks: Clocks) -> State {
         let w = &s.workforce;
         let draw = ServiceDraw::new(w, params);
         let mut workers = Vec::new();
@@ -173,22 +201,26 @@ impl State {
             workers.push(Worker {
                 id: workers.len() as u64,
                 fte,
-                service: month,
-                asye_month: Some(month),
+                start: -(month as i32),
+                asye: true,
                 absent: false,
-                started_this_month: false,
-                payments: Vec::new(),
+                no_leaving_step: NEVER,
+                clock: clocks.permanent.exponential(workers.len() as u64, 0),
+                absence_clock: clocks.absence.exponential(workers.len() as u64, 0),
+                absence_draws: 1,
             });
         }
         for fte in heads(w.absent_fte, w.fte_per_head) {
             workers.push(Worker {
                 id: workers.len() as u64,
                 fte,
-                service: draw.draw(rng),
-                asye_month: None,
+                start: -(draw.draw(rng) as i32),
+                asye: false,
                 absent: true,
-                started_this_month: false,
-                payments: Vec::new(),
+                no_leaving_step: NEVER,
+                clock: clocks.permanent.exponential(workers.len() as u64, 0),
+                absence_clock: clocks.absence.exponential(workers.len() as u64, 0),
+                absence_draws: 1,
             });
         }
         let others = (w.permanent_fte - w.asye_fte - w.absent_fte).max(0.0);
@@ -196,11 +228,13 @@ impl State {
             workers.push(Worker {
                 id: workers.len() as u64,
                 fte,
-                service: draw.draw(rng),
-                asye_month: None,
+                start: -(draw.draw(rng) as i32),
+                asye: false,
                 absent: false,
-                started_this_month: false,
-                payments: Vec::new(),
+                no_leaving_step: NEVER,
+                clock: clocks.permanent.exponential(workers.len() as u64, 0),
+                absence_clock: clocks.absence.exponential(workers.len() as u64, 0),
+                absence_draws: 1,
             });
         }
         let agency_fte = s.agency.as_ref().map_or(0.0, |a| a.fte);
@@ -210,8 +244,8 @@ impl State {
             .map(|(i, fte)| AgencyWorker {
                 id: i as u64,
                 fte,
-                months_engaged: 0,
-                engaged_this_month: false,
+                engaged: NEVER,
+                clock: clocks.agency.exponential(i as u64, 0),
             })
             .collect();
         State {
@@ -219,6 +253,8 @@ impl State {
             next_agency_id: agency.len() as u64,
             workers,
             agency,
+            payments: Vec::new(),
+            clocks,
             pipeline: Vec::new(),
             open: s.cases.iter().map(|c| c.open).collect(),
             pressure: 1.0,
@@ -227,10 +263,35 @@ impl State {
         }
     }
 
-    /// A new permanent starter with the next identity.
-    pub fn new_worker(&mut self, fte: f64, asye: bool) -> Worker {
+    /// A new permanent starter at step t with the next identity; starters
+    /// at step 2 cannot leave in their first month (those joining later in
+    /// the step come after leaving anyway).
+    pub fn new_worker(&mut self, t: u32, fte: f64, asye: bool) -> Worker {
+        let id = self.next_worker_id;
         self.next_worker_id += 1;
-        Worker::new_starter(self.next_worker_id - 1, fte, asye)
+        Worker {
+            id,
+            fte,
+            start: t as i32,
+            asye,
+            absent: false,
+            no_leaving_step: t,
+            clock: self.clocks.permanent.exponential(id, 0),
+            absence_clock: self.clocks.absence.exponential(id, 0),
+            absence_draws: 1,
+        }
+    }
+
+    /// An agency worker engaged at step t with the next identity.
+    pub fn new_agency_worker(&mut self, t: u32, fte: f64) -> AgencyWorker {
+        let id = self.next_agency_id;
+        self.next_agency_id += 1;
+        AgencyWorker {
+            id,
+            fte,
+            engaged: t,
+            clock: self.clocks.agency.exponential(id, 0),
+        }
     }
 
     pub fn open_total(&self) -> u64 {

@@ -1,7 +1,8 @@
 //! One run, month by month: MODEL.md's monthly step, in its order.
 //!
 //! Pure: no I/O, no threads. The same (scenario, seed, run) always gives the
-//! same record.
+//! same record. The step allocates nothing in a steady state: its scratch
+//! vectors live in the [`Simulation`].
 
 use super::metrics::{Layout, Metric};
 use super::params::*;
@@ -14,14 +15,15 @@ use rand::seq::index::sample as sample_indices;
 /// caseload) gives a finite multiplier, and sensitivity 0 gives exactly 1.
 const EXCESS_CAP: f64 = 1e12;
 
+/// Person kinds for keyed chances.
+const PERMANENT: u64 = 0;
+const AGENCY: u64 = 1;
+
 /// The run's random numbers: a stream per process and month for counts,
-/// and chances keyed by person and month for individuals' events.
+/// and chances keyed by person (and month) for individuals' events.
 struct Streams {
     seed: u64,
     run: u64,
-    leaving: Keyed,
-    agency_leaving: Keyed,
-    absence: Keyed,
     conversion: Keyed,
 }
 
@@ -30,10 +32,6 @@ impl Streams {
         rng::month_stream(self.seed, self.run, process, t)
     }
 }
-
-/// Person kinds for keyed chances.
-const PERMANENT: u64 = 0;
-const AGENCY: u64 = 1;
 
 /// Simulates run `run` of `s` and returns its record: `s.months` rows of
 /// `layout.width()` metric values.
@@ -54,9 +52,21 @@ pub struct Simulation<'a> {
     pub params: RunParams,
     streams: Streams,
     pub state: State,
-    /// Scratch for multinomial draws.
+    scratch: Scratch,
+}
+
+/// Buffers reused from month to month.
+#[derive(Default)]
+struct Scratch {
     split: Vec<u64>,
     shares: Vec<f64>,
+    delta: Vec<i64>,
+    leavers: Vec<u64>,
+    drawn: Vec<usize>,
+    starting: Vec<f64>,
+    /// This month's leaving hazards by months of service, past and in the
+    /// ASYE year: (annual band rate's monthly form, multiplier, hazard).
+    hazard: [Vec<(f64, f64, f64)>; 2],
 }
 
 /// What happened in a month, before it is recorded.
@@ -76,11 +86,47 @@ struct Flows {
     closed_cases: u64,
 }
 
+/// Sums over the permanent workforce, taken in one pass.
+#[derive(Default)]
+struct Census {
+    /// Everyone in post (ASYEs and absent included).
+    permanent: f64,
+    /// Those holding posts (supernumerary ASYEs in their year hold none).
+    post_holding: f64,
+    asye: f64,
+    absent: f64,
+    /// Present FTE weighted by the ASYE caseload weight.
+    case_holding: f64,
+    /// Annual pay bill at the permanent and ASYE rates.
+    annual_cost: f64,
+}
+
+impl Census {
+    /// Counts a worker who joins after the census was taken: a hire, so
+    /// present, holding a post and not in the ASYE year.
+    fn add_hire(&mut self, fte: f64, costs: &Costs) {
+        self.permanent += fte;
+        self.post_holding += fte;
+        self.case_holding += fte;
+        self.annual_cost += fte * costs.permanent;
+    }
+}
+
+/// The hazard of a monthly probability q: -ln(1 - q), infinite at q = 1.
+fn hazard(q: f64) -> f64 {
+    -(1.0 - q.clamp(0.0, 1.0)).ln()
+}
+
 impl<'a> Simulation<'a> {
     pub fn new(s: &'a Scenario, layout: &'a Layout, seed: u64, run: u64) -> Self {
         let params = RunParams::sample(s, seed, run);
         let mut initial = rng::stream(seed, run, Process::Initial);
-        let state = State::initial(s, &params, &mut initial);
+        let clocks = Clocks {
+            permanent: Keyed::new(seed, run, Process::Leaving, PERMANENT),
+            agency: Keyed::new(seed, run, Process::Leaving, AGENCY),
+            absence: Keyed::new(seed, run, Process::Absence, PERMANENT),
+        };
+        let state = State::initial(s, &params, &mut initial, clocks);
         let mut sim = Simulation {
             s,
             layout,
@@ -88,16 +134,13 @@ impl<'a> Simulation<'a> {
             streams: Streams {
                 seed,
                 run,
-                leaving: Keyed::new(seed, run, Process::Leaving, PERMANENT),
-                agency_leaving: Keyed::new(seed, run, Process::Leaving, AGENCY),
-                absence: Keyed::new(seed, run, Process::Absence, PERMANENT),
                 conversion: Keyed::new(seed, run, Process::Conversion, AGENCY),
             },
             state,
-            split: Vec::new(),
-            shares: Vec::new(),
+            scratch: Scratch::default(),
         };
-        let caseload = caseload(sim.state.open_total(), sim.capacity(0));
+        let census = sim.census(0);
+        let caseload = caseload(sim.state.open_total(), sim.capacity(0, &census));
         sim.state.pressure = sim.pressure(caseload);
         sim
     }
@@ -119,19 +162,31 @@ impl<'a> Simulation<'a> {
         (w.establishment_fte + changes).max(0.0)
     }
 
-    fn supernumerary(&self) -> bool {
-        self.s.asye.as_ref().is_some_and(|a| a.supernumerary)
-    }
-
-    /// Permanent FTE holding posts (supernumerary ASYEs in their year hold none).
-    fn post_holding_fte(&self) -> f64 {
-        let supernumerary = self.supernumerary();
-        self.state
-            .workers
-            .iter()
-            .filter(|w| !(supernumerary && w.in_asye_year()))
-            .map(|w| w.fte)
-            .sum()
+    fn census(&self, t: u32) -> Census {
+        let supernumerary = self.s.asye.as_ref().is_some_and(|a| a.supernumerary);
+        // ASYEs already in post keep their protected caseload without an intake.
+        let weight = self.s.asye.as_ref().map_or(DEFAULT_ASYE_WEIGHT, |a| a.caseload_weight);
+        let costs = &self.s.costs;
+        let mut c = Census::default();
+        for w in &self.state.workers {
+            let asye = w.in_asye_year(t);
+            c.permanent += w.fte;
+            if !(supernumerary && asye) {
+                c.post_holding += w.fte;
+            }
+            if asye {
+                c.asye += w.fte;
+                c.annual_cost += w.fte * costs.asye;
+            } else {
+                c.annual_cost += w.fte * costs.permanent;
+            }
+            if w.absent {
+                c.absent += w.fte;
+            } else {
+                c.case_holding += if asye { w.fte * weight } else { w.fte };
+            }
+        }
+        c
     }
 
     fn pipeline_fte(&self) -> f64 {
@@ -154,40 +209,17 @@ impl<'a> Simulation<'a> {
     }
 
     /// C(t): case-holding capacity in FTE.
-    fn capacity(&self, t: u32) -> f64 {
+    fn capacity(&self, t: u32, census: &Census) -> f64 {
         let w = &self.s.workforce;
-        // ASYEs already in post keep their protected caseload without an intake.
-        let weight = self.s.asye.as_ref().map_or(DEFAULT_ASYE_WEIGHT, |a| a.caseload_weight);
-        let permanent: f64 = self
-            .state
-            .workers
-            .iter()
-            .filter(|w| !w.absent)
-            .map(|w| if w.in_asye_year() { w.fte * weight } else { w.fte })
-            .sum();
         let available = 1.0 - w.sickness_days_per_year / w.working_days_per_year;
-        self.params.case_holding_share * available * (permanent + self.covering_fte() + self.managed_team_fte(t))
+        self.params.case_holding_share
+            * available
+            * (census.case_holding + self.covering_fte() + self.managed_team_fte(t))
     }
 
     fn pressure(&self, caseload: f64) -> f64 {
         let excess = (caseload / self.s.target.high - 1.0).clamp(0.0, EXCESS_CAP);
         1.0 + self.params.pressure_sensitivity * excess
-    }
-
-    /// Product of the leaving multipliers of the payments a worker is eligible for.
-    fn pay_leaving_multiplier(&self, m: YearMonth, w: &Worker) -> f64 {
-        let p = &self.s.payments;
-        let mut mult = 1.0;
-        if let Some(r) = &p.retention
-            && r.runs_in(m)
-            && retention_eligible(r, w)
-        {
-            mult *= self.params.retention_leaving;
-        }
-        if p.market_supplement.as_ref().is_some_and(|s| s.runs_in(m)) {
-            mult *= self.params.supplement_leaving;
-        }
-        mult
     }
 
     /// Product of the applicant multipliers of the running payments.
@@ -203,10 +235,50 @@ impl<'a> Simulation<'a> {
         mult
     }
 
+    /// This month's leaving hazard, -ln(1 - q) with q = min(1, q_base *
+    /// m_pressure * m_pay), by months of service: `hazard[0]` for those
+    /// past their ASYE year (band by completed years; retention from
+    /// `min_service_months`), `hazard[1]` for those in it. Service beyond
+    /// the table's end takes its last entry.
+    fn fill_hazards(&mut self, m: YearMonth) {
+        let p = &self.s.payments;
+        let mut common = self.state.pressure;
+        if p.market_supplement.as_ref().is_some_and(|s| s.runs_in(m)) {
+            common *= self.params.supplement_leaving;
+        }
+        let retention = p.retention.as_ref().filter(|r| r.runs_in(m));
+        let bands = &self.params.leaving_by_year;
+        let min_service = retention.map_or(0, |r| r.min_service_months as usize);
+        let len = (12 * bands.len()).max(min_service) + 1;
+        let retention_mult = |service: usize, asye: bool| match retention {
+            Some(r) if service >= min_service && (r.include_asye || !asye) => self.params.retention_leaving,
+            _ => 1.0,
+        };
+        let [past, asye] = &mut self.scratch.hazard;
+        past.clear();
+        asye.clear();
+        for service in 0..len {
+            let band = bands.get(service / 12).or(bands.last()).copied().unwrap_or(0.0);
+            // Hazards are computed once per distinct value, not per month of service.
+            let mult = common * retention_mult(service, false);
+            match past.last() {
+                Some(&(b, m2, h)) if b == band && m2 == mult => past.push((b, m2, h)),
+                _ => past.push((band, mult, hazard(band * mult))),
+            }
+        }
+        for service in 0..12 {
+            let mult = common * retention_mult(service, true);
+            match asye.last() {
+                Some(&(b, m2, h)) if m2 == mult => asye.push((b, m2, h)),
+                _ => asye.push((self.params.asye_leaving, mult, hazard(self.params.asye_leaving * mult))),
+            }
+        }
+    }
+
     /// A new permanent starter who is a hire (not an ASYE): the recruitment
     /// bonus, if it runs this month, is paid now.
     fn hire(&mut self, t: u32, fte: f64, flows: &mut Flows) -> Worker {
-        let mut worker = self.state.new_worker(fte, false);
+        let worker = self.state.new_worker(t, fte, false);
         flows.hires += 1;
         flows.starters_fte += fte;
         if let Some(b) = &self.s.payments.recruitment_bonus
@@ -214,7 +286,8 @@ impl<'a> Simulation<'a> {
         {
             let amount = b.amount * fte;
             flows.payments += amount;
-            worker.payments.push(PaymentReceived {
+            self.state.payments.push(PaymentReceived {
+                worker: worker.id,
                 step: t,
                 amount,
                 clawback_months: b.clawback_months,
@@ -228,62 +301,71 @@ impl<'a> Simulation<'a> {
     pub fn step(&mut self, t: u32, row: &mut [f64]) {
         let m = self.month(t);
         let mut flows = Flows::default();
+        let fte_per_head = self.s.workforce.fte_per_head;
 
         // 1. Establishment.
         let establishment = self.establishment(t);
 
         // 2. Starts: the pipeline, then the yearly ASYE cohort.
-        let fte_per_head = self.s.workforce.fte_per_head;
-        let mut starting = Vec::new();
+        let mut starting = std::mem::take(&mut self.scratch.starting);
+        starting.clear();
         self.state.pipeline.retain(|o| {
-            if o.start == t {
+            let starts = o.start == t;
+            if starts {
                 starting.push(o.fte);
-                false
-            } else {
-                true
             }
+            !starts
         });
-        for fte in starting {
+        for &fte in &starting {
             let worker = self.hire(t, fte, &mut flows);
             self.state.workers.push(worker);
         }
+        self.scratch.starting = starting;
         if let Some(a) = &self.s.asye
             && m.month() == a.intake_month
         {
             for _ in 0..self.params.asye_intake_heads {
-                let worker = self.state.new_worker(fte_per_head, true);
+                let worker = self.state.new_worker(t, fte_per_head, true);
                 self.state.workers.push(worker);
                 flows.starters_fte += fte_per_head;
                 flows.asye_starters += 1;
             }
         }
 
-        // 3. Leaving, with clawback of payments still in their window.
-        let pressure = self.state.pressure;
-        let workers = std::mem::take(&mut self.state.workers);
-        let mut staying = Vec::with_capacity(workers.len());
-        for w in workers {
-            if w.started_this_month {
-                staying.push(w);
-                continue;
+        // 3. Leaving: each worker's clock runs down by this month's hazard.
+        self.fill_hazards(m);
+        let [past, asye] = &self.scratch.hazard;
+        let last = past.len() - 1;
+        let leavers = &mut self.scratch.leavers;
+        leavers.clear();
+        let workers = &mut self.state.workers;
+        // Leavers are swapped out: the order of workers carries no meaning.
+        let mut i = 0;
+        while i < workers.len() {
+            let w = &mut workers[i];
+            if w.no_leaving_step != t {
+                let service = w.service(t) as usize;
+                w.clock -= if w.asye && service < 12 {
+                    asye[service].2
+                } else {
+                    past[service.min(last)].2
+                };
+                if w.clock <= 0.0 || w.clock.is_nan() {
+                    flows.leavers_fte += w.fte;
+                    leavers.push(w.id);
+                    workers.swap_remove(i);
+                    continue;
+                }
             }
-            let base = match w.asye_month {
-                Some(_) => self.params.asye_leaving,
-                None => band_rate(&self.params, w.service),
-            };
-            let q = (base * pressure * self.pay_leaving_multiplier(m, &w)).min(1.0);
-            if self.streams.leaving.chance(w.id, t, q) {
-                flows.leavers_fte += w.fte;
-                flows.payments -= clawback(&w, t);
-            } else {
-                staying.push(w);
-            }
+            i += 1;
         }
-        self.state.workers = staying;
-        let agency_leaving = self.params.agency_leaving;
-        let keyed = self.streams.agency_leaving;
-        self.state.agency.retain(|a| {
-            let leaves = keyed.chance(a.id, t, agency_leaving);
+        if !self.scratch.leavers.is_empty() && !self.state.payments.is_empty() {
+            flows.payments -= clawback(&mut self.state.payments, &self.scratch.leavers, t);
+        }
+        let agency_hazard = hazard(self.params.agency_leaving);
+        self.state.agency.retain_mut(|a| {
+            a.clock -= agency_hazard;
+            let leaves = a.clock <= 0.0 || a.clock.is_nan();
             if leaves {
                 flows.agency_leavers_fte += a.fte;
             }
@@ -292,17 +374,22 @@ impl<'a> Simulation<'a> {
 
         // 4. Absence: returns, then new absences among those present when
         // the step began (a returner cannot start a new absence this month).
-        let (back, away) = (self.params.absence_return, self.params.absence_start);
-        let keyed = self.streams.absence;
-        for w in &mut self.state.workers {
-            let p = if w.absent { back } else { away };
-            if keyed.chance(w.id, t, p) {
-                w.absent = !w.absent;
+        let (back, away) = (hazard(self.params.absence_return), hazard(self.params.absence_start));
+        if back > 0.0 || away > 0.0 {
+            let keyed = self.state.clocks.absence;
+            for w in &mut self.state.workers {
+                w.absence_clock -= if w.absent { back } else { away };
+                if w.absence_clock <= 0.0 || w.absence_clock.is_nan() {
+                    w.absent = !w.absent;
+                    w.absence_clock = keyed.exponential(w.id, w.absence_draws);
+                    w.absence_draws += 1;
+                }
             }
         }
 
         // 5. Recruitment: the labour market limits hiring, capped at the vacant heads.
-        let vacant = establishment - self.post_holding_fte() - self.pipeline_fte();
+        let mut census = self.census(t);
+        let vacant = establishment - census.post_holding - self.pipeline_fte();
         if let Some(r) = &self.s.recruitment
             && r.recruiting[m.month() as usize - 1]
             && vacant > 0.0
@@ -313,9 +400,9 @@ impl<'a> Simulation<'a> {
             let hires = rng::poisson(&mut self.streams.month(Process::Recruitment, t), lambda).min(cap);
             for _ in 0..hires {
                 if r.notice_months == 0 {
-                    let mut worker = self.hire(t, fte_per_head, &mut flows);
-                    // Joined after leaving and absence were drawn this month.
-                    worker.started_this_month = false;
+                    // Joins after this month's leaving and absence.
+                    let worker = self.hire(t, fte_per_head, &mut flows);
+                    census.add_hire(worker.fte, &self.s.costs);
                     self.state.workers.push(worker);
                 } else {
                     self.state.pipeline.push(Offer {
@@ -328,9 +415,8 @@ impl<'a> Simulation<'a> {
 
         // 6. Agency cover, release and conversion.
         if let Some(a) = &self.s.agency {
-            let unfilled = (establishment - self.post_holding_fte()).max(0.0);
-            let absent_fte: f64 = self.state.workers.iter().filter(|w| w.absent).map(|w| w.fte).sum();
-            let wanted = a.cover_vacancies * unfilled + a.cover_absence * absent_fte;
+            let unfilled = (establishment - census.post_holding).max(0.0);
+            let wanted = a.cover_vacancies * unfilled + a.cover_absence * census.absent;
             let wanted = a.max_fte.map_or(wanted, |cap| wanted.min(cap));
             let covering = self.covering_fte();
             if wanted > covering {
@@ -341,13 +427,8 @@ impl<'a> Simulation<'a> {
                     self.params.agency_fill,
                 );
                 for _ in 0..found {
-                    self.state.next_agency_id += 1;
-                    self.state.agency.push(AgencyWorker {
-                        id: self.state.next_agency_id - 1,
-                        fte: fte_per_head,
-                        months_engaged: 0,
-                        engaged_this_month: true,
-                    });
+                    let engaged = self.state.new_agency_worker(t, fte_per_head);
+                    self.state.agency.push(engaged);
                     flows.agency_starters_fte += fte_per_head;
                 }
             } else if covering > wanted {
@@ -360,32 +441,7 @@ impl<'a> Simulation<'a> {
             }
             let conversion_cap = round_half_up(unfilled / fte_per_head) as usize;
             if unfilled > 0.0 && conversion_cap > 0 && self.params.agency_conversion > 0.0 {
-                let p = self.params.agency_conversion;
-                let keyed = self.streams.conversion;
-                let drawn: Vec<usize> = (0..self.state.agency.len())
-                    .filter(|&i| {
-                        let a = &self.state.agency[i];
-                        !a.engaged_this_month && keyed.chance(a.id, t, p)
-                    })
-                    .collect();
-                let chosen: Vec<usize> = if drawn.len() > conversion_cap {
-                    let rng = &mut self.streams.month(Process::Conversion, t);
-                    let mut picked: Vec<usize> = sample_indices(rng, drawn.len(), conversion_cap)
-                        .into_iter()
-                        .map(|k| drawn[k])
-                        .collect();
-                    picked.sort_unstable();
-                    picked
-                } else {
-                    drawn
-                };
-                for &i in chosen.iter().rev() {
-                    let converted = self.state.agency.remove(i);
-                    flows.agency_leavers_fte += converted.fte;
-                    let mut worker = self.hire(t, converted.fte, &mut flows);
-                    worker.started_this_month = false;
-                    self.state.workers.push(worker);
-                }
+                self.convert(t, conversion_cap, &mut flows, &mut census);
             }
         }
 
@@ -409,60 +465,100 @@ impl<'a> Simulation<'a> {
         };
 
         // 8. Cases: moves from the month's opening counts, then new cases.
-        let states = &self.s.cases;
-        let cases_rng = &mut self.streams.month(Process::Cases, t);
-        let mut delta: Vec<i64> = vec![0; states.len()];
-        for (i, c) in states.iter().enumerate() {
-            let exits = rng::binomial(cases_rng, self.state.open[i], self.params.case_exit[i]);
-            delta[i] -= exits as i64;
-            self.shares.clear();
-            self.shares.extend(c.next.iter().map(|(_, share)| *share));
-            rng::multinomial(cases_rng, exits, &self.shares, &mut self.split);
-            let mut moved = 0;
-            for ((j, _), n) in c.next.iter().zip(&self.split) {
-                delta[*j] += *n as i64;
-                moved += n;
-            }
-            flows.closed_cases += exits - moved;
-        }
-        self.shares.clear();
-        self.shares.extend(states.iter().map(|c| c.entry_share));
-        rng::multinomial(cases_rng, flows.referrals, &self.shares, &mut self.split);
-        for (i, n) in self.split.iter().enumerate() {
-            delta[i] += *n as i64;
-            flows.new_cases += n;
-        }
-        for (open, change) in self.state.open.iter_mut().zip(&delta) {
-            *open = (*open as i64 + change).max(0) as u64;
-        }
+        self.move_cases(t, &mut flows);
 
-        // 9. Capacity and caseload.
-        let capacity = self.capacity(t);
-        let open_total = self.state.open_total();
-        let load = caseload(open_total, capacity);
+        // 9. Capacity and caseload (the census of step 5 with its joiners
+        // added: nobody leaves or changes absence after step 4).
+        let capacity = self.capacity(t, &census);
+        let load = caseload(self.state.open_total(), capacity);
 
         // 10. Feedback for next month.
         self.state.pressure = self.pressure(load);
 
         // 11. Costs.
-        let costs = self.costs(t, &mut flows);
+        let costs = self.costs(t, &census, &mut flows);
 
         // 12. Record, then age.
         self.state.leavers_by_month.push(flows.leavers_fte);
-        self.record(t, row, establishment, capacity, load, &flows, costs);
+        self.record(t, row, establishment, &census, capacity, load, &flows, costs);
         self.age();
     }
 
+    /// Step 6's conversions: each covering agency worker (not engaged this
+    /// month) takes a permanent post with the monthly conversion
+    /// probability, capped at the unfilled heads (a random subset when more
+    /// draw).
+    fn convert(&mut self, t: u32, cap: usize, flows: &mut Flows, census: &mut Census) {
+        let p = self.params.agency_conversion;
+        let keyed = self.streams.conversion;
+        let mut drawn = std::mem::take(&mut self.scratch.drawn);
+        drawn.clear();
+        drawn.extend(
+            self.state
+                .agency
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| a.engaged != t && keyed.chance(a.id, t, p))
+                .map(|(i, _)| i),
+        );
+        if drawn.len() > cap {
+            let rng = &mut self.streams.month(Process::Conversion, t);
+            let mut picked: Vec<usize> = sample_indices(rng, drawn.len(), cap)
+                .into_iter()
+                .map(|k| drawn[k])
+                .collect();
+            picked.sort_unstable();
+            drawn = picked;
+        }
+        for &i in drawn.iter().rev() {
+            let converted = self.state.agency.remove(i);
+            flows.agency_leavers_fte += converted.fte;
+            let worker = self.hire(t, converted.fte, flows);
+            census.add_hire(worker.fte, &self.s.costs);
+            self.state.workers.push(worker);
+        }
+        self.scratch.drawn = drawn;
+    }
+
+    /// Step 8: each state's open cases leave with probability 1 / mean
+    /// duration and go on by their `next` shares (one multinomial draw per
+    /// state), then the month's referrals start cases by `entry_share`.
+    fn move_cases(&mut self, t: u32, flows: &mut Flows) {
+        let states = &self.s.cases;
+        let cases_rng = &mut self.streams.month(Process::Cases, t);
+        let sc = &mut self.scratch;
+        sc.delta.clear();
+        sc.delta.resize(states.len(), 0);
+        for (i, c) in states.iter().enumerate() {
+            let exits = rng::binomial(cases_rng, self.state.open[i], self.params.case_exit[i]);
+            sc.delta[i] -= exits as i64;
+            sc.shares.clear();
+            sc.shares.extend(c.next.iter().map(|(_, share)| *share));
+            rng::multinomial(cases_rng, exits, &sc.shares, &mut sc.split);
+            let mut moved = 0;
+            for ((j, _), n) in c.next.iter().zip(&sc.split) {
+                sc.delta[*j] += *n as i64;
+                moved += n;
+            }
+            flows.closed_cases += exits - moved;
+        }
+        sc.shares.clear();
+        sc.shares.extend(states.iter().map(|c| c.entry_share));
+        rng::multinomial(cases_rng, flows.referrals, &sc.shares, &mut sc.split);
+        for (i, n) in sc.split.iter().enumerate() {
+            sc.delta[i] += *n as i64;
+            flows.new_cases += n;
+        }
+        for (open, change) in self.state.open.iter_mut().zip(&sc.delta) {
+            *open = (*open as i64 + change).max(0) as u64;
+        }
+    }
+
     /// Step 11: the month's spend by kind: (permanent, agency, payments, recruitment).
-    fn costs(&mut self, t: u32, flows: &mut Flows) -> [f64; 4] {
+    fn costs(&mut self, t: u32, census: &Census, flows: &mut Flows) -> [f64; 4] {
         let m = self.month(t);
         let k = &self.s.costs;
-        let permanent: f64 = self
-            .state
-            .workers
-            .iter()
-            .map(|w| w.fte * if w.in_asye_year() { k.asye } else { k.permanent } / 12.0)
-            .sum();
+        let permanent = census.annual_cost / 12.0;
         let agency = self.covering_fte() * k.agency / 12.0 + self.managed_team_fte(t) * k.managed_team / 12.0;
 
         let p = &self.s.payments;
@@ -470,11 +566,12 @@ impl<'a> Simulation<'a> {
             && r.runs_in(m)
             && m.month() == r.paid_in_month
         {
-            for w in &mut self.state.workers {
-                if retention_eligible(r, w) {
+            for w in &self.state.workers {
+                if retention_eligible(r, w, t) {
                     let amount = r.amount * w.fte;
                     flows.payments += amount;
-                    w.payments.push(PaymentReceived {
+                    self.state.payments.push(PaymentReceived {
+                        worker: w.id,
                         step: t,
                         amount,
                         clawback_months: r.clawback_months,
@@ -486,8 +583,7 @@ impl<'a> Simulation<'a> {
         if let Some(s) = &p.market_supplement
             && s.runs_in(m)
         {
-            let fte: f64 = self.state.workers.iter().map(|w| w.fte).sum();
-            flows.payments += s.amount / 12.0 * fte;
+            flows.payments += s.amount / 12.0 * census.permanent;
         }
 
         let recruitment = self.s.recruitment.as_ref().map_or(0.0, |r| {
@@ -502,6 +598,7 @@ impl<'a> Simulation<'a> {
         t: u32,
         row: &mut [f64],
         establishment: f64,
+        census: &Census,
         capacity: f64,
         load: f64,
         flows: &Flows,
@@ -509,28 +606,18 @@ impl<'a> Simulation<'a> {
     ) {
         let layout = self.layout;
         let mut set = |metric: Metric, value: f64| row[layout.index(metric)] = value;
-        let permanent: f64 = self.state.workers.iter().map(|w| w.fte).sum();
-        let post_holding = self.post_holding_fte();
-        let asye: f64 = self
-            .state
-            .workers
-            .iter()
-            .filter(|w| w.in_asye_year())
-            .map(|w| w.fte)
-            .sum();
-        let absent: f64 = self.state.workers.iter().filter(|w| w.absent).map(|w| w.fte).sum();
         let managed = self.managed_team_fte(t);
         let agency = self.covering_fte() + managed;
-        let vacancy = (establishment - post_holding).max(0.0);
+        let vacancy = (establishment - census.post_holding).max(0.0);
         let window = &self.state.leavers_by_month[self.state.leavers_by_month.len().saturating_sub(12)..];
         let annual_leavers = window.iter().sum::<f64>() * 12.0 / window.len() as f64;
         let total_cost: f64 = costs.iter().sum();
         self.state.cost_cumulative += total_cost;
 
         set(Metric::EstablishmentFte, establishment);
-        set(Metric::PermanentFte, permanent);
-        set(Metric::AsyeFte, asye);
-        set(Metric::AbsentFte, absent);
+        set(Metric::PermanentFte, census.permanent);
+        set(Metric::AsyeFte, census.asye);
+        set(Metric::AbsentFte, census.absent);
         set(Metric::AgencyFte, agency);
         set(Metric::ManagedTeamFte, managed);
         set(Metric::VacancyFte, vacancy);
@@ -546,9 +633,9 @@ impl<'a> Simulation<'a> {
         set(Metric::LeaversFte, flows.leavers_fte);
         set(Metric::AgencyStartersFte, flows.agency_starters_fte);
         set(Metric::AgencyLeaversFte, flows.agency_leavers_fte);
-        set(Metric::TurnoverRate, ratio(annual_leavers, permanent));
-        set(Metric::VacancyRate, ratio(vacancy, vacancy + post_holding));
-        set(Metric::AgencyRate, ratio(agency, agency + permanent));
+        set(Metric::TurnoverRate, ratio(annual_leavers, census.permanent));
+        set(Metric::VacancyRate, ratio(vacancy, vacancy + census.post_holding));
+        set(Metric::AgencyRate, ratio(agency, agency + census.permanent));
         set(Metric::CostPermanent, costs[0]);
         set(Metric::CostAgency, costs[1]);
         set(Metric::CostPayments, costs[2]);
@@ -560,41 +647,39 @@ impl<'a> Simulation<'a> {
         }
     }
 
-    /// Step 12's ageing: a month of service, of ASYE year and of engagement.
+    /// Step 12's ageing. Service and the ASYE year follow from each
+    /// worker's start step, so only the payments' clawback windows move on.
     fn age(&mut self) {
         // Payments stay on record while a leaver next month would still repay them.
         let next = self.state.leavers_by_month.len() as u32;
-        for w in &mut self.state.workers {
-            w.service += 1;
-            w.started_this_month = false;
-            w.asye_month = w.asye_month.map(|a| a + 1).filter(|a| *a < 12);
-            w.payments.retain(|p| next - p.step < p.clawback_months);
-        }
-        for a in &mut self.state.agency {
-            a.months_engaged += 1;
-            a.engaged_this_month = false;
-        }
+        self.state.payments.retain(|p| next - p.step < p.clawback_months);
     }
 }
 
 /// Whether a worker is eligible for the retention payment (and its effect) now.
-fn retention_eligible(r: &Payment, w: &Worker) -> bool {
-    w.service >= r.min_service_months && (r.include_asye || !w.in_asye_year())
+fn retention_eligible(r: &Payment, w: &Worker, t: u32) -> bool {
+    w.service(t) >= r.min_service_months && (r.include_asye || !w.in_asye_year(t))
 }
 
-/// What a leaver at step `t` repays: every payment still in its window, in
-/// full or pro rata to the months remaining.
-fn clawback(w: &Worker, t: u32) -> f64 {
-    w.payments
-        .iter()
-        .filter_map(|p| {
-            let elapsed = t - p.step;
-            (elapsed < p.clawback_months).then(|| match p.clawback {
+/// What this month's leavers repay, removing their payments from the
+/// record: every payment still in its window, in full or pro rata to the
+/// months remaining.
+fn clawback(payments: &mut Vec<PaymentReceived>, leavers: &[u64], t: u32) -> f64 {
+    let mut recovered = 0.0;
+    payments.retain(|p| {
+        if !leavers.contains(&p.worker) {
+            return true;
+        }
+        let elapsed = t - p.step;
+        if elapsed < p.clawback_months {
+            recovered += match p.clawback {
                 Clawback::Full => p.amount,
                 Clawback::ProRata => p.amount * f64::from(p.clawback_months - elapsed) / f64::from(p.clawback_months),
-            })
-        })
-        .sum()
+            };
+        }
+        false
+    });
+    recovered
 }
 
 /// Open cases per case-holding FTE; infinite with no capacity.

@@ -12,9 +12,21 @@ pub fn fmt_value(x: f64) -> String {
     if x.is_infinite() {
         return if x > 0.0 { "inf".into() } else { "-inf".into() };
     }
-    let s = format!("{x:.4}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".into() } else { s.into() }
+    let scaled = (x * 10_000.0).round();
+    if scaled.abs() >= 9e15 || scaled.is_nan() {
+        // Beyond exact integers: let the float formatter do it.
+        let s = format!("{x:.4}");
+        return s.trim_end_matches('0').trim_end_matches('.').to_string();
+    }
+    // Whole ten-thousandths as an integer: fast and exact.
+    let units = scaled as i64;
+    let (whole, frac) = (units.unsigned_abs() / 10_000, units.unsigned_abs() % 10_000);
+    let sign = if units < 0 { "-" } else { "" };
+    if frac == 0 {
+        return format!("{sign}{whole}");
+    }
+    let frac = format!("{frac:04}");
+    format!("{sign}{whole}.{}", frac.trim_end_matches('0'))
 }
 
 /// A scenario's folder name: `Bury, March 2022` -> `bury-march-2022`.
