@@ -197,11 +197,11 @@ impl State {
         let draw = ServiceDraw::new(w, params);
         let mut workers = Vec::new();
         for fte in heads(w.asye_fte, w.fte_per_head) {
-            let month = rng.random_range(0..12);
+            let month: i32 = rng.random_range(0..12);
             workers.push(Worker {
                 id: workers.len() as u64,
                 fte,
-                start: -(month as i32),
+                start: -month,
                 asye: true,
                 absent: false,
                 no_leaving_step: NEVER,
