@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::model::params::Scenario;
 use crate::output::files::{OutputFile, write_folder};
 use crate::output::{fmt_value, headline, resolved, slug, tables};
-use crate::runner::{self, Runs};
+use crate::runner::{self, Results};
 use crate::scenario::{self, Loaded, describe};
 use crate::stats::Summary;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -139,33 +139,56 @@ impl Progress {
     }
 }
 
-/// Simulates a scenario's runs with a progress bar.
-fn simulate(s: &Scenario, options: &RunOptions, pool: &rayon::ThreadPool) -> Runs {
-    let progress = Progress::new(u64::from(options.runs), &s.name, options.quiet);
-    let runs = runner::run(s, options.seed, options.runs, pool, &|| progress.tick());
+/// Runs scenarios together (common random numbers) with a progress bar.
+fn summarise(scenarios: &[&Scenario], label: &str, options: &RunOptions, pool: &rayon::ThreadPool) -> Results {
+    let windows = scenarios.first().map_or(1, |s| {
+        let width = runner::layout(s).width();
+        let months = s.months as usize;
+        months.div_ceil(runner::window_months(
+            scenarios.len(),
+            options.runs,
+            width,
+            months,
+            runner::STORE_BUDGET,
+        ))
+    });
+    let progress = Progress::new(u64::from(options.runs) * windows as u64, label, options.quiet);
+    let results = runner::summarise(scenarios, options.seed, options.runs, pool, &|| progress.tick());
     progress.finish();
-    runs
+    results
 }
 
 fn thread_pool(options: &RunOptions) -> Result<rayon::ThreadPool> {
     runner::pool(options.threads).map_err(|e| Error::Usage(format!("--threads: cannot start the workers: {e}")))
 }
 
-fn csv_bytes(name: &str, bytes: std::result::Result<Vec<u8>, csv::Error>) -> Result<OutputFile> {
+fn csv_file<'a>(name: &str, bytes: std::result::Result<Vec<u8>, csv::Error>) -> Result<OutputFile<'a>> {
     let bytes = bytes.map_err(|e| Error::io(name, std::io::Error::other(e)))?;
-    Ok(OutputFile {
-        name: name.to_string(),
-        bytes,
-    })
+    Ok(OutputFile::bytes(name, bytes))
 }
 
-fn resolved_file(name: &str, loaded: &Loaded, options: &RunOptions) -> Result<OutputFile> {
+fn resolved_file<'a>(name: &str, loaded: &Loaded, options: &RunOptions) -> Result<OutputFile<'a>> {
     let bytes = resolved::resolved_toml(loaded, options.runs, options.seed)
         .map_err(|e| Error::io(name, std::io::Error::other(e)))?;
-    Ok(OutputFile {
-        name: name.to_string(),
-        bytes,
-    })
+    Ok(OutputFile::bytes(name, bytes))
+}
+
+/// runs.csv of a scenario, streamed: its runs are simulated again, in run
+/// order, chunk by chunk, as the file is written.
+fn runs_file<'a>(name: &str, s: &'a Scenario, options: &'a RunOptions, pool: &'a rayon::ThreadPool) -> OutputFile<'a> {
+    let path = name.to_string();
+    OutputFile::stream(
+        name,
+        Box::new(move |out: &mut dyn Write| {
+            let fail = |e: csv::Error| Error::io(&path, std::io::Error::other(e));
+            let mut csv = tables::RunsCsv::new(out, &runner::layout(s).names(), s.start).map_err(fail)?;
+            runner::for_each_run(s, options.seed, options.runs, pool, |r, record| {
+                csv.write_run(r, record)
+            })
+            .map_err(fail)?;
+            csv.finish().map_err(fail)
+        }),
+    )
 }
 
 /// Refuses two scenarios that would write the same folder.
@@ -193,18 +216,18 @@ fn run_scenarios(files: &[PathBuf], options: &RunOptions, out: &mut dyn Write) -
             eprintln!("warning: {}: {w}", l.source.file);
         }
         let s = &l.scenario;
-        let runs = simulate(s, options, &pool);
-        let summary = Summary::of(&runs);
-        let headlines = headline::compute(s, &summary, &runs);
+        let results = summarise(&[s], &s.name, options, &pool);
+        let summary = &results.summaries[0];
+        let headlines = headline::compute(s, summary, &results.totals[0]);
         let mut files = vec![
-            csv_bytes("summary.csv", tables::summary_csv(&[(&s.name, s.start, &summary)]))?,
-            csv_bytes("headline.csv", headline::csv(&headlines))?,
+            csv_file("summary.csv", tables::summary_csv(&[(&s.name, s.start, summary)]))?,
+            csv_file("headline.csv", headline::csv(&headlines))?,
             resolved_file("scenario.resolved.toml", l, options)?,
         ];
         if options.per_run {
-            files.push(csv_bytes("runs.csv", tables::runs_csv(&runs, s.start))?);
+            files.push(runs_file("runs.csv", s, options, &pool));
         }
-        let folder = write_folder(&options.out, &slug(&s.name), &files)?;
+        let folder = write_folder(&options.out, &slug(&s.name), files)?;
         say(
             out,
             format_args!(
@@ -301,48 +324,50 @@ fn compare_scenarios(
             Some((key, values))
         }
     };
+    same_shape(&loaded)?;
     let pool = thread_pool(options)?;
-    let all_runs: Vec<Runs> = loaded.iter().map(|l| simulate(&l.scenario, options, &pool)).collect();
-    let summaries: Vec<Summary> = all_runs.iter().map(Summary::of).collect();
+    let scenarios: Vec<&Scenario> = loaded.iter().map(|l| &l.scenario).collect();
+    let results = summarise(&scenarios, "comparing", options, &pool);
     let base = &loaded[0].scenario;
-    let base_runs = &all_runs[0];
+    let base_totals = &results.totals[0];
 
     let mut headline_rows: Vec<(String, &'static str, String)> = Vec::new();
-    for (l, (runs, summary)) in loaded.iter().zip(all_runs.iter().zip(&summaries)) {
-        for h in headline::compute(&l.scenario, summary, runs).rows {
+    for (l, (summary, totals)) in loaded.iter().zip(results.summaries.iter().zip(&results.totals)) {
+        for h in headline::compute(&l.scenario, summary, totals).rows {
             headline_rows.push((l.scenario.name.clone(), h.key, h.value));
         }
     }
-    for (l, runs) in loaded.iter().zip(&all_runs).skip(1) {
+    let comparisons: Vec<Vec<(&'static str, String)>> = results.totals[1..]
+        .iter()
+        .map(|totals| compare::headlines(totals, base_totals))
+        .collect();
+    for (l, rows) in loaded[1..].iter().zip(&comparisons) {
         headline_rows.push((l.scenario.name.clone(), "baseline", base.name.clone()));
-        for (key, value) in compare::headlines(runs, base_runs) {
-            headline_rows.push((l.scenario.name.clone(), key, value));
+        for (key, value) in rows {
+            headline_rows.push((l.scenario.name.clone(), key, value.clone()));
         }
     }
 
     let mut files = Vec::new();
     let named: Vec<(&str, crate::model::params::YearMonth, &Summary)> = loaded
         .iter()
-        .zip(&summaries)
+        .zip(&results.summaries)
         .map(|(l, s)| (l.scenario.name.as_str(), l.scenario.start, s))
         .collect();
-    files.push(csv_bytes("summary.csv", tables::summary_csv(&named))?);
-    let diffs: Vec<Summary> = all_runs[1..]
-        .iter()
-        .map(|r| compare::differences(r, base_runs))
-        .collect();
+    files.push(csv_file("summary.csv", tables::summary_csv(&named))?);
     let diff_rows: Vec<(&str, &Summary)> = loaded[1..]
         .iter()
         .map(|l| l.scenario.name.as_str())
-        .zip(&diffs)
+        .zip(&results.differences)
         .collect();
-    files.push(csv_bytes(
+    files.push(csv_file(
         "differences.csv",
         tables::differences_csv(&base.name, base.start, &diff_rows),
     )?);
 
     if let Some((key, values)) = &sweep {
         let mut rows = csv::Writer::from_writer(Vec::new());
+        let sweep_err = |e: csv::Error| Error::io("break_even.csv", std::io::Error::other(e));
         let header = [
             "scenario",
             "key",
@@ -352,8 +377,7 @@ fn compare_scenarios(
             "net_cost_p50",
             "net_cost_p95",
         ];
-        rows.write_record(header)
-            .map_err(|e| Error::io("break_even.csv", std::io::Error::other(e)))?;
+        rows.write_record(header).map_err(sweep_err)?;
         for l in &loaded[1..] {
             let mut points = Vec::new();
             for v in values {
@@ -362,8 +386,12 @@ fn compare_scenarios(
                     .apply_set(&format!("{key}={v}"))
                     .map_err(scenario::ScenarioError::from)?;
                 let variant = scenario::check(source)?;
-                let runs = simulate(&variant.scenario, options, &pool);
-                let net = crate::stats::Cell::of(&mut compare::net_cost(&runs, base_runs));
+                let progress = Progress::new(u64::from(options.runs), &format!("{key} = {v}"), options.quiet);
+                let totals = runner::totals(&variant.scenario, options.seed, options.runs, &pool, &|| {
+                    progress.tick()
+                });
+                progress.finish();
+                let net = crate::stats::Cell::of(&mut compare::net_cost(&totals, base_totals));
                 rows.write_record([
                     l.scenario.name.as_str(),
                     key,
@@ -373,7 +401,7 @@ fn compare_scenarios(
                     &fmt_value(net.p50()),
                     &fmt_value(net.p95()),
                 ])
-                .map_err(|e| Error::io("break_even.csv", std::io::Error::other(e)))?;
+                .map_err(sweep_err)?;
                 points.push(compare::SweepPoint { value: *v, net });
             }
             let be = compare::break_even(&points);
@@ -384,7 +412,7 @@ fn compare_scenarios(
             headline_rows.push((name.clone(), "break_even_high", compare::fmt_break_even(be.high)));
             say(out, format_args!("{}", break_even_sentence(&name, key, &be)))?;
         }
-        files.push(csv_bytes(
+        files.push(csv_file(
             "break_even.csv",
             rows.into_inner().map_err(|e| csv::Error::from(e.into_error())),
         )?);
@@ -397,23 +425,19 @@ fn compare_scenarios(
         w.write_record([name.as_str(), key, value.as_str()])
             .map_err(write_err)?;
     }
-    files.push(csv_bytes(
+    files.push(csv_file(
         "headline.csv",
         w.into_inner().map_err(|e| csv::Error::from(e.into_error())),
     )?);
-    for (l, runs) in loaded.iter().zip(&all_runs) {
+    for l in &loaded {
         let slug = slug(&l.scenario.name);
         files.push(resolved_file(&format!("{slug}.resolved.toml"), l, options)?);
         if options.per_run {
-            files.push(csv_bytes(
-                &format!("runs-{slug}.csv"),
-                tables::runs_csv(runs, l.scenario.start),
-            )?);
+            files.push(runs_file(&format!("runs-{slug}.csv"), &l.scenario, options, &pool));
         }
     }
-    let folder = write_folder(&options.out, &format!("compare-{}", slug(&base.name)), &files)?;
-    for (l, runs) in loaded.iter().zip(&all_runs).skip(1) {
-        let h = compare::headlines(runs, base_runs);
+    let folder = write_folder(&options.out, &format!("compare-{}", slug(&base.name)), files)?;
+    for (l, h) in loaded[1..].iter().zip(&comparisons) {
         let get = |k: &str| h.iter().find(|(key, _)| *key == k).map_or("", |(_, v)| v.as_str());
         say(
             out,
@@ -432,6 +456,32 @@ fn compare_scenarios(
         )?;
     }
     say(out, format_args!("Wrote {}", folder.display()))
+}
+
+/// Paired differences need every scenario on the same months and case
+/// states as the baseline.
+fn same_shape(loaded: &[Loaded]) -> Result<()> {
+    let base = &loaded[0];
+    let states = |l: &Loaded| l.scenario.cases.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
+    for l in &loaded[1..] {
+        let (a, b) = (&base.scenario, &l.scenario);
+        if a.start != b.start || a.months != b.months {
+            return Err(Error::Usage(format!(
+                "{} runs {} months from {}, but the baseline {} runs {} months from {}: a comparison needs the same months",
+                l.source.file, b.months, b.start, base.source.file, a.months, a.start
+            )));
+        }
+        if states(base) != states(l) {
+            return Err(Error::Usage(format!(
+                "{} has case states {:?}, but the baseline {} has {:?}: a comparison needs the same case states",
+                l.source.file,
+                states(l),
+                base.source.file,
+                states(base)
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// "It pays for itself if it cuts leaving by at least X%", in words.

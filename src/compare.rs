@@ -2,80 +2,53 @@
 //! each scenario draws from the same streams, so run-by-run differences
 //! isolate the effect of what changed. Pure: from runs to figures.
 
-use crate::model::Metric;
+use crate::model::RunTotals;
 use crate::output::headline::{caseload_text, money_text, probability_text};
-use crate::runner::Runs;
-use crate::stats::{Cell, Summary};
-
-/// Per run, the sum of a metric over the horizon.
-pub fn horizon_totals(runs: &Runs, metric: Metric) -> Vec<f64> {
-    let k = runs.layout.index(metric);
-    (0..runs.records.len())
-        .map(|r| (0..runs.months).map(|t| runs.value(r, t, k)).sum())
-        .collect()
-}
+use crate::stats::{Cell, paired_difference};
 
 /// Per run, the scheme's net cost against the baseline over the horizon:
 /// the change in payments plus the change in agency and recruitment spend
 /// (a saving there is negative). Permanent salaries are left out: the posts
 /// are funded whether they are filled or not.
-pub fn net_cost(scenario: &Runs, baseline: &Runs) -> Vec<f64> {
-    let kinds = [Metric::CostPayments, Metric::CostAgency, Metric::CostRecruitment];
-    let mut net = vec![0.0; scenario.records.len()];
-    for metric in kinds {
-        let a = horizon_totals(scenario, metric);
-        let b = horizon_totals(baseline, metric);
-        for (n, (x, y)) in net.iter_mut().zip(a.iter().zip(&b)) {
-            *n += x - y;
-        }
-    }
-    net
+pub fn net_cost(scenario: &[RunTotals], baseline: &[RunTotals]) -> Vec<f64> {
+    scenario
+        .iter()
+        .zip(baseline)
+        .map(|(a, b)| (1..4).map(|kind| a.spend[kind] - b.spend[kind]).sum())
+        .collect()
 }
 
-fn paired(a: &[f64], b: &[f64]) -> Vec<f64> {
-    a.iter().zip(b).map(|(x, y)| if x == y { 0.0 } else { x - y }).collect()
-}
-
-/// The headline figures of one scenario against the baseline.
-pub fn headlines(scenario: &Runs, baseline: &Runs) -> Vec<(&'static str, String)> {
-    let end = scenario.months - 1;
-    let k = scenario.layout.index(Metric::Caseload);
-    let ours: Vec<f64> = (0..scenario.records.len()).map(|r| scenario.value(r, end, k)).collect();
-    let theirs: Vec<f64> = (0..baseline.records.len()).map(|r| baseline.value(r, end, k)).collect();
-    let diff = Cell::of(&mut paired(&ours, &theirs));
-    let lower = ours.iter().zip(&theirs).filter(|(a, b)| a < b).count() as f64 / ours.len().max(1) as f64;
-    let mean_diff = |metric: Metric| {
-        let d = paired(&horizon_totals(scenario, metric), &horizon_totals(baseline, metric));
-        d.iter().sum::<f64>() / d.len().max(1) as f64
-    };
+/// The headline figures of one scenario against the baseline, from both
+/// scenarios' run totals (run r of each on the same random numbers).
+pub fn headlines(scenario: &[RunTotals], baseline: &[RunTotals]) -> Vec<(&'static str, String)> {
+    let pairs = || scenario.iter().zip(baseline);
+    let mut end = pairs()
+        .map(|(a, b)| paired_difference(a.end_caseload, b.end_caseload))
+        .collect::<Vec<_>>();
+    let diff = Cell::of(&mut end);
+    let n = scenario.len().max(1) as f64;
+    let lower = pairs().filter(|(a, b)| a.end_caseload < b.end_caseload).count() as f64 / n;
+    let mean_diff = |spend: &dyn Fn(&RunTotals) -> f64| pairs().map(|(a, b)| spend(a) - spend(b)).sum::<f64>() / n;
     let net = Cell::of(&mut net_cost(scenario, baseline));
     vec![
         ("caseload_end_difference_median", caseload_text(diff.p50())),
         ("caseload_end_difference_p05", caseload_text(diff.p05())),
         ("caseload_end_difference_p95", caseload_text(diff.p95())),
         ("prob_caseload_lower_end", probability_text(lower)),
-        ("spend_total_difference_mean", money_text(mean_diff(Metric::CostTotal))),
         (
-            "spend_agency_difference_mean",
-            money_text(mean_diff(Metric::CostAgency)),
+            "spend_total_difference_mean",
+            money_text(mean_diff(&|t| t.spend_total())),
         ),
-        (
-            "spend_payments_difference_mean",
-            money_text(mean_diff(Metric::CostPayments)),
-        ),
+        ("spend_agency_difference_mean", money_text(mean_diff(&|t| t.spend[1]))),
+        ("spend_payments_difference_mean", money_text(mean_diff(&|t| t.spend[2]))),
         (
             "spend_recruitment_difference_mean",
-            money_text(mean_diff(Metric::CostRecruitment)),
+            money_text(mean_diff(&|t| t.spend[3])),
         ),
         ("net_cost_mean", money_text(net.mean)),
         ("net_cost_p05", money_text(net.p05())),
         ("net_cost_p95", money_text(net.p95())),
     ]
-}
-
-/// The paired differences of every metric and month (scenario - baseline).
-pub fn differences(scenario: &Runs, baseline: &Runs) -> Summary {
-    Summary::of_differences(scenario, baseline)
 }
 
 /// Net cost at one value of the swept key.

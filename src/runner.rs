@@ -1,14 +1,26 @@
-//! Runs a scenario many times in parallel: the only user of rayon.
+//! Runs scenarios many times in parallel: the only user of rayon.
 //!
 //! Run r draws only from streams derived from (seed, r), and results are
 //! gathered in run order, so the output is the same whatever the number of
 //! threads.
+//!
+//! Memory stays bounded however many runs are asked for: exact percentiles
+//! need every run's value of a month and metric at once, so the months are
+//! taken in windows that fit [`STORE_BUDGET`], each window's runs simulated
+//! (from month 0: a run is cheap to repeat, and repeats exactly), summarised
+//! and dropped before the next. One window covers the whole horizon for
+//! all but the largest jobs.
 
 use crate::model::params::Scenario;
-use crate::model::{Layout, simulate};
+use crate::model::{Layout, RunTotals, simulate, simulate_months};
+use crate::stats::{Cell, Summary, paired_difference};
 use rayon::prelude::*;
 
-/// Every run's record of one scenario.
+/// Bytes of run values held at once (exact percentiles need them all).
+pub const STORE_BUDGET: usize = 512 << 20;
+
+/// Every run's record of one scenario (for tests and analyses that want
+/// the runs themselves; the commands use [`summarise`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Runs {
     pub layout: Layout,
@@ -29,8 +41,8 @@ pub fn layout(s: &Scenario) -> Layout {
     Layout::new(s.cases.iter().map(|c| c.name.clone()).collect())
 }
 
-/// Simulates runs `0..runs` of `s`; `tick` is called once per finished run
-/// (from any thread).
+/// Simulates runs `0..runs` of `s` and keeps every record; `tick` is called
+/// once per finished run (from any thread).
 pub fn run(s: &Scenario, seed: u64, runs: u32, pool: &rayon::ThreadPool, tick: &(dyn Fn() + Sync)) -> Runs {
     let layout = layout(s);
     let records = pool.install(|| {
@@ -48,6 +60,178 @@ pub fn run(s: &Scenario, seed: u64, runs: u32, pool: &rayon::ThreadPool, tick: &
         months: s.months as usize,
         records,
     }
+}
+
+/// Every run's totals of `s`, without keeping its months (for sweeps).
+pub fn totals(
+    s: &Scenario,
+    seed: u64,
+    runs: u32,
+    pool: &rayon::ThreadPool,
+    tick: &(dyn Fn() + Sync),
+) -> Vec<RunTotals> {
+    let layout = layout(s);
+    let end = s.months as usize;
+    pool.install(|| {
+        (0..u64::from(runs))
+            .into_par_iter()
+            .map(|r| {
+                let totals = simulate_months(s, &layout, seed, r, end..end, &mut Vec::new());
+                tick();
+                totals.unwrap_or_default()
+            })
+            .collect()
+    })
+}
+
+/// Runs of `s` handed to `sink` one by one in run order, simulated in
+/// parallel in chunks so that memory stays bounded (for runs.csv).
+pub fn for_each_run<E>(
+    s: &Scenario,
+    seed: u64,
+    runs: u32,
+    pool: &rayon::ThreadPool,
+    mut sink: impl FnMut(usize, &[f64]) -> Result<(), E>,
+) -> Result<(), E> {
+    let layout = layout(s);
+    let record_bytes = (s.months as usize * layout.width() * std::mem::size_of::<f64>()).max(1);
+    let chunk = (STORE_BUDGET / 8 / record_bytes).clamp(1, 4096) as u64;
+    let mut start = 0;
+    while start < u64::from(runs) {
+        let end = (start + chunk).min(u64::from(runs));
+        let records: Vec<Vec<f64>> = pool.install(|| {
+            (start..end)
+                .into_par_iter()
+                .map(|r| simulate(s, &layout, seed, r))
+                .collect()
+        });
+        for (offset, record) in records.iter().enumerate() {
+            sink(start as usize + offset, record)?;
+        }
+        start = end;
+    }
+    Ok(())
+}
+
+/// What the outputs need of scenarios run together on the same random
+/// numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Results {
+    /// One per scenario.
+    pub summaries: Vec<Summary>,
+    /// Paired run-by-run differences of each scenario after the first
+    /// against the first (scenario minus first).
+    pub differences: Vec<Summary>,
+    /// Per scenario, per run.
+    pub totals: Vec<Vec<RunTotals>>,
+}
+
+/// How many months a window holds within `budget` bytes of run values.
+pub fn window_months(scenarios: usize, runs: u32, width: usize, months: usize, budget: usize) -> usize {
+    let bytes_per_month = scenarios.max(1) * runs as usize * width * std::mem::size_of::<f64>();
+    (budget / bytes_per_month.max(1)).clamp(1, months.max(1))
+}
+
+/// Runs every scenario `runs` times on the same random numbers and
+/// summarises them month by month. The scenarios must share their horizon
+/// and case states when there is more than one (the caller checks).
+/// `tick` is called once per run simulated.
+pub fn summarise(
+    scenarios: &[&Scenario],
+    seed: u64,
+    runs: u32,
+    pool: &rayon::ThreadPool,
+    tick: &(dyn Fn() + Sync),
+) -> Results {
+    summarise_within(scenarios, seed, runs, pool, tick, STORE_BUDGET)
+}
+
+/// [`summarise`] holding at most about `budget` bytes of run values.
+pub fn summarise_within(
+    scenarios: &[&Scenario],
+    seed: u64,
+    runs: u32,
+    pool: &rayon::ThreadPool,
+    tick: &(dyn Fn() + Sync),
+    budget: usize,
+) -> Results {
+    let Some(first) = scenarios.first() else {
+        return Results {
+            summaries: Vec::new(),
+            differences: Vec::new(),
+            totals: Vec::new(),
+        };
+    };
+    let layout = layout(first);
+    let width = layout.width();
+    let months = first.months as usize;
+    let window = window_months(scenarios.len(), runs, width, months, budget);
+    let names = layout.names();
+    let mut summaries = vec![Summary::empty(names.clone(), runs as usize); scenarios.len()];
+    let mut differences = vec![Summary::empty(names, runs as usize); scenarios.len().saturating_sub(1)];
+    let mut totals = vec![Vec::new(); scenarios.len()];
+    for start in (0..months).step_by(window) {
+        let keep = start..(start + window).min(months);
+        let len = keep.len();
+        // block[r][i]: run r of scenario i, rows of the months in `keep`.
+        let block: Vec<Vec<(Vec<f64>, Option<RunTotals>)>> = pool.install(|| {
+            (0..u64::from(runs))
+                .into_par_iter()
+                .map(|r| {
+                    let out = scenarios
+                        .iter()
+                        .map(|s| {
+                            let mut rows = Vec::with_capacity(len * width);
+                            let totals = simulate_months(s, &layout, seed, r, keep.clone(), &mut rows);
+                            (rows, totals)
+                        })
+                        .collect();
+                    tick();
+                    out
+                })
+                .collect()
+        });
+        for (i, summary) in summaries.iter_mut().enumerate() {
+            summary.push_months(summarise_cells(pool, block.len(), len * width, |r, j| block[r][i].0[j]));
+        }
+        for (i, difference) in differences.iter_mut().enumerate() {
+            difference.push_months(summarise_cells(pool, block.len(), len * width, |r, j| {
+                paired_difference(block[r][i + 1].0[j], block[r][0].0[j])
+            }));
+        }
+        if keep.end == months {
+            for (i, t) in totals.iter_mut().enumerate() {
+                *t = block.iter().map(|run| run[i].1.unwrap_or_default()).collect();
+            }
+        }
+    }
+    Results {
+        summaries,
+        differences,
+        totals,
+    }
+}
+
+/// The cells of a window of `cells` month-metric positions over `runs`
+/// runs, in parallel by cell; `value(r, j)` is run r's value at position j
+/// (month * width + metric) of the window. Each cell is summed in run
+/// order, so the result does not depend on the threads.
+fn summarise_cells(
+    pool: &rayon::ThreadPool,
+    runs: usize,
+    cells: usize,
+    value: impl Fn(usize, usize) -> f64 + Sync,
+) -> Vec<Cell> {
+    pool.install(|| {
+        (0..cells)
+            .into_par_iter()
+            .map_init(Vec::new, |column: &mut Vec<f64>, j| {
+                column.clear();
+                column.extend((0..runs).map(|r| value(r, j)));
+                Cell::of(column)
+            })
+            .collect()
+    })
 }
 
 /// A pool of `threads` workers (one per core when `None`).

@@ -4,6 +4,12 @@
 
 use crate::runner::Runs;
 
+/// A paired run-by-run difference: inf - inf (the same infinite caseload
+/// in both) is no difference.
+pub fn paired_difference(x: f64, y: f64) -> f64 {
+    if x == y { 0.0 } else { x - y }
+}
+
 /// The percentiles reported everywhere (tables and charts alike).
 pub const PERCENTILES: [f64; 5] = [0.05, 0.25, 0.50, 0.75, 0.95];
 
@@ -127,17 +133,24 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn of(runs: &Runs) -> Summary {
-        Self::from_fn(runs, |r, t, k| runs.value(r, t, k))
+    /// A summary with no months yet, to be filled window by window.
+    pub fn empty(names: Vec<String>, runs: usize) -> Summary {
+        Summary {
+            names,
+            months: 0,
+            runs,
+            cells: Vec::new(),
+        }
     }
 
-    /// Summary of paired run-by-run differences `a - b` (same layout).
-    pub fn of_differences(a: &Runs, b: &Runs) -> Summary {
-        Self::from_fn(a, |r, t, k| {
-            let (x, y) = (a.value(r, t, k), b.value(r, t, k));
-            // inf - inf: the same infinite caseload in both is no difference.
-            if x == y { 0.0 } else { x - y }
-        })
+    /// Appends whole months of cells (`width` per month, in metric order).
+    pub fn push_months(&mut self, cells: Vec<Cell>) {
+        self.months += cells.len() / self.width().max(1);
+        self.cells.extend(cells);
+    }
+
+    pub fn of(runs: &Runs) -> Summary {
+        Self::from_fn(runs, |r, t, k| runs.value(r, t, k))
     }
 
     fn from_fn(shape: &Runs, value: impl Fn(usize, usize, usize) -> f64) -> Summary {

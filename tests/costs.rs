@@ -143,10 +143,12 @@ fn spend_of_a_certain_scenario_matches_a_hand_calculation_to_the_penny() {
 #[test]
 fn a_scenario_compared_with_itself_differs_by_exactly_zero() {
     let s = scenario_from(CERTAIN.replace("fill_prob = 0", "fill_prob = 0.7").as_str());
-    let a = run_all(&s, 50, 3);
-    let b = run_all(&s, 50, 3);
-    let d = compare::differences(&a, &b);
+    let pool = runner::pool(Some(2)).unwrap();
+    let results = runner::summarise(&[&s, &s], 3, 50, &pool, &|| {});
+    let d = &results.differences[0];
+    assert_eq!(d.months, 18);
     assert!(d.cells.iter().all(|c| c.mean == 0.0 && c.p.iter().all(|p| *p == 0.0)));
+    assert_eq!(results.summaries[0], results.summaries[1]);
 }
 
 #[test]
@@ -232,7 +234,8 @@ fn break_even_recovers_a_value_known_by_construction() {
     );
 
     let baseline = scenario_from(BREAK_EVEN);
-    let base_runs = run_all(&baseline, 400, 1);
+    let pool = runner::pool(Some(2)).unwrap();
+    let base_totals = runner::totals(&baseline, 1, 400, &pool, &|| {});
     let with_scheme =
         format!("{BREAK_EVEN}\n[payments.retention]\namount = 3000\nfrom = \"2024-01\"\nleaving_multiplier = 1.0\n");
     let points: Vec<compare::SweepPoint> = compare::default_grid("payments.retention.leaving_multiplier")
@@ -240,10 +243,10 @@ fn break_even_recovers_a_value_known_by_construction() {
         .map(|v| {
             let s =
                 scenario_from(&with_scheme.replace("leaving_multiplier = 1.0", &format!("leaving_multiplier = {v}")));
-            let runs = run_all(&s, 400, 1);
+            let totals = runner::totals(&s, 1, 400, &pool, &|| {});
             compare::SweepPoint {
                 value: v,
-                net: Cell::of(&mut compare::net_cost(&runs, &base_runs)),
+                net: Cell::of(&mut compare::net_cost(&totals, &base_totals)),
             }
         })
         .collect();

@@ -326,3 +326,39 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn summaries_in_windows_of_months_equal_those_of_one_window() {
+    // A budget of one month's values at a time: the runs are simulated once
+    // per month, and every figure must come out as from a single pass.
+    let s = scenario_from(&LEAVING_ONLY.replace("months = 36", "months = 7"));
+    let other = scenario_from(
+        &LEAVING_ONLY
+            .replace("months = 36", "months = 7")
+            .replace("[0.25]", "[0.35]"),
+    );
+    let pool = runner::pool(Some(2)).unwrap();
+    let width = runner::layout(&s).width();
+    let one_month = 2 * 64 * width * std::mem::size_of::<f64>();
+    assert_eq!(runner::window_months(2, 64, width, 7, one_month), 1);
+    let windowed = runner::summarise_within(&[&s, &other], 4, 64, &pool, &|| {}, one_month);
+    let whole = runner::summarise(&[&s, &other], 4, 64, &pool, &|| {});
+    assert_eq!(windowed, whole);
+    assert_eq!(whole.summaries[0], Summary::of(&run_all(&s, 64, 4)));
+    assert_eq!(whole.totals[1].len(), 64);
+}
+
+#[test]
+fn runs_streamed_in_order_equal_the_runs_kept_whole() {
+    let s = scenario_from(ONE_STATE);
+    let pool = runner::pool(Some(2)).unwrap();
+    let kept = run_all(&s, 30, 2);
+    let mut streamed = Vec::new();
+    runner::for_each_run(&s, 2, 30, &pool, |r, record| {
+        assert_eq!(r, streamed.len(), "runs come in order");
+        streamed.push(record.to_vec());
+        Ok::<(), ()>(())
+    })
+    .unwrap();
+    assert_eq!(streamed, kept.records);
+}

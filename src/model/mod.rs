@@ -9,4 +9,4 @@ pub mod state;
 pub mod step;
 
 pub use metrics::{Layout, Metric};
-pub use step::simulate;
+pub use step::{RunTotals, simulate, simulate_months};

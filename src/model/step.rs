@@ -36,12 +36,49 @@ impl Streams {
 /// Simulates run `run` of `s` and returns its record: `s.months` rows of
 /// `layout.width()` metric values.
 pub fn simulate(s: &Scenario, layout: &Layout, seed: u64, run: u64) -> Vec<f64> {
-    let mut record = vec![0.0; s.months as usize * layout.width()];
-    let mut sim = Simulation::new(s, layout, seed, run);
-    for (t, row) in record.chunks_mut(layout.width()).enumerate() {
-        sim.step(t as u32, row);
-    }
+    let mut record = Vec::new();
+    simulate_months(s, layout, seed, run, 0..s.months as usize, &mut record);
     record
+}
+
+/// What the outputs need of a whole run beyond its monthly values.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct RunTotals {
+    /// The first month (step) whose caseload reaches the high target.
+    pub first_reach_high: Option<u32>,
+    /// The caseload in the last month.
+    pub end_caseload: f64,
+    /// Spend over the whole horizon: permanent, agency, payments, recruitment.
+    pub spend: [f64; 4],
+}
+
+impl RunTotals {
+    pub fn spend_total(&self) -> f64 {
+        self.spend.iter().sum()
+    }
+}
+
+/// Simulates run `run` of `s` up to the end of `keep` and appends the rows
+/// of the months in `keep` to `rows`. The run's totals come back when it
+/// was simulated to the end of the horizon.
+pub fn simulate_months(
+    s: &Scenario,
+    layout: &Layout,
+    seed: u64,
+    run: u64,
+    keep: std::ops::Range<usize>,
+    rows: &mut Vec<f64>,
+) -> Option<RunTotals> {
+    let width = layout.width();
+    let mut sim = Simulation::new(s, layout, seed, run);
+    let mut row = vec![0.0; width];
+    for t in 0..keep.end.min(s.months as usize) {
+        sim.step(t as u32, &mut row);
+        if t >= keep.start {
+            rows.extend_from_slice(&row);
+        }
+    }
+    (keep.end >= s.months as usize).then_some(sim.totals)
 }
 
 /// A run in progress: the scenario, the run's parameters and streams, and
@@ -53,6 +90,7 @@ pub struct Simulation<'a> {
     streams: Streams,
     pub state: State,
     scratch: Scratch,
+    totals: RunTotals,
 }
 
 /// Buffers reused from month to month.
@@ -138,6 +176,7 @@ impl<'a> Simulation<'a> {
             },
             state,
             scratch: Scratch::default(),
+            totals: RunTotals::default(),
         };
         let census = sim.census(0);
         let caseload = caseload(sim.state.open_total(), sim.capacity(0, &census));
@@ -644,6 +683,14 @@ impl<'a> Simulation<'a> {
         set(Metric::CostCumulative, self.state.cost_cumulative);
         for (i, open) in self.state.open.iter().enumerate() {
             row[layout.state_index(i)] = *open as f64;
+        }
+        let totals = &mut self.totals;
+        if totals.first_reach_high.is_none() && load >= self.s.target.high {
+            totals.first_reach_high = Some(t);
+        }
+        totals.end_caseload = load;
+        for (sum, cost) in totals.spend.iter_mut().zip(costs) {
+            *sum += cost;
         }
     }
 

@@ -2,8 +2,8 @@
 //! read them (the report quotes these same strings).
 
 use crate::model::Metric;
+use crate::model::RunTotals;
 use crate::model::params::Scenario;
-use crate::runner::Runs;
 use crate::stats::{Summary, percentile_sorted};
 
 /// One headline figure: a key for spreadsheets and its value as text.
@@ -55,22 +55,11 @@ pub fn money_text(x: f64) -> String {
     rounded(x, 0)
 }
 
-/// For each run, the first month (index) whose caseload reaches `high`
-/// (`inf` when it never does).
-pub fn first_reach(runs: &Runs, high: f64) -> Vec<f64> {
-    let k = runs.layout.index(Metric::Caseload);
-    (0..runs.records.len())
-        .map(|r| {
-            (0..runs.months)
-                .find(|&t| runs.value(r, t, k) >= high)
-                .map_or(f64::INFINITY, |t| t as f64)
-        })
-        .collect()
-}
-
-pub fn compute(s: &Scenario, summary: &Summary, runs: &Runs) -> Headlines {
-    let end = summary.months - 1;
-    let at = |metric: Metric| summary.cell(end, runs.layout.index(metric));
+/// The headline figures from a scenario's summary and its runs' totals.
+pub fn compute(s: &Scenario, summary: &Summary, totals: &[RunTotals]) -> Headlines {
+    let end = summary.months.saturating_sub(1);
+    let index = |metric: Metric| summary.index(metric.name()).unwrap_or(0);
+    let at = |metric: Metric| summary.cell(end, index(metric));
     let month_text = |t: f64| {
         if t.is_finite() {
             s.month_at((t + 0.5).floor() as u32).to_string()
@@ -79,14 +68,17 @@ pub fn compute(s: &Scenario, summary: &Summary, runs: &Runs) -> Headlines {
         }
     };
     let caseload = at(Metric::Caseload);
-    let k = runs.layout.index(Metric::Caseload);
+    let k = index(Metric::Caseload);
     let median_reach = (0..summary.months)
         .find(|&t| summary.cell(t, k).p50() >= s.target.high)
         .map_or(f64::INFINITY, |t| t as f64);
-    let mut reach = first_reach(runs, s.target.high);
+    let mut reach: Vec<f64> = totals
+        .iter()
+        .map(|t| t.first_reach_high.map_or(f64::INFINITY, f64::from))
+        .collect();
     reach.sort_by(f64::total_cmp);
     let horizon_sum = |metric: Metric| {
-        let k = runs.layout.index(metric);
+        let k = index(metric);
         (0..summary.months).map(|t| summary.cell(t, k).mean).sum::<f64>()
     };
     let mut rows = vec![

@@ -2,7 +2,6 @@
 
 use super::fmt_value;
 use crate::model::params::YearMonth;
-use crate::runner::Runs;
 use crate::stats::Summary;
 
 fn writer() -> csv::Writer<Vec<u8>> {
@@ -56,19 +55,42 @@ pub fn differences_csv(baseline: &str, start: YearMonth, rows: &[(&str, &Summary
     finish(w)
 }
 
-/// `run,month,<every metric>`: every run's values, for analysts.
-pub fn runs_csv(runs: &Runs, start: YearMonth) -> Result<Vec<u8>, csv::Error> {
-    let mut w = writer();
-    let mut header = vec!["run".to_string(), "month".to_string()];
-    header.extend(runs.layout.names());
-    w.write_record(&header)?;
-    let width = runs.layout.width();
-    for (r, record) in runs.records.iter().enumerate() {
-        for (t, row) in record.chunks(width).enumerate() {
-            let mut cells = vec![(r + 1).to_string(), start.plus(t as u32).to_string()];
-            cells.extend(row.iter().map(|x| fmt_value(*x)));
-            w.write_record(&cells)?;
-        }
+/// runs.csv, `run,month,<every metric>`, written run by run as the runs
+/// come (runs numbered from 1), so that any number of runs streams through.
+pub struct RunsCsv<W: std::io::Write> {
+    w: csv::Writer<W>,
+    start: YearMonth,
+    width: usize,
+    cells: Vec<String>,
+}
+
+impl<W: std::io::Write> RunsCsv<W> {
+    pub fn new(out: W, names: &[String], start: YearMonth) -> Result<Self, csv::Error> {
+        let mut w = csv::Writer::from_writer(out);
+        let mut header = vec!["run".to_string(), "month".to_string()];
+        header.extend(names.iter().cloned());
+        w.write_record(&header)?;
+        Ok(RunsCsv {
+            w,
+            start,
+            width: names.len(),
+            cells: Vec::new(),
+        })
     }
-    finish(w)
+
+    /// Writes run `r` (from 0) given as months of `width` values.
+    pub fn write_run(&mut self, r: usize, record: &[f64]) -> Result<(), csv::Error> {
+        for (t, row) in record.chunks(self.width.max(1)).enumerate() {
+            self.cells.clear();
+            self.cells.push((r + 1).to_string());
+            self.cells.push(self.start.plus(t as u32).to_string());
+            self.cells.extend(row.iter().map(|x| fmt_value(*x)));
+            self.w.write_record(&self.cells)?;
+        }
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> Result<(), csv::Error> {
+        self.w.flush().map_err(csv::Error::from)
+    }
 }
