@@ -3,8 +3,11 @@
 use crate::cli::{Cli, Command, RunOptions};
 use crate::compare;
 use crate::error::{Error, Result};
+use crate::la;
 use crate::model::params::Scenario;
+use crate::output::charts::{self, Chart};
 use crate::output::files::{OutputFile, write_folder};
+use crate::output::report::{self, ChartSvg};
 use crate::output::{fmt_value, headline, resolved, slug, tables};
 use crate::runner::{self, Results};
 use crate::scenario::{self, Loaded, describe};
@@ -26,7 +29,17 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             grid,
         } => compare_scenarios(&scenarios, &options, break_even.as_deref(), grid.as_deref(), out),
         Command::Check { scenarios, sets } => check(&scenarios, &sets, out),
-        Command::New { file } => new_scenario(&file, out),
+        Command::New {
+            file,
+            la,
+            year,
+            list_las,
+        } => match (file, la) {
+            _ if list_las => list_councils(out),
+            (Some(file), Some(la)) => new_council_scenario(&file, &la, year, out),
+            (Some(file), None) => new_scenario(&file, out),
+            (None, _) => Err(Error::Usage("new: give the file to write, FILE.toml".into())),
+        },
     }
 }
 
@@ -74,7 +87,54 @@ fn check(files: &[PathBuf], sets: &[String], out: &mut dyn Write) -> Result<()> 
     }
 }
 
+/// `new --list-las`: every council with published figures.
+fn list_councils(out: &mut dyn Write) -> Result<()> {
+    let figures = la::Figures::embedded()?;
+    say(out, format_args!("{}", la::list(&figures).trim_end()))
+}
+
+/// `new --la NAME [--year YYYY]`: a scenario from a council's published figures.
+fn new_council_scenario(file: &Path, name: &str, year: Option<i32>, out: &mut dyn Write) -> Result<()> {
+    let figures = la::Figures::embedded()?;
+    let found = figures.find(name)?;
+    let council = found.council;
+    let year = council.start_year(year)?;
+    let built = la::scenario::build(&figures, council, year)?;
+    write_new(file, &built.text)?;
+    if let Some(part) = found.note {
+        say(
+            out,
+            format_args!(
+                "{part} reports its social workers jointly as {}: using that.",
+                council.name
+            ),
+        )?;
+    }
+    say(
+        out,
+        format_args!(
+            "Wrote {}: {} from its published figures for 30 September {year}; every value says where it came from. Check it with `caseload check {}`.",
+            file.display(),
+            council.name,
+            file.display()
+        ),
+    )
+}
+
 fn new_scenario(file: &Path, out: &mut dyn Write) -> Result<()> {
+    write_new(file, scenario::STARTER)?;
+    say(
+        out,
+        format_args!(
+            "Wrote {}: edit its values (each has a comment), then run `caseload check {}`.",
+            file.display(),
+            file.display()
+        ),
+    )
+}
+
+/// Writes a new file, never overwriting one.
+fn write_new(file: &Path, text: &str) -> Result<()> {
     let mut handle = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -86,17 +146,7 @@ fn new_scenario(file: &Path, out: &mut dyn Write) -> Result<()> {
             )),
             _ => Error::io(file, e),
         })?;
-    handle
-        .write_all(scenario::STARTER.as_bytes())
-        .map_err(|e| Error::io(file, e))?;
-    say(
-        out,
-        format_args!(
-            "Wrote {}: edit its values (each has a comment), then run `caseload check {}`.",
-            file.display(),
-            file.display()
-        ),
-    )
+    handle.write_all(text.as_bytes()).map_err(|e| Error::io(file, e))
 }
 
 /// A progress bar on standard error, shown only on a terminal, without
@@ -167,10 +217,9 @@ fn csv_file<'a>(name: &str, bytes: std::result::Result<Vec<u8>, csv::Error>) -> 
     Ok(OutputFile::bytes(name, bytes))
 }
 
-fn resolved_file<'a>(name: &str, loaded: &Loaded, options: &RunOptions) -> Result<OutputFile<'a>> {
-    let bytes = resolved::resolved_toml(loaded, options.runs, options.seed)
-        .map_err(|e| Error::io(name, std::io::Error::other(e)))?;
-    Ok(OutputFile::bytes(name, bytes))
+/// scenario.resolved.toml's bytes (the report fingerprints them).
+fn resolved_bytes(name: &str, loaded: &Loaded, options: &RunOptions) -> Result<Vec<u8>> {
+    resolved::resolved_toml(loaded, options.runs, options.seed).map_err(|e| Error::io(name, std::io::Error::other(e)))
 }
 
 /// runs.csv of a scenario, streamed: its runs are simulated again, in run
@@ -189,6 +238,37 @@ fn runs_file<'a>(name: &str, s: &'a Scenario, options: &'a RunOptions, pool: &'a
             csv.finish().map_err(fail)
         }),
     )
+}
+
+fn chart_error(name: &str, e: charts::ChartError) -> Error {
+    Error::io(name, std::io::Error::other(e))
+}
+
+/// The settings a report quotes so that anyone can repeat the results.
+fn settings(options: &RunOptions) -> report::Settings<'_> {
+    report::Settings {
+        runs: options.runs,
+        seed: options.seed,
+        sets: &options.sets,
+    }
+}
+
+/// Adds every chart as PNG and SVG to `files`; returns each chart's SVG
+/// for the report.
+fn chart_files(charts: &[Chart], files: &mut Vec<OutputFile>) -> Result<Vec<ChartSvg>> {
+    let mut svgs = Vec::new();
+    for chart in charts {
+        let png = format!("{}.png", chart.name);
+        let svg_name = format!("{}.svg", chart.name);
+        let svg = chart.svg().map_err(|e| chart_error(&svg_name, e))?;
+        files.push(OutputFile::bytes(&png, chart.png().map_err(|e| chart_error(&png, e))?));
+        files.push(OutputFile::bytes(svg_name, svg.clone().into_bytes()));
+        svgs.push(ChartSvg {
+            name: chart.name.clone(),
+            svg,
+        });
+    }
+    Ok(svgs)
 }
 
 /// Refuses two scenarios that would write the same folder.
@@ -219,14 +299,25 @@ fn run_scenarios(files: &[PathBuf], options: &RunOptions, out: &mut dyn Write) -
         let results = summarise(&[s], &s.name, options, &pool);
         let summary = &results.summaries[0];
         let headlines = headline::compute(s, summary, &results.totals[0]);
+        let resolved_name = "scenario.resolved.toml";
+        let resolved = resolved_bytes(resolved_name, l, options)?;
         let mut files = vec![
             csv_file("summary.csv", tables::summary_csv(&[(&s.name, s.start, summary)]))?,
             csv_file("headline.csv", headline::csv(&headlines))?,
-            resolved_file("scenario.resolved.toml", l, options)?,
         ];
         if options.per_run {
             files.push(runs_file("runs.csv", s, options, &pool));
         }
+        let charts = charts::run_charts(s, summary, options.seed).map_err(|e| chart_error("charts", e))?;
+        let svgs = chart_files(&charts, &mut files)?;
+        let shown = report::Shown {
+            loaded: l,
+            resolved_name,
+            resolved: &resolved,
+        };
+        let html = report::run_report(shown, &headlines, &svgs, settings(options));
+        files.push(OutputFile::bytes("report.html", html.into_bytes()));
+        files.push(OutputFile::bytes(resolved_name, resolved));
         let folder = write_folder(&options.out, &slug(&s.name), files)?;
         say(
             out,
@@ -364,6 +455,11 @@ fn compare_scenarios(
         "differences.csv",
         tables::differences_csv(&base.name, base.start, &diff_rows),
     )?);
+    let pairs: Vec<(&Scenario, &Summary)> = scenarios.iter().copied().zip(&results.summaries).collect();
+    let differences: Vec<&Summary> = results.differences.iter().collect();
+    let charts = charts::comparison_charts(&pairs, &differences, options.seed).map_err(|e| chart_error("charts", e))?;
+    let svgs = chart_files(&charts, &mut files)?;
+    let mut notes = Vec::new();
 
     if let Some((key, values)) = &sweep {
         let mut rows = csv::Writer::from_writer(Vec::new());
@@ -410,7 +506,9 @@ fn compare_scenarios(
             headline_rows.push((name.clone(), "break_even_value", compare::fmt_break_even(be.value)));
             headline_rows.push((name.clone(), "break_even_low", compare::fmt_break_even(be.low)));
             headline_rows.push((name.clone(), "break_even_high", compare::fmt_break_even(be.high)));
-            say(out, format_args!("{}", break_even_sentence(&name, key, &be)))?;
+            let sentence = break_even_sentence(&name, key, &be);
+            say(out, format_args!("{sentence}"))?;
+            notes.push(sentence);
         }
         files.push(csv_file(
             "break_even.csv",
@@ -429,9 +527,29 @@ fn compare_scenarios(
         "headline.csv",
         w.into_inner().map_err(|e| csv::Error::from(e.into_error())),
     )?);
+    let resolved: Vec<(String, Vec<u8>)> = loaded
+        .iter()
+        .map(|l| {
+            let name = format!("{}.resolved.toml", slug(&l.scenario.name));
+            resolved_bytes(&name, l, options).map(|bytes| (name, bytes))
+        })
+        .collect::<Result<_>>()?;
+    let shown: Vec<report::Shown> = loaded
+        .iter()
+        .zip(&resolved)
+        .map(|(l, (name, bytes))| report::Shown {
+            loaded: l,
+            resolved_name: name,
+            resolved: bytes,
+        })
+        .collect();
+    let html = report::comparison_report(&shown, &headline_rows, &notes, &svgs, settings(options));
+    files.push(OutputFile::bytes("report.html", html.into_bytes()));
+    for (name, bytes) in resolved {
+        files.push(OutputFile::bytes(name, bytes));
+    }
     for l in &loaded {
         let slug = slug(&l.scenario.name);
-        files.push(resolved_file(&format!("{slug}.resolved.toml"), l, options)?);
         if options.per_run {
             files.push(runs_file(&format!("runs-{slug}.csv"), &l.scenario, options, &pool));
         }

@@ -53,11 +53,21 @@ pub enum Command {
         #[arg(long = "set", value_name = "KEY=VALUE")]
         sets: Vec<String>,
     },
-    /// Write a commented starter scenario.
+    /// Write a commented starter scenario, or one from a council's published figures.
     New {
         /// The file to write; an existing file is never overwritten.
-        #[arg(value_name = "FILE.toml")]
-        file: PathBuf,
+        #[arg(value_name = "FILE.toml", required_unless_present = "list_las")]
+        file: Option<PathBuf>,
+        /// Fill the scenario from this council's published figures (England's
+        /// children's social work workforce and children in need statistics).
+        #[arg(long, value_name = "NAME")]
+        la: Option<String>,
+        /// The workforce year (30 September) to start from; default the latest.
+        #[arg(long, value_name = "YYYY", requires = "la")]
+        year: Option<i32>,
+        /// List the councils with published figures, with their regions.
+        #[arg(long, conflicts_with_all = ["file", "la", "year"])]
+        list_las: bool,
     },
 }
 

@@ -5,6 +5,7 @@ pub mod app;
 pub mod cli;
 pub mod compare;
 pub mod error;
+pub mod la;
 pub mod model;
 pub mod output;
 pub mod runner;

@@ -5,10 +5,14 @@
 // unwrap or a panic in a test is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod charts;
 mod cli_check;
 mod cli_run;
 mod common;
 mod costs;
 mod engine;
+mod history;
+mod la;
+mod report;
 mod scenario_props;
 mod validation;

@@ -180,6 +180,8 @@ pub struct Scenario {
     pub cases: Vec<CaseState>,
     pub costs: Costs,
     pub payments: Payments,
+    /// Dated actual values, oldest first; the model ignores them.
+    pub history: Vec<HistoryPoint>,
 }
 
 impl Scenario {
@@ -246,6 +248,20 @@ impl Scenario {
         }
         out
     }
+}
+
+/// Actual values at one date (for example a council's published figures
+/// at 30 September), to compare a projection with. Each is optional.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HistoryPoint {
+    pub date: YearMonth,
+    pub in_post_fte: Option<f64>,
+    pub agency_fte: Option<f64>,
+    pub vacancy_fte: Option<f64>,
+    pub open_cases: Option<f64>,
+    pub caseload: Option<f64>,
+    /// A share: leavers in the year over FTE in post.
+    pub turnover_rate: Option<f64>,
 }
 
 /// The caseload target band (cases per case-holding FTE).

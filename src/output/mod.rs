@@ -1,8 +1,11 @@
 //! Outputs: pure renderers from summaries to bytes (`tables`, `headline`,
-//! `resolved`), and the one module that writes files (`files`).
+//! `resolved`, `charts`, `report`), and the one module that writes files
+//! (`files`).
 
+pub mod charts;
 pub mod files;
 pub mod headline;
+pub mod report;
 pub mod resolved;
 pub mod tables;
 

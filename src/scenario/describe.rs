@@ -367,6 +367,25 @@ fn describe_into(o: &mut String, loaded: &Loaded, s: &Scenario) -> std::fmt::Res
         )?;
     }
 
+    if let (Some(first), Some(last)) = (s.history.first(), s.history.last()) {
+        let n = s.history.len();
+        let yearly = s.history.windows(2).all(|w| w[0].date.months_until(w[1].date) == 12);
+        let kind = match (n, yearly) {
+            (1, _) => "1 dated actual value".to_string(),
+            (_, true) => format!("{n} published yearly values"),
+            (_, false) => format!("{n} dated actual values"),
+        };
+        let span = if n == 1 {
+            first.date.to_string()
+        } else {
+            format!("{} to {}", first.date, last.date)
+        };
+        writeln!(
+            o,
+            "History: {kind}, {span} (to compare with the projection; the model does not use them)."
+        )?;
+    }
+
     if !loaded.warnings.is_empty() {
         writeln!(o, "\nWorth a second look:")?;
         for w in &loaded.warnings {

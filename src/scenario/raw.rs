@@ -27,6 +27,21 @@ pub struct RawScenario {
     pub cases: Option<Vec<RawCase>>,
     pub costs: Option<RawCosts>,
     pub payments: Option<RawPayments>,
+    pub history: Option<Vec<RawHistoryPoint>>,
+}
+
+/// A dated actual value, for charts and reports to set beside the
+/// projection; the model does not use it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHistoryPoint {
+    pub date: Option<String>,
+    pub in_post_fte: Option<Number>,
+    pub agency_fte: Option<Number>,
+    pub vacancy_fte: Option<Number>,
+    pub open_cases: Option<Number>,
+    pub caseload: Option<Number>,
+    pub turnover_rate: Option<Number>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -318,6 +318,7 @@ pub fn resolve(raw: RawScenario, source: &Source) -> Result<(Scenario, Vec<Warni
     let cases = cases(&mut c, raw.cases.unwrap_or_default());
     let costs = raw.costs.map(|k| costs(&mut c, k)).unwrap_or_default();
     let payments = raw.payments.map(|p| payments(&mut c, p)).unwrap_or_default();
+    let history = history(&mut c, raw.history.unwrap_or_default());
 
     let (Some(start), Some(workforce), Some(demand), true) = (start, workforce, demand, c.problems.is_empty()) else {
         return Err(c.problems);
@@ -336,6 +337,7 @@ pub fn resolve(raw: RawScenario, source: &Source) -> Result<(Scenario, Vec<Warni
         cases,
         costs,
         payments,
+        history,
     };
     let warnings = warnings(&scenario);
     Ok((scenario, warnings))
@@ -885,6 +887,49 @@ fn payments(c: &mut Checker, p: RawPayments) -> Payments {
         retention,
         market_supplement,
     }
+}
+
+/// Dated actual values: months in order, each value a finite number >= 0.
+fn history(c: &mut Checker, raw: Vec<RawHistoryPoint>) -> Vec<HistoryPoint> {
+    let mut out: Vec<HistoryPoint> = Vec::new();
+    for (i, h) in raw.into_iter().enumerate() {
+        let path = format!("history[{i}]");
+        let date = c.month(&format!("{path}.date"), h.date.as_deref());
+        let mut value =
+            |key: &str, raw: Option<Number>| raw.map(|n| c.check_number(&format!("{path}.{key}"), n.0, NON_NEG));
+        let (in_post_fte, agency_fte, vacancy_fte) = (
+            value("in_post_fte", h.in_post_fte),
+            value("agency_fte", h.agency_fte),
+            value("vacancy_fte", h.vacancy_fte),
+        );
+        let (open_cases, caseload, turnover_rate) = (
+            value("open_cases", h.open_cases),
+            value("caseload", h.caseload),
+            value("turnover_rate", h.turnover_rate),
+        );
+        let Some(date) = date else { continue };
+        if let Some(before) = out.last()
+            && before.date >= date
+        {
+            c.problem(
+                &format!("{path}.date"),
+                format!(
+                    "= \"{date}\": dates must increase, and this is not after \"{}\"",
+                    before.date
+                ),
+            );
+        }
+        out.push(HistoryPoint {
+            date,
+            in_post_fte,
+            agency_fte,
+            vacancy_fte,
+            open_cases,
+            caseload,
+            turnover_rate,
+        });
+    }
+    out
 }
 
 /// Odd but legal values worth a second look.

@@ -1,0 +1,1245 @@
+//! From a council's published figures up to one year to the values of a
+//! scenario, each with the comment lines that say where it came from.
+//!
+//! Start values (posts, people, agency, cases) are the council's figures at
+//! 30 September of the year. Values that move from year to year
+//! (case-holding share, turnover, starters, referrals) are ranges:
+//! `[lowest, latest, highest]` of the council's last five published years,
+//! because a projection that took this year's value for certain would give
+//! bands far too narrow. A value the council did not publish in those five
+//! years is England's (a ratio, or England's ratio times the council's size)
+//! and says so. docs/model.md ("Starting from a council's figures") sets out
+//! every derivation; the constants below are its assumptions.
+
+use super::{Area, Cell, Column, Figures, Upto};
+use crate::error::{Error, Result};
+use crate::model::sample::monthly;
+
+/// Years in a range: the year asked for and the four before it.
+pub const WINDOW_YEARS: i32 = 5;
+/// A year whose case-holding share differs from the latest by more than
+/// this (as a share of the latest) is left out of its range: it was
+/// probably counted on another basis (Bury's 2021 and 2022 figures).
+pub const SHARE_BASIS_TOLERANCE: f64 = 0.25;
+/// With fewer than three years published, a range is widened to this
+/// share either side of the latest value.
+pub const NARROW_SPREAD: f64 = 0.10;
+/// Assumption: a third of starters are newly qualified (ASYE).
+pub const ASYE_SHARE_OF_STARTERS: f64 = 1.0 / 3.0;
+/// Assumption: agency workers taking a permanent post each year.
+pub const CONVERSION_RATE: f64 = 0.05;
+/// Assumption: leaving rates by completed years of service in these
+/// proportions (the shipped baseline's [0.16, 0.14, 0.12, 0.10]).
+pub const LEAVING_SHAPE: [f64; 4] = [1.6, 1.4, 1.2, 1.0];
+/// Assumption: an assessment lasts 1.2 months on average.
+pub const ASSESSMENT_MONTHS: f64 = 1.2;
+/// England 2025: child protection plans started per initial conference
+/// (D1 CPP_start 61,840 / c4 ICPC 72,100).
+pub const PLANS_PER_CONFERENCE: f64 = 0.858;
+/// England: looked-after children per child in need at 31 March (CLA
+/// 81,770 / CIN 402,400 in 2025; 82,090 / 404,310 in 2022).
+pub const LOOKED_AFTER_PER_CHILD_IN_NEED: f64 = 0.203;
+/// England 2025: months looked after (81,770 looked after / 34,450 ceasing a year x 12).
+pub const LOOKED_AFTER_MONTHS: f64 = 28.5;
+/// Assumptions: assessments going straight into care, and protection
+/// plans ending in a child-in-need plan or in care.
+pub const ASSESSMENT_TO_CARE: f64 = 0.02;
+pub const PLAN_TO_CHILD_IN_NEED: f64 = 0.5;
+pub const PLAN_TO_CARE: f64 = 0.15;
+/// The model's default working days a year.
+pub const WORKING_DAYS: f64 = 225.0;
+/// Plans and child-in-need cases last at least this many months in the calibration.
+const MIN_MONTHS: f64 = 1.0;
+const MAX_PLAN_MONTHS: f64 = 60.0;
+/// Most years of service the steady state counts (as the model does).
+const SERVICE_MONTHS: u32 = 480;
+
+/// One value and where it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sourced {
+    pub value: f64,
+    /// Taken from England's figures: the council's were missing.
+    pub national: bool,
+    pub lines: Vec<String>,
+}
+
+/// An uncertain value: the lowest, latest and highest of recent years.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranged {
+    pub min: f64,
+    pub latest: f64,
+    pub max: f64,
+    pub national: bool,
+    pub lines: Vec<String>,
+}
+
+impl Ranged {
+    fn map(&self, f: impl Fn(f64) -> f64) -> Ranged {
+        Ranged {
+            min: f(self.min),
+            latest: f(self.latest),
+            max: f(self.max),
+            national: self.national,
+            lines: Vec::new(),
+        }
+    }
+
+    /// Kept within `lo..=hi` and rounded, with its provenance.
+    fn map_clamped(self, lo: f64, hi: f64, decimals: i32) -> Ranged {
+        let lines = self.lines.clone();
+        let mut r = self.map(|x| x.clamp(lo, hi)).round(decimals);
+        r.lines = lines;
+        r
+    }
+
+    fn round(mut self, decimals: i32) -> Ranged {
+        self.min = round_to(self.min, decimals);
+        self.latest = round_to(self.latest, decimals);
+        self.max = round_to(self.max, decimals);
+        self
+    }
+}
+
+/// One case state as the scenario writes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct State {
+    pub name: &'static str,
+    pub open: u64,
+    pub entry_share: f64,
+    pub mean_months: f64,
+    pub next: Vec<(&'static str, f64)>,
+    /// One line: how `open` and `mean_months` follow.
+    pub note: String,
+}
+
+/// One year's published actual values at 30 September.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryRow {
+    pub year: i32,
+    pub in_post_fte: Option<f64>,
+    pub agency_fte: Option<f64>,
+    pub vacancy_fte: Option<f64>,
+    pub open_cases: Option<f64>,
+    pub caseload: Option<f64>,
+    pub turnover_rate: Option<f64>,
+}
+
+/// Every value of a council's scenario with its provenance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Derivation {
+    pub council: String,
+    pub region: String,
+    /// The workforce year: the scenario starts in October of it.
+    pub year: i32,
+    pub establishment_fte: Sourced,
+    pub permanent_fte: Sourced,
+    pub fte_per_head: Sourced,
+    pub asye_fte: Sourced,
+    pub case_holding_share: Ranged,
+    /// Turnover as a share, then the four leaving bands.
+    pub turnover: Ranged,
+    pub leaving: Vec<Ranged>,
+    pub sickness_days_per_year: Sourced,
+    pub applicants_per_month: Ranged,
+    pub intake_per_year: Ranged,
+    pub agency_fte: Sourced,
+    pub cover_vacancies: Sourced,
+    /// Agency beyond the vacancies, kept as a fixed block.
+    pub agency_extra_fte: Option<Sourced>,
+    pub referrals_per_month: Ranged,
+    /// How referrals become cases: shares, counts and the calibration.
+    pub cases_total: Sourced,
+    pub case_lines: Vec<String>,
+    pub states: Vec<State>,
+    pub history: Vec<HistoryRow>,
+}
+
+/// One year's value and how it was worked out.
+#[derive(Debug, Clone, PartialEq)]
+struct Obs {
+    year: i32,
+    value: f64,
+    text: String,
+}
+
+type PerYear<'a> = &'a dyn Fn(Upto, i32) -> Option<Obs>;
+
+/// How England's figure stands in for a council's missing one.
+#[derive(Debug, Clone, Copy)]
+enum Fallback {
+    /// A share or rate: England's own.
+    Ratio,
+    /// A count: England's per FTE in post, times the council's FTE in post.
+    PerInpost(f64),
+    /// A count: England's per referral, times the council's referrals a year.
+    PerReferral(f64),
+}
+
+/// Builds every value of a council's scenario from its figures published
+/// up to `year` (and England's): a later year is never read.
+pub fn derive(figures: &Figures, council: &Area, year: i32) -> Result<Derivation> {
+    let c = Upto { area: council, year };
+    let e = Upto {
+        area: &figures.england,
+        year,
+    };
+    let first = year - WINDOW_YEARS + 1;
+
+    let inpost = latest(c, &inpost_obs).ok_or_else(|| {
+        Error::Usage(format!(
+            "--la {}: no social workers in post published for {first} to {year}, so no scenario can start from {year}",
+            council.name
+        ))
+    })?;
+    let inpost_value = inpost.value;
+    let permanent_fte = Sourced {
+        value: inpost.value,
+        national: false,
+        lines: vec![inpost.text.clone()],
+    };
+
+    let mut fte_per_head = pick(
+        c,
+        e,
+        &fph_of,
+        Fallback::Ratio,
+        "FTE per person, inpost_fte / inpost_headcount",
+    );
+    fte_per_head.value = round_to(fte_per_head.value.clamp(0.5, 1.0), 2);
+    let fph = fte_per_head.value;
+
+    let vacancy = pick(c, e, &vacancy_obs, Fallback::PerInpost(inpost_value), "vacancy_fte");
+    let agency_obs = |v: Upto, y: i32| agency_of(v, y, fph);
+    let agency = pick(c, e, &agency_obs, Fallback::PerInpost(inpost_value), "agency_fte");
+    let vacancy_value = round_to(vacancy.value, 1);
+    let agency_value = round_to(agency.value, 1);
+
+    let establishment = round_to(inpost_value + vacancy_value, 2);
+    let mut lines = vec![format!(
+        "[CSWW] in post {} + vacancies {} = {}",
+        num(inpost_value, 2),
+        num(vacancy_value, 2),
+        num(establishment, 2)
+    )];
+    lines.extend(permanent_fte.lines.iter().map(|l| format!("  in post: {l}")));
+    lines.extend(vacancy.lines.iter().map(|l| format!("  vacancies: {l}")));
+    let establishment_fte = Sourced {
+        value: establishment,
+        national: vacancy.national,
+        lines,
+    };
+
+    let (agency_fte, cover_vacancies, agency_extra_fte) = agency_split(agency_value, vacancy_value, &agency, e);
+
+    let sickness = pick(
+        c,
+        e,
+        &sickness_obs,
+        Fallback::Ratio,
+        "working_days_lost_fte / inpost_fte",
+    );
+    let sickness_days_per_year = Sourced {
+        value: round_to(sickness.value.clamp(0.0, WORKING_DAYS), 1),
+        ..sickness
+    };
+
+    let share_obs = |v: Upto, y: i32| share_of(v, y, fph);
+    let case_holding_share = range(
+        c,
+        e,
+        &share_obs,
+        Fallback::Ratio,
+        Some(SHARE_BASIS_TOLERANCE),
+        "case_holders_fte / (inpost_fte + agency_fte)",
+    )
+    .map_clamped(0.01, 1.0, 3);
+
+    let turnover = range(
+        c,
+        e,
+        &turnover_obs,
+        Fallback::Ratio,
+        None,
+        "turnover_rate_fte (leavers in the year / in post)",
+    )
+    .map_clamped(0.0, 1.0, 3);
+    let leaving = leaving_bands(&turnover);
+
+    let experienced_obs = |v: Upto, y: i32| experienced_of(v, y, fph);
+    let applicants_per_month = range(
+        c,
+        e,
+        &experienced_obs,
+        Fallback::PerInpost(inpost_value),
+        None,
+        "experienced starters a month",
+    )
+    .map_clamped(0.0, f64::INFINITY, 2);
+    let intake_per_year = range(
+        c,
+        e,
+        &intake_obs,
+        Fallback::PerInpost(inpost_value),
+        None,
+        "newly qualified starters a year",
+    )
+    .map_clamped(0.0, f64::INFINITY, 1);
+    let asye_heads = round_half_up(intake_per_year.latest);
+    let asye_value = round_to((asye_heads * fph).min(inpost_value), 2);
+    let asye_fte = Sourced {
+        value: asye_value,
+        national: intake_per_year.national,
+        lines: vec![format!(
+            "one year's intake in post: {} (latest intake, rounded) x {} FTE per person = {}{}",
+            num(asye_heads, 0),
+            num(fph, 2),
+            num(asye_heads * fph, 2),
+            if asye_heads * fph > inpost_value {
+                format!(", capped at the {} in post", num(inpost_value, 2))
+            } else {
+                String::new()
+            }
+        )],
+    };
+
+    let referrals_per_month = range(
+        c,
+        e,
+        &referrals_obs,
+        Fallback::PerInpost(inpost_value),
+        None,
+        "referral_count / 12",
+    )
+    .map_clamped(0.0, f64::INFINITY, 1);
+
+    let cases = pick(c, e, &cases_obs, Fallback::PerInpost(inpost_value), "cases held");
+    let cases_total = Sourced {
+        value: cases.value.round(),
+        ..cases
+    };
+
+    let (case_lines, states) = calibrate(c, e, &referrals_per_month, cases_total.value);
+
+    let history = c
+        .area
+        .workforce_years()
+        .into_iter()
+        .filter(|y| *y <= year)
+        .map(|y| HistoryRow {
+            year: y,
+            in_post_fte: c.value(Column::InpostFte, y),
+            agency_fte: c.value(Column::AgencyFte, y),
+            vacancy_fte: c.value(Column::VacancyFte, y),
+            open_cases: c.value(Column::Cases, y),
+            caseload: c.value(Column::CaseloadFte, y),
+            turnover_rate: c.value(Column::TurnoverRateFte, y).map(|t| round_to(t / 100.0, 4)),
+        })
+        .filter(|h| {
+            [
+                h.in_post_fte,
+                h.agency_fte,
+                h.vacancy_fte,
+                h.open_cases,
+                h.caseload,
+                h.turnover_rate,
+            ]
+            .iter()
+            .any(Option::is_some)
+        })
+        .collect();
+
+    Ok(Derivation {
+        council: council.name.clone(),
+        region: council.region.clone(),
+        year,
+        establishment_fte,
+        permanent_fte,
+        fte_per_head,
+        asye_fte,
+        case_holding_share,
+        turnover,
+        leaving,
+        sickness_days_per_year,
+        applicants_per_month,
+        intake_per_year,
+        agency_fte,
+        cover_vacancies,
+        agency_extra_fte,
+        referrals_per_month,
+        cases_total,
+        case_lines,
+        states,
+        history,
+    })
+}
+
+/// Covering agency follows the vacancies in the model: agency up to the
+/// vacancies covers them (`cover_vacancies` = agency / vacancies), and
+/// agency beyond them is kept as a fixed block of extra capacity.
+fn agency_split(agency: f64, vacancy: f64, source: &Sourced, e: Upto) -> (Sourced, Sourced, Option<Sourced>) {
+    let covering = agency.min(vacancy);
+    let fte = Sourced {
+        value: covering,
+        national: source.national,
+        lines: source.lines.clone(),
+    };
+    let cover = if vacancy > 0.0 && agency < vacancy {
+        Sourced {
+            value: round_to(agency / vacancy, 3),
+            national: source.national,
+            lines: vec![format!(
+                "agency {} / vacancies {} = {}, so the cover needed at the start is the agency in post",
+                num(agency, 2),
+                num(vacancy, 2),
+                num(agency / vacancy, 3)
+            )],
+        }
+    } else if vacancy > 0.0 || agency > 0.0 {
+        Sourced {
+            value: 1.0,
+            national: source.national,
+            lines: vec![format!(
+                "agency {} is at least the vacancies {}: every vacant post is covered",
+                num(agency, 2),
+                num(vacancy, 2)
+            )],
+        }
+    } else {
+        let year = e.year;
+        let ratio = match (e.value(Column::AgencyFte, year), e.value(Column::VacancyFte, year)) {
+            (Some(a), Some(v)) if v > 0.0 => (a / v).min(1.0),
+            _ => 1.0,
+        };
+        Sourced {
+            value: round_to(ratio, 3),
+            national: true,
+            lines: vec![format!(
+                "no agency and no vacancies: national default, England {year} agency_fte / vacancy_fte = {}",
+                num(ratio, 3)
+            )],
+        }
+    };
+    let extra = (agency > vacancy).then(|| Sourced {
+        value: round_to(agency - vacancy, 2),
+        national: source.national,
+        lines: vec![format!(
+            "agency {} - vacancies {} = {} FTE beyond the vacancies (covering absence or extra work)",
+            num(agency, 2),
+            num(vacancy, 2),
+            num(agency - vacancy, 2)
+        )],
+    });
+    (fte, cover, extra)
+}
+
+/// The leaving rates by service year for each of the turnover range's
+/// values: the shape scaled to give that turnover in steady state.
+fn leaving_bands(turnover: &Ranged) -> Vec<Ranged> {
+    let base = turnover.map(base_rate_for_turnover);
+    LEAVING_SHAPE
+        .iter()
+        .map(|k| base.map(|b| (b * k).min(0.95)).round(3))
+        .collect()
+}
+
+/// The model's steady-state turnover (leavers a year over the stock) with
+/// leaving rates `base x LEAVING_SHAPE`, service counted to 40 years.
+pub fn steady_state_turnover(annual_rates: &[f64]) -> f64 {
+    let Some(last) = annual_rates.last() else {
+        return 0.0;
+    };
+    let (mut survival, mut stock, mut leavers) = (1.0, 0.0, 0.0);
+    for s in 0..SERVICE_MONTHS {
+        let band = annual_rates.get((s / 12) as usize).unwrap_or(last);
+        let q = monthly(*band);
+        stock += survival;
+        leavers += survival * q;
+        survival *= 1.0 - q;
+    }
+    if stock > 0.0 { 12.0 * leavers / stock } else { 0.0 }
+}
+
+/// The base rate whose shaped rates give `turnover` in steady state
+/// (bisection; turnover rises with the base rate).
+pub fn base_rate_for_turnover(turnover: f64) -> f64 {
+    let rates = |b: f64| LEAVING_SHAPE.map(|k| (b * k).min(0.95));
+    let (mut lo, mut hi) = (0.0, 0.95 / LEAVING_SHAPE[0]);
+    if turnover <= 0.0 {
+        return 0.0;
+    }
+    if steady_state_turnover(&rates(hi)) <= turnover {
+        return hi;
+    }
+    for _ in 0..60 {
+        let mid = (lo + hi) / 2.0;
+        if steady_state_turnover(&rates(mid)) < turnover {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    (lo + hi) / 2.0
+}
+
+/// The case states: open cases split and durations set so that, at the
+/// latest referrals, the total open stays at the cases held.
+fn calibrate(c: Upto, e: Upto, referrals: &Ranged, cases_held: f64) -> (Vec<String>, Vec<State>) {
+    let annual = referrals.latest * 12.0;
+    let nfa = pick(c, e, &nfa_obs, Fallback::Ratio, "no further action");
+    let close = pick(c, e, &close_obs, Fallback::Ratio, "assessed not in need");
+    let plans = pick(c, e, &plan_obs, Fallback::Ratio, "plans started per assessment");
+    let cpp = pick(c, e, &cpp_obs, Fallback::PerReferral(annual), "CPP_At31");
+    let at31 = pick(c, e, &at31_obs, Fallback::PerReferral(annual), "At31_episodes");
+    let rereferral = pick(c, e, &rereferral_obs, Fallback::Ratio, "re-referrals");
+
+    let nfa_share = nfa.value.clamp(0.0, 1.0);
+    let assessments = referrals.latest * (1.0 - nfa_share);
+    let p_close = round_to(close.value.clamp(0.0, 1.0 - ASSESSMENT_TO_CARE), 3);
+    let p_plan = round_to(plans.value.clamp(0.0, 1.0 - ASSESSMENT_TO_CARE - p_close), 3);
+    let p_cin = round_to((1.0 - ASSESSMENT_TO_CARE - p_close - p_plan).max(0.0), 3);
+    let plan_starts = assessments * p_plan;
+    let plan_months = if plan_starts > 0.0 {
+        (cpp.value / plan_starts).clamp(MIN_MONTHS, MAX_PLAN_MONTHS)
+    } else {
+        MAX_PLAN_MONTHS
+    };
+    let cin_inflow = assessments * p_cin + plan_starts * PLAN_TO_CHILD_IN_NEED;
+    let looked_after_estimate = LOOKED_AFTER_PER_CHILD_IN_NEED * at31.value;
+    let care_fixed = assessments * ASSESSMENT_TO_CARE + plan_starts * PLAN_TO_CARE;
+    let q_care = if cin_inflow > 0.0 {
+        round_to(
+            ((looked_after_estimate / LOOKED_AFTER_MONTHS - care_fixed) / cin_inflow).clamp(0.0, 0.5),
+            3,
+        )
+    } else {
+        0.0
+    };
+    let care_inflow = care_fixed + q_care * cin_inflow;
+
+    let assessment_open = assessments * ASSESSMENT_MONTHS;
+    let plan_open = plan_starts * plan_months;
+    let care_open = care_inflow * LOOKED_AFTER_MONTHS;
+    let room = cases_held - assessment_open - plan_open - care_open;
+    let (scale, cin_months) = if cin_inflow > 0.0 && room >= cin_inflow * MIN_MONTHS {
+        (1.0, room / cin_inflow)
+    } else {
+        let needed = assessment_open + plan_open + care_open + cin_inflow * MIN_MONTHS;
+        let scale = if needed > 0.0 {
+            (cases_held / needed).min(1.0)
+        } else {
+            1.0
+        };
+        (scale, MIN_MONTHS)
+    };
+    let open_a = (scale * assessment_open).round();
+    let open_p = (scale * plan_open).round();
+    let open_l = (scale * care_open).round();
+    let open_c = (cases_held - open_a - open_p - open_l).max(0.0);
+    let entry = round_to((1.0 - nfa_share) * scale, 3);
+
+    let mut lines = vec![
+        format!(
+            "Referrals: {} a month (the latest, as above).",
+            num(referrals.latest, 1)
+        ),
+        format!("No further action: {}", inline(&nfa)),
+        format!(
+            "Re-referrals: {}; they are counted in the referrals and start a new assessment, as in the model: no adjustment.",
+            inline(&rereferral)
+        ),
+        format!(
+            "Assessment: {} x (1 - {}) = {} start a month, lasting {} months (assumption): {} open.",
+            num(referrals.latest, 1),
+            num(nfa_share, 3),
+            num(assessments, 1),
+            num(ASSESSMENT_MONTHS, 1),
+            num(assessment_open, 0)
+        ),
+        format!("Closed after assessment (not in need): {}", inline(&close)),
+        format!("Protection plans per assessment: {}", inline(&plans)),
+        format!(
+            "Child protection: {} x {} = {} plans start a month; {} open, so a plan lasts {} / {} = {} months{}.",
+            num(assessments, 1),
+            num(p_plan, 3),
+            num(plan_starts, 1),
+            inline(&cpp),
+            num(cpp.value, 0),
+            num(plan_starts, 1),
+            num(plan_months, 1),
+            if plan_starts > 0.0 && (cpp.value / plan_starts - plan_months).abs() > 1e-9 {
+                format!(" (kept within {MIN_MONTHS} to {MAX_PLAN_MONTHS})")
+            } else {
+                String::new()
+            }
+        ),
+        format!(
+            "Looked after (not in the shipped figures): {} (England's looked-after children per child in need) x {} = {}, lasting {} months (England), so {} enter a month.",
+            num(LOOKED_AFTER_PER_CHILD_IN_NEED, 3),
+            inline(&at31),
+            num(looked_after_estimate, 0),
+            num(LOOKED_AFTER_MONTHS, 1),
+            num(looked_after_estimate / LOOKED_AFTER_MONTHS, 1)
+        ),
+        format!(
+            "  {}% of assessments and {}% of ended plans (assumptions) give {}; the rest come from child in need: {} of cases ending there (kept within 0 to 0.5); {} open in steady state.",
+            num(ASSESSMENT_TO_CARE * 100.0, 0),
+            num(PLAN_TO_CARE * 100.0, 0),
+            num(care_fixed, 1),
+            num(q_care, 3),
+            num(care_open, 0)
+        ),
+    ];
+    let cin_enter = format!(
+        "Child in need: {} x {} + {} x {} = {} enter a month",
+        num(assessments, 1),
+        num(p_cin, 3),
+        num(plan_starts, 1),
+        num(PLAN_TO_CHILD_IN_NEED, 1),
+        num(cin_inflow, 1)
+    );
+    if scale < 1.0 {
+        lines.push(format!("{cin_enter}."));
+        lines.push(format!(
+            "Cases held ({}) are fewer than these figures need ({} + {} + {} open, and at least {} month of child in need: {}). So only {} of referrals needing a case are taken to become one held by a social worker (entry share {} x {} = {}), every state's open cases are scaled by {}, and a child-in-need case lasts {} month.",
+            num(cases_held, 0),
+            num(assessment_open, 0),
+            num(plan_open, 0),
+            num(care_open, 0),
+            num(MIN_MONTHS, 0),
+            num(assessment_open + plan_open + care_open + cin_inflow * MIN_MONTHS, 0),
+            num(scale, 3),
+            num(1.0 - nfa_share, 3),
+            num(scale, 3),
+            num(entry, 3),
+            num(scale, 3),
+            num(MIN_MONTHS, 0)
+        ));
+    } else {
+        lines.push(format!(
+            "{cin_enter}; the balance of the cases held, {} - {} - {} - {} = {}, is open, lasting {} / {} = {} months.",
+            num(cases_held, 0),
+            num(open_a, 0),
+            num(open_p, 0),
+            num(open_l, 0),
+            num(open_c, 0),
+            num(room, 0),
+            num(cin_inflow, 1),
+            num(cin_months, 1)
+        ));
+    }
+    lines.push(format!(
+        "So, at {} referrals a month, open cases stay near the {} held.",
+        num(referrals.latest, 1),
+        num(cases_held, 0)
+    ));
+
+    let states = vec![
+        State {
+            name: "assessment",
+            open: open_a as u64,
+            entry_share: entry,
+            mean_months: ASSESSMENT_MONTHS,
+            next: vec![
+                ("child_in_need", p_cin),
+                ("child_protection", p_plan),
+                ("looked_after", ASSESSMENT_TO_CARE),
+            ],
+            note: format!("the rest ({}) close: assessed not in need", num(p_close, 3)),
+        },
+        State {
+            name: "child_in_need",
+            open: open_c as u64,
+            entry_share: 0.0,
+            mean_months: round_to(cin_months, 1).max(MIN_MONTHS),
+            next: vec![("looked_after", q_care)],
+            note: "the balancing state: child in need plans and other support".into(),
+        },
+        State {
+            name: "child_protection",
+            open: open_p as u64,
+            entry_share: 0.0,
+            mean_months: round_to(plan_months, 1).max(MIN_MONTHS),
+            next: vec![("child_in_need", PLAN_TO_CHILD_IN_NEED), ("looked_after", PLAN_TO_CARE)],
+            note: "children on a child protection plan; where plans go when they end is an assumption".into(),
+        },
+        State {
+            name: "looked_after",
+            open: open_l as u64,
+            entry_share: 0.0,
+            mean_months: LOOKED_AFTER_MONTHS,
+            next: Vec::new(),
+            note: "looked-after children (an estimate); leaving care closes the case".into(),
+        },
+    ];
+    (lines, states)
+}
+
+/// A value's provenance as one sentence.
+fn inline(s: &Sourced) -> String {
+    s.lines.join(" ")
+}
+
+// ---------------------------------------------------------------------------
+// Choosing among years
+
+fn window(year: i32) -> std::ops::RangeInclusive<i32> {
+    (year - WINDOW_YEARS + 1)..=year
+}
+
+fn observations(v: Upto, f: PerYear) -> Vec<Obs> {
+    window(v.year).filter_map(|y| f(v, y)).collect()
+}
+
+fn latest(v: Upto, f: PerYear) -> Option<Obs> {
+    window(v.year).rev().find_map(|y| f(v, y))
+}
+
+/// England's observations standing in for the council's, scaled.
+fn national(e: Upto, f: PerYear, fallback: Fallback) -> Vec<Obs> {
+    observations(e, f)
+        .into_iter()
+        .filter_map(|o| match fallback {
+            Fallback::Ratio => Some(Obs {
+                text: format!("England {}", o.text),
+                ..o
+            }),
+            Fallback::PerInpost(size) => {
+                let base = e.value(Column::InpostFte, o.year).filter(|b| *b > 0.0)?;
+                let value = o.value / base * size;
+                Some(Obs {
+                    year: o.year,
+                    value,
+                    text: format!(
+                        "England {} per FTE in post ({}) x {} = {}",
+                        o.text,
+                        published(base),
+                        num(size, 2),
+                        num(value, 2)
+                    ),
+                })
+            }
+            Fallback::PerReferral(referrals) => {
+                let base = e.value(Column::ReferralCount, o.year).filter(|b| *b > 0.0)?;
+                let value = o.value / base * referrals;
+                Some(Obs {
+                    year: o.year,
+                    value,
+                    text: format!(
+                        "England {} per referral ({}) x {} referrals a year = {}",
+                        o.text,
+                        published(base),
+                        num(referrals, 0),
+                        num(value, 0)
+                    ),
+                })
+            }
+        })
+        .collect()
+}
+
+/// The council's latest value in the window, or England's.
+fn pick(c: Upto, e: Upto, f: PerYear, fallback: Fallback, what: &str) -> Sourced {
+    if let Some(o) = latest(c, f) {
+        let mut lines = vec![o.text.clone()];
+        if o.year < c.year {
+            let later = if o.year + 1 == c.year {
+                c.year.to_string()
+            } else {
+                format!("{} to {}", o.year + 1, c.year)
+            };
+            lines.push(format!(
+                "(not published for {later}: the latest year published is used)"
+            ));
+        }
+        return Sourced {
+            value: o.value,
+            national: false,
+            lines,
+        };
+    }
+    let nat = national(e, f, fallback);
+    match nat.last() {
+        Some(o) => Sourced {
+            value: o.value,
+            national: true,
+            lines: vec![
+                format!(
+                    "{what}: not published for this council for {} to {}; national default:",
+                    c.year - WINDOW_YEARS + 1,
+                    c.year
+                ),
+                o.text.clone(),
+            ],
+        },
+        None => Sourced {
+            value: 0.0,
+            national: true,
+            lines: vec![format!(
+                "{what}: not published for this council or for England: taken as 0"
+            )],
+        },
+    }
+}
+
+/// `[lowest, latest, highest]` of the council's years in the window, or of
+/// England's (scaled) when the council published none.
+fn range(c: Upto, e: Upto, f: PerYear, fallback: Fallback, basis_tolerance: Option<f64>, what: &str) -> Ranged {
+    let mut obs = observations(c, f);
+    let national_used = obs.is_empty();
+    let mut lines = Vec::new();
+    if national_used {
+        obs = national(e, f, fallback);
+        lines.push(format!(
+            "{what}: not published for this council for {} to {}; national default:",
+            c.year - WINDOW_YEARS + 1,
+            c.year
+        ));
+    }
+    let Some(last) = obs.last().cloned() else {
+        lines.push(format!(
+            "{what}: not published for this council or for England: taken as 0"
+        ));
+        return Ranged {
+            min: 0.0,
+            latest: 0.0,
+            max: 0.0,
+            national: true,
+            lines,
+        };
+    };
+    let mut kept = Vec::new();
+    for o in &obs {
+        let off_basis = basis_tolerance
+            .is_some_and(|tol| last.value > 0.0 && (o.value / last.value - 1.0).abs() > tol && o.year != last.year);
+        if off_basis {
+            lines.push(format!(
+                "{} (left out: more than {}% from the latest, so probably counted on another basis)",
+                o.text,
+                num(basis_tolerance.unwrap_or(0.0) * 100.0, 0)
+            ));
+        } else {
+            lines.push(o.text.clone());
+            kept.push(o.value);
+        }
+    }
+    let mut min = kept.iter().copied().fold(f64::INFINITY, f64::min);
+    let mut max = kept.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let spread = if kept.len() < 3 {
+        min = min.min(last.value * (1.0 - NARROW_SPREAD));
+        max = max.max(last.value * (1.0 + NARROW_SPREAD));
+        format!(
+            " (fewer than three years: widened to {}% either side of the latest, an assumption)",
+            num(NARROW_SPREAD * 100.0, 0)
+        )
+    } else {
+        String::new()
+    };
+    lines.push(format!(
+        "Range: lowest {}, latest {} ({}), highest {}{spread}.",
+        num(min, 3),
+        num(last.value, 3),
+        last.year,
+        num(max, 3)
+    ));
+    Ranged {
+        min,
+        latest: last.value,
+        max,
+        national: national_used,
+        lines,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// One year's figure, and how it is worked out
+
+fn get(v: Upto, c: Column, y: i32) -> Option<f64> {
+    v.value(c, y)
+}
+
+fn inpost_obs(v: Upto, y: i32) -> Option<Obs> {
+    let x = get(v, Column::InpostFte, y)?;
+    Some(Obs {
+        year: y,
+        value: x,
+        text: format!("{y} inpost_fte {}", published(x)),
+    })
+}
+
+fn vacancy_obs(v: Upto, y: i32) -> Option<Obs> {
+    let x = get(v, Column::VacancyFte, y)?;
+    Some(Obs {
+        year: y,
+        value: x,
+        text: format!("{y} vacancy_fte {}", published(x)),
+    })
+}
+
+fn fph_of(v: Upto, y: i32) -> Option<Obs> {
+    let fte = get(v, Column::InpostFte, y)?;
+    let heads = get(v, Column::InpostHeadcount, y).filter(|h| *h > 0.0)?;
+    (fte > 0.0).then(|| Obs {
+        year: y,
+        value: fte / heads,
+        text: format!(
+            "{y} inpost_fte {} / inpost_headcount {} = {}",
+            published(fte),
+            published(heads),
+            num(fte / heads, 3)
+        ),
+    })
+}
+
+/// Agency FTE, or its headcount times FTE per person when the FTE is not given.
+fn agency_of(v: Upto, y: i32, fph: f64) -> Option<Obs> {
+    if let Some(x) = get(v, Column::AgencyFte, y) {
+        return Some(Obs {
+            year: y,
+            value: x,
+            text: format!("{y} agency_fte {}", published(x)),
+        });
+    }
+    let heads = get(v, Column::AgencyHeadcount, y)?;
+    let why = missing_text(v.cell(Column::AgencyFte, y));
+    Some(Obs {
+        year: y,
+        value: heads * fph,
+        text: format!(
+            "{y} agency_fte {why}: agency_headcount {} x {} FTE per person = {}",
+            published(heads),
+            num(fph, 2),
+            num(heads * fph, 2)
+        ),
+    })
+}
+
+fn sickness_obs(v: Upto, y: i32) -> Option<Obs> {
+    let days = get(v, Column::WorkingDaysLostFte, y)?;
+    let fte = get(v, Column::InpostFte, y).filter(|f| *f > 0.0)?;
+    Some(Obs {
+        year: y,
+        value: days / fte,
+        text: format!(
+            "{y} working_days_lost_fte {} / inpost_fte {} = {} days",
+            published(days),
+            published(fte),
+            num(days / fte, 1)
+        ),
+    })
+}
+
+fn cases_obs(v: Upto, y: i32) -> Option<Obs> {
+    if let Some(x) = get(v, Column::Cases, y) {
+        return Some(Obs {
+            year: y,
+            value: x,
+            text: format!("{y} cases {}", published(x)),
+        });
+    }
+    let caseload = get(v, Column::CaseloadFte, y)?;
+    let holders = get(v, Column::CaseHoldersFte, y)?;
+    Some(Obs {
+        year: y,
+        value: (caseload * holders).round(),
+        text: format!(
+            "{y} cases {}: caseload_fte {} x case_holders_fte {} = {}",
+            missing_text(v.cell(Column::Cases, y)),
+            published(caseload),
+            published(holders),
+            num(caseload * holders, 0)
+        ),
+    })
+}
+
+fn share_of(v: Upto, y: i32, fph: f64) -> Option<Obs> {
+    let holders = get(v, Column::CaseHoldersFte, y)?;
+    let inpost = get(v, Column::InpostFte, y)?;
+    let agency = agency_of(v, y, fph)?;
+    let all = inpost + agency.value;
+    (all > 0.0).then(|| Obs {
+        year: y,
+        value: holders / all,
+        text: format!(
+            "{y} {} / ({} + {}) = {}",
+            published(holders),
+            published(inpost),
+            num(agency.value, 2),
+            num(holders / all, 3)
+        ),
+    })
+}
+
+fn turnover_obs(v: Upto, y: i32) -> Option<Obs> {
+    if let Some(t) = get(v, Column::TurnoverRateFte, y) {
+        return Some(Obs {
+            year: y,
+            value: t / 100.0,
+            text: format!("{y} {}% = {}", published(t), num(t / 100.0, 3)),
+        });
+    }
+    let leavers = get(v, Column::LeaversFte, y)?;
+    let inpost = get(v, Column::InpostFte, y).filter(|i| *i > 0.0)?;
+    Some(Obs {
+        year: y,
+        value: leavers / inpost,
+        text: format!(
+            "{y} turnover_rate_fte {}: leavers_fte {} / inpost_fte {} = {}%",
+            missing_text(v.cell(Column::TurnoverRateFte, y)),
+            published(leavers),
+            published(inpost),
+            num(leavers / inpost * 100.0, 1)
+        ),
+    })
+}
+
+/// Experienced starters a month: starters, less the newly qualified share
+/// and agency workers converting, over 12.
+fn experienced_of(v: Upto, y: i32, fph: f64) -> Option<Obs> {
+    let starters = get(v, Column::StartersHeadcount, y)?;
+    let (agency_heads, agency_text) = match get(v, Column::AgencyHeadcount, y) {
+        Some(h) => (h, format!("agency_headcount {}", published(h))),
+        None => {
+            let a = agency_of(v, y, fph)?;
+            (
+                a.value / fph,
+                format!("agency {} FTE / {}", num(a.value, 1), num(fph, 2)),
+            )
+        }
+    };
+    let a_year = (starters * (1.0 - ASYE_SHARE_OF_STARTERS) - CONVERSION_RATE * agency_heads).max(0.0);
+    Some(Obs {
+        year: y,
+        value: a_year / 12.0,
+        text: format!(
+            "{y} starters_headcount {} x 2/3 - {} x {agency_text} = {} a year = {} a month",
+            published(starters),
+            num(CONVERSION_RATE, 2),
+            num(a_year, 1),
+            num(a_year / 12.0, 2)
+        ),
+    })
+}
+
+fn intake_obs(v: Upto, y: i32) -> Option<Obs> {
+    let starters = get(v, Column::StartersHeadcount, y)?;
+    Some(Obs {
+        year: y,
+        value: starters * ASYE_SHARE_OF_STARTERS,
+        text: format!(
+            "{y} starters_headcount {} / 3 = {}",
+            published(starters),
+            num(starters * ASYE_SHARE_OF_STARTERS, 1)
+        ),
+    })
+}
+
+fn referrals_obs(v: Upto, y: i32) -> Option<Obs> {
+    let r = get(v, Column::ReferralCount, y)?;
+    Some(Obs {
+        year: y,
+        value: r / 12.0,
+        text: format!("{}-{:02} {} / 12 = {}", y - 1, y % 100, published(r), num(r / 12.0, 1)),
+    })
+}
+
+/// No-further-action referrals, published or, when suppressed, from the
+/// identity referrals = no further action + assessed not in need +
+/// children-in-need episodes started (exact in the published figures).
+fn nfa_count(v: Upto, y: i32) -> Option<(f64, String)> {
+    let r = get(v, Column::ReferralCount, y)?;
+    if let Some(n) = get(v, Column::NoFurtherActionCount, y) {
+        return Some((n, format!("no_further_action_count {}", published(n))));
+    }
+    let nin = get(v, Column::NotInNeedCount, y)?;
+    let started = get(v, Column::StartedEpisodes, y)?;
+    let n = r - nin - started;
+    (n >= 0.0).then(|| {
+        (
+            n,
+            format!(
+                "no_further_action_count {}, so referral_count {} - not_in_need_count {} - Started_episodes {} = {}",
+                missing_text(v.cell(Column::NoFurtherActionCount, y)),
+                published(r),
+                published(nin),
+                published(started),
+                num(n, 0)
+            ),
+        )
+    })
+}
+
+fn cin_year(y: i32) -> String {
+    format!("{}-{:02}", y - 1, y % 100)
+}
+
+fn nfa_obs(v: Upto, y: i32) -> Option<Obs> {
+    let r = get(v, Column::ReferralCount, y).filter(|r| *r > 0.0)?;
+    let (n, text) = nfa_count(v, y)?;
+    Some(Obs {
+        year: y,
+        value: n / r,
+        text: format!(
+            "[CIN] {} {text} of {} referrals = {}",
+            cin_year(y),
+            published(r),
+            num(n / r, 3)
+        ),
+    })
+}
+
+fn close_obs(v: Upto, y: i32) -> Option<Obs> {
+    let r = get(v, Column::ReferralCount, y)?;
+    let (n, _) = nfa_count(v, y)?;
+    let nin = get(v, Column::NotInNeedCount, y)?;
+    let assessed = r - n;
+    (assessed > 0.0).then(|| Obs {
+        year: y,
+        value: nin / assessed,
+        text: format!(
+            "[CIN] {} not_in_need_count {} / assessed {} (referrals {} - no further action {}) = {}",
+            cin_year(y),
+            published(nin),
+            num(assessed, 0),
+            published(r),
+            num(n, 0),
+            num(nin / assessed, 3)
+        ),
+    })
+}
+
+fn plan_obs(v: Upto, y: i32) -> Option<Obs> {
+    let r = get(v, Column::ReferralCount, y)?;
+    let (n, _) = nfa_count(v, y)?;
+    let icpc = get(v, Column::Icpc, y)?;
+    let assessed = r - n;
+    (assessed > 0.0).then(|| Obs {
+        year: y,
+        value: icpc * PLANS_PER_CONFERENCE / assessed,
+        text: format!(
+            "[CIN] {} ICPC {} x {} (England's plans per conference) / assessed {} = {}",
+            cin_year(y),
+            published(icpc),
+            num(PLANS_PER_CONFERENCE, 3),
+            num(assessed, 0),
+            num(icpc * PLANS_PER_CONFERENCE / assessed, 3)
+        ),
+    })
+}
+
+fn cpp_obs(v: Upto, y: i32) -> Option<Obs> {
+    let x = get(v, Column::CppAt31, y)?;
+    Some(Obs {
+        year: y,
+        value: x,
+        text: format!("[CIN] 31 March {y} CPP_At31 {}", published(x)),
+    })
+}
+
+fn at31_obs(v: Upto, y: i32) -> Option<Obs> {
+    let x = get(v, Column::At31Episodes, y)?;
+    Some(Obs {
+        year: y,
+        value: x,
+        text: format!("[CIN] 31 March {y} At31_episodes {}", published(x)),
+    })
+}
+
+fn rereferral_obs(v: Upto, y: i32) -> Option<Obs> {
+    let r = get(v, Column::ReferralCount, y).filter(|r| *r > 0.0)?;
+    let x = get(v, Column::RereferralCount, y)?;
+    Some(Obs {
+        year: y,
+        value: x / r,
+        text: format!(
+            "[CIN] {} rereferral_count {} of {} = {}",
+            cin_year(y),
+            published(x),
+            published(r),
+            num(x / r, 3)
+        ),
+    })
+}
+
+fn missing_text(cell: Cell) -> &'static str {
+    match cell {
+        Cell::Missing(m) => m.describe(),
+        Cell::Value(_) => "given",
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Numbers
+
+pub fn round_to(x: f64, decimals: i32) -> f64 {
+    let k = 10f64.powi(decimals);
+    let r = (x * k).round() / k;
+    if r == 0.0 { 0.0 } else { r }
+}
+
+fn round_half_up(x: f64) -> f64 {
+    (x + 0.5).floor().max(0.0)
+}
+
+/// A computed number with at most `decimals` decimals, trailing zeros
+/// dropped, thousands separated: `2,905`, `0.626`.
+pub fn num(x: f64, decimals: usize) -> String {
+    let text = format!("{:.*}", decimals, x);
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    };
+    let text = if text == "-0" { "0".to_string() } else { text };
+    thousands(&text)
+}
+
+/// A published number as published: `150.1`, `1,515`.
+pub fn published(x: f64) -> String {
+    thousands(&format!("{x}"))
+}
+
+fn thousands(text: &str) -> String {
+    let (sign, rest) = match text.strip_prefix('-') {
+        Some(r) => ("-", r),
+        None => ("", text),
+    };
+    let (whole, frac) = match rest.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (rest, None),
+    };
+    let mut out = String::new();
+    for (i, ch) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    match frac {
+        Some(f) => format!("{sign}{out}.{f}"),
+        None => format!("{sign}{out}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_baseline_shape_gives_its_documented_turnover() {
+        // docs/sources.md: [0.16, 0.14, 0.12, 0.10] give 11.85% as leavers
+        // over the steady-state stock.
+        let t = steady_state_turnover(&[0.16, 0.14, 0.12, 0.10]);
+        assert!((t - 0.1185).abs() < 0.0005, "{t}");
+        let b = base_rate_for_turnover(t);
+        assert!((b - 0.1).abs() < 1e-6, "{b}");
+    }
+
+    #[test]
+    fn numbers_are_written_for_people() {
+        assert_eq!(num(2905.0, 0), "2,905");
+        assert_eq!(num(0.6260, 3), "0.626");
+        assert_eq!(num(-0.0001, 2), "0");
+        assert_eq!(published(36186.3), "36,186.3");
+        assert_eq!(published(15.0), "15");
+    }
+}

@@ -1,0 +1,958 @@
+//! Charts: pure functions from summaries to SVG text and PNG bytes.
+//!
+//! A [`Chart`] is the data of one picture (series already taken from the
+//! summaries); [`Chart::draw`] draws it on any plotters backend, so tests
+//! render SVG into a string and `run` renders the same drawing as PNG into
+//! memory. Nothing here touches the file system: `output::files` writes.
+//!
+//! Text is drawn with the bundled DejaVu Sans (assets/fonts), registered
+//! with plotters' ab_glyph support, so charts render the same on a machine
+//! with no system fonts. Colours are the Okabe-Ito palette, which people
+//! with the common colour-vision deficiencies can tell apart, and every
+//! series also differs by lightness or dash so a greyscale print still
+//! reads. Bands are the same percentiles as summary.csv: 50% of runs
+//! is p25 to p75, 90% of runs is p05 to p95.
+
+use crate::model::Metric;
+use crate::model::params::{Scenario, YearMonth};
+use crate::scenario::describe::calendar_month;
+use crate::stats::{Cell, Summary};
+use plotters::coord::Shift;
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use std::sync::OnceLock;
+
+/// The size of an SVG chart (its viewBox) and of a PNG chart, in pixels.
+/// Every size inside a chart is a share of its height, so both look alike.
+pub const SVG_SIZE: (u32, u32) = (1200, 675);
+pub const PNG_SIZE: (u32, u32) = (1600, 900);
+
+/// DejaVu Sans, bundled so that no system font or fontconfig is needed.
+static FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+/// The family every text of a chart uses; an SVG names it, so a browser
+/// falls back to its own sans-serif font.
+const FAMILY: &str = "sans-serif";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ChartError {
+    #[error("the bundled font assets/fonts/DejaVuSans.ttf could not be read")]
+    Font,
+    #[error("the summary has no {0} metric")]
+    MissingMetric(&'static str),
+    #[error("drawing the {chart} chart: {message}")]
+    Drawing { chart: String, message: String },
+    #[error("encoding the {chart} chart as PNG: {message}")]
+    Png { chart: String, message: String },
+}
+
+/// A drawing failure, whatever the backend.
+#[derive(Debug)]
+pub struct DrawFailed(pub String);
+
+impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for DrawFailed {
+    fn from(e: DrawingAreaErrorKind<E>) -> Self {
+        DrawFailed(e.to_string())
+    }
+}
+
+/// Registers the bundled font with plotters, once per process.
+fn ensure_font() -> Result<(), ChartError> {
+    static REGISTERED: OnceLock<bool> = OnceLock::new();
+    let ok = *REGISTERED.get_or_init(|| plotters::style::register_font(FAMILY, FontStyle::Normal, FONT).is_ok());
+    if ok { Ok(()) } else { Err(ChartError::Font) }
+}
+
+// Okabe-Ito colours and the tints made from them.
+const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+const SKY: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
+const ORANGE: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
+const GREEN: RGBColor = RGBColor(0x00, 0x9E, 0x73);
+const VERMILLION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+const PURPLE: RGBColor = RGBColor(0xCC, 0x79, 0xA7);
+const INK: RGBColor = RGBColor(0x1A, 0x1A, 0x1A);
+const GREY: RGBColor = RGBColor(0x59, 0x59, 0x59);
+const GRID: RGBColor = RGBColor(0xE3, 0xE3, 0xE3);
+/// The 90% band (light) and the 50% band (darker) of a single fan.
+const BAND_90: RGBColor = RGBColor(0xC6, 0xDF, 0xF1);
+const BAND_50: RGBColor = RGBColor(0x7C, 0xB4, 0xDD);
+const NAVY: RGBColor = RGBColor(0x08, 0x30, 0x6B);
+/// Workforce layers, darkest at the bottom.
+const PERMANENT: RGBColor = RGBColor(0x1F, 0x4E, 0x8C);
+const ASYE: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
+const AGENCY: RGBColor = RGBColor(0xF5, 0xC8, 0x6A);
+
+/// Scenario colours in a comparison, baseline first.
+const PALETTE: [RGBColor; 6] = [BLUE, VERMILLION, GREEN, PURPLE, ORANGE, SKY];
+
+/// How a line is drawn, so series differ without colour.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Dash {
+    Solid,
+    /// Dash length and gap, in shares of the chart's height.
+    Dashed(f64, f64),
+}
+
+/// The dash of the `i`th scenario of a comparison.
+fn dash_of(i: usize) -> Dash {
+    match i % 4 {
+        0 => Dash::Solid,
+        1 => Dash::Dashed(0.024, 0.012),
+        2 => Dash::Dashed(0.006, 0.008),
+        _ => Dash::Dashed(0.036, 0.010),
+    }
+}
+
+/// A line: its label, values by month, colour and dash.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub label: String,
+    pub values: Vec<f64>,
+    pub colour: RGBColor,
+    pub dash: Dash,
+    /// Relative width (1 is the normal line).
+    pub width: f64,
+}
+
+/// A shaded band between two percentiles, by month.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Band {
+    pub label: String,
+    pub low: Vec<f64>,
+    pub high: Vec<f64>,
+    pub colour: RGBColor,
+    /// 1 for an opaque band; less lets overlapping bands show through.
+    pub opacity: f64,
+}
+
+/// How the numbers of an axis are written.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Units {
+    Plain,
+    Percent,
+    Money,
+}
+
+/// One set of axes: bands drawn first, then lines, over a month axis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Panel {
+    pub heading: Option<String>,
+    pub y_label: String,
+    pub units: Units,
+    pub bands: Vec<Band>,
+    pub lines: Vec<Line>,
+    /// Stacked areas, bottom layer first: (label, colour, values).
+    pub stack: Vec<(String, RGBColor, Vec<f64>)>,
+    /// The target band (low, high), shaded with dashed edges.
+    pub target: Option<(f64, f64)>,
+    /// A reference line across the chart and its label (0 for a
+    /// difference, 50% for a probability).
+    pub reference: Option<(f64, String)>,
+    /// A fixed y range; otherwise one that holds every finite value.
+    pub y_range: Option<(f64, f64)>,
+    /// When set, line `i` and band `i` belong to one scenario: the legend
+    /// shows them as one entry, and this note says what the bands hold.
+    pub band_note: Option<String>,
+}
+
+impl Panel {
+    fn new(y_label: &str, units: Units) -> Panel {
+        Panel {
+            heading: None,
+            y_label: y_label.to_string(),
+            units,
+            bands: Vec::new(),
+            lines: Vec::new(),
+            stack: Vec::new(),
+            target: None,
+            reference: None,
+            y_range: None,
+            band_note: None,
+        }
+    }
+}
+
+/// One chart: a title, one or two panels side by side, and a footer saying
+/// where the figures come from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chart {
+    /// The file stem: `caseload` gives caseload.svg and caseload.png.
+    pub name: String,
+    pub title: String,
+    pub footer: String,
+    pub start: YearMonth,
+    pub months: usize,
+    pub panels: Vec<Panel>,
+}
+
+/// What the bands of a comparison hold.
+const NOTE_50: &str = "Shaded: 50% of runs (p25–p75)";
+const NOTE_90: &str = "Shaded: 90% of runs (p05–p95)";
+
+/// `runs · seed · version`, the footer of every chart.
+pub fn footer(runs: usize, seed: u64) -> String {
+    format!("{runs} runs · seed {seed} · caseload {}", env!("CARGO_PKG_VERSION"))
+}
+
+/// A metric's cells month by month.
+fn cells(summary: &Summary, metric: Metric) -> Result<Vec<Cell>, ChartError> {
+    let k = summary
+        .index(metric.name())
+        .ok_or(ChartError::MissingMetric(metric.name()))?;
+    Ok((0..summary.months).map(|t| *summary.cell(t, k)).collect())
+}
+
+fn column(cells: &[Cell], f: impl Fn(&Cell) -> f64) -> Vec<f64> {
+    cells.iter().map(f).collect()
+}
+
+fn band(label: &str, cells: &[Cell], wide: bool, colour: RGBColor, opacity: f64) -> Band {
+    let (low, high) = if wide {
+        (column(cells, Cell::p05), column(cells, Cell::p95))
+    } else {
+        (column(cells, Cell::p25), column(cells, Cell::p75))
+    };
+    Band {
+        label: label.to_string(),
+        low,
+        high,
+        colour,
+        opacity,
+    }
+}
+
+fn line(label: &str, values: Vec<f64>, colour: RGBColor, dash: Dash, width: f64) -> Line {
+    Line {
+        label: label.to_string(),
+        values,
+        colour,
+        dash,
+        width,
+    }
+}
+
+/// A target's number as people write it: `25`, `22.5`.
+fn target_text(x: f64) -> String {
+    crate::scenario::describe::num(x)
+}
+
+/// The charts of one scenario's run: caseload, workforce, target, cost.
+pub fn run_charts(s: &Scenario, summary: &Summary, seed: u64) -> Result<Vec<Chart>, ChartError> {
+    let foot = footer(summary.runs, seed);
+    let chart = |name: &str, title: String, panels: Vec<Panel>| Chart {
+        name: name.to_string(),
+        title,
+        footer: foot.clone(),
+        start: s.start,
+        months: summary.months,
+        panels,
+    };
+    let (low, high) = (s.target.low, s.target.high);
+
+    let caseload = cells(summary, Metric::Caseload)?;
+    let mut fan = Panel::new("Cases per case-holding FTE", Units::Plain);
+    fan.bands = vec![
+        band("90% of runs (p05–p95)", &caseload, true, BAND_90, 1.0),
+        band("50% of runs (p25–p75)", &caseload, false, BAND_50, 1.0),
+    ];
+    fan.lines = vec![line("Median", column(&caseload, Cell::p50), NAVY, Dash::Solid, 1.6)];
+    fan.target = Some((low, high));
+
+    let median = |m: Metric| cells(summary, m).map(|c| column(&c, Cell::p50));
+    let permanent = median(Metric::PermanentFte)?;
+    let asye = median(Metric::AsyeFte)?;
+    let mut workforce = Panel::new("FTE (medians across runs, stacked)", Units::Plain);
+    workforce.stack = vec![
+        (
+            "Permanent (not ASYE)".to_string(),
+            PERMANENT,
+            permanent.iter().zip(&asye).map(|(p, a)| (p - a).max(0.0)).collect(),
+        ),
+        ("ASYE".to_string(), ASYE, asye),
+        (
+            "Agency (incl. managed team)".to_string(),
+            AGENCY,
+            median(Metric::AgencyFte)?,
+        ),
+    ];
+    workforce.lines = vec![
+        line(
+            "Establishment (funded posts)",
+            median(Metric::EstablishmentFte)?,
+            INK,
+            Dash::Solid,
+            1.4,
+        ),
+        line("Vacant posts", median(Metric::VacancyFte)?, VERMILLION, dash_of(1), 1.4),
+    ];
+
+    let mean_percent = |m: Metric| cells(summary, m).map(|c| c.iter().map(|c| c.mean * 100.0).collect::<Vec<_>>());
+    let mut target = Panel::new("Share of runs (%)", Units::Percent);
+    target.lines = vec![
+        line(
+            &format!("At or below {} (high target)", target_text(high)),
+            mean_percent(Metric::AtOrBelowHigh)?,
+            BLUE,
+            Dash::Solid,
+            1.4,
+        ),
+        line(
+            &format!("At or below {} (low target)", target_text(low)),
+            mean_percent(Metric::AtOrBelowLow)?,
+            VERMILLION,
+            dash_of(1),
+            1.4,
+        ),
+    ];
+    target.reference = Some((50.0, "Half of runs".to_string()));
+    target.y_range = Some((0.0, 104.0));
+
+    let mean = |m: Metric| cells(summary, m).map(|c| column(&c, |c| c.mean));
+    let mut monthly = Panel::new("£ a month (average across runs)", Units::Money);
+    monthly.heading = Some("Monthly spend by kind".to_string());
+    let kinds = [
+        ("Permanent", Metric::CostPermanent, BLUE),
+        ("Agency", Metric::CostAgency, ORANGE),
+        ("Enhanced payments", Metric::CostPayments, GREEN),
+        ("Recruitment", Metric::CostRecruitment, PURPLE),
+    ];
+    for (i, (label, metric, colour)) in kinds.into_iter().enumerate() {
+        monthly.lines.push(line(label, mean(metric)?, colour, dash_of(i), 1.2));
+    }
+    let cumulative = cells(summary, Metric::CostCumulative)?;
+    let mut total = Panel::new("£ since the start", Units::Money);
+    total.heading = Some("Cumulative spend".to_string());
+    total.bands = vec![band("90% of runs (p05–p95)", &cumulative, true, BAND_90, 1.0)];
+    total.lines = vec![line("Median", column(&cumulative, Cell::p50), NAVY, Dash::Solid, 1.4)];
+
+    Ok(vec![
+        chart("caseload", format!("Average caseload: {}", s.name), vec![fan]),
+        chart(
+            "workforce",
+            format!("Social workers against funded posts: {}", s.name),
+            vec![workforce],
+        ),
+        chart(
+            "target",
+            format!("Chance of meeting the caseload target: {}", s.name),
+            vec![target],
+        ),
+        chart("cost", format!("Spend: {}", s.name), vec![monthly, total]),
+    ])
+}
+
+/// The charts of a comparison: every scenario's median caseload with its
+/// 50% band, the paired difference from the baseline with its 90% band,
+/// and every scenario's cumulative spend with its 50% band.
+/// `scenarios[0]` is the baseline; `differences[i]` is scenario `i + 1`
+/// minus the baseline, run by run.
+pub fn comparison_charts(
+    scenarios: &[(&Scenario, &Summary)],
+    differences: &[&Summary],
+    seed: u64,
+) -> Result<Vec<Chart>, ChartError> {
+    let Some((base, base_summary)) = scenarios.first() else {
+        return Ok(Vec::new());
+    };
+    let foot = footer(base_summary.runs, seed);
+    let chart = |name: &str, title: String, panels: Vec<Panel>| Chart {
+        name: name.to_string(),
+        title,
+        footer: foot.clone(),
+        start: base.start,
+        months: base_summary.months,
+        panels,
+    };
+    // One line and band per scenario, in the scenario's colour and dash;
+    // `first` is the index of the first scenario drawn (1 for differences,
+    // which have none for the baseline).
+    let fan = |panel: &mut Panel, summaries: &[&Summary], first: usize, metric: Metric, wide: bool| {
+        for (i, summary) in summaries.iter().enumerate() {
+            let i = i + first;
+            let Some((s, _)) = scenarios.get(i) else { continue };
+            let c = cells(summary, metric)?;
+            let colour = PALETTE[i % PALETTE.len()];
+            panel.bands.push(band(&s.name, &c, wide, colour, 0.22));
+            panel
+                .lines
+                .push(line(&s.name, column(&c, Cell::p50), colour, dash_of(i), 1.4));
+        }
+        panel.band_note = Some(if wide { NOTE_90 } else { NOTE_50 }.to_string());
+        Ok::<(), ChartError>(())
+    };
+    let own: Vec<&Summary> = scenarios.iter().map(|(_, summary)| *summary).collect();
+    let mut caseload = Panel::new("Cases per case-holding FTE", Units::Plain);
+    fan(&mut caseload, &own, 0, Metric::Caseload, false)?;
+    caseload.target = Some((base.target.low, base.target.high));
+
+    let mut difference = Panel::new("Caseload difference (scenario minus baseline)", Units::Plain);
+    fan(&mut difference, differences, 1, Metric::Caseload, true)?;
+    difference.reference = Some((0.0, "No difference".to_string()));
+
+    let mut cost = Panel::new("£ since the start", Units::Money);
+    cost.heading = Some("Cumulative spend".to_string());
+    fan(&mut cost, &own, 0, Metric::CostCumulative, false)?;
+    let mut cost_difference = Panel::new("£ (scenario minus baseline)", Units::Money);
+    cost_difference.heading = Some("Difference from the baseline (paired runs)".to_string());
+    fan(&mut cost_difference, differences, 1, Metric::CostCumulative, true)?;
+    cost_difference.reference = Some((0.0, "No difference".to_string()));
+
+    Ok(vec![
+        chart(
+            "comparison-caseload",
+            format!("Average caseload by scenario (baseline: {})", base.name),
+            vec![caseload],
+        ),
+        chart(
+            "comparison-difference",
+            format!("Change in caseload against {} (paired runs)", base.name),
+            vec![difference],
+        ),
+        chart(
+            "comparison-cost",
+            format!("Spend by scenario (baseline: {})", base.name),
+            vec![cost, cost_difference],
+        ),
+    ])
+}
+
+/// The x-axis months to label: quarters, half years (April and October,
+/// the halves of councils' financial year), Aprils or every few Aprils,
+/// depending on the horizon.
+fn month_ticks(start: YearMonth, months: usize, narrow: bool) -> Vec<f64> {
+    let at = |t: usize| start.plus(t as u32);
+    // A narrow panel has room for half as many labels.
+    let months_for_spacing = if narrow { months * 2 } else { months };
+    let picked: Vec<usize> = match months_for_spacing {
+        0..=6 => (0..months).collect(),
+        _ if months <= 6 => (0..months).step_by(2).collect(),
+        7..=18 => (0..months).filter(|&t| at(t).month() % 3 == 1).collect(),
+        19..=48 => (0..months).filter(|&t| matches!(at(t).month(), 4 | 10)).collect(),
+        _ => {
+            let every = (months_for_spacing / 96).max(1) as i32;
+            (0..months)
+                .filter(|&t| at(t).month() == 4 && (at(t).year() - start.year()).rem_euclid(every) == 0)
+                .collect()
+        }
+    };
+    picked.into_iter().map(|t| t as f64).collect()
+}
+
+/// The month axis: months as numbers from 0, labelled only at `ticks`.
+struct MonthAxis {
+    range: std::ops::Range<f64>,
+    ticks: Vec<f64>,
+}
+
+impl Ranged for MonthAxis {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, v: &f64, (from, to): (i32, i32)) -> i32 {
+        let share = (v - self.range.start) / (self.range.end - self.range.start);
+        from + (f64::from(to - from) * share).round() as i32
+    }
+
+    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        if hint.max_num_points() == 0 {
+            Vec::new()
+        } else {
+            self.ticks.clone()
+        }
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.range.clone()
+    }
+}
+
+/// `Apr 2022`.
+fn month_label(start: YearMonth, x: f64) -> String {
+    if x < 0.0 {
+        return String::new();
+    }
+    let m = start.plus((x + 0.5).floor() as u32);
+    let name = calendar_month(m.month());
+    format!("{} {}", name.get(..3).unwrap_or(name), m.year())
+}
+
+/// A tick label: `£1.2m`, `£450k`, `40%`, `22.5`.
+fn axis_label(units: Units, scale: f64, x: f64) -> String {
+    let plain = |x: f64| {
+        let text = format!("{x:.2}");
+        let text = text.trim_end_matches('0').trim_end_matches('.').to_string();
+        if text == "-0" { "0".to_string() } else { text }
+    };
+    match units {
+        Units::Plain => plain(x),
+        Units::Percent => format!("{}%", plain(x)),
+        Units::Money if x == 0.0 => "£0".to_string(),
+        Units::Money => {
+            let sign = if x < 0.0 { "-" } else { "" };
+            let a = x.abs();
+            if scale >= 1e6 {
+                format!("{sign}£{}m", plain(a / 1e6))
+            } else if scale >= 1e3 {
+                format!("{sign}£{}k", plain(a / 1e3))
+            } else {
+                format!("{sign}£{}", plain(a))
+            }
+        }
+    }
+}
+
+/// The y range that holds every finite value (and the target band and
+/// reference line), from 0 unless values are negative, with some room.
+fn y_range(panel: &Panel) -> (f64, f64) {
+    if let Some(r) = panel.y_range {
+        return r;
+    }
+    let mut values: Vec<f64> = Vec::new();
+    for b in &panel.bands {
+        values.extend(b.low.iter().chain(&b.high));
+    }
+    for l in &panel.lines {
+        values.extend(&l.values);
+    }
+    let mut top = vec![0.0; panel.stack.first().map_or(0, |s| s.2.len())];
+    for (_, _, layer) in &panel.stack {
+        for (t, v) in top.iter_mut().zip(layer) {
+            *t += v;
+        }
+    }
+    values.extend(top);
+    if let Some((low, high)) = panel.target {
+        values.extend([low, high]);
+    }
+    values.extend(panel.reference.as_ref().map(|r| r.0));
+    let finite = values.iter().copied().filter(|v| v.is_finite());
+    let (lo, hi) = finite.fold((0.0f64, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let hi = if hi.is_finite() && hi > lo { hi } else { lo + 1.0 };
+    let room = (hi - lo) * 0.08;
+    let lo = if lo < 0.0 { lo - room } else { 0.0 };
+    (lo, hi + room)
+}
+
+impl Chart {
+    /// The chart as SVG text: a pure function of the chart's data.
+    pub fn svg(&self) -> Result<String, ChartError> {
+        let mut text = String::new();
+        {
+            let root = SVGBackend::with_string(&mut text, SVG_SIZE).into_drawing_area();
+            self.draw(&root).map_err(|e| self.drawing_error(e))?;
+            root.present().map_err(|e| self.drawing_error(e.into()))?;
+        }
+        Ok(text)
+    }
+
+    /// The chart as PNG bytes, drawn and encoded in memory.
+    pub fn png(&self) -> Result<Vec<u8>, ChartError> {
+        let (w, h) = PNG_SIZE;
+        let mut pixels = vec![255u8; (w * h * 3) as usize];
+        {
+            let root = BitMapBackend::with_buffer(&mut pixels, PNG_SIZE).into_drawing_area();
+            self.draw(&root).map_err(|e| self.drawing_error(e))?;
+            root.present().map_err(|e| self.drawing_error(e.into()))?;
+        }
+        let png_error = |e: png::EncodingError| ChartError::Png {
+            chart: self.name.clone(),
+            message: e.to_string(),
+        };
+        let mut bytes = Vec::new();
+        let mut encoder = png::Encoder::new(&mut bytes, w, h);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        // Fast compression: a third of the time of the default for files
+        // about twice the size (some 120 kB), small enough to attach anywhere.
+        encoder.set_compression(png::Compression::Fast);
+        let mut writer = encoder.write_header().map_err(png_error)?;
+        writer.write_image_data(&pixels).map_err(png_error)?;
+        writer.finish().map_err(png_error)?;
+        Ok(bytes)
+    }
+
+    fn drawing_error(&self, e: DrawFailed) -> ChartError {
+        ChartError::Drawing {
+            chart: self.name.clone(),
+            message: e.0,
+        }
+    }
+
+    /// Draws the chart on any backend: title, panels side by side, footer.
+    pub fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), DrawFailed> {
+        ensure_font().map_err(|e| DrawFailed(e.to_string()))?;
+        let (w, h) = root.dim_in_pixel();
+        let u = f64::from(h) / 100.0;
+        root.fill(&WHITE)?;
+        let (top, rest) = root.split_vertically(9.5 * u);
+        let (body, bottom) = rest.split_vertically(f64::from(h) - 14.5 * u);
+        top.draw(&Text::new(
+            self.title.clone(),
+            ((2.2 * u) as i32, (2.6 * u) as i32),
+            text_style(4.4 * u, INK, HPos::Left, VPos::Top),
+        ))?;
+        bottom.draw(&Text::new(
+            self.footer.clone(),
+            ((2.2 * u) as i32, (2.0 * u) as i32),
+            text_style(2.3 * u, GREY, HPos::Left, VPos::Top),
+        ))?;
+        let count = self.panels.len().max(1) as u32;
+        let width = w / count;
+        let mut legends = Vec::new();
+        for panel in &self.panels {
+            legends.push(legend_rows(&body, &legend_entries(panel), width, u)?);
+        }
+        // Every panel's legend takes the room of the longest, so plots align.
+        let rows = legends.iter().map(Vec::len).max().unwrap_or(1);
+        for (i, (panel, legend)) in self.panels.iter().zip(&legends).enumerate() {
+            let x0 = width * i as u32;
+            let area = body.clone().shrink((x0, 0), (width, body.dim_in_pixel().1));
+            self.draw_panel(&area, panel, legend, rows, u)?;
+        }
+        Ok(())
+    }
+
+    fn draw_panel<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        panel: &Panel,
+        rows: &[LegendRow],
+        row_count: usize,
+        u: f64,
+    ) -> Result<(), DrawFailed> {
+        let area = match &panel.heading {
+            Some(heading) => {
+                let (head, rest) = area.split_vertically(5.5 * u);
+                head.draw(&Text::new(
+                    heading.clone(),
+                    ((2.2 * u) as i32, (1.0 * u) as i32),
+                    text_style(3.3 * u, INK, HPos::Left, VPos::Top),
+                ))?;
+                rest
+            }
+            None => area.clone(),
+        };
+        let legend_h = (row_count as f64 * 4.2 + 1.0) * u;
+        let (plot, legend) = area.split_vertically(f64::from(area.dim_in_pixel().1) - legend_h);
+
+        let (lo, hi) = y_range(panel);
+        let last = self.months.saturating_sub(1) as f64;
+        let x_range = if self.months > 1 { 0.0..last } else { -0.5..0.5 };
+        let ticks = month_ticks(self.start, self.months, self.panels.len() > 1);
+        let start = self.start;
+        let units = panel.units;
+        let scale = lo.abs().max(hi.abs());
+        let mut chart = ChartBuilder::on(&plot)
+            .margin_top((2.0 * u) as i32)
+            .margin_right((3.5 * u) as i32)
+            .margin_left((1.0 * u) as i32)
+            .x_label_area_size((7.5 * u) as i32)
+            .y_label_area_size((12.5 * u) as i32)
+            .build_cartesian_2d(MonthAxis { range: x_range, ticks }, lo..hi)?;
+        let x_fmt = |x: &f64| month_label(start, *x);
+        let y_fmt = |y: &f64| axis_label(units, scale, *y);
+        chart
+            .configure_mesh()
+            .x_desc("Month")
+            .y_desc(panel.y_label.clone())
+            .x_label_formatter(&x_fmt)
+            .y_label_formatter(&y_fmt)
+            .y_labels(8)
+            .label_style((FAMILY, 2.9 * u).into_font().color(&INK))
+            .axis_desc_style((FAMILY, 3.1 * u).into_font().color(&INK))
+            .bold_line_style(GRID.stroke_width(1))
+            .light_line_style(WHITE.mix(0.0))
+            .axis_style(GREY.stroke_width(1))
+            .draw()?;
+
+        // Values beyond the axis (an infinite caseload) are drawn at its edge.
+        let clip = |v: f64| if v.is_nan() { lo } else { v.clamp(lo, hi) };
+        // A single month is drawn as a short level segment, so it shows.
+        let xy = |values: &[f64]| -> Vec<(f64, f64)> {
+            match values {
+                [v] => vec![(-0.3, clip(*v)), (0.3, clip(*v))],
+                _ => values.iter().enumerate().map(|(t, v)| (t as f64, clip(*v))).collect(),
+            }
+        };
+
+        if let Some((low, high)) = panel.target {
+            let (a, b) = (clip(low), clip(high));
+            let (x0, x1) = (chart.x_range().start, chart.x_range().end);
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(x0, a), (x1, b)],
+                GREEN.mix(0.13).filled(),
+            )))?;
+        }
+        let mut top = vec![0.0; self.months];
+        let layers: Vec<Vec<f64>> = panel
+            .stack
+            .iter()
+            .map(|(_, _, values)| {
+                for (t, v) in top.iter_mut().zip(values) {
+                    *t += v;
+                }
+                top.clone()
+            })
+            .collect();
+        // Top layer first, so each lower layer covers the one above it.
+        for ((_, colour, _), layer) in panel.stack.iter().zip(&layers).rev() {
+            chart.draw_series(AreaSeries::new(xy(layer), lo, colour.filled()))?;
+        }
+        for b in &panel.bands {
+            let mut points = xy(&b.low);
+            points.extend(xy(&b.high).into_iter().rev());
+            chart.draw_series(std::iter::once(Polygon::new(points, b.colour.mix(b.opacity).filled())))?;
+        }
+        if let Some((r, _)) = panel.reference {
+            let (x0, x1) = (chart.x_range().start, chart.x_range().end);
+            chart.draw_series(DashedLineSeries::new(
+                vec![(x0, r), (x1, r)],
+                (1.2 * u) as i32,
+                (0.8 * u) as i32,
+                GREY.stroke_width(1.max((0.25 * u) as u32)),
+            ))?;
+        }
+        if let Some((low, high)) = panel.target {
+            let (x0, x1) = (chart.x_range().start, chart.x_range().end);
+            for edge in [low, high] {
+                chart.draw_series(DashedLineSeries::new(
+                    vec![(x0, clip(edge)), (x1, clip(edge))],
+                    (1.6 * u) as i32,
+                    (0.8 * u) as i32,
+                    GREEN.stroke_width(1.max((0.3 * u) as u32)),
+                ))?;
+            }
+        }
+        for l in &panel.lines {
+            let style = l.colour.stroke_width(1.max((0.3 * u * l.width).round() as u32));
+            match l.dash {
+                Dash::Solid => {
+                    chart.draw_series(LineSeries::new(xy(&l.values), style))?;
+                }
+                Dash::Dashed(size, gap) => {
+                    chart.draw_series(DashedLineSeries::new(
+                        xy(&l.values),
+                        (size * 100.0 * u) as i32,
+                        (gap * 100.0 * u) as i32,
+                        style,
+                    ))?;
+                }
+            }
+        }
+        draw_legend(&legend, rows, u)?;
+        Ok(())
+    }
+}
+
+fn text_style<'a>(size: f64, colour: RGBColor, h: HPos, v: VPos) -> TextStyle<'a> {
+    (FAMILY, size).into_font().color(&colour).pos(Pos::new(h, v))
+}
+
+/// What a legend entry shows beside its label.
+#[derive(Debug, Clone)]
+enum Swatch {
+    Fill(RGBColor, f64),
+    Stroke(RGBColor, Dash, f64),
+    /// A line over its band.
+    Both(RGBColor, Dash, f64, f64),
+    Target,
+    /// Text alone.
+    Note,
+}
+
+/// A row of legend entries: (x, swatch, label).
+type LegendRow = Vec<(f64, Swatch, String)>;
+
+/// Stacked layers bottom first, then lines, bands, the reference line and
+/// the target band.
+fn legend_entries(panel: &Panel) -> Vec<(Swatch, String)> {
+    let mut out = Vec::new();
+    for (label, colour, _) in &panel.stack {
+        out.push((Swatch::Fill(*colour, 1.0), label.clone()));
+    }
+    match &panel.band_note {
+        Some(note) => {
+            for (l, b) in panel.lines.iter().zip(&panel.bands) {
+                out.push((
+                    Swatch::Both(l.colour, l.dash, l.width, b.opacity.max(0.3)),
+                    l.label.clone(),
+                ));
+            }
+            out.push((Swatch::Note, note.clone()));
+        }
+        None => {
+            for l in &panel.lines {
+                out.push((Swatch::Stroke(l.colour, l.dash, l.width), l.label.clone()));
+            }
+            for b in &panel.bands {
+                out.push((Swatch::Fill(b.colour, b.opacity.max(0.35)), b.label.clone()));
+            }
+        }
+    }
+    if let Some((_, label)) = &panel.reference {
+        out.push((Swatch::Stroke(GREY, Dash::Dashed(0.012, 0.008), 0.8), label.clone()));
+    }
+    if let Some((low, high)) = panel.target {
+        out.push((
+            Swatch::Target,
+            format!("Target band ({} to {})", target_text(low), target_text(high)),
+        ));
+    }
+    out
+}
+
+/// Legend entries laid out in rows that fit `width`, measured with the
+/// bundled font.
+fn legend_rows<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &[(Swatch, String)],
+    width: u32,
+    u: f64,
+) -> Result<Vec<LegendRow>, DrawFailed> {
+    let mut rows: Vec<LegendRow> = vec![Vec::new()];
+    let left = 2.2 * u;
+    let mut x = left;
+    let style = text_style(2.9 * u, INK, HPos::Left, VPos::Center);
+    for (swatch, label) in entries {
+        let (text_w, _) = area.estimate_text_size(label, &style)?;
+        let swatch_w = if matches!(swatch, Swatch::Note) { 0.0 } else { 5.7 * u };
+        let need = swatch_w + f64::from(text_w) + 3.5 * u;
+        if x + need > f64::from(width) && x > left {
+            rows.push(Vec::new());
+            x = left;
+        }
+        if let Some(row) = rows.last_mut() {
+            row.push((x, swatch.clone(), label.clone()));
+        }
+        x += need;
+    }
+    Ok(rows)
+}
+
+fn draw_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    rows: &[LegendRow],
+    u: f64,
+) -> Result<(), DrawFailed> {
+    for (r, row) in rows.iter().enumerate() {
+        let y = ((r as f64 * 4.2 + 2.2) * u) as i32;
+        for (x, swatch, label) in row {
+            let x = *x as i32;
+            let (x1, half) = (x + (4.5 * u) as i32, (1.1 * u) as i32);
+            let stroke = |colour: &RGBColor, dash: &Dash, width: &f64| -> Result<(), DrawFailed> {
+                let style = colour.stroke_width(1.max((0.3 * u * width).round() as u32));
+                match dash {
+                    Dash::Solid => area.draw(&PathElement::new(vec![(x, y), (x1, y)], style))?,
+                    Dash::Dashed(size, gap) => {
+                        let (size, gap) = (((size * 100.0 * u) as i32).max(1), ((gap * 100.0 * u) as i32).max(1));
+                        let mut a = x;
+                        while a < x1 {
+                            area.draw(&PathElement::new(vec![(a, y), ((a + size).min(x1), y)], style))?;
+                            a += size + gap;
+                        }
+                    }
+                }
+                Ok(())
+            };
+            match swatch {
+                Swatch::Note => {
+                    area.draw(&Text::new(
+                        label.clone(),
+                        (x, y),
+                        text_style(2.9 * u, GREY, HPos::Left, VPos::Center),
+                    ))?;
+                    continue;
+                }
+                Swatch::Both(colour, dash, width, opacity) => {
+                    area.draw(&Rectangle::new(
+                        [(x, y - half), (x1, y + half)],
+                        colour.mix(*opacity).filled(),
+                    ))?;
+                    stroke(colour, dash, width)?;
+                }
+                Swatch::Fill(colour, opacity) => {
+                    area.draw(&Rectangle::new(
+                        [(x, y - half), (x1, y + half)],
+                        colour.mix(*opacity).filled(),
+                    ))?;
+                }
+                Swatch::Target => {
+                    area.draw(&Rectangle::new(
+                        [(x, y - half), (x1, y + half)],
+                        GREEN.mix(0.13).filled(),
+                    ))?;
+                    let style = GREEN.stroke_width(1.max((0.3 * u) as u32));
+                    for edge in [y - half, y + half] {
+                        area.draw(&PathElement::new(vec![(x, edge), (x + (1.6 * u) as i32, edge)], style))?;
+                        area.draw(&PathElement::new(vec![(x + (2.6 * u) as i32, edge), (x1, edge)], style))?;
+                    }
+                }
+                Swatch::Stroke(colour, dash, width) => stroke(colour, dash, width)?,
+            }
+            area.draw(&Text::new(
+                label.clone(),
+                (x1 + (1.6 * u) as i32, y),
+                text_style(2.9 * u, INK, HPos::Left, VPos::Center),
+            ))?;
+        }
+    }
+    Ok(())
+}
+
+/// Removes what a standalone SVG file needs but a page does not (its XML
+/// namespace, a web address) and lets it scale to the page's width, with
+/// an id and a title for screen readers.
+pub fn inline_svg(svg: &str, id: &str, title: &str) -> String {
+    let body = match svg.find('>') {
+        Some(end) if svg.starts_with("<svg") => &svg[end + 1..],
+        _ => svg,
+    };
+    let (w, h) = SVG_SIZE;
+    format!(
+        "<svg id=\"{id}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"{id}-title\"><title id=\"{id}-title\">{}</title>{body}",
+        super::report::escape(title)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ym(y: i32, m: u32) -> YearMonth {
+        YearMonth::new(y, m).unwrap()
+    }
+
+    #[test]
+    fn months_are_labelled_as_dates_on_financial_half_years() {
+        let ticks = month_ticks(ym(2022, 4), 36, false);
+        let labels: Vec<String> = ticks.iter().map(|t| month_label(ym(2022, 4), *t)).collect();
+        assert_eq!(
+            labels,
+            ["Apr 2022", "Oct 2022", "Apr 2023", "Oct 2023", "Apr 2024", "Oct 2024"]
+        );
+        assert_eq!(month_ticks(ym(2022, 4), 36, true), [0.0, 12.0, 24.0]);
+        assert_eq!(month_ticks(ym(2022, 4), 3, false).len(), 3);
+        assert_eq!(month_ticks(ym(2022, 1), 12, false), [0.0, 3.0, 6.0, 9.0]);
+        assert!(month_ticks(ym(2022, 4), 600, false).len() <= 12);
+    }
+
+    #[test]
+    fn axis_labels_read_as_money_and_shares() {
+        assert_eq!(axis_label(Units::Money, 2.0e7, 12_500_000.0), "£12.5m");
+        assert_eq!(axis_label(Units::Money, 4.0e5, 450_000.0), "£450k");
+        assert_eq!(axis_label(Units::Money, 4.0e5, -50_000.0), "-£50k");
+        assert_eq!(axis_label(Units::Percent, 100.0, 40.0), "40%");
+        assert_eq!(axis_label(Units::Plain, 30.0, 22.5), "22.5");
+    }
+
+    #[test]
+    fn infinite_values_do_not_stretch_the_axis() {
+        let mut p = Panel::new("y", Units::Plain);
+        p.lines
+            .push(line("l", vec![10.0, f64::INFINITY, 20.0], BLUE, Dash::Solid, 1.0));
+        p.target = Some((20.0, 25.0));
+        let (lo, hi) = y_range(&p);
+        assert_eq!(lo, 0.0);
+        assert!(hi > 25.0 && hi < 30.0, "{hi}");
+    }
+}

@@ -1,0 +1,804 @@
+//! report.html: one self-contained page for a scrutiny meeting, a pure
+//! function of the headlines, the charts' SVG and the scenario.
+//!
+//! The page needs no network: charts are inline SVG, styles are inline,
+//! there are no scripts, fonts or images to fetch and no web address at
+//! all. Every figure it quotes is a string of headline.csv, so the page and
+//! the spreadsheet always agree to the digit; the plain-English sentences
+//! only re-word those strings (0.64 becomes 64%, 2023-10 October 2023,
+//! 28123456 £28,123,456), never re-round the numbers.
+
+use crate::model::params::{Distribution, Scenario, Uncertain, YearMonth};
+use crate::output::charts::inline_svg;
+use crate::output::headline::Headlines;
+use crate::scenario::Loaded;
+use crate::scenario::describe::{self, Unit, month_name};
+use sha2::{Digest, Sha256};
+use std::fmt::Write;
+
+/// Text made safe for HTML.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The SHA-256 of some bytes, in hex (as `sha256sum` prints it).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().fold(String::with_capacity(64), |mut out, b| {
+        let _ = write!(out, "{b:02x}");
+        out
+    })
+}
+
+/// A chart to show: its file stem and its SVG text.
+#[derive(Debug, Clone)]
+pub struct ChartSvg {
+    pub name: String,
+    pub svg: String,
+}
+
+/// What repeats a run: the command-line settings and the resolved file.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings<'a> {
+    pub runs: u32,
+    pub seed: u64,
+    /// The `--set` overrides, as typed.
+    pub sets: &'a [String],
+}
+
+/// One scenario as the report shows it.
+#[derive(Debug, Clone, Copy)]
+pub struct Shown<'a> {
+    pub loaded: &'a Loaded,
+    /// The name of its resolved file in the folder and that file's bytes.
+    pub resolved_name: &'a str,
+    pub resolved: &'a [u8],
+}
+
+/// The report of one scenario's run.
+pub fn run_report(shown: Shown, headlines: &Headlines, charts: &[ChartSvg], settings: Settings) -> String {
+    let s = &shown.loaded.scenario;
+    let get = |key: &str| headlines.get(key).unwrap_or("").to_string();
+    let mut body = String::new();
+    let end = s.month_at(s.months - 1);
+    let _ = writeln!(
+        body,
+        "<header><p class=\"kicker\">Caseload projection</p><h1>{}</h1>{}<p class=\"meta\">{} months, {} to {} · {} simulated runs · seed {} · caseload {}</p></header>",
+        escape(&s.name),
+        s.description
+            .as_deref()
+            .map_or(String::new(), |d| format!("<p class=\"lede\">{}</p>", escape(d.trim()))),
+        s.months,
+        month_name(s.start),
+        month_name(end),
+        settings.runs,
+        settings.seed,
+        env!("CARGO_PKG_VERSION")
+    );
+    let _ = writeln!(
+        body,
+        "<section id=\"headlines\"><h2>Headlines</h2><ul class=\"headlines\">"
+    );
+    for sentence in scenario_sentences(s, &get) {
+        let _ = writeln!(body, "<li>{sentence}</li>");
+    }
+    let _ = writeln!(body, "</ul>");
+    let _ = writeln!(
+        body,
+        "<p class=\"note\">\"Average caseload\" is open cases per case-holding FTE across the whole service; \"9 runs out of 10\" is the range from the 5th to the 95th percentile of the runs. These figures are those of headline.csv, listed in full at the end.</p></section>"
+    );
+    charts_section(&mut body, charts);
+    assumptions_section(&mut body, &[shown]);
+    inputs_section(&mut body, &[shown], settings);
+    limits_section(&mut body);
+    let _ = writeln!(
+        body,
+        "<section id=\"figures\"><h2>Every headline figure</h2><p>As in headline.csv in this folder.</p><table class=\"figures\"><thead><tr><th>Key</th><th>What it is</th><th class=\"num\">Value</th></tr></thead><tbody>"
+    );
+    for h in &headlines.rows {
+        let _ = writeln!(
+            body,
+            "<tr><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td></tr>",
+            h.key,
+            escape(meaning(h.key)),
+            escape(&h.value)
+        );
+    }
+    let _ = writeln!(body, "</tbody></table></section>");
+    page(&format!("Caseload projection: {}", s.name), &body)
+}
+
+/// The report of a comparison. `rows` are headline.csv's rows (scenario,
+/// key, value): every scenario's headlines, then each scenario against the
+/// baseline; `notes` are sentences already said (such as break-even).
+pub fn comparison_report(
+    shown: &[Shown],
+    rows: &[(String, &str, String)],
+    notes: &[String],
+    charts: &[ChartSvg],
+    settings: Settings,
+) -> String {
+    let Some(base) = shown.first() else {
+        return page("Scenario comparison", "");
+    };
+    let base_s = &base.loaded.scenario;
+    let value = |scenario: &str, key: &str| {
+        rows.iter()
+            .find(|(s, k, _)| s == scenario && *k == key)
+            .map_or(String::new(), |(_, _, v)| v.clone())
+    };
+    let mut body = String::new();
+    let end = base_s.month_at(base_s.months - 1);
+    let _ = writeln!(
+        body,
+        "<header><p class=\"kicker\">Scenario comparison</p><h1>{}</h1><p class=\"lede\">Each scenario against the baseline, <b>{}</b>, with the same random numbers in run after run, so that the differences come from what the scenarios change and not from chance.</p><p class=\"meta\">{} months, {} to {} · {} simulated runs of each · seed {} · caseload {}</p></header>",
+        escape(
+            &shown
+                .iter()
+                .map(|x| x.loaded.scenario.name.as_str())
+                .collect::<Vec<_>>()
+                .join(" · ")
+        ),
+        escape(&base_s.name),
+        base_s.months,
+        month_name(base_s.start),
+        month_name(end),
+        settings.runs,
+        settings.seed,
+        env!("CARGO_PKG_VERSION")
+    );
+    let _ = writeln!(body, "<section id=\"headlines\"><h2>Headlines</h2>");
+    for x in shown.iter().skip(1) {
+        let name = &x.loaded.scenario.name;
+        let get = |key: &str| value(name, key);
+        let _ = writeln!(
+            body,
+            "<h3>{} against the baseline</h3><ul class=\"headlines\">",
+            escape(name)
+        );
+        for sentence in comparison_sentences(&x.loaded.scenario, base_s, &get) {
+            let _ = writeln!(body, "<li>{sentence}</li>");
+        }
+        let _ = writeln!(body, "</ul>");
+    }
+    if !notes.is_empty() {
+        let _ = writeln!(body, "<h3>Does it pay for itself?</h3><ul class=\"headlines\">");
+        for n in notes {
+            let _ = writeln!(body, "<li>{}</li>", escape(n));
+        }
+        let _ = writeln!(body, "</ul>");
+    }
+    for x in shown {
+        let s = &x.loaded.scenario;
+        let get = |key: &str| value(&s.name, key);
+        let _ = writeln!(body, "<h3>{}</h3><ul class=\"headlines\">", escape(&s.name));
+        for sentence in scenario_sentences(s, &get) {
+            let _ = writeln!(body, "<li>{sentence}</li>");
+        }
+        let _ = writeln!(body, "</ul>");
+    }
+    let _ = writeln!(body, "</section>");
+
+    // Side by side: every headline key a row, every scenario a column.
+    let _ = writeln!(
+        body,
+        "<section id=\"side-by-side\"><h2>Side by side</h2><p>The figures of headline.csv in this folder. The rows below the line compare each scenario with the baseline, run by run.</p><table class=\"figures\"><thead><tr><th>Figure</th>"
+    );
+    for x in shown {
+        let _ = write!(body, "<th class=\"num\">{}</th>", escape(&x.loaded.scenario.name));
+    }
+    let _ = writeln!(body, "</tr></thead><tbody>");
+    let mut keys: Vec<&str> = Vec::new();
+    for (_, key, _) in rows {
+        if !keys.contains(key) {
+            keys.push(key);
+        }
+    }
+    let own: Vec<&str> = rows
+        .iter()
+        .filter(|(s, _, _)| *s == base_s.name)
+        .map(|(_, k, _)| *k)
+        .collect();
+    let mut divided = false;
+    for key in keys {
+        let class = if !divided && !own.contains(&key) {
+            divided = true;
+            " class=\"divider\""
+        } else {
+            ""
+        };
+        let _ = write!(body, "<tr{class}><td>{} <code>{key}</code></td>", escape(meaning(key)));
+        for x in shown {
+            let v = value(&x.loaded.scenario.name, key);
+            let _ = write!(body, "<td class=\"num\">{}</td>", escape(&v));
+        }
+        let _ = writeln!(body, "</tr>");
+    }
+    let _ = writeln!(body, "</tbody></table></section>");
+    charts_section(&mut body, charts);
+    assumptions_section(&mut body, shown);
+    inputs_section(&mut body, shown, settings);
+    limits_section(&mut body);
+    page(&format!("Scenario comparison: {}", base_s.name), &body)
+}
+
+/// A headline month in words: `2023-10` -> `October 2023`.
+fn month_words(text: &str) -> String {
+    YearMonth::parse(text).map_or_else(|| text.to_string(), month_name)
+}
+
+/// A headline share in words: `0.64` -> `64%`. A share has two decimals,
+/// so the percentage is whole: this re-words, it does not re-round.
+fn percent_words(text: &str) -> String {
+    match text.parse::<f64>() {
+        Ok(x) if x.is_finite() => format!("{}%", describe::num((x * 100.0).round())),
+        _ => text.to_string(),
+    }
+}
+
+/// A headline sum of money in words: `28123456` -> `£28,123,456`.
+fn money_words(text: &str) -> String {
+    match text.parse::<f64>() {
+        Ok(x) if x.is_finite() => describe::money(x),
+        _ => text.to_string(),
+    }
+}
+
+/// A difference in money with its sign: `+£472,907`, `-£705`, `£0`.
+fn signed_money_words(text: &str) -> String {
+    match text.parse::<f64>() {
+        Ok(x) if x > 0.0 && x.is_finite() => format!("+{}", describe::money(x)),
+        _ => money_words(text),
+    }
+}
+
+/// A headline caseload in words (`inf` is a month with no capacity).
+fn caseload_words(text: &str) -> String {
+    if text == "inf" {
+        "infinite (no one left to hold cases)".to_string()
+    } else {
+        text.to_string()
+    }
+}
+
+/// The plain-English headlines of one scenario, from its headline strings.
+fn scenario_sentences(s: &Scenario, get: &dyn Fn(&str) -> String) -> Vec<String> {
+    let b = |x: String| format!("<b>{}</b>", escape(&x));
+    let end = month_words(&get("end_month"));
+    let (low, high) = (get("target_low"), get("target_high"));
+    let mut out = vec![format!(
+        "In 9 runs out of 10 the average caseload in {} is between {} and {}; the median is {}.",
+        escape(&end),
+        b(caseload_words(&get("caseload_end_p05"))),
+        b(caseload_words(&get("caseload_end_p95"))),
+        b(caseload_words(&get("caseload_end_median")))
+    )];
+    out.push(format!(
+        "In {} it is at or below {} (the top of the target band) in {} of runs, and at or below {} in {} of runs.",
+        escape(&end),
+        escape(&high),
+        b(percent_words(&get("prob_at_or_below_high_end"))),
+        escape(&low),
+        b(percent_words(&get("prob_at_or_below_low_end")))
+    ));
+    let first = get("median_caseload_first_reaches_high");
+    let start = s.start.to_string();
+    out.push(if first == "never" {
+        format!(
+            "The median caseload stays below {} throughout, to {}.",
+            escape(&high),
+            escape(&end)
+        )
+    } else if first == start {
+        format!(
+            "The median caseload is already at or above {} in the first month, {}.",
+            escape(&high),
+            b(month_words(&first))
+        )
+    } else {
+        format!(
+            "The median caseload first reaches {} in {}.",
+            escape(&high),
+            b(month_words(&first))
+        )
+    });
+    let (early, late) = (get("first_reaches_high_p05"), get("first_reaches_high_p95"));
+    out.push(match (early.as_str(), late.as_str()) {
+        ("never", _) => format!(
+            "In at least 95 runs out of 100 the caseload never reaches {} by {}.",
+            escape(&high),
+            escape(&end)
+        ),
+        (_, "never") => format!(
+            "Run by run, the caseload has reached {} by {} in 1 run out of 20; in more than 1 run out of 20 it never does by {}.",
+            escape(&high),
+            b(month_words(&early)),
+            escape(&end)
+        ),
+        _ => format!(
+            "Run by run, the caseload first reaches {} between {} and {} in 9 runs out of 10.",
+            escape(&high),
+            b(month_words(&early)),
+            b(month_words(&late))
+        ),
+    });
+    out.push(format!(
+        "In {} the median permanent workforce is {} FTE and agency {} FTE (including any managed team); the median vacancy rate is {}.",
+        escape(&end),
+        b(get("permanent_fte_end_median")),
+        b(get("agency_fte_end_median")),
+        b(percent_words(&get("vacancy_rate_end_median")))
+    ));
+    out.push(format!(
+        "Over the {} months spend averages {} in all, of which {} on agency staff and {} on enhanced payments (after clawback).",
+        s.months,
+        b(money_words(&get("spend_total_mean"))),
+        b(money_words(&get("spend_agency_mean"))),
+        b(money_words(&get("spend_payments_mean")))
+    ));
+    out
+}
+
+/// The plain-English headlines of a scenario against the baseline.
+fn comparison_sentences(s: &Scenario, base: &Scenario, get: &dyn Fn(&str) -> String) -> Vec<String> {
+    let b = |x: String| format!("<b>{}</b>", escape(&x));
+    let end = month_name(s.month_at(s.months - 1));
+    let signed = |text: String| {
+        if text.starts_with('-') || text == "0.0" || text == "inf" {
+            text
+        } else {
+            format!("+{text}")
+        }
+    };
+    let mut out = vec![format!(
+        "In {}, its average caseload differs from the baseline's by {} (median of the run-by-run differences; in 9 runs out of 10 between {} and {}). It is lower than the baseline's in {} of runs.",
+        escape(&end),
+        b(signed(get("caseload_end_difference_median"))),
+        b(signed(get("caseload_end_difference_p05"))),
+        b(signed(get("caseload_end_difference_p95"))),
+        b(percent_words(&get("prob_caseload_lower_end")))
+    )];
+    let net = get("net_cost_mean");
+    let (word, amount) = match net.strip_prefix('-') {
+        Some(saving) => ("a net saving", saving.to_string()),
+        None => ("a net cost", net.clone()),
+    };
+    out.push(format!(
+        "Against {}, it has {} of {} on average over the horizon (its payments, agency and recruitment spend less the baseline's; salaries of funded posts left out), between {} and {} in 9 runs out of 10 (a negative figure is a saving).",
+        escape(&base.name),
+        word,
+        b(money_words(&amount)),
+        b(money_words(&get("net_cost_p05"))),
+        b(money_words(&get("net_cost_p95")))
+    ));
+    out.push(format!(
+        "Total spend changes by {} on average (a negative figure is less spend), of which agency {}, enhanced payments {} and recruitment {}.",
+        b(signed_money_words(&get("spend_total_difference_mean"))),
+        b(signed_money_words(&get("spend_agency_difference_mean"))),
+        b(signed_money_words(&get("spend_payments_difference_mean"))),
+        b(signed_money_words(&get("spend_recruitment_difference_mean")))
+    ));
+    out
+}
+
+/// What a headline key is, for the tables.
+fn meaning(key: &str) -> &'static str {
+    match key {
+        "target_low" => "Low target (cases per case-holding FTE)",
+        "target_high" => "High target (cases per case-holding FTE)",
+        "end_month" => "Last simulated month",
+        "caseload_end_median" => "Average caseload at the end: median",
+        "caseload_end_p05" => "Average caseload at the end: 5th percentile",
+        "caseload_end_p95" => "Average caseload at the end: 95th percentile",
+        "prob_at_or_below_low_end" => "Share of runs at or below the low target at the end",
+        "prob_at_or_below_high_end" => "Share of runs at or below the high target at the end",
+        "median_caseload_first_reaches_high" => "First month the median caseload reaches the high target",
+        "first_reaches_high_p05" => "First month a run reaches the high target: 5th percentile",
+        "first_reaches_high_p95" => "First month a run reaches the high target: 95th percentile",
+        "permanent_fte_end_median" => "Permanent FTE at the end: median",
+        "agency_fte_end_median" => "Agency FTE at the end (with any managed team): median",
+        "vacancy_rate_end_median" => "Vacancy rate at the end: median",
+        "spend_total_mean" => "Total spend over the horizon (£): average",
+        "spend_agency_mean" => "Agency spend over the horizon (£): average",
+        "spend_payments_mean" => "Enhanced payments over the horizon (£): average",
+        "baseline" => "Compared with",
+        "caseload_end_difference_median" => "Caseload difference at the end: median",
+        "caseload_end_difference_p05" => "Caseload difference at the end: 5th percentile",
+        "caseload_end_difference_p95" => "Caseload difference at the end: 95th percentile",
+        "prob_caseload_lower_end" => "Share of runs with a lower caseload at the end",
+        "spend_total_difference_mean" => "Total spend difference (£): average",
+        "spend_agency_difference_mean" => "Agency spend difference (£): average",
+        "spend_payments_difference_mean" => "Enhanced payments difference (£): average",
+        "spend_recruitment_difference_mean" => "Recruitment spend difference (£): average",
+        "net_cost_mean" => "Net cost against the baseline (£): average",
+        "net_cost_p05" => "Net cost against the baseline (£): 5th percentile",
+        "net_cost_p95" => "Net cost against the baseline (£): 95th percentile",
+        "break_even_key" => "Break-even: the multiplier swept",
+        "break_even_value" => "Break-even: value where the average net cost is 0",
+        "break_even_low" => "Break-even: lowest value the 90% range allows",
+        "break_even_high" => "Break-even: highest value the 90% range allows",
+        _ => "",
+    }
+}
+
+/// How to read each chart.
+fn caption(name: &str) -> &'static str {
+    match name {
+        "caseload" => {
+            "The average caseload month by month. The line is the median run; the darker band holds the middle 50% of runs (p25 to p75) and the lighter band 90% of runs (p05 to p95). The green band between dashed lines is the target."
+        }
+        "workforce" => {
+            "Who holds the posts: permanent staff (ASYEs shown separately) and agency staff stacked, against the funded establishment (black line); the dashed line is the vacant posts. All are medians across runs."
+        }
+        "target" => {
+            "The share of runs in which the caseload is at or below each target, month by month: the chance of meeting it."
+        }
+        "cost" => {
+            "Left: each month's spend by kind, the average across runs. Right: spend since the start, the median run with 90% of runs shaded."
+        }
+        "comparison-caseload" => {
+            "Every scenario's median caseload, with the middle 50% of its runs shaded; the green band is the baseline's target."
+        }
+        "comparison-difference" => {
+            "Each scenario's caseload minus the baseline's in the same run, month by month: the median difference with 90% of runs shaded. Below 0 means a lower caseload than the baseline."
+        }
+        "comparison-cost" => {
+            "Left: spend since the start by scenario (median, 50% of runs shaded). Right: each scenario's spend minus the baseline's in the same run (median, 90% of runs shaded)."
+        }
+        _ => "",
+    }
+}
+
+fn charts_section(body: &mut String, charts: &[ChartSvg]) {
+    let _ = writeln!(
+        body,
+        "<section id=\"charts\"><h2>Charts</h2><p class=\"note\">The same charts are in this folder as PNG files (for slides and papers) and SVG files.</p>"
+    );
+    for c in charts {
+        let id = format!("chart-{}", c.name);
+        let _ = writeln!(
+            body,
+            "<figure id=\"figure-{}\">{}<figcaption>{}</figcaption></figure>",
+            escape(&c.name),
+            inline_svg(&c.svg, &id, caption(&c.name)),
+            escape(caption(&c.name))
+        );
+    }
+    let _ = writeln!(body, "</section>");
+}
+
+/// An assumption's words and unit, from its key path.
+fn assumption(key: &str) -> (String, Unit, &'static str) {
+    let band = |k: &str| {
+        k.split_once('[')
+            .and_then(|(_, rest)| rest.trim_end_matches(']').parse::<usize>().ok())
+            .unwrap_or(0)
+    };
+    let words = |text: &str, unit: Unit, unit_text: &'static str| (text.to_string(), unit, unit_text);
+    if key.starts_with("workforce.annual_leaving_by_service_year") {
+        let i = band(key);
+        return (
+            format!("Permanent staff leaving in their year {} of service", i + 1),
+            Unit::Percent,
+            "chance a year",
+        );
+    }
+    if let Some(rest) = key.strip_prefix("demand.shocks[") {
+        let i = rest.split(']').next().unwrap_or("0");
+        return (
+            format!("Referrals multiplied during shock {i}"),
+            Unit::Plain,
+            "multiplier",
+        );
+    }
+    if let Some(state) = key.strip_prefix("cases.").and_then(|k| k.strip_suffix(".mean_months")) {
+        return (
+            format!("Time a case spends in {state}"),
+            Unit::Plain,
+            "months on average",
+        );
+    }
+    match key {
+        "workforce.case_holding_share" => words("Share of FTE holding cases", Unit::Percent, "share"),
+        "workforce.long_absence_annual_rate" => words("Staff starting a long absence", Unit::Percent, "chance a year"),
+        "workforce.long_absence_mean_months" => words("Length of a long absence", Unit::Plain, "months"),
+        "workforce.pressure_sensitivity" => words(
+            "How much high caseloads raise leaving",
+            Unit::Plain,
+            "multiplier per unit over target",
+        ),
+        "recruitment.applicants_per_month" => {
+            words("Experienced social workers accepting offers", Unit::Plain, "a month")
+        }
+        "asye.intake_per_year" => words("Newly qualified (ASYE) intake", Unit::Plain, "people a year"),
+        "asye.annual_leaving" => words("ASYEs leaving in their first year", Unit::Percent, "chance a year"),
+        "agency.fill_prob" => words("Chance a missing agency worker is found", Unit::Percent, "a month"),
+        "agency.mean_tenure_months" => words("Time an agency worker stays", Unit::Plain, "months"),
+        "agency.annual_conversion_rate" => {
+            words("Agency workers taking a permanent post", Unit::Percent, "chance a year")
+        }
+        "demand.referrals_per_month" => words("Referrals", Unit::Plain, "a month"),
+        "demand.annual_growth" => words("Growth in referrals", Unit::Percent, "a year"),
+        "payments.recruitment_bonus.applicant_multiplier" => {
+            words("Recruitment bonus: effect on applicants", Unit::Plain, "multiplier")
+        }
+        "payments.retention.leaving_multiplier" => {
+            words("Retention payment: effect on leaving", Unit::Plain, "multiplier")
+        }
+        "payments.market_supplement.applicant_multiplier" => {
+            words("Market supplement: effect on applicants", Unit::Plain, "multiplier")
+        }
+        "payments.market_supplement.leaving_multiplier" => {
+            words("Market supplement: effect on leaving", Unit::Plain, "multiplier")
+        }
+        _ => words(key, Unit::Plain, ""),
+    }
+}
+
+/// The range an assumption takes across runs, in words.
+fn range_words(u: &Uncertain, unit: Unit) -> String {
+    let f = |x: f64| match unit {
+        Unit::Percent => describe::percent(x),
+        Unit::Money => describe::money(x),
+        Unit::Plain => describe::num(x),
+    };
+    // A normal or lognormal draw is clipped to the key's valid range.
+    let (lo, hi) = u.valid.bounds();
+    let clip = |x: f64| x.clamp(lo, hi);
+    match u.dist {
+        Distribution::Fixed(v) => format!("{} in every run", f(v)),
+        Distribution::Uniform { min, max } => format!("{} to {}, all equally likely", f(min), f(max)),
+        Distribution::Triangular { min, mode, max } => {
+            format!("{} to {}, most likely {}", f(min), f(max), f(mode))
+        }
+        Distribution::Normal { mean, sd } => format!(
+            "{} to {} in 9 runs out of 10, {} on average",
+            f(clip(mean - 1.645 * sd)),
+            f(clip(mean + 1.645 * sd)),
+            f(mean)
+        ),
+        Distribution::Lognormal { median, sd_log } => format!(
+            "{} to {} in 9 runs out of 10, median {}",
+            f(clip(median * (-1.645 * sd_log).exp())),
+            f(clip(median * (1.645 * sd_log).exp())),
+            f(median)
+        ),
+    }
+}
+
+fn assumptions_section(body: &mut String, shown: &[Shown]) {
+    let _ = writeln!(
+        body,
+        "<section id=\"assumptions\"><h2>Assumptions</h2><p>The values the projection rests on that are uncertain or could be. A range is drawn afresh for each run and held for the whole run, so the spread of the results includes our uncertainty about them. The full scenario is under \"Inputs\" below.</p>"
+    );
+    let mut keys: Vec<String> = Vec::new();
+    let per: Vec<Vec<(String, Uncertain)>> = shown.iter().map(|x| x.loaded.scenario.uncertain_parameters()).collect();
+    for params in &per {
+        for (k, _) in params {
+            if !keys.contains(k) {
+                keys.push(k.clone());
+            }
+        }
+    }
+    let _ = write!(
+        body,
+        "<table class=\"assumptions\"><thead><tr><th>Assumption</th><th>Unit</th>"
+    );
+    for x in shown {
+        let head = if shown.len() > 1 {
+            escape(&x.loaded.scenario.name)
+        } else {
+            "Value or range across runs".to_string()
+        };
+        let _ = write!(body, "<th>{head}</th>");
+    }
+    let _ = writeln!(body, "</tr></thead><tbody>");
+    for key in &keys {
+        let (words, unit, unit_text) = assumption(key);
+        let _ = write!(
+            body,
+            "<tr><td>{}<br><code>{}</code></td><td>{}</td>",
+            escape(&words),
+            escape(key),
+            escape(unit_text)
+        );
+        for params in &per {
+            let cell = params
+                .iter()
+                .find(|(k, _)| k == key)
+                .map_or("not in this scenario".to_string(), |(_, u)| range_words(u, unit));
+            let _ = write!(body, "<td>{}</td>", escape(&cell));
+        }
+        let _ = writeln!(body, "</tr>");
+    }
+    let _ = writeln!(body, "</tbody></table></section>");
+}
+
+fn inputs_section(body: &mut String, shown: &[Shown], settings: Settings) {
+    let _ = writeln!(
+        body,
+        "<section id=\"inputs\"><h2>Inputs and where they came from</h2><p>Anyone can repeat these results with the same version of caseload: the resolved scenario file in this folder holds the inputs as run, and its SHA-256 fingerprint below shows it is unchanged.</p><table class=\"provenance\"><tbody>"
+    );
+    let row = |body: &mut String, label: &str, value: &str| {
+        let _ = writeln!(body, "<tr><th>{}</th><td>{value}</td></tr>", escape(label));
+    };
+    row(body, "Program", &format!("caseload {}", env!("CARGO_PKG_VERSION")));
+    row(body, "Runs", &settings.runs.to_string());
+    row(body, "Seed", &settings.seed.to_string());
+    if !settings.sets.is_empty() {
+        let sets: Vec<String> = settings
+            .sets
+            .iter()
+            .map(|s| format!("<code>--set {}</code>", escape(s)))
+            .collect();
+        row(body, "Overrides", &sets.join("<br>"));
+    }
+    for x in shown {
+        let source = &x.loaded.source;
+        let prefix = if shown.len() > 1 {
+            format!("{}: ", x.loaded.scenario.name)
+        } else {
+            String::new()
+        };
+        row(
+            body,
+            &format!("{prefix}scenario file"),
+            &format!("<code>{}</code>", escape(&source.file)),
+        );
+        if source.chain.len() > 1 {
+            let chain: Vec<String> = source.chain[1..]
+                .iter()
+                .map(|f| format!("<code>{}</code>", escape(f)))
+                .collect();
+            row(body, &format!("{prefix}builds on"), &chain.join(", then "));
+        }
+        row(
+            body,
+            &format!("{prefix}resolved file"),
+            &format!("<code>{}</code>", escape(x.resolved_name)),
+        );
+        row(
+            body,
+            &format!("{prefix}SHA-256 of the resolved file"),
+            &format!("<code class=\"hash\">{}</code>", sha256_hex(x.resolved)),
+        );
+        row(
+            body,
+            &format!("{prefix}repeat with"),
+            &format!(
+                "<code>caseload run {} --runs {} --seed {}</code>",
+                escape(x.resolved_name),
+                settings.runs,
+                settings.seed
+            ),
+        );
+    }
+    let _ = writeln!(body, "</tbody></table>");
+    for x in shown {
+        let _ = writeln!(
+            body,
+            "<h3>{} in plain words</h3><pre class=\"describe\">{}</pre>",
+            escape(&x.loaded.scenario.name),
+            escape(describe::describe(x.loaded).trim_end())
+        );
+    }
+    let _ = writeln!(body, "</section>");
+}
+
+/// What the numbers do not tell you: docs/model.md's limits, short.
+const LIMITS: [&str; 9] = [
+    "<b>It is an average, not anyone's caseload.</b> The caseload is open cases over all case-holding capacity in the service. Some teams and workers (often front door and assessment) will be well above it while the average looks fine.",
+    "<b>Every case counts the same.</b> A looked-after child and a short assessment are one case each; complexity, court work, travel and sibling groups are not weighed.",
+    "<b>The labour market is an assumption.</b> How many experienced social workers accept offers, how easily agency staff are found and how long they stay are our assumptions, not forecasts of the market or of what neighbouring councils do.",
+    "<b>The effects of payments and of pressure are assumptions.</b> There is little published evidence on how much a bonus or retention payment changes hiring or leaving, or how much high caseloads drive people out. Read the spread, and test other values.",
+    "<b>It is not fitted to our history.</b> The inputs are set by hand from published figures; check them against recent months before relying on the projection.",
+    "<b>Demand does not respond to the workforce.</b> Referrals and how long cases stay open do not change when caseloads are high, though in practice thresholds and durations may.",
+    "<b>Only qualified social workers are counted.</b> Family support workers, personal advisers and others who hold or share cases are not modelled; there is no overtime, redundancy or movement between teams.",
+    "<b>Costs are simple.</b> A yearly cost per FTE with no pay awards, inflation or progression; the shipped costs are illustrative.",
+    "<b>Percentiles are month by month.</b> The median line is not one run's path, and uncertainty grows with time: beyond three to five years the ranges are wide for good reason. The spread is what the assumptions imply, not a guarantee: if they are wrong in ways their ranges do not allow for, so are the results.",
+];
+
+fn limits_section(body: &mut String) {
+    let _ = writeln!(
+        body,
+        "<section id=\"limits\"><h2>What these numbers do not tell you</h2><ul>"
+    );
+    for l in LIMITS {
+        let _ = writeln!(body, "<li>{l}</li>");
+    }
+    let _ = writeln!(
+        body,
+        "</ul><p class=\"note\">More in docs/model.md of caseload, section 9, \"What the model does not do\".</p></section>"
+    );
+}
+
+/// Styles: readable on a screen in a committee room and on A4 paper.
+const STYLE: &str = r#"
+:root { color-scheme: light; }
+* { box-sizing: border-box; }
+body { margin: 0 auto; max-width: 64rem; padding: 1.5rem 2rem 3rem; font-family: "DejaVu Sans", Verdana, "Segoe UI", Arial, sans-serif; font-size: 1.05rem; line-height: 1.5; color: #1a1a1a; background: #fff; }
+header { border-bottom: 3px solid #0072b2; margin-bottom: 1.5rem; padding-bottom: 0.5rem; }
+.kicker { text-transform: uppercase; letter-spacing: 0.08em; font-size: 0.85rem; color: #0072b2; margin: 0; font-weight: bold; }
+h1 { font-size: 1.9rem; margin: 0.2rem 0 0.4rem; line-height: 1.2; }
+h2 { font-size: 1.4rem; margin: 2rem 0 0.6rem; border-bottom: 1px solid #ccc; padding-bottom: 0.2rem; }
+h3 { font-size: 1.1rem; margin: 1.2rem 0 0.4rem; }
+.lede { font-size: 1.1rem; margin: 0.3rem 0; }
+.meta, .note, figcaption { color: #555; font-size: 0.92rem; }
+ul.headlines { padding-left: 1.2rem; }
+ul.headlines li { margin: 0.35rem 0; font-size: 1.12rem; }
+figure { margin: 1.5rem 0; }
+figure svg { display: block; width: 100%; height: auto; border: 1px solid #e3e3e3; }
+figcaption { margin-top: 0.4rem; }
+table { border-collapse: collapse; width: 100%; margin: 0.6rem 0; font-size: 0.92rem; }
+th, td { border-bottom: 1px solid #ddd; padding: 0.35rem 0.5rem; text-align: left; vertical-align: top; }
+thead th { border-bottom: 2px solid #1a1a1a; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+tr.divider td { border-top: 2px solid #1a1a1a; }
+table.provenance th { width: 16rem; font-weight: normal; color: #555; }
+code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 0.85em; color: #333; }
+code.hash { word-break: break-all; }
+pre.describe { white-space: pre-wrap; font-family: inherit; font-size: 0.92rem; background: #f6f6f6; padding: 0.8rem 1rem; border-left: 3px solid #0072b2; }
+@media print {
+  @page { size: A4; margin: 15mm 14mm; }
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  h1 { font-size: 18pt; }
+  h2 { font-size: 13pt; break-after: avoid; page-break-after: avoid; }
+  h3 { break-after: avoid; page-break-after: avoid; }
+  ul.headlines li { font-size: 10.5pt; }
+  figure, tr { break-inside: avoid; page-break-inside: avoid; }
+  figure svg { border: none; }
+  table { font-size: 8.5pt; }
+  section#charts, section#assumptions, section#limits { break-before: page; page-break-before: always; }
+}
+"#;
+
+fn page(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}<footer class=\"note\"><p>Made by caseload {}, a Monte Carlo simulator of children's social work caseloads. This page needs no network connection.</p></footer>\n</body>\n</html>\n",
+        escape(title),
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_is_escaped() {
+        assert_eq!(escape("<a & 'b'>\""), "&lt;a &amp; &#39;b&#39;&gt;&quot;");
+    }
+
+    #[test]
+    fn headline_strings_are_reworded_not_rerounded() {
+        assert_eq!(percent_words("0.64"), "64%");
+        assert_eq!(percent_words("0.07"), "7%");
+        assert_eq!(percent_words("1.00"), "100%");
+        assert_eq!(month_words("2023-10"), "October 2023");
+        assert_eq!(month_words("never"), "never");
+        assert_eq!(money_words("28123456"), "£28,123,456");
+        assert_eq!(money_words("-63491"), "-£63,491");
+        assert_eq!(signed_money_words("472907"), "+£472,907");
+        assert_eq!(signed_money_words("-705"), "-£705");
+        assert_eq!(signed_money_words("0"), "£0");
+    }
+
+    #[test]
+    fn the_hash_is_sha256() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}
