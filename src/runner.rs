@@ -76,7 +76,7 @@ pub fn totals(
         (0..u64::from(runs))
             .into_par_iter()
             .map(|r| {
-                let totals = simulate_months(s, &layout, seed, r, end..end, &mut Vec::new());
+                let totals = simulate_months(s, &layout, seed, r, end..end, &mut []);
                 tick();
                 totals.unwrap_or_default()
             })
@@ -172,37 +172,15 @@ pub fn summarise_within(
     let mut totals = vec![Vec::new(); scenarios.len()];
     for start in (0..months).step_by(window) {
         let keep = start..(start + window).min(months);
-        let len = keep.len();
-        // block[r][i]: run r of scenario i, rows of the months in `keep`.
-        let block: Vec<Vec<(Vec<f64>, Option<RunTotals>)>> = pool.install(|| {
-            (0..u64::from(runs))
-                .into_par_iter()
-                .map(|r| {
-                    let out = scenarios
-                        .iter()
-                        .map(|s| {
-                            let mut rows = Vec::with_capacity(len * width);
-                            let totals = simulate_months(s, &layout, seed, r, keep.clone(), &mut rows);
-                            (rows, totals)
-                        })
-                        .collect();
-                    tick();
-                    out
-                })
-                .collect()
-        });
-        for (i, summary) in summaries.iter_mut().enumerate() {
-            summary.push_months(summarise_cells(pool, block.len(), len * width, |r, j| block[r][i].0[j]));
+        let (cells, diffs, window_totals) = run_window(scenarios, &layout, seed, runs, keep.clone(), pool, tick);
+        for (summary, cells) in summaries.iter_mut().zip(cells) {
+            summary.push_months(cells);
         }
-        for (i, difference) in differences.iter_mut().enumerate() {
-            difference.push_months(summarise_cells(pool, block.len(), len * width, |r, j| {
-                paired_difference(block[r][i + 1].0[j], block[r][0].0[j])
-            }));
+        for (difference, cells) in differences.iter_mut().zip(diffs) {
+            difference.push_months(cells);
         }
         if keep.end == months {
-            for (i, t) in totals.iter_mut().enumerate() {
-                *t = block.iter().map(|run| run[i].1.unwrap_or_default()).collect();
-            }
+            totals = window_totals;
         }
     }
     Results {
@@ -212,26 +190,81 @@ pub fn summarise_within(
     }
 }
 
-/// The cells of a window of `cells` month-metric positions over `runs`
-/// runs, in parallel by cell; `value(r, j)` is run r's value at position j
-/// (month * width + metric) of the window. Each cell is summed in run
-/// order, so the result does not depend on the threads.
-fn summarise_cells(
+/// Cells of one window, per scenario; the paired differences' cells; and
+/// each scenario's run totals (complete when the window ends the horizon).
+type Window = (Vec<Vec<Cell>>, Vec<Vec<Cell>>, Vec<Vec<RunTotals>>);
+
+/// Bytes of a chunk of runs' rows held before they are moved into columns.
+const CHUNK_BYTES: usize = 4 << 20;
+
+/// Simulates every scenario's runs for the months in `keep` and summarises
+/// each cell (month and metric). The runs are simulated in chunks, in
+/// parallel, and each chunk's rows moved into columns, one per cell and
+/// scenario, holding that cell's value for every run in run order: a cell's
+/// summary then reads contiguous memory, and its mean sums in run order
+/// whatever the threads.
+fn run_window(
+    scenarios: &[&Scenario],
+    layout: &Layout,
+    seed: u64,
+    runs: u32,
+    keep: std::ops::Range<usize>,
     pool: &rayon::ThreadPool,
-    runs: usize,
-    cells: usize,
-    value: impl Fn(usize, usize) -> f64 + Sync,
-) -> Vec<Cell> {
-    pool.install(|| {
-        (0..cells)
-            .into_par_iter()
-            .map_init(Vec::new, |column: &mut Vec<f64>, j| {
-                column.clear();
-                column.extend((0..runs).map(|r| value(r, j)));
-                Cell::of(column)
+    tick: &(dyn Fn() + Sync),
+) -> Window {
+    let n = runs as usize;
+    let stride = keep.len() * layout.width();
+    let chunk = (CHUNK_BYTES / (stride.max(1) * std::mem::size_of::<f64>())).clamp(16, 1024);
+    // columns[i][j * n + r]: scenario i, cell j, run r.
+    let mut columns = vec![vec![0.0; stride * n]; scenarios.len()];
+    let mut totals = vec![Vec::with_capacity(n); scenarios.len()];
+    let mut block = vec![0.0; chunk.min(n) * stride];
+    for first in (0..n).step_by(chunk) {
+        let count = chunk.min(n - first);
+        for (i, s) in scenarios.iter().enumerate() {
+            let rows = &mut block[..count * stride];
+            let chunk_totals: Vec<Option<RunTotals>> = pool.install(|| {
+                rows.par_chunks_mut(stride.max(1))
+                    .enumerate()
+                    .map(|(k, rows)| {
+                        let t = simulate_months(s, layout, seed, (first + k) as u64, keep.clone(), rows);
+                        tick();
+                        t
+                    })
+                    .collect()
+            });
+            totals[i].extend(chunk_totals.into_iter().map(Option::unwrap_or_default));
+            let rows = &block[..count * stride];
+            pool.install(|| {
+                columns[i].par_chunks_mut(n.max(1)).enumerate().for_each(|(j, column)| {
+                    for (k, value) in column[first..first + count].iter_mut().enumerate() {
+                        *value = rows[k * stride + j];
+                    }
+                })
+            });
+        }
+    }
+    let diffs: Vec<Vec<Cell>> = columns[1..]
+        .iter()
+        .map(|other| {
+            pool.install(|| {
+                other
+                    .par_chunks(n.max(1))
+                    .zip(columns[0].par_chunks(n.max(1)))
+                    .map_init(Vec::new, |scratch: &mut Vec<f64>, (a, b)| {
+                        scratch.clear();
+                        scratch.extend(a.iter().zip(b).map(|(x, y)| paired_difference(*x, *y)));
+                        Cell::of(scratch)
+                    })
+                    .collect()
             })
-            .collect()
-    })
+        })
+        .collect();
+    let cells = columns
+        .iter_mut()
+        .map(|c| pool.install(|| c.par_chunks_mut(n.max(1)).map(Cell::of).collect()))
+        .collect();
+    (cells, diffs, totals)
 }
 
 /// A pool of `threads` workers (one per core when `None`).

@@ -36,7 +36,7 @@ impl Streams {
 /// Simulates run `run` of `s` and returns its record: `s.months` rows of
 /// `layout.width()` metric values.
 pub fn simulate(s: &Scenario, layout: &Layout, seed: u64, run: u64) -> Vec<f64> {
-    let mut record = Vec::new();
+    let mut record = vec![0.0; s.months as usize * layout.width()];
     simulate_months(s, layout, seed, run, 0..s.months as usize, &mut record);
     record
 }
@@ -58,25 +58,27 @@ impl RunTotals {
     }
 }
 
-/// Simulates run `run` of `s` up to the end of `keep` and appends the rows
-/// of the months in `keep` to `rows`. The run's totals come back when it
-/// was simulated to the end of the horizon.
+/// Simulates run `run` of `s` up to the end of `keep` and writes the rows
+/// of the months in `keep` into `rows` (`keep.len()` rows of the layout's
+/// width). The run's totals come back when it was simulated to the end of
+/// the horizon.
 pub fn simulate_months(
     s: &Scenario,
     layout: &Layout,
     seed: u64,
     run: u64,
     keep: std::ops::Range<usize>,
-    rows: &mut Vec<f64>,
+    rows: &mut [f64],
 ) -> Option<RunTotals> {
     let width = layout.width();
     let mut sim = Simulation::new(s, layout, seed, run);
-    let mut row = vec![0.0; width];
+    let mut scratch = vec![0.0; width];
     for t in 0..keep.end.min(s.months as usize) {
-        sim.step(t as u32, &mut row);
-        if t >= keep.start {
-            rows.extend_from_slice(&row);
-        }
+        let row = match t.checked_sub(keep.start) {
+            Some(i) => rows.get_mut(i * width..(i + 1) * width).unwrap_or(&mut scratch),
+            None => &mut scratch,
+        };
+        sim.step(t as u32, row);
     }
     (keep.end >= s.months as usize).then_some(sim.totals)
 }
@@ -105,6 +107,8 @@ struct Scratch {
     /// This month's leaving hazards by months of service, past and in the
     /// ASYE year: (annual band rate's monthly form, multiplier, hazard).
     hazard: [Vec<(f64, f64, f64)>; 2],
+    /// The (multiplier, retention running) the table was filled for.
+    hazard_inputs: Option<(f64, bool)>,
 }
 
 /// What happened in a month, before it is recorded.
@@ -286,6 +290,12 @@ impl<'a> Simulation<'a> {
             common *= self.params.supplement_leaving;
         }
         let retention = p.retention.as_ref().filter(|r| r.runs_in(m));
+        // Most months repeat last month's inputs: keep last month's table.
+        let inputs = (common, retention.is_some());
+        if self.scratch.hazard_inputs == Some(inputs) {
+            return;
+        }
+        self.scratch.hazard_inputs = Some(inputs);
         let bands = &self.params.leaving_by_year;
         let min_service = retention.map_or(0, |r| r.min_service_months as usize);
         let len = (12 * bands.len()).max(min_service) + 1;
@@ -493,10 +503,11 @@ impl<'a> Simulation<'a> {
             .filter(|(sh, _)| in_period(sh.from, sh.to, m))
             .map(|(_, mult)| mult)
             .product();
-        let lambda = self.params.referrals_per_month
-            * (1.0 + self.params.annual_growth).powf(f64::from(t) / 12.0)
-            * d.seasonality[m.month() as usize - 1]
-            * shocks;
+        let growth = match self.params.annual_growth {
+            0.0 => 1.0,
+            g => (1.0 + g).powf(f64::from(t) / 12.0),
+        };
+        let lambda = self.params.referrals_per_month * growth * d.seasonality[m.month() as usize - 1] * shocks;
         let demand_rng = &mut self.streams.month(Process::Demand, t);
         flows.referrals = match d.dispersion {
             Some(k) => rng::gamma_poisson(demand_rng, lambda, k),
