@@ -1,5 +1,6 @@
-//! Criterion benchmarks: one month step, one whole run, 1,000 runs, and the
-//! summaries, on the shipped Bury scenario.
+//! Criterion benchmarks: one month step, one whole run (Bury and the large
+//! county), 1,000 runs, and the summaries. docs/performance.md has the
+//! figures.
 //!
 //! cargo bench --bench engine
 
@@ -15,7 +16,11 @@ use std::hint::black_box;
 use std::path::Path;
 
 fn bury() -> caseload::model::params::Scenario {
-    match scenario::load(Path::new("scenarios/bury-2022.toml"), &[]) {
+    load("scenarios/bury-2022.toml")
+}
+
+fn load(path: &str) -> caseload::model::params::Scenario {
+    match scenario::load(Path::new(path), &[]) {
         Ok(loaded) => loaded.scenario,
         Err(e) => panic!("{e}"),
     }
@@ -45,14 +50,27 @@ fn benches(c: &mut Criterion) {
         })
     });
 
+    let county = load("scenarios/large-county.toml");
+    let county_layout = runner::layout(&county);
+    c.bench_function("large county: one run of 120 months", |b| {
+        let mut run = 0;
+        b.iter(|| {
+            run += 1;
+            black_box(caseload::model::simulate(&county, &county_layout, 1, run))
+        })
+    });
+
     let pool = runner::pool(None).unwrap_or_else(|e| panic!("{e}"));
     let mut group = c.benchmark_group("bury: 1,000 runs");
     group.sample_size(10);
-    group.bench_function("simulate", |b| {
+    group.bench_function("simulate (every record kept)", |b| {
         b.iter(|| black_box(runner::run(&s, 1, 1000, &pool, &|| {})))
     });
+    group.bench_function("simulate and summarise (as `run` does)", |b| {
+        b.iter(|| black_box(runner::summarise(&[&s], 1, 1000, &pool, &|| {})))
+    });
     let runs = runner::run(&s, 1, 1000, &pool, &|| {});
-    group.bench_function("summarise", |b| b.iter(|| black_box(Summary::of(&runs))));
+    group.bench_function("summarise stored records", |b| b.iter(|| black_box(Summary::of(&runs))));
     group.finish();
 }
 
