@@ -1,6 +1,7 @@
 //! The commands: each turns checked options into work and output.
 
-use crate::cli::{Cli, Command, RunOptions};
+use crate::backtest;
+use crate::cli::{BacktestOptions, Cli, Command, RunOptions};
 use crate::compare;
 use crate::error::{Error, Result};
 use crate::la;
@@ -8,7 +9,7 @@ use crate::model::params::Scenario;
 use crate::output::charts::{self, Chart};
 use crate::output::files::{OutputFile, write_folder};
 use crate::output::report::{self, ChartSvg};
-use crate::output::{fmt_value, headline, resolved, slug, tables};
+use crate::output::{self, fmt_value, headline, resolved, slug, tables};
 use crate::runner::{self, Results};
 use crate::scenario::{self, Loaded, describe};
 use crate::stats::Summary;
@@ -40,6 +41,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             (Some(file), None) => new_scenario(&file, out),
             (None, _) => Err(Error::Usage("new: give the file to write, FILE.toml".into())),
         },
+        Command::Backtest { la, all, from, options } => run_backtest(la.as_deref(), all, from, &options, out),
     }
 }
 
@@ -93,6 +95,20 @@ fn list_councils(out: &mut dyn Write) -> Result<()> {
     say(out, format_args!("{}", la::list(&figures).trim_end()))
 }
 
+/// Says which joint return a council named as one part of it stands for.
+fn say_joint(found: &la::Found, out: &mut dyn Write) -> Result<()> {
+    match found.note {
+        Some(part) => say(
+            out,
+            format_args!(
+                "{part} reports its social workers jointly as {}: using that.",
+                found.council.name
+            ),
+        ),
+        None => Ok(()),
+    }
+}
+
 /// `new --la NAME [--year YYYY]`: a scenario from a council's published figures.
 fn new_council_scenario(file: &Path, name: &str, year: Option<i32>, out: &mut dyn Write) -> Result<()> {
     let figures = la::Figures::embedded()?;
@@ -101,15 +117,7 @@ fn new_council_scenario(file: &Path, name: &str, year: Option<i32>, out: &mut dy
     let year = council.start_year(year)?;
     let built = la::scenario::build(&figures, council, year)?;
     write_new(file, &built.text)?;
-    if let Some(part) = found.note {
-        say(
-            out,
-            format_args!(
-                "{part} reports its social workers jointly as {}: using that.",
-                council.name
-            ),
-        )?;
-    }
+    say_joint(&found, out)?;
     say(
         out,
         format_args!(
@@ -189,19 +197,25 @@ impl Progress {
     }
 }
 
-/// Runs scenarios together (common random numbers) with a progress bar.
-fn summarise(scenarios: &[&Scenario], label: &str, options: &RunOptions, pool: &rayon::ThreadPool) -> Results {
-    let windows = scenarios.first().map_or(1, |s| {
+/// How many windows of months the runner takes the scenarios in (each
+/// simulates every run again), for the progress bar's total.
+fn windows(scenarios: &[&Scenario], runs: u32) -> usize {
+    scenarios.first().map_or(1, |s| {
         let width = runner::layout(s).width();
         let months = s.months as usize;
         months.div_ceil(runner::window_months(
             scenarios.len(),
-            options.runs,
+            runs,
             width,
             months,
             runner::STORE_BUDGET,
         ))
-    });
+    })
+}
+
+/// Runs scenarios together (common random numbers) with a progress bar.
+fn summarise(scenarios: &[&Scenario], label: &str, options: &RunOptions, pool: &rayon::ThreadPool) -> Results {
+    let windows = windows(scenarios, options.runs);
     let progress = Progress::new(u64::from(options.runs) * windows as u64, label, options.quiet);
     let results = runner::summarise(scenarios, options.seed, options.runs, pool, &|| progress.tick());
     progress.finish();
@@ -339,6 +353,168 @@ fn run_scenarios(files: &[PathBuf], options: &RunOptions, out: &mut dyn Write) -
         )?;
     }
     Ok(())
+}
+
+/// Runs per council of a backtest unless `--runs` says otherwise.
+const BACKTEST_RUNS: u32 = 1000;
+const BACKTEST_ALL_RUNS: u32 = 200;
+
+/// `backtest --la NAME --from YYYY` or `backtest --all --from YYYY`.
+fn run_backtest(
+    name: Option<&str>,
+    all: bool,
+    from: i32,
+    options: &BacktestOptions,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let figures = la::Figures::embedded()?;
+    let default_runs = if all { BACKTEST_ALL_RUNS } else { BACKTEST_RUNS };
+    let options = RunOptions {
+        runs: options.runs.unwrap_or(default_runs),
+        seed: options.seed,
+        out: options.out.clone(),
+        sets: Vec::new(),
+        threads: options.threads,
+        per_run: false,
+        quiet: options.quiet,
+    };
+    match name {
+        Some(name) if !all => backtest_council(&figures, name, from, &options, out),
+        _ => backtest_all(&figures, from, &options, out),
+    }
+}
+
+fn backtest_council(
+    figures: &la::Figures,
+    name: &str,
+    from: i32,
+    options: &RunOptions,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let found = figures.find(name)?;
+    let council = found.council;
+    let setup = backtest::setup(figures, council, from)?;
+    say_joint(&found, out)?;
+    let pool = thread_pool(options)?;
+    let results = summarise(
+        &[&setup.loaded.scenario],
+        &format!("{} from {from}", council.name),
+        options,
+        &pool,
+    );
+    let b = backtest::compare(setup, &results.summaries[0])?;
+    let coverages = backtest::coverage_all(&b.rows);
+    let resolved_name = "scenario.resolved.toml";
+    let resolved = resolved_bytes(resolved_name, &b.setup.loaded, options)?;
+    let mut files = vec![
+        csv_file("backtest.csv", output::backtest::backtest_csv(&b.rows))?,
+        csv_file(
+            "coverage.csv",
+            output::backtest::coverage_csv(&[(council.name.as_str(), coverages.clone())]),
+        )?,
+    ];
+    let svgs = chart_files(&charts::backtest_charts(&b, options.seed), &mut files)?;
+    let html = output::backtest::report(&b, &svgs, resolved_name, &resolved, options.seed);
+    files.push(OutputFile::bytes("report.html", html.into_bytes()));
+    files.push(OutputFile::bytes(resolved_name, resolved));
+    let folder = write_folder(&options.out, &format!("backtest-{}-{from}", slug(&council.name)), files)?;
+    say(
+        out,
+        format_args!(
+            "{}, projected from 30 September {from} to {} ({} runs):",
+            council.name, b.setup.to, options.runs
+        ),
+    )?;
+    for c in &coverages {
+        say(out, format_args!("  {}", output::backtest::coverage_sentence(c)))?;
+    }
+    say(out, format_args!("Wrote {}", folder.display()))
+}
+
+fn backtest_all(figures: &la::Figures, from: i32, options: &RunOptions, out: &mut dyn Write) -> Result<()> {
+    let mut skipped = Vec::new();
+    let mut eligible = Vec::new();
+    for council in &figures.councils {
+        match backtest::check_year(council, from) {
+            Ok(()) => eligible.push(council),
+            Err(e) => skipped.push(output::backtest::Skipped {
+                council: council.name.clone(),
+                why: e.to_string(),
+            }),
+        }
+    }
+    if eligible.is_empty() {
+        let mut years: Vec<i32> = figures.councils.iter().flat_map(backtest::usable_years).collect();
+        years.sort_unstable();
+        years.dedup();
+        return Err(Error::Usage(format!(
+            "--from {from}: no council has published figures for 30 September {from} and a later year; years a backtest can start from: {}",
+            years.iter().map(i32::to_string).collect::<Vec<_>>().join(", ")
+        )));
+    }
+    let pool = thread_pool(options)?;
+    let mut done = Vec::new();
+    let mut progress: Option<Progress> = None;
+    for council in eligible.iter().copied() {
+        let setup = match backtest::setup(figures, council, from) {
+            Ok(setup) => setup,
+            Err(e) => {
+                skipped.push(output::backtest::Skipped {
+                    council: council.name.clone(),
+                    why: e.to_string(),
+                });
+                continue;
+            }
+        };
+        let bar = progress.get_or_insert_with(|| {
+            let per_council = windows(&[&setup.loaded.scenario], options.runs) as u64;
+            Progress::new(
+                eligible.len() as u64 * u64::from(options.runs) * per_council,
+                &format!("every council from {from}"),
+                options.quiet,
+            )
+        });
+        let results = runner::summarise(&[&setup.loaded.scenario], options.seed, options.runs, &pool, &|| {
+            bar.tick()
+        });
+        done.push(backtest::compare(setup, &results.summaries[0])?);
+    }
+    if let Some(bar) = &progress {
+        bar.finish();
+    }
+    let rows: Vec<(&str, &[backtest::Row])> = done
+        .iter()
+        .map(|b| (b.setup.council.as_str(), b.rows.as_slice()))
+        .collect();
+    let coverages: Vec<(&str, Vec<backtest::Coverage>)> = rows
+        .iter()
+        .map(|(council, rows)| (*council, backtest::coverage_all(rows)))
+        .collect();
+    let pooled = backtest::pooled(&rows.iter().map(|(_, r)| *r).collect::<Vec<_>>());
+    let html = output::backtest::all_report(from, options.runs, options.seed, &pooled, &coverages, &skipped);
+    let files = vec![
+        csv_file("coverage.csv", output::backtest::coverage_csv(&coverages))?,
+        csv_file("summary.csv", output::backtest::summary_csv(&pooled))?,
+        csv_file("backtest.csv", output::backtest::all_backtests_csv(&rows))?,
+        OutputFile::bytes("report.html", html.into_bytes()),
+    ];
+    let folder = write_folder(&options.out, &format!("backtest-all-{from}"), files)?;
+    say(
+        out,
+        format_args!(
+            "{} councils projected from 30 September {from} ({} runs each); {} not backtested:",
+            done.len(),
+            options.runs,
+            skipped.len()
+        ),
+    )?;
+    for p in pooled.iter().filter(|p| p.years_ahead.is_none()) {
+        say(
+            out,
+            format_args!("  {}", output::backtest::coverage_sentence(&p.coverage)),
+        )?;
+    }
+    say(out, format_args!("Wrote {}", folder.display()))
 }
 
 /// Parses `FROM:TO:POINTS` into increasing grid values.

@@ -69,6 +69,41 @@ pub enum Command {
         #[arg(long, conflicts_with_all = ["file", "la", "year"])]
         list_las: bool,
     },
+    /// Project a council from an earlier year's published figures and set
+    /// the projection against what it published since.
+    Backtest {
+        /// The council, as for `new --la` (forgiving of case, "and" or "&", "City of" ...).
+        #[arg(long, value_name = "NAME", required_unless_present = "all", conflicts_with = "all")]
+        la: Option<String>,
+        /// Every council with figures for the year, pooling how well the bands held.
+        #[arg(long)]
+        all: bool,
+        /// The workforce year (30 September) to project from.
+        #[arg(long, value_name = "YYYY")]
+        from: i32,
+        #[command(flatten)]
+        options: BacktestOptions,
+    },
+}
+
+/// Options of `backtest`.
+#[derive(Debug, Args, Clone)]
+pub struct BacktestOptions {
+    /// Simulated runs per council (default 1000; 200 with --all).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+    pub runs: Option<u32>,
+    /// Master seed: the same seed gives the same results.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Folder for outputs.
+    #[arg(long, default_value = "output", value_name = "DIR")]
+    pub out: PathBuf,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 /// Options shared by `run` and `compare`.

@@ -2,6 +2,7 @@
 //! workforce and caseloads. See ARCHITECTURE.md for the map.
 
 pub mod app;
+pub mod backtest;
 pub mod cli;
 pub mod compare;
 pub mod error;

@@ -91,14 +91,18 @@ fn close3(a: [f64; 3], b: [f64; 3], tolerance: f64, what: &str) {
     }
 }
 
-/// `[lowest, latest, highest]` of `f` over the five years to `year`.
-fn range_of(year: i32, f: impl Fn(i32) -> Option<f64>) -> [f64; 3] {
+/// `[lowest, latest, highest]` of `f` over the five years to `year`, the
+/// range stretched at each end by 0.50, 0.78 or 1.49 of its width for five,
+/// four or three years (docs/model.md: a 90% prediction range for a later
+/// year), then kept within `lo..=hi`.
+fn range_of(year: i32, lo: f64, hi: f64, f: impl Fn(i32) -> Option<f64>) -> [f64; 3] {
     let values: Vec<(i32, f64)> = (year - 4..=year).filter_map(|y| f(y).map(|v| (y, v))).collect();
     assert!(values.len() >= 3, "the councils tested publish at least three years");
     let latest = values.last().unwrap().1;
     let min = values.iter().map(|v| v.1).fold(f64::INFINITY, f64::min);
     let max = values.iter().map(|v| v.1).fold(f64::NEG_INFINITY, f64::max);
-    [min, latest, max]
+    let stretch = [1.49, 0.78, 0.50][values.len() - 3] * (max - min);
+    [(min - stretch).clamp(lo, hi), latest, (max + stretch).clamp(lo, hi)]
 }
 
 /// The model's steady-state turnover, written out again: monthly leaving
@@ -212,12 +216,14 @@ fn check_against_published(la: &str) {
     let kept = |yr: i32| share(yr).filter(|s| (s / latest_share - 1.0).abs() <= 0.25);
     close3(
         triangle(at(&t, "workforce.case_holding_share")),
-        range_of(y, kept),
+        range_of(y, 0.01, 1.0, kept),
         0.0005,
         &what("case_holding_share"),
     );
 
-    let referrals = range_of(y, |yr| p.get(la, yr, "referral_count").map(|r| r / 12.0));
+    let referrals = range_of(y, 0.0, f64::INFINITY, |yr| {
+        p.get(la, yr, "referral_count").map(|r| r / 12.0)
+    });
     close3(
         triangle(at(&t, "demand.referrals_per_month")),
         referrals,
@@ -226,7 +232,7 @@ fn check_against_published(la: &str) {
     );
 
     // Leaving: each of lowest, latest and highest gives that turnover.
-    let turnovers = range_of(y, |yr| p.get(la, yr, "turnover_rate_fte").map(|r| r / 100.0));
+    let turnovers = range_of(y, 0.0, 1.0, |yr| p.get(la, yr, "turnover_rate_fte").map(|r| r / 100.0));
     let bands: Vec<[f64; 3]> = at(&t, "workforce.annual_leaving_by_service_year")
         .as_array()
         .unwrap()
@@ -243,7 +249,7 @@ fn check_against_published(la: &str) {
     }
 
     // Starters: a third newly qualified, 5% of agency people converting.
-    let experienced = range_of(y, |yr| {
+    let experienced = range_of(y, 0.0, f64::INFINITY, |yr| {
         let starters = p.get(la, yr, "starters_headcount")?;
         let agency_heads = p.get(la, yr, "agency_headcount")?;
         Some((starters * 2.0 / 3.0 - 0.05 * agency_heads).max(0.0) / 12.0)
@@ -254,7 +260,9 @@ fn check_against_published(la: &str) {
         0.005,
         &what("applicants"),
     );
-    let intake = range_of(y, |yr| p.get(la, yr, "starters_headcount").map(|s| s / 3.0));
+    let intake = range_of(y, 0.0, f64::INFINITY, |yr| {
+        p.get(la, yr, "starters_headcount").map(|s| s / 3.0)
+    });
     close3(triangle(at(&t, "asye.intake_per_year")), intake, 0.05, &what("intake"));
 
     // Cases: open = cases held, split into states; entry from no further action.
@@ -307,10 +315,11 @@ fn check_against_published(la: &str) {
 fn bury_values_are_its_published_figures() {
     check_against_published("Bury");
     // Bury's 2021 and 2022 case-holding figures (0.35 and 0.32 of in post
-    // plus agency) are on another basis and are left out of the range.
+    // plus agency) are on another basis and are left out of the range: the
+    // three years kept (0.515 to 0.564), stretched by 1.49 of their width.
     let (t, _) = generated("Bury", 2025);
     let share = triangle(at(&t, "workforce.case_holding_share"));
-    assert!(share[0] > 0.5, "{share:?}");
+    assert!(share[0] > 0.4, "{share:?}");
 }
 
 #[test]

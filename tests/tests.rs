@@ -5,6 +5,7 @@
 // unwrap or a panic in a test is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod backtest;
 mod charts;
 mod cli_check;
 mod cli_run;

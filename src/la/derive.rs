@@ -5,10 +5,12 @@
 //! 30 September of the year. Values that move from year to year
 //! (case-holding share, turnover, starters, referrals) are ranges:
 //! `[lowest, latest, highest]` of the council's last five published years,
-//! because a projection that took this year's value for certain would give
-//! bands far too narrow. A value the council did not publish in those five
-//! years is England's (a ratio, or England's ratio times the council's size)
-//! and says so. docs/model.md ("Starting from a council's figures") sets out
+//! stretched to hold a later year's value about 9 times in 10
+//! ([`prediction_stretch`]), because a projection that took this year's
+//! value for certain would give bands far too narrow (the backtests of
+//! docs/model.md, section 11, measure how narrow). A value the council did
+//! not publish in those five years is England's (a ratio, or England's
+//! ratio times the council's size) and says so. docs/model.md ("Starting from a council's figures") sets out
 //! every derivation; the constants below are its assumptions.
 
 use super::{Area, Cell, Column, Figures, Upto};
@@ -24,6 +26,26 @@ pub const SHARE_BASIS_TOLERANCE: f64 = 0.25;
 /// With fewer than three years published, a range is widened to this
 /// share either side of the latest value.
 pub const NARROW_SPREAD: f64 = 0.10;
+
+/// How far the range of `n` years' values is stretched at each end, as a
+/// share of its width, so that it holds a later year's value about 9 times
+/// in 10 (a 90% prediction range), not only the years seen. For values
+/// scattered normally with standard deviation s, n of them span d2(n) s on
+/// average (d2 = 1.693, 2.059, 2.326 for 3, 4, 5), while a 90% prediction
+/// interval for one more is t(0.95, n - 1) x sqrt(1 + 1/n) s either side
+/// of their mean (2.920 x 1.155, 2.353 x 1.118, 2.132 x 1.095). So the
+/// range's width is multiplied by 2 t sqrt(1 + 1/n) / d2(n): 3.98, 2.56
+/// and 2.01, that is stretched by 1.49, 0.78 and 0.50 of its width at each
+/// end. None for fewer than three years (see [`NARROW_SPREAD`]).
+pub fn prediction_stretch(n: usize) -> Option<f64> {
+    match n {
+        0..=2 => None,
+        3 => Some(1.49),
+        4 => Some(0.78),
+        _ => Some(0.50),
+    }
+}
+
 /// Assumption: a third of starters are newly qualified (ASYE).
 pub const ASYE_SHARE_OF_STARTERS: f64 = 1.0 / 3.0;
 /// Assumption: agency workers taking a permanent post each year.
@@ -86,7 +108,14 @@ impl Ranged {
 
     /// Kept within `lo..=hi` and rounded, with its provenance.
     fn map_clamped(self, lo: f64, hi: f64, decimals: i32) -> Ranged {
-        let lines = self.lines.clone();
+        let mut lines = self.lines.clone();
+        if self.min < lo || self.max > hi {
+            lines.push(if hi.is_finite() {
+                format!("Kept within {} to {}.", num(lo, 3), num(hi, 3))
+            } else {
+                format!("Kept at {} or more.", num(lo, 3))
+            });
+        }
         let mut r = self.map(|x| x.clamp(lo, hi)).round(decimals);
         r.lines = lines;
         r
@@ -824,23 +853,37 @@ fn range(c: Upto, e: Upto, f: PerYear, fallback: Fallback, basis_tolerance: Opti
     }
     let mut min = kept.iter().copied().fold(f64::INFINITY, f64::min);
     let mut max = kept.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let spread = if kept.len() < 3 {
-        min = min.min(last.value * (1.0 - NARROW_SPREAD));
-        max = max.max(last.value * (1.0 + NARROW_SPREAD));
-        format!(
-            " (fewer than three years: widened to {}% either side of the latest, an assumption)",
-            num(NARROW_SPREAD * 100.0, 0)
-        )
-    } else {
-        String::new()
-    };
-    lines.push(format!(
-        "Range: lowest {}, latest {} ({}), highest {}{spread}.",
-        num(min, 3),
-        num(last.value, 3),
-        last.year,
-        num(max, 3)
-    ));
+    match prediction_stretch(kept.len()) {
+        None => {
+            min = min.min(last.value * (1.0 - NARROW_SPREAD));
+            max = max.max(last.value * (1.0 + NARROW_SPREAD));
+            lines.push(format!(
+                "Range: lowest {}, latest {} ({}), highest {} (fewer than three years: widened to {}% either side of the latest, an assumption).",
+                num(min, 3),
+                num(last.value, 3),
+                last.year,
+                num(max, 3),
+                num(NARROW_SPREAD * 100.0, 0)
+            ));
+        }
+        Some(stretch) => {
+            let width = max - min;
+            lines.push(format!(
+                "Range: lowest {}, latest {} ({}), highest {}; stretched by {}% of its width ({}) at each end to hold a later year's value about 9 times in 10 ({} years: docs/model.md): {} to {}.",
+                num(min, 3),
+                num(last.value, 3),
+                last.year,
+                num(max, 3),
+                num(stretch * 100.0, 0),
+                num(width, 3),
+                kept.len(),
+                num(min - stretch * width, 3),
+                num(max + stretch * width, 3)
+            ));
+            min -= stretch * width;
+            max += stretch * width;
+        }
+    }
     Ranged {
         min,
         latest: last.value,

@@ -44,14 +44,22 @@ pub fn scenario_name(council: &str, year: i32) -> String {
     format!("{council}, {year} published figures")
 }
 
+/// A council's name as typed on a command line: quoted unless one word.
+pub fn shell_word(name: &str) -> String {
+    if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        name.to_string()
+    } else {
+        format!("\"{name}\"")
+    }
+}
+
 /// The command that makes the file, with the name quoted when it needs to be.
 fn command(d: &Derivation) -> String {
-    let name = if d.council.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-        d.council.clone()
-    } else {
-        format!("\"{}\"", d.council)
-    };
-    format!("caseload new FILE.toml --la {name} --year {}", d.year)
+    format!(
+        "caseload new FILE.toml --la {} --year {}",
+        shell_word(&d.council),
+        d.year
+    )
 }
 
 /// A TOML number with at most `decimals` decimals and at least one, or a
@@ -189,8 +197,9 @@ fn render_into(o: &mut String, d: &Derivation) -> std::fmt::Result {
 # How to read it. Start values are the council's figures at 30 September
 # {y}. Values that move from year to year are written
 #     {{ triangular = [lowest, latest, highest] }}
-# from the council's published years {first} to {y}: each simulated run draws
-# one value, so the results show what such movements could mean.
+# from the council's published years {first} to {y}, the range stretched so
+# that it would hold a later year's value about 9 times in 10: each simulated
+# run draws one value, so the results show what such movements could mean.
 # \"NATIONAL DEFAULT\" marks a value taken from England's figures because the
 # council's was not published; \"assumption\" marks a value no published figure
 # gives. Change any of them if you know better: docs/model.md (\"Starting from

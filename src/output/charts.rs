@@ -13,8 +13,9 @@
 //! reads. Bands are the same percentiles as summary.csv: 50% of runs
 //! is p25 to p75, 90% of runs is p05 to p95.
 
+use crate::backtest::{Backtest, Measure};
 use crate::model::Metric;
-use crate::model::params::{Scenario, YearMonth};
+use crate::model::params::{HistoryPoint, Scenario, YearMonth};
 use crate::scenario::describe::calendar_month;
 use crate::stats::{Cell, Summary};
 use plotters::coord::Shift;
@@ -125,6 +126,27 @@ pub struct Band {
     pub opacity: f64,
 }
 
+/// How a point is marked: a shape, so that series of points differ
+/// without colour and stand out from lines and bands in greyscale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marker {
+    Circle,
+    Diamond,
+    Triangle,
+    Square,
+}
+
+/// Dated values drawn as markers, such as a council's published figures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Points {
+    pub label: String,
+    /// (months from the chart's start, value): a month before the start is
+    /// negative, and the axis reaches back to hold it.
+    pub at: Vec<(f64, f64)>,
+    pub colour: RGBColor,
+    pub marker: Marker,
+}
+
 /// How the numbers of an axis are written.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Units {
@@ -141,6 +163,8 @@ pub struct Panel {
     pub units: Units,
     pub bands: Vec<Band>,
     pub lines: Vec<Line>,
+    /// Markers drawn over everything else (published actual values).
+    pub points: Vec<Points>,
     /// Stacked areas, bottom layer first: (label, colour, values).
     pub stack: Vec<(String, RGBColor, Vec<f64>)>,
     /// The target band (low, high), shaded with dashed edges.
@@ -156,13 +180,14 @@ pub struct Panel {
 }
 
 impl Panel {
-    fn new(y_label: &str, units: Units) -> Panel {
+    pub fn new(y_label: &str, units: Units) -> Panel {
         Panel {
             heading: None,
             y_label: y_label.to_string(),
             units,
             bands: Vec::new(),
             lines: Vec::new(),
+            points: Vec::new(),
             stack: Vec::new(),
             target: None,
             reference: None,
@@ -257,6 +282,14 @@ pub fn run_charts(s: &Scenario, summary: &Summary, seed: u64) -> Result<Vec<Char
     ];
     fan.lines = vec![line("Median", column(&caseload, Cell::p50), NAVY, Dash::Solid, 1.6)];
     fan.target = Some((low, high));
+    let published = published_label(s);
+    fan.points.extend(history_points(
+        s,
+        &format!("Published ({published})"),
+        |h| h.caseload,
+        INK,
+        Marker::Circle,
+    ));
 
     let median = |m: Metric| cells(summary, m).map(|c| column(&c, Cell::p50));
     let permanent = median(Metric::PermanentFte)?;
@@ -285,6 +318,35 @@ pub fn run_charts(s: &Scenario, summary: &Summary, seed: u64) -> Result<Vec<Char
         ),
         line("Vacant posts", median(Metric::VacancyFte)?, VERMILLION, dash_of(1), 1.4),
     ];
+    // Published points stacked as the areas are: in post at the top of the
+    // permanent layers, in post + agency at the top of the agency layer.
+    workforce.points.extend(
+        [
+            history_points(
+                s,
+                &format!("Published in post ({published})"),
+                |h| h.in_post_fte,
+                INK,
+                Marker::Circle,
+            ),
+            history_points(
+                s,
+                "Published in post + agency",
+                |h| Some(h.in_post_fte? + h.agency_fte?),
+                INK,
+                Marker::Triangle,
+            ),
+            history_points(
+                s,
+                "Published vacant posts",
+                |h| h.vacancy_fte,
+                VERMILLION,
+                Marker::Square,
+            ),
+        ]
+        .into_iter()
+        .flatten(),
+    );
 
     let mean_percent = |m: Metric| cells(summary, m).map(|c| c.iter().map(|c| c.mean * 100.0).collect::<Vec<_>>());
     let mut target = Panel::new("Share of runs (%)", Units::Percent);
@@ -339,6 +401,103 @@ pub fn run_charts(s: &Scenario, summary: &Summary, seed: u64) -> Result<Vec<Char
         ),
         chart("cost", format!("Spend: {}", s.name), vec![monthly, total]),
     ])
+}
+
+/// A backtest chart's file stem: `backtest-in-post`.
+pub fn backtest_chart_name(measure: Measure) -> String {
+    format!("backtest-{}", measure.name().replace('_', "-"))
+}
+
+/// The charts of a backtest, one per measure: the projection from the
+/// start year (median, 50% and 90% of runs), the published values before
+/// the start, and what was published after it.
+pub fn backtest_charts(b: &Backtest, seed: u64) -> Vec<Chart> {
+    let s = &b.setup.loaded.scenario;
+    let mut out = Vec::new();
+    for (measure, cells) in &b.projections {
+        let y_label = match measure {
+            Measure::InPost => "FTE in post",
+            Measure::Agency => "Agency FTE",
+            Measure::Caseload => "Cases per case-holding FTE (published basis)",
+        };
+        let mut panel = Panel::new(y_label, Units::Plain);
+        panel.bands = vec![
+            band("90% of runs (p05–p95)", cells, true, BAND_90, 1.0),
+            band("50% of runs (p25–p75)", cells, false, BAND_50, 1.0),
+        ];
+        panel.lines = vec![line("Median", column(cells, Cell::p50), NAVY, Dash::Solid, 1.6)];
+        let before = history_points(
+            s,
+            "Published before the start",
+            |h| match measure {
+                Measure::InPost => h.in_post_fte,
+                Measure::Agency => h.agency_fte,
+                Measure::Caseload => h.caseload,
+            },
+            GREY,
+            Marker::Circle,
+        );
+        let after: Vec<(f64, f64)> = b
+            .rows
+            .iter()
+            .filter(|r| r.measure == *measure)
+            .filter_map(|r| Some((s.start.months_until(r.date) as f64, r.actual?)))
+            .collect();
+        panel.points.extend(before);
+        if !after.is_empty() {
+            panel.points.push(Points {
+                label: "What happened (published 30 September)".to_string(),
+                at: after,
+                colour: INK,
+                marker: Marker::Diamond,
+            });
+        }
+        out.push(Chart {
+            name: backtest_chart_name(*measure),
+            title: format!(
+                "{}, {}: projected from 30 September {} against what happened",
+                measure.words(),
+                b.setup.council,
+                b.setup.from
+            ),
+            footer: footer(b.runs, seed),
+            start: s.start,
+            months: cells.len(),
+            panels: vec![panel],
+        });
+    }
+    out
+}
+
+/// When a scenario's history is dated: "30 September" when every date is
+/// a September (the published workforce figures), else "actual values".
+fn published_label(s: &Scenario) -> &'static str {
+    if s.history.iter().all(|h| h.date.month() == 9) {
+        "30 September"
+    } else {
+        "actual values"
+    }
+}
+
+/// One value of a scenario's history as points, or none when no date has it.
+fn history_points(
+    s: &Scenario,
+    label: &str,
+    value: impl Fn(&HistoryPoint) -> Option<f64>,
+    colour: RGBColor,
+    marker: Marker,
+) -> Option<Points> {
+    let at: Vec<(f64, f64)> = s
+        .history
+        .iter()
+        .filter_map(|h| Some((s.start.months_until(h.date) as f64, value(h)?)))
+        .collect();
+    (!at.is_empty()).then(|| Points {
+        label: label.to_string(),
+        at,
+        colour,
+        marker,
+    })
 }
 
 /// The charts of a comparison: every scenario's median caseload with its
@@ -416,26 +575,37 @@ pub fn comparison_charts(
     ])
 }
 
-/// The x-axis months to label: quarters, half years (April and October,
+/// The x-axis months to label, between offsets `first` and `last` from
+/// `start` (negative before it): quarters, half years (April and October,
 /// the halves of councils' financial year), Aprils or every few Aprils,
-/// depending on the horizon.
-fn month_ticks(start: YearMonth, months: usize, narrow: bool) -> Vec<f64> {
-    let at = |t: usize| start.plus(t as u32);
+/// depending on the span.
+fn month_ticks(start: YearMonth, first: i64, last: i64, narrow: bool) -> Vec<f64> {
+    let at = |t: i64| shift(start, t);
+    let all = first..=last;
+    let months = usize::try_from(last - first + 1).unwrap_or(0);
     // A narrow panel has room for half as many labels.
     let months_for_spacing = if narrow { months * 2 } else { months };
-    let picked: Vec<usize> = match months_for_spacing {
-        0..=6 => (0..months).collect(),
-        _ if months <= 6 => (0..months).step_by(2).collect(),
-        7..=18 => (0..months).filter(|&t| at(t).month() % 3 == 1).collect(),
-        19..=48 => (0..months).filter(|&t| matches!(at(t).month(), 4 | 10)).collect(),
+    let picked: Vec<i64> = match months_for_spacing {
+        0..=6 => all.collect(),
+        _ if months <= 6 => all.step_by(2).collect(),
+        7..=18 => all.filter(|&t| at(t).month() % 3 == 1).collect(),
+        19..=48 => all.filter(|&t| matches!(at(t).month(), 4 | 10)).collect(),
         _ => {
             let every = (months_for_spacing / 96).max(1) as i32;
-            (0..months)
-                .filter(|&t| at(t).month() == 4 && (at(t).year() - start.year()).rem_euclid(every) == 0)
+            all.filter(|&t| at(t).month() == 4 && (at(t).year() - start.year()).rem_euclid(every) == 0)
                 .collect()
         }
     };
     picked.into_iter().map(|t| t as f64).collect()
+}
+
+/// The month `n` months after `start` (before it when `n` is negative).
+fn shift(start: YearMonth, n: i64) -> YearMonth {
+    let index = i64::from(start.year()) * 12 + i64::from(start.month()) - 1 + n;
+    i32::try_from(index.div_euclid(12))
+        .ok()
+        .and_then(|year| YearMonth::new(year, index.rem_euclid(12) as u32 + 1))
+        .unwrap_or(start)
 }
 
 /// The month axis: months as numbers from 0, labelled only at `ticks`.
@@ -468,10 +638,7 @@ impl Ranged for MonthAxis {
 
 /// `Apr 2022`.
 fn month_label(start: YearMonth, x: f64) -> String {
-    if x < 0.0 {
-        return String::new();
-    }
-    let m = start.plus((x + 0.5).floor() as u32);
+    let m = shift(start, x.round() as i64);
     let name = calendar_month(m.month());
     format!("{} {}", name.get(..3).unwrap_or(name), m.year())
 }
@@ -513,6 +680,9 @@ fn y_range(panel: &Panel) -> (f64, f64) {
     }
     for l in &panel.lines {
         values.extend(&l.values);
+    }
+    for p in &panel.points {
+        values.extend(p.at.iter().map(|(_, y)| *y));
     }
     let mut top = vec![0.0; panel.stack.first().map_or(0, |s| s.2.len())];
     for (_, _, layer) in &panel.stack {
@@ -578,6 +748,26 @@ impl Chart {
         }
     }
 
+    /// The months the x axis spans, as offsets from the start: the
+    /// projection, and room for every point before or after it.
+    pub fn x_span(&self) -> (f64, f64) {
+        let (mut lo, mut hi) = if self.months > 1 {
+            (0.0, (self.months - 1) as f64)
+        } else {
+            (-0.5, 0.5)
+        };
+        let xs = self
+            .panels
+            .iter()
+            .flat_map(|p| &p.points)
+            .flat_map(|p| p.at.iter().map(|a| a.0));
+        for x in xs.filter(|x| x.is_finite()) {
+            lo = f64::min(lo, x - POINT_ROOM);
+            hi = f64::max(hi, x + POINT_ROOM);
+        }
+        (lo, hi)
+    }
+
     /// Draws the chart on any backend: title, panels side by side, footer.
     pub fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), DrawFailed> {
         ensure_font().map_err(|e| DrawFailed(e.to_string()))?;
@@ -636,9 +826,14 @@ impl Chart {
         let (plot, legend) = area.split_vertically(f64::from(area.dim_in_pixel().1) - legend_h);
 
         let (lo, hi) = y_range(panel);
-        let last = self.months.saturating_sub(1) as f64;
-        let x_range = if self.months > 1 { 0.0..last } else { -0.5..0.5 };
-        let ticks = month_ticks(self.start, self.months, self.panels.len() > 1);
+        let (x_lo, x_hi) = self.x_span();
+        let x_range = x_lo..x_hi;
+        let ticks = month_ticks(
+            self.start,
+            x_lo.ceil() as i64,
+            x_hi.floor() as i64,
+            self.panels.len() > 1,
+        );
         let start = self.start;
         let units = panel.units;
         let scale = lo.abs().max(hi.abs());
@@ -739,8 +934,80 @@ impl Chart {
                 }
             }
         }
+        // With points before the start, a line marks where the projection begins.
+        if x_lo < -0.5 {
+            chart.draw_series(DashedLineSeries::new(
+                vec![(-0.5, lo), (-0.5, hi)],
+                (0.8 * u) as i32,
+                (0.8 * u) as i32,
+                GREY.stroke_width(1.max((0.25 * u) as u32)),
+            ))?;
+            chart.draw_series(std::iter::once(
+                EmptyElement::at((-0.5, hi))
+                    + Text::new(
+                        format!("Projection from {}", month_label(self.start, 0.0)),
+                        ((0.8 * u) as i32, (0.8 * u) as i32),
+                        text_style(2.5 * u, GREY, HPos::Left, VPos::Top),
+                    ),
+            ))?;
+        }
+        for p in &panel.points {
+            for (x, y) in &p.at {
+                if x.is_finite() && !y.is_nan() {
+                    draw_marker(chart.plotting_area(), (*x, clip(*y)), p.marker, p.colour, u)?;
+                }
+            }
+        }
         draw_legend(&legend, rows, u)?;
         Ok(())
+    }
+}
+
+/// Months of room kept on the axis either side of a point.
+const POINT_ROOM: f64 = 1.5;
+
+/// Draws a marker at `at` on any area: the shape in its colour over a
+/// slightly larger white one, so it stands out on bands and areas.
+fn draw_marker<DB: DrawingBackend, CT: CoordTranslate>(
+    area: &DrawingArea<DB, CT>,
+    at: CT::From,
+    marker: Marker,
+    colour: RGBColor,
+    u: f64,
+) -> Result<(), DrawFailed>
+where
+    CT::From: Clone,
+{
+    let r = (1.1 * u).round().max(3.0) as i32;
+    let halo = (0.35 * u).round().max(1.0) as i32;
+    for (size, fill) in [(r + halo, WHITE), (r, colour)] {
+        match marker {
+            Marker::Circle => {
+                area.draw(&(EmptyElement::at(at.clone()) + Circle::new((0, 0), size, fill.filled())))?;
+            }
+            _ => {
+                area.draw(&(EmptyElement::at(at.clone()) + Polygon::new(outline(marker, size), fill.filled())))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A marker's outline around (0, 0) in pixels, about `r` from the centre
+/// (a little more for the pointed shapes, so they look as large).
+fn outline(marker: Marker, r: i32) -> Vec<(i32, i32)> {
+    let d = f64::from(r) * 1.3;
+    let p = |x: f64, y: f64| (x.round() as i32, y.round() as i32);
+    match marker {
+        Marker::Diamond => vec![p(0.0, -d), p(d, 0.0), p(0.0, d), p(-d, 0.0)],
+        Marker::Triangle => vec![p(0.0, -d), p(d * 0.866, d * 0.5), p(-d * 0.866, d * 0.5)],
+        Marker::Square => vec![(-r, -r), (r, -r), (r, r), (-r, r)],
+        Marker::Circle => (0..12)
+            .map(|i| {
+                let a = f64::from(i) * std::f64::consts::PI / 6.0;
+                p(f64::from(r) * a.cos(), f64::from(r) * a.sin())
+            })
+            .collect(),
     }
 }
 
@@ -756,6 +1023,8 @@ enum Swatch {
     /// A line over its band.
     Both(RGBColor, Dash, f64, f64),
     Target,
+    /// A point's marker.
+    Marker(Marker, RGBColor),
     /// Text alone.
     Note,
 }
@@ -788,6 +1057,9 @@ fn legend_entries(panel: &Panel) -> Vec<(Swatch, String)> {
                 out.push((Swatch::Fill(b.colour, b.opacity.max(0.35)), b.label.clone()));
             }
         }
+    }
+    for p in &panel.points {
+        out.push((Swatch::Marker(p.marker, p.colour), p.label.clone()));
     }
     if let Some((_, label)) = &panel.reference {
         out.push((Swatch::Stroke(GREY, Dash::Dashed(0.012, 0.008), 0.8), label.clone()));
@@ -888,6 +1160,7 @@ fn draw_legend<DB: DrawingBackend>(
                     }
                 }
                 Swatch::Stroke(colour, dash, width) => stroke(colour, dash, width)?,
+                Swatch::Marker(marker, colour) => draw_marker(area, ((x + x1) / 2, y), *marker, *colour, u)?,
             }
             area.draw(&Text::new(
                 label.clone(),
@@ -924,16 +1197,20 @@ mod tests {
 
     #[test]
     fn months_are_labelled_as_dates_on_financial_half_years() {
-        let ticks = month_ticks(ym(2022, 4), 36, false);
+        let ticks = month_ticks(ym(2022, 4), 0, 35, false);
         let labels: Vec<String> = ticks.iter().map(|t| month_label(ym(2022, 4), *t)).collect();
         assert_eq!(
             labels,
             ["Apr 2022", "Oct 2022", "Apr 2023", "Oct 2023", "Apr 2024", "Oct 2024"]
         );
-        assert_eq!(month_ticks(ym(2022, 4), 36, true), [0.0, 12.0, 24.0]);
-        assert_eq!(month_ticks(ym(2022, 4), 3, false).len(), 3);
-        assert_eq!(month_ticks(ym(2022, 1), 12, false), [0.0, 3.0, 6.0, 9.0]);
-        assert!(month_ticks(ym(2022, 4), 600, false).len() <= 12);
+        assert_eq!(month_ticks(ym(2022, 4), 0, 35, true), [0.0, 12.0, 24.0]);
+        assert_eq!(month_ticks(ym(2022, 4), 0, 2, false).len(), 3);
+        assert_eq!(month_ticks(ym(2022, 1), 0, 11, false), [0.0, 3.0, 6.0, 9.0]);
+        assert!(month_ticks(ym(2022, 4), 0, 599, false).len() <= 12);
+        // Before the start: history reaching back to September 2019.
+        let back = month_ticks(ym(2022, 4), -31, 35, false);
+        assert_eq!(month_label(ym(2022, 4), back[0]), "Apr 2020");
+        assert_eq!(month_label(ym(2022, 4), -7.0), "Sep 2021");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Outputs: pure renderers from summaries to bytes (`tables`, `headline`,
-//! `resolved`, `charts`, `report`), and the one module that writes files
-//! (`files`).
+//! `resolved`, `charts`, `report`, `backtest`), and the one module that
+//! writes files (`files`).
 
+pub mod backtest;
 pub mod charts;
 pub mod files;
 pub mod headline;

@@ -98,6 +98,7 @@ pub fn run_report(shown: Shown, headlines: &Headlines, charts: &[ChartSvg], sett
         body,
         "<p class=\"note\">\"Average caseload\" is open cases per case-holding FTE across the whole service; \"9 runs out of 10\" is the range from the 5th to the 95th percentile of the runs. These figures are those of headline.csv, listed in full at the end.</p></section>"
     );
+    history_section(&mut body, s);
     charts_section(&mut body, charts);
     assumptions_section(&mut body, &[shown]);
     inputs_section(&mut body, &[shown], settings);
@@ -226,6 +227,7 @@ pub fn comparison_report(
         let _ = writeln!(body, "</tr>");
     }
     let _ = writeln!(body, "</tbody></table></section>");
+    history_section(&mut body, base_s);
     charts_section(&mut body, charts);
     assumptions_section(&mut body, shown);
     inputs_section(&mut body, shown, settings);
@@ -436,10 +438,10 @@ fn meaning(key: &str) -> &'static str {
 fn caption(name: &str) -> &'static str {
     match name {
         "caseload" => {
-            "The average caseload month by month. The line is the median run; the darker band holds the middle 50% of runs (p25 to p75) and the lighter band 90% of runs (p05 to p95). The green band between dashed lines is the target."
+            "The average caseload month by month. The line is the median run; the darker band holds the middle 50% of runs (p25 to p75) and the lighter band 90% of runs (p05 to p95). The green band between dashed lines is the target. Dots, when the scenario has a history, are the published caseloads before the projection."
         }
         "workforce" => {
-            "Who holds the posts: permanent staff (ASYEs shown separately) and agency staff stacked, against the funded establishment (black line); the dashed line is the vacant posts. All are medians across runs."
+            "Who holds the posts: permanent staff (ASYEs shown separately) and agency staff stacked, against the funded establishment (black line); the dashed line is the vacant posts. All are medians across runs. When the scenario has a history, its published figures are points, stacked like the areas: in post (dots), in post plus agency (triangles) and vacant posts (squares)."
         }
         "target" => {
             "The share of runs in which the caseload is at or below each target, month by month: the chance of meeting it."
@@ -453,6 +455,12 @@ fn caption(name: &str) -> &'static str {
         "comparison-difference" => {
             "Each scenario's caseload minus the baseline's in the same run, month by month: the median difference with 90% of runs shaded. Below 0 means a lower caseload than the baseline."
         }
+        "backtest-in-post" | "backtest-agency" => {
+            "The projection from the start: the line is the median run, the darker band holds the middle 50% of runs and the lighter band 90%. Grey dots are what the council published up to the start; black diamonds what it published at each 30 September since."
+        }
+        "backtest-caseload" => {
+            "The caseload projected from the start, on the published basis (the model's caseload times 1 − sickness days / working days): the line is the median run, the darker band holds the middle 50% of runs and the lighter band 90%. Grey dots are the caseloads the council published up to the start; black diamonds those it published at each 30 September since."
+        }
         "comparison-cost" => {
             "Left: spend since the start by scenario (median, 50% of runs shaded). Right: each scenario's spend minus the baseline's in the same run (median, 90% of runs shaded)."
         }
@@ -460,7 +468,47 @@ fn caption(name: &str) -> &'static str {
     }
 }
 
-fn charts_section(body: &mut String, charts: &[ChartSvg]) {
+/// How many of the latest history dates the report lists.
+pub const HISTORY_ROWS: usize = 5;
+
+/// The scenario's latest actual values (its `history`), as written: the
+/// figures the charts show as points. Nothing without a history.
+fn history_section(body: &mut String, s: &Scenario) {
+    if s.history.is_empty() {
+        return;
+    }
+    let shown = &s.history[s.history.len().saturating_sub(HISTORY_ROWS)..];
+    let september = s.history.iter().all(|h| h.date.month() == 9);
+    let _ = writeln!(
+        body,
+        "<section id=\"history\"><h2>What happened before</h2><p>{}, as given in the scenario's <code>history</code>{}. The charts show them as points beside the projection. The published caseload counts case holders even when they are off sick, so it is a little below the model's for the same position.</p><table class=\"figures history\"><thead><tr><th>Date</th><th class=\"num\">In post (FTE)</th><th class=\"num\">Agency (FTE)</th><th class=\"num\">Vacancies (FTE)</th><th class=\"num\">Caseload</th></tr></thead><tbody>",
+        if shown.len() == 1 {
+            "The latest actual value".to_string()
+        } else {
+            format!("The latest {} actual values", shown.len())
+        },
+        if september {
+            " (published at 30 September: the Department for Education's children's social work workforce statistics)"
+        } else {
+            ""
+        }
+    );
+    let cell = |v: Option<f64>| v.map_or("not published".to_string(), crate::la::derive::published);
+    for h in shown {
+        let _ = writeln!(
+            body,
+            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            escape(&month_name(h.date)),
+            cell(h.in_post_fte),
+            cell(h.agency_fte),
+            cell(h.vacancy_fte),
+            cell(h.caseload)
+        );
+    }
+    let _ = writeln!(body, "</tbody></table></section>");
+}
+
+pub(crate) fn charts_section(body: &mut String, charts: &[ChartSvg]) {
     let _ = writeln!(
         body,
         "<section id=\"charts\"><h2>Charts</h2><p class=\"note\">The same charts are in this folder as PNG files (for slides and papers) and SVG files.</p>"
@@ -763,7 +811,7 @@ pre.describe { white-space: pre-wrap; font-family: inherit; font-size: 0.92rem; 
 }
 "#;
 
-fn page(title: &str, body: &str) -> String {
+pub(crate) fn page(title: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}<footer class=\"note\"><p>Made by caseload {}, a Monte Carlo simulator of children's social work caseloads. This page needs no network connection.</p></footer>\n</body>\n</html>\n",
         escape(title),

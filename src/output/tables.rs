@@ -4,11 +4,11 @@ use super::fmt_value;
 use crate::model::params::YearMonth;
 use crate::stats::Summary;
 
-fn writer() -> csv::Writer<Vec<u8>> {
+pub(crate) fn writer() -> csv::Writer<Vec<u8>> {
     csv::WriterBuilder::new().from_writer(Vec::new())
 }
 
-fn finish(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, csv::Error> {
+pub(crate) fn finish(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, csv::Error> {
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 

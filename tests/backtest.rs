@@ -1,0 +1,353 @@
+//! `caseload backtest`: a council's projection from an earlier year against
+//! what it published since. The folder and its files; the published values
+//! read straight from data/la_figures.csv, independently of `caseload::la`;
+//! band flags and coverage counts that agree with the percentiles and with
+//! each other; the caseload on the published basis; refusals with exit 2;
+//! and every council at once.
+
+use crate::common::root;
+use assert_cmd::Command;
+use caseload::backtest::{self, Measure};
+use caseload::la::Figures;
+use predicates::prelude::*;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+fn caseload() -> Command {
+    Command::cargo_bin("caseload").unwrap()
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// A CSV as rows of column -> text.
+fn rows(text: &str) -> Vec<BTreeMap<String, String>> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            headers
+                .iter()
+                .zip(r.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+fn header(text: &str) -> String {
+    text.lines().next().unwrap().to_string()
+}
+
+/// A published value from data/la_figures.csv, or None.
+fn published(la: &str, year: i32, column: &str) -> Option<f64> {
+    let text = read(&root().join("data/la_figures.csv"));
+    rows(&text)
+        .into_iter()
+        .find(|r| r["la_name"] == la && r["year"] == year.to_string())
+        .and_then(|r| r[column].parse().ok())
+}
+
+/// Runs `caseload backtest ARGS --quiet --out DIR`, which must succeed; its stdout.
+fn backtest_into(dir: &Path, args: &[&str]) -> String {
+    let output = caseload()
+        .arg("backtest")
+        .args(args)
+        .args(["--quiet", "--out"])
+        .arg(dir)
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    String::from_utf8(output).unwrap()
+}
+
+fn num(text: &str) -> f64 {
+    text.parse().unwrap_or_else(|_| panic!("{text:?} is not a number"))
+}
+
+#[test]
+fn a_council_backtest_writes_a_row_per_measure_and_later_year_with_consistent_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let stdout = backtest_into(dir.path(), &["--la", "bury", "--from", "2021", "--runs", "40"]);
+    let folder = dir.path().join("backtest-bury-2021");
+    for name in [
+        "backtest.csv",
+        "coverage.csv",
+        "report.html",
+        "scenario.resolved.toml",
+        "backtest-in-post.png",
+        "backtest-in-post.svg",
+        "backtest-agency.png",
+        "backtest-agency.svg",
+        "backtest-caseload.png",
+        "backtest-caseload.svg",
+    ] {
+        assert!(folder.join(name).is_file(), "{name} missing");
+    }
+
+    let text = read(&folder.join("backtest.csv"));
+    assert_eq!(header(&text), "measure,date,actual,p05,p25,p50,p75,p95,in_50,in_90");
+    let table = rows(&text);
+    // Three measures, each at 30 September 2022 to 2025 (Bury's latest).
+    assert_eq!(table.len(), 12);
+    let columns = [
+        ("in_post", "inpost_fte"),
+        ("agency", "agency_fte"),
+        ("caseload", "caseload_fte"),
+    ];
+    let mut i = 0;
+    for (measure, column) in columns {
+        for year in 2022..=2025 {
+            let r = &table[i];
+            i += 1;
+            assert_eq!(
+                (r["measure"].as_str(), r["date"].as_str()),
+                (measure, format!("{year}-09").as_str())
+            );
+            assert_eq!(
+                Some(num(&r["actual"])),
+                published("Bury", year, column),
+                "{measure} {year}"
+            );
+            let p: Vec<f64> = ["p05", "p25", "p50", "p75", "p95"]
+                .iter()
+                .map(|k| num(&r[*k]))
+                .collect();
+            assert!(p.windows(2).all(|w| w[0] <= w[1]), "{measure} {year}: {p:?}");
+            let a = num(&r["actual"]);
+            let flag = |inside: bool| if inside { "1" } else { "0" };
+            assert_eq!(r["in_50"], flag(p[1] <= a && a <= p[3]), "{measure} {year}");
+            assert_eq!(r["in_90"], flag(p[0] <= a && a <= p[4]), "{measure} {year}");
+        }
+    }
+
+    // coverage.csv counts what backtest.csv flags; stdout and the report say the same.
+    let coverage = rows(&read(&folder.join("coverage.csv")));
+    assert_eq!(coverage.len(), 3);
+    let html = read(&folder.join("report.html"));
+    for (c, (measure, _)) in coverage.iter().zip(columns) {
+        assert_eq!((c["council"].as_str(), c["measure"].as_str()), ("Bury", measure));
+        let mine: Vec<_> = table.iter().filter(|r| r["measure"] == measure).collect();
+        let count = |key: &str| mine.iter().filter(|r| r[key] == "1").count();
+        assert_eq!(c["n"], "4");
+        assert_eq!(c["in_50"], count("in_50").to_string(), "{measure}");
+        assert_eq!(c["in_90"], count("in_90").to_string(), "{measure}");
+        let mae = mine
+            .iter()
+            .map(|r| (num(&r["p50"]) - num(&r["actual"])).abs())
+            .sum::<f64>()
+            / 4.0;
+        assert!(
+            (num(&c["mae"]) - mae).abs() < 2e-4,
+            "{measure}: {} against {mae}",
+            c["mae"]
+        );
+        let sentence = format!("{} of 4 (", count("in_90"));
+        assert!(stdout.contains(&sentence), "{stdout}");
+        assert!(html.contains(&format!("{} of 4 (", count("in_50"))));
+    }
+    assert!(stdout.contains("Wrote "), "{stdout}");
+
+    // The report: self-contained, every chart inline, how to repeat it.
+    for id in [
+        "chart-backtest-in-post",
+        "chart-backtest-agency",
+        "chart-backtest-caseload",
+    ] {
+        assert!(html.contains(&format!("<svg id=\"{id}\"")), "{id}");
+    }
+    assert!(!html.to_lowercase().contains("http"));
+    assert!(html.contains("caseload backtest --la Bury --from 2021 --runs 40 --seed 1"));
+
+    // The chart shows the actual values as diamonds, with their legend label.
+    crate::charts::assert_has(
+        &read(&folder.join("backtest-in-post.svg")),
+        "backtest-in-post",
+        &[
+            "What happened (published 30 September)",
+            "Published before the start",
+            "Median",
+        ],
+    );
+
+    // The scenario used: 48 months to September 2025, the later years' posts.
+    let resolved = read(&folder.join("scenario.resolved.toml"));
+    assert!(resolved.contains("months = 48"), "{resolved}");
+    caseload()
+        .arg("check")
+        .arg(folder.join("scenario.resolved.toml"))
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "Establishment 148.5 FTE; 50.8 FTE from October 2022;",
+        ));
+}
+
+#[test]
+fn the_scenario_reads_figures_to_its_year_and_takes_later_posts_as_given() {
+    let figures = Figures::embedded().unwrap();
+    let bury = figures.find("Bury").unwrap().council;
+    let setup = backtest::setup(&figures, bury, 2021).unwrap();
+    // What `new --la Bury --year 2021` writes, from figures to 2021 only.
+    let then = Figures {
+        england: figures.england.truncated(2021),
+        councils: figures.councils.iter().map(|c| c.truncated(2021)).collect(),
+    };
+    let bury_then = then.find("Bury").unwrap().council;
+    assert_eq!(
+        setup.text,
+        caseload::la::scenario::build(&then, bury_then, 2021).unwrap().text
+    );
+    let s = &setup.loaded.scenario;
+    assert_eq!(
+        (s.start.to_string(), s.months, setup.to),
+        ("2021-10".to_string(), 48, 2025)
+    );
+    // From each October the establishment is that September's in post + vacancies.
+    let w = &s.workforce;
+    let mut e = w.establishment_fte;
+    assert!((e - (102.4 + 46.1)).abs() < 1e-9);
+    let months: Vec<String> = w.establishment_changes.iter().map(|c| c.from.to_string()).collect();
+    assert_eq!(months, ["2022-10", "2023-10", "2024-10"]);
+    for (change, year) in w.establishment_changes.iter().zip(2022..) {
+        e += change.change_fte;
+        let published =
+            published("Bury", year, "inpost_fte").unwrap() + published("Bury", year, "vacancy_fte").unwrap();
+        assert!((e - published).abs() < 0.011, "{year}: {e} against {published}");
+    }
+    // The caseload is put on the published basis: sickness days counted back.
+    let sickness = published("Bury", 2021, "working_days_lost_fte").unwrap() / 102.4;
+    assert!((setup.caseload_basis - (1.0 - (sickness * 10.0).round() / 10.0 / 225.0)).abs() < 1e-9);
+
+    let pool = caseload::runner::pool(Some(2)).unwrap();
+    let results = caseload::runner::summarise(&[s], 5, 30, &pool, &|| {});
+    let summary = &results.summaries[0];
+    let b = backtest::compare(setup.clone(), summary).unwrap();
+    let k = summary.index("caseload").unwrap();
+    let row = b
+        .rows
+        .iter()
+        .find(|r| r.measure == Measure::Caseload && r.years_ahead == 2)
+        .unwrap();
+    assert_eq!(row.date.to_string(), "2023-09");
+    let cell = summary.cell(23, k);
+    for (mine, model) in row.p.iter().zip(cell.p) {
+        assert!((mine - model * setup.caseload_basis).abs() < 1e-9);
+    }
+    let k = summary.index("permanent_fte").unwrap();
+    let row = b
+        .rows
+        .iter()
+        .find(|r| r.measure == Measure::InPost && r.years_ahead == 4)
+        .unwrap();
+    assert_eq!(row.p, summary.cell(47, k).p);
+}
+
+#[test]
+fn a_misspelt_council_is_exit_2_with_suggestions() {
+    caseload()
+        .args(["backtest", "--la", "Bery", "--from", "2021", "--quiet"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean").and(predicate::str::contains("\"Bury\"")));
+}
+
+#[test]
+fn a_year_with_nothing_published_after_it_is_exit_2_listing_the_usable_years() {
+    for from in ["2025", "2012"] {
+        caseload()
+            .args(["backtest", "--la", "Bury", "--from", from, "--quiet"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "years a backtest can start from: 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024",
+            ));
+    }
+    caseload()
+        .args(["backtest", "--all", "--from", "2025", "--quiet"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("years a backtest can start from: 2017,"));
+    // --la and --all together, or neither: a usage error.
+    caseload()
+        .args(["backtest", "--all", "--la", "Bury", "--from", "2021"])
+        .assert()
+        .code(2);
+    caseload().args(["backtest", "--from", "2021"]).assert().code(2);
+}
+
+#[test]
+fn backtest_all_covers_every_council_and_pools_their_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let started = std::time::Instant::now();
+    let stdout = backtest_into(dir.path(), &["--all", "--from", "2022", "--runs", "20"]);
+    let elapsed = started.elapsed();
+    let folder = dir.path().join("backtest-all-2022");
+
+    let figures = Figures::embedded().unwrap();
+    let expected: Vec<&str> = figures
+        .councils
+        .iter()
+        .filter(|c| backtest::usable_years(c).contains(&2022))
+        .map(|c| c.name.as_str())
+        .collect();
+    assert!(expected.len() >= 140, "{}", expected.len());
+
+    let coverage_text = read(&folder.join("coverage.csv"));
+    assert_eq!(
+        header(&coverage_text),
+        "council,measure,n,in_50,in_90,mae,mean_error,mae_percent,mean_error_percent"
+    );
+    let coverage = rows(&coverage_text);
+    let councils: Vec<&str> = coverage.iter().step_by(3).map(|r| r["council"].as_str()).collect();
+    assert_eq!(councils, expected, "every council with 2022 figures and a later year");
+    assert_eq!(coverage.len(), 3 * expected.len());
+
+    // Every row of backtest.csv is one council's, flagged as its coverage counts.
+    let all = rows(&read(&folder.join("backtest.csv")));
+    for c in &coverage {
+        let mine: Vec<_> = all
+            .iter()
+            .filter(|r| r["council"] == c["council"] && r["measure"] == c["measure"])
+            .collect();
+        let published = mine.iter().filter(|r| !r["actual"].is_empty()).count();
+        assert_eq!(c["n"], published.to_string(), "{} {}", c["council"], c["measure"]);
+        for key in ["in_50", "in_90"] {
+            let inside = mine.iter().filter(|r| r[key] == "1").count();
+            assert_eq!(c[key], inside.to_string(), "{} {} {key}", c["council"], c["measure"]);
+        }
+    }
+
+    // The summary pools them: over all years, then one, two, three years on.
+    let summary = rows(&read(&folder.join("summary.csv")));
+    for measure in ["in_post", "agency", "caseload"] {
+        let mine: Vec<_> = coverage.iter().filter(|r| r["measure"] == measure).collect();
+        let total = |key: &str| mine.iter().map(|r| num(&r[key]) as usize).sum::<usize>();
+        let pooled = summary
+            .iter()
+            .find(|r| r["measure"] == measure && r["years_ahead"] == "all")
+            .unwrap();
+        for key in ["n", "in_50", "in_90"] {
+            assert_eq!(pooled[key], total(key).to_string(), "{measure} {key}");
+        }
+        let by_year: usize = summary
+            .iter()
+            .filter(|r| r["measure"] == measure && r["years_ahead"] != "all")
+            .map(|r| num(&r["n"]) as usize)
+            .sum();
+        assert_eq!(by_year, total("n"), "{measure}");
+        let share = num(&pooled["share_in_90"]);
+        assert!((share - total("in_90") as f64 / total("n") as f64).abs() < 1e-4);
+        assert!(
+            stdout.contains(&format!("{} of {} (", total("in_90"), total("n"))),
+            "{stdout}"
+        );
+    }
+    assert!(read(&folder.join("report.html")).contains("Council by council"));
+    eprintln!("backtest --all --runs 20: {elapsed:?}");
+}
