@@ -269,13 +269,20 @@ fn settings(options: &RunOptions) -> report::Settings<'_> {
 
 /// Adds every chart as PNG and SVG to `files`; returns each chart's SVG
 /// for the report.
-fn chart_files(charts: &[Chart], files: &mut Vec<OutputFile>) -> Result<Vec<ChartSvg>> {
-    let mut svgs = Vec::new();
-    for chart in charts {
+fn chart_files(charts: &[Chart], pool: &rayon::ThreadPool, files: &mut Vec<OutputFile>) -> Result<Vec<ChartSvg>> {
+    // Each chart as SVG and PNG, rendered in parallel (PNG encoding is most
+    // of the cost of the outputs).
+    let rendered = runner::map_in_parallel(pool, charts, |chart| -> Result<(String, Vec<u8>, String, String)> {
         let png = format!("{}.png", chart.name);
         let svg_name = format!("{}.svg", chart.name);
         let svg = chart.svg().map_err(|e| chart_error(&svg_name, e))?;
-        files.push(OutputFile::bytes(&png, chart.png().map_err(|e| chart_error(&png, e))?));
+        let bytes = chart.png().map_err(|e| chart_error(&png, e))?;
+        Ok((png, bytes, svg_name, svg))
+    });
+    let mut svgs = Vec::new();
+    for (chart, result) in charts.iter().zip(rendered) {
+        let (png, bytes, svg_name, svg) = result?;
+        files.push(OutputFile::bytes(png, bytes));
         files.push(OutputFile::bytes(svg_name, svg.clone().into_bytes()));
         svgs.push(ChartSvg {
             name: chart.name.clone(),
@@ -323,7 +330,7 @@ fn run_scenarios(files: &[PathBuf], options: &RunOptions, out: &mut dyn Write) -
             files.push(runs_file("runs.csv", s, options, &pool));
         }
         let charts = charts::run_charts(s, summary, options.seed).map_err(|e| chart_error("charts", e))?;
-        let svgs = chart_files(&charts, &mut files)?;
+        let svgs = chart_files(&charts, &pool, &mut files)?;
         let shown = report::Shown {
             loaded: l,
             resolved_name,
@@ -413,7 +420,7 @@ fn backtest_council(
             output::backtest::coverage_csv(&[(council.name.as_str(), coverages.clone())]),
         )?,
     ];
-    let svgs = chart_files(&charts::backtest_charts(&b, options.seed), &mut files)?;
+    let svgs = chart_files(&charts::backtest_charts(&b, options.seed), &pool, &mut files)?;
     let html = output::backtest::report(&b, &svgs, resolved_name, &resolved, options.seed);
     files.push(OutputFile::bytes("report.html", html.into_bytes()));
     files.push(OutputFile::bytes(resolved_name, resolved));
@@ -634,7 +641,7 @@ fn compare_scenarios(
     let pairs: Vec<(&Scenario, &Summary)> = scenarios.iter().copied().zip(&results.summaries).collect();
     let differences: Vec<&Summary> = results.differences.iter().collect();
     let charts = charts::comparison_charts(&pairs, &differences, options.seed).map_err(|e| chart_error("charts", e))?;
-    let svgs = chart_files(&charts, &mut files)?;
+    let svgs = chart_files(&charts, &pool, &mut files)?;
     let mut notes = Vec::new();
 
     if let Some((key, values)) = &sweep {

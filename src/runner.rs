@@ -267,6 +267,16 @@ fn run_window(
     (cells, diffs, totals)
 }
 
+/// `f` of every item, in parallel, results in the items' order (charts are
+/// rendered this way: rayon stays in this module).
+pub fn map_in_parallel<I: Sync, T: Send>(
+    pool: &rayon::ThreadPool,
+    items: &[I],
+    f: impl Fn(&I) -> T + Sync + Send,
+) -> Vec<T> {
+    pool.install(|| items.par_iter().map(f).collect())
+}
+
 /// A pool of `threads` workers (one per core when `None`).
 pub fn pool(threads: Option<u32>) -> Result<rayon::ThreadPool, rayon::ThreadPoolBuildError> {
     let mut builder = rayon::ThreadPoolBuilder::new();

@@ -11,6 +11,20 @@ pub struct Clocks {
     pub permanent: Keyed,
     pub agency: Keyed,
     pub absence: Keyed,
+    /// Whether anyone can start or end an absence in this run: without, no
+    /// absence clock is drawn.
+    pub absence_moves: bool,
+}
+
+impl Clocks {
+    /// Person `id`'s `k`th absence clock (infinite when absence never moves).
+    pub fn absence_clock(&self, id: u64, k: u32) -> f64 {
+        if self.absence_moves {
+            self.absence.exponential(id, k)
+        } else {
+            f64::INFINITY
+        }
+    }
 }
 use super::sample::RunParams;
 use rand::Rng;
@@ -206,7 +220,7 @@ impl State {
                 absent: false,
                 no_leaving_step: NEVER,
                 clock: clocks.permanent.exponential(workers.len() as u64, 0),
-                absence_clock: clocks.absence.exponential(workers.len() as u64, 0),
+                absence_clock: clocks.absence_clock(workers.len() as u64, 0),
                 absence_draws: 1,
             });
         }
@@ -219,7 +233,7 @@ impl State {
                 absent: true,
                 no_leaving_step: NEVER,
                 clock: clocks.permanent.exponential(workers.len() as u64, 0),
-                absence_clock: clocks.absence.exponential(workers.len() as u64, 0),
+                absence_clock: clocks.absence_clock(workers.len() as u64, 0),
                 absence_draws: 1,
             });
         }
@@ -233,7 +247,7 @@ impl State {
                 absent: false,
                 no_leaving_step: NEVER,
                 clock: clocks.permanent.exponential(workers.len() as u64, 0),
-                absence_clock: clocks.absence.exponential(workers.len() as u64, 0),
+                absence_clock: clocks.absence_clock(workers.len() as u64, 0),
                 absence_draws: 1,
             });
         }
@@ -277,7 +291,7 @@ impl State {
             absent: false,
             no_leaving_step: t,
             clock: self.clocks.permanent.exponential(id, 0),
-            absence_clock: self.clocks.absence.exponential(id, 0),
+            absence_clock: self.clocks.absence_clock(id, 0),
             absence_draws: 1,
         }
     }

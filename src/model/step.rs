@@ -167,6 +167,7 @@ impl<'a> Simulation<'a> {
             permanent: Keyed::new(seed, run, Process::Leaving, PERMANENT),
             agency: Keyed::new(seed, run, Process::Leaving, AGENCY),
             absence: Keyed::new(seed, run, Process::Absence, PERMANENT),
+            absence_moves: params.absence_start > 0.0 || (params.absence_return > 0.0 && s.workforce.absent_fte > 0.0),
         };
         let state = State::initial(s, &params, &mut initial, clocks);
         let mut sim = Simulation {
@@ -424,7 +425,7 @@ impl<'a> Simulation<'a> {
         // 4. Absence: returns, then new absences among those present when
         // the step began (a returner cannot start a new absence this month).
         let (back, away) = (hazard(self.params.absence_return), hazard(self.params.absence_start));
-        if back > 0.0 || away > 0.0 {
+        if self.state.clocks.absence_moves {
             let keyed = self.state.clocks.absence;
             for w in &mut self.state.workers {
                 w.absence_clock -= if w.absent { back } else { away };
