@@ -15,6 +15,7 @@
 
 use super::{Area, Cell, Column, Figures, Upto};
 use crate::error::{Error, Result};
+use crate::model::params::{HistoryPoint, YearMonth};
 use crate::model::sample::monthly;
 
 /// Years in a range: the year asked for and the four before it.
@@ -141,18 +142,6 @@ pub struct State {
     pub note: String,
 }
 
-/// One year's published actual values at 30 September.
-#[derive(Debug, Clone, PartialEq)]
-pub struct HistoryRow {
-    pub year: i32,
-    pub in_post_fte: Option<f64>,
-    pub agency_fte: Option<f64>,
-    pub vacancy_fte: Option<f64>,
-    pub open_cases: Option<f64>,
-    pub caseload: Option<f64>,
-    pub turnover_rate: Option<f64>,
-}
-
 /// Every value of a council's scenario with its provenance.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Derivation {
@@ -180,7 +169,8 @@ pub struct Derivation {
     pub cases_total: Sourced,
     pub case_lines: Vec<String>,
     pub states: Vec<State>,
-    pub history: Vec<HistoryRow>,
+    /// Published actual values at each 30 September up to the year.
+    pub history: Vec<HistoryPoint>,
 }
 
 /// One year's value and how it was worked out.
@@ -354,8 +344,9 @@ pub fn derive(figures: &Figures, council: &Area, year: i32) -> Result<Derivation
         .workforce_years()
         .into_iter()
         .filter(|y| *y <= year)
-        .map(|y| HistoryRow {
-            year: y,
+        .filter_map(|y| YearMonth::new(y, 9).map(|date| (y, date)))
+        .map(|(y, date)| HistoryPoint {
+            date,
             in_post_fte: c.value(Column::InpostFte, y),
             agency_fte: c.value(Column::AgencyFte, y),
             vacancy_fte: c.value(Column::VacancyFte, y),

@@ -282,7 +282,7 @@ fn history(o: &mut String, d: &Derivation) -> std::fmt::Result {
 history = ["
     )?;
     for h in &d.history {
-        let mut parts = vec![format!("date = \"{}-09\"", h.year)];
+        let mut parts = vec![format!("date = \"{}\"", h.date)];
         let fields = [
             ("in_post_fte", h.in_post_fte, 2),
             ("agency_fte", h.agency_fte, 2),

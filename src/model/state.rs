@@ -210,46 +210,31 @@ impl State {
         let w = &s.workforce;
         let draw = ServiceDraw::new(w, params);
         let mut workers = Vec::new();
-        for fte in heads(w.asye_fte, w.fte_per_head) {
-            let month: i32 = rng.random_range(0..12);
+        // The three disjoint groups of MODEL.md: ASYEs (present, months into
+        // their year uniform), absent, and the others; ids in that order.
+        let mut in_post = |fte: f64, service: i32, asye: bool, absent: bool| {
+            let id = workers.len() as u64;
             workers.push(Worker {
-                id: workers.len() as u64,
+                id,
                 fte,
-                start: -month,
-                asye: true,
-                absent: false,
+                start: -service,
+                asye,
+                absent,
                 no_leaving_step: NEVER,
-                clock: clocks.permanent.exponential(workers.len() as u64, 0),
-                absence_clock: clocks.absence_clock(workers.len() as u64, 0),
+                clock: clocks.permanent.exponential(id, 0),
+                absence_clock: clocks.absence_clock(id, 0),
                 absence_draws: 1,
             });
+        };
+        for fte in heads(w.asye_fte, w.fte_per_head) {
+            in_post(fte, rng.random_range(0..12), true, false);
         }
         for fte in heads(w.absent_fte, w.fte_per_head) {
-            workers.push(Worker {
-                id: workers.len() as u64,
-                fte,
-                start: -(draw.draw(rng) as i32),
-                asye: false,
-                absent: true,
-                no_leaving_step: NEVER,
-                clock: clocks.permanent.exponential(workers.len() as u64, 0),
-                absence_clock: clocks.absence_clock(workers.len() as u64, 0),
-                absence_draws: 1,
-            });
+            in_post(fte, draw.draw(rng) as i32, false, true);
         }
         let others = (w.permanent_fte - w.asye_fte - w.absent_fte).max(0.0);
         for fte in heads(others, w.fte_per_head) {
-            workers.push(Worker {
-                id: workers.len() as u64,
-                fte,
-                start: -(draw.draw(rng) as i32),
-                asye: false,
-                absent: false,
-                no_leaving_step: NEVER,
-                clock: clocks.permanent.exponential(workers.len() as u64, 0),
-                absence_clock: clocks.absence_clock(workers.len() as u64, 0),
-                absence_draws: 1,
-            });
+            in_post(fte, draw.draw(rng) as i32, false, false);
         }
         let agency_fte = s.agency.as_ref().map_or(0.0, |a| a.fte);
         let agency: Vec<AgencyWorker> = heads(agency_fte, w.fte_per_head)

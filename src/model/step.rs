@@ -334,15 +334,7 @@ impl<'a> Simulation<'a> {
         if let Some(b) = &self.s.payments.recruitment_bonus
             && b.runs_in(self.month(t))
         {
-            let amount = b.amount * fte;
-            flows.payments += amount;
-            self.state.payments.push(PaymentReceived {
-                worker: worker.id,
-                step: t,
-                amount,
-                clawback_months: b.clawback_months,
-                clawback: b.clawback,
-            });
+            flows.payments += pay(&mut self.state.payments, b, worker.id, fte, t);
         }
         worker
     }
@@ -619,15 +611,7 @@ impl<'a> Simulation<'a> {
         {
             for w in &self.state.workers {
                 if retention_eligible(r, w, t) {
-                    let amount = r.amount * w.fte;
-                    flows.payments += amount;
-                    self.state.payments.push(PaymentReceived {
-                        worker: w.id,
-                        step: t,
-                        amount,
-                        clawback_months: r.clawback_months,
-                        clawback: r.clawback,
-                    });
+                    flows.payments += pay(&mut self.state.payments, r, w.id, w.fte, t);
                 }
             }
         }
@@ -713,6 +697,20 @@ impl<'a> Simulation<'a> {
         let next = self.state.leavers_by_month.len() as u32;
         self.state.payments.retain(|p| next - p.step < p.clawback_months);
     }
+}
+
+/// Pays `scheme`'s amount, pro rata to FTE, to a worker at step t and keeps
+/// the record its clawback needs; returns the amount.
+fn pay(payments: &mut Vec<PaymentReceived>, scheme: &Payment, worker: u64, fte: f64, t: u32) -> f64 {
+    let amount = scheme.amount * fte;
+    payments.push(PaymentReceived {
+        worker,
+        step: t,
+        amount,
+        clawback_months: scheme.clawback_months,
+        clawback: scheme.clawback,
+    });
+    amount
 }
 
 /// Whether a worker is eligible for the retention payment (and its effect) now.
