@@ -74,5 +74,11 @@ fn benches(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(engine, benches);
+criterion_group! {
+    name = engine;
+    // No HTML plots: criterion's plotting would look for system fonts, and
+    // the figures are what docs/performance.md quotes.
+    config = Criterion::default().without_plots();
+    targets = benches
+}
 criterion_main!(engine);
