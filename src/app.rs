@@ -743,20 +743,25 @@ fn compare_scenarios(
         say(
             out,
             format_args!(
-                "{} against {}: caseload at the end differs by {} (90% range {} to {}); lower in {:.0}% of runs; net cost £{} (90% range £{} to £{}).",
+                "{} against {}: caseload at the end differs by {} (90% range {} to {}); lower in {:.0}% of runs; net cost {} (90% range {} to {}).",
                 l.scenario.name,
                 base.name,
                 get("caseload_end_difference_median"),
                 get("caseload_end_difference_p05"),
                 get("caseload_end_difference_p95"),
                 get("prob_caseload_lower_end").parse::<f64>().unwrap_or(0.0) * 100.0,
-                get("net_cost_mean"),
-                get("net_cost_p05"),
-                get("net_cost_p95"),
+                pounds(get("net_cost_mean")),
+                pounds(get("net_cost_p05")),
+                pounds(get("net_cost_p95")),
             ),
         )?;
     }
     say(out, format_args!("Wrote {}", folder.display()))
+}
+
+/// A headline's whole pounds as people write them: `-£73,440`.
+fn pounds(value: &str) -> String {
+    value.parse::<f64>().map_or_else(|_| value.to_string(), describe::money)
 }
 
 /// Paired differences need every scenario on the same months and case
