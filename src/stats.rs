@@ -58,8 +58,14 @@ impl Cell {
     }
 }
 
-/// The five percentiles of `values`, sorted in place.
+/// The five percentiles of `values`, sorted in place (a cell whose runs all
+/// agree, such as the establishment, needs no sort).
 fn percentiles(values: &mut [f64]) -> [f64; 5] {
+    if let Some(first) = values.first()
+        && values.iter().all(|v| v.to_bits() == first.to_bits())
+    {
+        return [*first; 5];
+    }
     values.sort_unstable_by(f64::total_cmp);
     PERCENTILES.map(|q| percentile_sorted(values, q))
 }
