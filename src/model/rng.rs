@@ -1,12 +1,14 @@
 //! Random streams and the draws the model makes from them.
 //!
-//! Every run draws from streams derived from (master seed, run index,
-//! process) alone, so a run's results do not depend on how many threads ran
-//! it, nor on how many runs there are. Each process of MODEL.md (demand,
-//! cases, leaving, absence, recruitment, agency, the initial state) has its
-//! own stream, and each uncertain parameter its own stream keyed by its key
-//! path: so comparing scenarios uses common random numbers, and a change to
-//! one process leaves the draws of the others as they were.
+//! Every run draws only from numbers derived from (master seed, run index)
+//! and a key, so a run's results do not depend on how many threads ran it,
+//! nor on how many runs there are. Counts (hires, agency found, referrals,
+//! case moves) draw from a PCG-64 stream per process and month; the initial
+//! state from its own stream; each uncertain parameter from a stream keyed
+//! by its key path; people's events from [`Keyed`] numbers keyed by person
+//! (their leaving and absence clocks) and month (conversions). So comparing
+//! scenarios uses common random numbers, and a change to one process leaves
+//! the draws of the others as they were.
 //!
 //! The generator is PCG-64 (`rand_pcg::Pcg64`), named and portable: its
 //! output for a seed is fixed by its algorithm, not by a library version.
