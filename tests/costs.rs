@@ -1,25 +1,11 @@
 //! Costs, payments and paired comparison: spend computed by hand to the
 //! penny, common random numbers, and the break-even by construction.
 
+use crate::common::{run_all, scenario_from};
 use caseload::compare;
-use caseload::model::params::Scenario;
 use caseload::model::{Metric, simulate};
-use caseload::runner::{self, Runs};
-use caseload::scenario::{Source, check};
+use caseload::runner;
 use caseload::stats::Cell;
-
-fn scenario_from(text: &str) -> Scenario {
-    let source = Source::from_text("test.toml", text).unwrap();
-    match check(source) {
-        Ok(loaded) => loaded.scenario,
-        Err(e) => panic!("invalid test scenario: {e}"),
-    }
-}
-
-fn run_all(s: &Scenario, runs: u32, seed: u64) -> Runs {
-    let pool = runner::pool(Some(2)).unwrap();
-    runner::run(s, seed, runs, &pool, &|| {})
-}
 
 /// Certain events only: two ASYEs join each January; three agency workers
 /// convert at once (conversion rate 1, fill 0); everyone leaves at exactly

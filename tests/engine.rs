@@ -2,25 +2,11 @@
 //! standard errors; conservation and sanity of every run and month, as
 //! property tests; zero capacity.
 
-use caseload::model::params::Scenario;
+use crate::common::{run_all, scenario_from};
 use caseload::model::{Layout, Metric, simulate};
 use caseload::runner;
-use caseload::scenario::{Source, check};
 use caseload::stats::Summary;
 use proptest::prelude::*;
-
-fn scenario_from(text: &str) -> Scenario {
-    let source = Source::from_text("test.toml", text).unwrap();
-    match check(source) {
-        Ok(loaded) => loaded.scenario,
-        Err(e) => panic!("invalid test scenario: {e}"),
-    }
-}
-
-fn run_all(s: &Scenario, runs: u32, seed: u64) -> runner::Runs {
-    let pool = runner::pool(Some(2)).unwrap();
-    runner::run(s, seed, runs, &pool, &|| {})
-}
 
 /// Sample mean and (unbiased) variance of one metric in month t across runs.
 fn moments(runs: &runner::Runs, t: usize, metric: usize) -> (f64, f64) {

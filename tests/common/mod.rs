@@ -194,3 +194,14 @@ pub fn show(problems: &[Problem]) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// A checked scenario from TOML text (the test fails on any problem).
+pub fn scenario_from(text: &str) -> caseload::model::params::Scenario {
+    resolve_text(text, &[]).scenario
+}
+
+/// Every run's record of `s`, on two threads.
+pub fn run_all(s: &caseload::model::params::Scenario, runs: u32, seed: u64) -> caseload::runner::Runs {
+    let pool = caseload::runner::pool(Some(2)).unwrap();
+    caseload::runner::run(s, seed, runs, &pool, &|| {})
+}
