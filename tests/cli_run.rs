@@ -288,55 +288,43 @@ fn compare_rejects_what_it_cannot_do_with_exit_2() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains("both named"));
+    // `compare BURY OTHER --quiet ARGS --out DIR` must refuse with `message`.
+    let refuses = |other: &str, args: &[&str], message: &str| {
+        caseload()
+            .arg("compare")
+            .arg(bury())
+            .arg(crate::common::scenario(other))
+            .arg("--quiet")
+            .args(args)
+            .arg("--out")
+            .arg(dir.path())
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(message));
+    };
     // A break-even key that is not a payment multiplier, with a suggestion.
-    caseload()
-        .arg("compare")
-        .arg(bury())
-        .arg(crate::common::scenario("bury-2022-retention.toml"))
-        .args([
-            "--quiet",
-            "--break-even",
-            "payments.retention.leaving_multiplyer",
-            "--out",
-        ])
-        .arg(dir.path())
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains(
-            "did you mean payments.retention.leaving_multiplier",
-        ));
+    refuses(
+        "bury-2022-retention.toml",
+        &["--break-even", "payments.retention.leaving_multiplyer"],
+        "did you mean payments.retention.leaving_multiplier",
+    );
     // A sweep of a payment the scenario does not have.
-    caseload()
-        .arg("compare")
-        .arg(bury())
-        .arg(crate::common::scenario("bury-2022-grow-your-own.toml"))
-        .args([
-            "--quiet",
-            "--break-even",
-            "payments.retention.leaving_multiplier",
-            "--out",
-        ])
-        .arg(dir.path())
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains("has no [payments.retention] section"));
+    refuses(
+        "bury-2022-grow-your-own.toml",
+        &["--break-even", "payments.retention.leaving_multiplier"],
+        "has no [payments.retention] section",
+    );
     // A grid that is no grid.
-    caseload()
-        .arg("compare")
-        .arg(bury())
-        .arg(crate::common::scenario("bury-2022-retention.toml"))
-        .args([
-            "--quiet",
+    refuses(
+        "bury-2022-retention.toml",
+        &[
             "--break-even",
             "payments.retention.leaving_multiplier",
             "--grid",
             "1:0.5:3",
-            "--out",
-        ])
-        .arg(dir.path())
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains("--grid"));
+        ],
+        "--grid",
+    );
     assert!(
         std::fs::read_dir(dir.path()).unwrap().next().is_none(),
         "nothing should be written"
