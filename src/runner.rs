@@ -194,14 +194,70 @@ pub fn summarise_within(
 /// each scenario's run totals (complete when the window ends the horizon).
 type Window = (Vec<Vec<Cell>>, Vec<Vec<Cell>>, Vec<Vec<RunTotals>>);
 
-/// Bytes of a chunk of runs' rows held before they are moved into columns.
-const CHUNK_BYTES: usize = 4 << 20;
+/// Runs simulated together by one task: enough to keep both the work per
+/// task and the number of tasks (for balance across threads) large.
+const CHUNK_RUNS: usize = 64;
+
+/// A chunk of consecutive runs of one scenario, by cell: `columns[j * runs
+/// + k]` is cell j (month and metric within the window) of the chunk's kth
+/// run.
+struct Chunk {
+    runs: usize,
+    columns: Vec<f64>,
+    totals: Vec<RunTotals>,
+}
+
+impl Chunk {
+    /// Simulates runs `first..first + runs` of `s` over the months in
+    /// `keep`, and turns their rows into columns.
+    fn simulate(
+        s: &Scenario,
+        layout: &Layout,
+        seed: u64,
+        first: usize,
+        runs: usize,
+        keep: &std::ops::Range<usize>,
+        tick: &(dyn Fn() + Sync),
+    ) -> Chunk {
+        let stride = keep.len() * layout.width();
+        let mut rows = vec![0.0; runs * stride];
+        let totals = rows
+            .chunks_mut(stride.max(1))
+            .take(runs)
+            .enumerate()
+            .map(|(k, row)| {
+                let totals = simulate_months(s, layout, seed, (first + k) as u64, keep.clone(), row);
+                tick();
+                totals.unwrap_or_default()
+            })
+            .collect();
+        let mut columns = vec![0.0; runs * stride];
+        for (k, row) in rows.chunks(stride.max(1)).enumerate() {
+            for (j, value) in row.iter().enumerate() {
+                columns[j * runs + k] = *value;
+            }
+        }
+        Chunk { runs, columns, totals }
+    }
+
+    /// Cell j's values, in run order.
+    fn cell(&self, j: usize) -> &[f64] {
+        &self.columns[j * self.runs..(j + 1) * self.runs]
+    }
+}
+
+/// Cell j's values across all chunks, in run order, into `out`.
+fn gather(chunks: &[Chunk], j: usize, out: &mut Vec<f64>) {
+    out.clear();
+    for chunk in chunks {
+        out.extend_from_slice(chunk.cell(j));
+    }
+}
 
 /// Simulates every scenario's runs for the months in `keep` and summarises
-/// each cell (month and metric). The runs are simulated in chunks, in
-/// parallel, and each chunk's rows moved into columns, one per cell and
-/// scenario, holding that cell's value for every run in run order: a cell's
-/// summary then reads contiguous memory, and its mean sums in run order
+/// each cell (month and metric). Chunks of runs are simulated in parallel,
+/// each turned into columns by its own task; a cell's values are then
+/// gathered from the chunks in run order, so its mean sums in run order
 /// whatever the threads.
 fn run_window(
     scenarios: &[&Scenario],
@@ -214,55 +270,56 @@ fn run_window(
 ) -> Window {
     let n = runs as usize;
     let stride = keep.len() * layout.width();
-    let chunk = (CHUNK_BYTES / (stride.max(1) * std::mem::size_of::<f64>())).clamp(16, 1024);
-    // columns[i][j * n + r]: scenario i, cell j, run r.
-    let mut columns = vec![vec![0.0; stride * n]; scenarios.len()];
-    let mut totals = vec![Vec::with_capacity(n); scenarios.len()];
-    let mut block = vec![0.0; chunk.min(n) * stride];
-    for first in (0..n).step_by(chunk) {
-        let count = chunk.min(n - first);
-        for (i, s) in scenarios.iter().enumerate() {
-            let rows = &mut block[..count * stride];
-            let chunk_totals: Vec<Option<RunTotals>> = pool.install(|| {
-                rows.par_chunks_mut(stride.max(1))
-                    .enumerate()
-                    .map(|(k, rows)| {
-                        let t = simulate_months(s, layout, seed, (first + k) as u64, keep.clone(), rows);
-                        tick();
-                        t
-                    })
-                    .collect()
-            });
-            totals[i].extend(chunk_totals.into_iter().map(Option::unwrap_or_default));
-            let rows = &block[..count * stride];
-            pool.install(|| {
-                columns[i].par_chunks_mut(n.max(1)).enumerate().for_each(|(j, column)| {
-                    for (k, value) in column[first..first + count].iter_mut().enumerate() {
-                        *value = rows[k * stride + j];
-                    }
-                })
-            });
-        }
-    }
-    let diffs: Vec<Vec<Cell>> = columns[1..]
+    let firsts: Vec<usize> = (0..n).step_by(CHUNK_RUNS).collect();
+    let chunks: Vec<Vec<Chunk>> = scenarios
         .iter()
-        .map(|other| {
+        .map(|s| {
             pool.install(|| {
-                other
-                    .par_chunks(n.max(1))
-                    .zip(columns[0].par_chunks(n.max(1)))
-                    .map_init(Vec::new, |scratch: &mut Vec<f64>, (a, b)| {
-                        scratch.clear();
-                        scratch.extend(a.iter().zip(b).map(|(x, y)| paired_difference(*x, *y)));
-                        Cell::of(scratch)
+                firsts
+                    .par_iter()
+                    .map(|&first| Chunk::simulate(s, layout, seed, first, CHUNK_RUNS.min(n - first), &keep, tick))
+                    .collect()
+            })
+        })
+        .collect();
+    let cells = chunks
+        .iter()
+        .map(|scenario| {
+            pool.install(|| {
+                (0..stride)
+                    .into_par_iter()
+                    .map_init(Vec::new, |values: &mut Vec<f64>, j| {
+                        gather(scenario, j, values);
+                        Cell::of(values)
                     })
                     .collect()
             })
         })
         .collect();
-    let cells = columns
-        .iter_mut()
-        .map(|c| pool.install(|| c.par_chunks_mut(n.max(1)).map(Cell::of).collect()))
+    let diffs = chunks[1..]
+        .iter()
+        .map(|other| {
+            pool.install(|| {
+                (0..stride)
+                    .into_par_iter()
+                    .map_init(
+                        || (Vec::new(), Vec::new()),
+                        |(a, b): &mut (Vec<f64>, Vec<f64>), j| {
+                            gather(other, j, a);
+                            gather(&chunks[0], j, b);
+                            for (x, y) in a.iter_mut().zip(b.iter()) {
+                                *x = paired_difference(*x, *y);
+                            }
+                            Cell::of(a)
+                        },
+                    )
+                    .collect()
+            })
+        })
+        .collect();
+    let totals = chunks
+        .into_iter()
+        .map(|scenario| scenario.into_iter().flat_map(|chunk| chunk.totals).collect())
         .collect();
     (cells, diffs, totals)
 }

@@ -58,16 +58,49 @@ impl Cell {
     }
 }
 
-/// The five percentiles of `values`, sorted in place (a cell whose runs all
-/// agree, such as the establishment, needs no sort).
+/// The five percentiles of `values`, which are reordered in place (a cell
+/// whose runs all agree, such as the establishment, is left as it is).
 fn percentiles(values: &mut [f64]) -> [f64; 5] {
     if let Some(first) = values.first()
         && values.iter().all(|v| v.to_bits() == first.to_bits())
     {
         return [*first; 5];
     }
-    values.sort_unstable_by(f64::total_cmp);
+    let n = values.len();
+    if n == 0 {
+        return [0.0; 5];
+    }
+    // The order statistics the percentiles read: each one's lower and upper
+    // neighbour.
+    let mut ranks = [0; 2 * PERCENTILES.len()];
+    for (i, q) in PERCENTILES.iter().enumerate() {
+        let lo = lower_rank(n, *q);
+        ranks[2 * i] = lo;
+        ranks[2 * i + 1] = (lo + 1).min(n - 1);
+    }
+    ranks.sort_unstable();
+    select_ranks(values, 0, &ranks);
     PERCENTILES.map(|q| percentile_sorted(values, q))
+}
+
+/// The index of the lower order statistic of percentile `q` of `n` values.
+fn lower_rank(n: usize, q: f64) -> usize {
+    ((n - 1) as f64 * q).floor() as usize
+}
+
+/// Reorders `values` (the sorted positions `offset..` of a larger slice)
+/// so that each position in `ranks` (ascending) holds the value it would
+/// hold if the values were sorted: a partial sort that costs a few passes
+/// over the values instead of a full sort.
+fn select_ranks(values: &mut [f64], offset: usize, ranks: &[usize]) {
+    let Some(&middle) = ranks.get(ranks.len() / 2) else {
+        return;
+    };
+    let (left, _, right) = values.select_nth_unstable_by(middle - offset, f64::total_cmp);
+    let (below, rest) = ranks.split_at(ranks.partition_point(|&r| r < middle));
+    let above = &rest[rest.partition_point(|&r| r == middle)..];
+    select_ranks(left, offset, below);
+    select_ranks(right, middle + 1, above);
 }
 
 /// Linear interpolation between neighbouring order statistics with the
@@ -87,15 +120,15 @@ fn interpolate(a: f64, b: f64, weight: f64) -> f64 {
 /// numpy's default (linear) percentile of sorted values, with inf - inf
 /// taken as 0: the lower order statistic when both are equal or the weight
 /// is 0, inf when the upper one is inf, -inf when the lower one is -inf
-/// (paired differences can be -inf).
+/// (paired differences can be -inf). Only the two order statistics the
+/// percentile reads need be in their sorted places.
 pub fn percentile_sorted(sorted: &[f64], q: f64) -> f64 {
     let n = sorted.len();
     if n == 0 {
         return 0.0;
     }
-    let h = (n - 1) as f64 * q;
-    let lo = h.floor() as usize;
-    interpolate(sorted[lo], sorted[(lo + 1).min(n - 1)], h - lo as f64)
+    let lo = lower_rank(n, q);
+    interpolate(sorted[lo], sorted[(lo + 1).min(n - 1)], (n - 1) as f64 * q - lo as f64)
 }
 
 /// Every month's and metric's cell, `cells[t * width + k]`.
@@ -165,6 +198,7 @@ impl Summary {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn percentiles_match_numpy_linear() {
@@ -194,5 +228,33 @@ mod tests {
         assert!(d.p.iter().all(|p| !p.is_nan()), "{:?}", d.p);
         assert_eq!(percentile_sorted(&[-inf, 1.0], 0.5), -inf);
         assert_eq!(Cell::of(&mut [-inf, inf]).mean, 0.0);
+    }
+
+    /// The percentiles as a full sort gives them.
+    fn by_sorting(values: &[f64]) -> [f64; 5] {
+        let mut sorted = values.to_vec();
+        sorted.sort_unstable_by(f64::total_cmp);
+        PERCENTILES.map(|q| percentile_sorted(&sorted, q))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn selecting_order_statistics_equals_sorting(
+            values in proptest::collection::vec(
+                proptest::prop_oneof![
+                    -1e6..1e6f64,
+                    (0..5i32).prop_map(f64::from),
+                    proptest::strategy::Just(f64::INFINITY),
+                    proptest::strategy::Just(f64::NEG_INFINITY),
+                ],
+                0..300,
+            )
+        ) {
+            let expected = by_sorting(&values);
+            let got = Cell::of(&mut values.clone()).p;
+            for (g, e) in got.iter().zip(expected) {
+                proptest::prop_assert_eq!(g.to_bits(), e.to_bits(), "{:?} vs {:?}", got, expected);
+            }
+        }
     }
 }
