@@ -198,9 +198,9 @@ type Window = (Vec<Vec<Cell>>, Vec<Vec<Cell>>, Vec<Vec<RunTotals>>);
 /// task and the number of tasks (for balance across threads) large.
 const CHUNK_RUNS: usize = 64;
 
-/// A chunk of consecutive runs of one scenario, by cell: `columns[j * runs
-/// + k]` is cell j (month and metric within the window) of the chunk's kth
-/// run.
+/// A chunk of consecutive runs of one scenario, by cell: element
+/// `j * runs + k` of `columns` is cell j (month and metric within the
+/// window) of the chunk's kth run.
 struct Chunk {
     runs: usize,
     columns: Vec<f64>,
