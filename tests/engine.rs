@@ -114,6 +114,96 @@ fn with_only_leaving_heads_follow_binomial_survival() {
     }
 }
 
+/// Twelve agency workers who never leave, covering ten absent workers who
+/// never return and two vacant posts; nobody is hired. Conversions are
+/// capped at the unfilled heads: two until month 12, when two more posts
+/// are funded.
+const CONVERSION: &str = r#"
+start = "2024-01"
+months = 24
+[workforce]
+establishment_fte = 12
+establishment_changes = [ { from = "2025-01", change_fte = 2 } ]
+permanent_fte = 10
+absent_fte = 10
+annual_leaving_by_service_year = [0.0]
+long_absence_annual_rate = 0.0
+long_absence_mean_months = 1e15
+[agency]
+fte = 12
+fill_prob = 0
+mean_tenure_months = 1e15
+annual_conversion_rate = 0.85
+[demand]
+referrals_per_month = 10
+[[cases]]
+name = "cin"
+entry_share = 1
+mean_months = 3
+"#;
+
+/// The exact distribution of conversions so far, month by month, from the
+/// Bernoulli model of MODEL.md: each month every agency worker left draws
+/// a conversion with probability p, and at most `cap(t) - converted` of
+/// those who draw convert. Returns each month's distribution over 0..=cap.
+fn conversions_by_dynamic_programming(
+    workers: usize,
+    p: f64,
+    cap: impl Fn(usize) -> usize,
+    months: usize,
+) -> Vec<Vec<f64>> {
+    let binomial = |n: usize, k: usize| -> f64 {
+        let choose = (0..k).fold(1.0, |c, i| c * (n - i) as f64 / (i + 1) as f64);
+        choose * p.powi(k as i32) * (1.0 - p).powi((n - k) as i32)
+    };
+    let top = cap(months);
+    let mut dist = vec![0.0; top + 1];
+    dist[0] = 1.0;
+    let mut out = Vec::new();
+    for t in 0..months {
+        let mut next = vec![0.0; top + 1];
+        for (c, mass) in dist.iter().enumerate().filter(|(_, m)| **m > 0.0) {
+            let room = cap(t).saturating_sub(c);
+            if room == 0 {
+                next[c] += mass;
+                continue;
+            }
+            let left = workers - c;
+            for drawn in 0..=left {
+                next[c + drawn.min(room)] += mass * binomial(left, drawn);
+            }
+        }
+        dist = next;
+        out.push(dist.clone());
+    }
+    out
+}
+
+#[test]
+fn conversions_follow_the_monthly_chance_under_the_cap() {
+    let s = scenario_from(CONVERSION);
+    let n = 4000;
+    let runs = run_all(&s, n, 21);
+    let k = runs.layout.index(Metric::PermanentFte);
+    let p = 1.0 - (1.0f64 - 0.85).powf(1.0 / 12.0);
+    let cap = |t: usize| if t < 12 { 2 } else { 4 };
+    let exact = conversions_by_dynamic_programming(12, p, cap, s.months as usize);
+    for (t, dist) in exact.iter().enumerate() {
+        for (c, expected) in dist.iter().enumerate() {
+            // Permanent FTE is the ten absent workers plus those converted.
+            let seen = (0..runs.records.len())
+                .filter(|r| runs.value(*r, t, k) == 10.0 + c as f64)
+                .count() as f64
+                / f64::from(n);
+            let se = (expected * (1.0 - expected) / f64::from(n)).sqrt();
+            assert!(
+                (seen - expected).abs() <= 5.0 * se + 1e-9,
+                "month {t}, {c} converted: share {seen} vs exact {expected} (se {se})"
+            );
+        }
+    }
+}
+
 #[test]
 fn no_capacity_gives_an_infinite_caseload_counted_above_target() {
     let text = ONE_STATE.replace("permanent_fte = 10", "permanent_fte = 0");

@@ -6,14 +6,14 @@
 //! case moves) draw from a PCG-64 stream per process and month; the initial
 //! state from its own stream; each uncertain parameter from a stream keyed
 //! by its key path; people's events from [`Keyed`] numbers keyed by person
-//! (their leaving and absence clocks) and month (conversions). So comparing
+//! and clock (their leaving, absence and conversion clocks). So comparing
 //! scenarios uses common random numbers, and a change to one process leaves
 //! the draws of the others as they were.
 //!
 //! The generator is PCG-64 (`rand_pcg::Pcg64`), named and portable: its
 //! output for a seed is fixed by its algorithm, not by a library version.
 
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 use rand_distr::{Binomial, Distribution, Gamma, Poisson};
 use rand_pcg::Pcg64;
 
@@ -85,9 +85,10 @@ pub fn month_stream(seed: u64, run: u64, process: Process, t: u32) -> Stream {
     stream_from(seed, run, process.code() ^ (u64::from(t) + 1) << 32)
 }
 
-/// Uniform numbers keyed by (person, month) for one process of one run: a
-/// worker who exists in two compared scenarios meets the same chance in
-/// both, so the scenarios differ only where their probabilities differ.
+/// Uniform numbers keyed by (person, k) for one process of one run, k
+/// counting the person's clocks: a worker who exists in two compared
+/// scenarios carries the same clocks in both, so the scenarios differ only
+/// where their probabilities differ.
 #[derive(Debug, Clone, Copy)]
 pub struct Keyed(u64);
 
@@ -96,9 +97,9 @@ impl Keyed {
         Keyed(mix(mix(mix(seed) ^ run) ^ process.code() ^ person_kind << 48))
     }
 
-    /// A uniform number in [0, 1) for person `id` in step `t`.
-    pub fn uniform(self, id: u64, t: u32) -> f64 {
-        let bits = mix(mix(self.0 ^ id) ^ u64::from(t));
+    /// A uniform number in [0, 1) for person `id` and key `k`.
+    pub fn uniform(self, id: u64, k: u32) -> f64 {
+        let bits = mix(mix(self.0 ^ id) ^ u64::from(k));
         (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
     }
 
@@ -107,28 +108,12 @@ impl Keyed {
     pub fn exponential(self, id: u64, k: u32) -> f64 {
         -(1.0 - self.uniform(id, k)).ln()
     }
-
-    /// A Bernoulli trial for person `id` in step `t`.
-    pub fn chance(self, id: u64, t: u32, p: f64) -> bool {
-        p >= 1.0 || (p > 0.0 && self.uniform(id, t) < p)
-    }
 }
 
 /// The stream from which run `run` samples the parameter at `key`.
 pub fn parameter_stream(seed: u64, run: u64, key: &str) -> Stream {
     // Offset past the process codes so no key can collide with a process.
     stream_from(seed, run, hash_key(key) | (1 << 63))
-}
-
-/// A Bernoulli trial (`p` outside (0, 1) is certain one way).
-pub fn chance(rng: &mut Stream, p: f64) -> bool {
-    if p <= 0.0 {
-        false
-    } else if p >= 1.0 {
-        true
-    } else {
-        rng.random::<f64>() < p
-    }
 }
 
 /// Binomial(n, p); no draw when the outcome is certain.
@@ -182,6 +167,7 @@ pub fn multinomial(rng: &mut Stream, n: u64, shares: &[f64], out: &mut Vec<u64>)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::Rng;
 
     #[test]
     fn streams_differ_by_seed_run_process_and_key() {

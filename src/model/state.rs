@@ -4,16 +4,21 @@
 use super::params::*;
 use super::rng::{Keyed, Stream};
 
-/// The keys of permanent and agency workers' leaving clocks and permanent
-/// workers' absence clocks.
+/// The keys of people's clocks: permanent and agency workers' leaving
+/// clocks, permanent workers' absence clocks and agency workers'
+/// conversion clocks.
 #[derive(Debug, Clone, Copy)]
 pub struct Clocks {
     pub permanent: Keyed,
     pub agency: Keyed,
     pub absence: Keyed,
+    pub conversion: Keyed,
     /// Whether anyone can start or end an absence in this run: without, no
     /// absence clock is drawn.
     pub absence_moves: bool,
+    /// Whether agency workers can convert in this run: without, no
+    /// conversion clock is drawn.
+    pub conversion_moves: bool,
 }
 
 impl Clocks {
@@ -25,6 +30,22 @@ impl Clocks {
             f64::INFINITY
         }
     }
+
+    /// Agency worker `id`'s `k`th conversion clock (infinite when nobody
+    /// converts).
+    pub fn conversion_clock(&self, id: u64, k: u32) -> f64 {
+        if self.conversion_moves {
+            self.conversion.exponential(id, k)
+        } else {
+            f64::INFINITY
+        }
+    }
+}
+
+/// Whether a clock has run out (an infinite hazard on an infinite clock
+/// gives NaN, which counts as run out).
+pub fn ran_out(clock: f64) -> bool {
+    clock <= 0.0 || clock.is_nan()
 }
 use super::sample::RunParams;
 use rand::Rng;
@@ -96,6 +117,12 @@ pub struct AgencyWorker {
     pub engaged: u32,
     /// The agency worker's leaving clock, as for permanent workers.
     pub clock: f64,
+    /// The conversion clock: run down by the conversion hazard in each
+    /// month the worker may convert; a new one is drawn when it runs out
+    /// but the worker is not among those converted (the cap).
+    pub conversion_clock: f64,
+    /// Conversion clocks drawn so far: the key of the next one.
+    pub conversion_draws: u32,
 }
 
 /// An accepted offer: a post that is not advertised again, unfilled until
@@ -116,7 +143,7 @@ pub struct State {
     pub next_agency_id: u64,
     /// Payments still in their clawback window.
     pub payments: Vec<PaymentReceived>,
-    /// Where leaving clocks come from, for workers and agency workers.
+    /// Where people's clocks come from.
     pub clocks: Clocks,
     pub pipeline: Vec<Offer>,
     pub open: Vec<u64>,
@@ -245,6 +272,8 @@ impl State {
                 fte,
                 engaged: NEVER,
                 clock: clocks.agency.exponential(i as u64, 0),
+                conversion_clock: clocks.conversion_clock(i as u64, 0),
+                conversion_draws: 1,
             })
             .collect();
         State {
@@ -290,6 +319,8 @@ impl State {
             fte,
             engaged: t,
             clock: self.clocks.agency.exponential(id, 0),
+            conversion_clock: self.clocks.conversion_clock(id, 0),
+            conversion_draws: 1,
         }
     }
 

@@ -24,7 +24,6 @@ const AGENCY: u64 = 1;
 struct Streams {
     seed: u64,
     run: u64,
-    conversion: Keyed,
 }
 
 impl Streams {
@@ -167,6 +166,8 @@ impl<'a> Simulation<'a> {
             permanent: Keyed::new(seed, run, Process::Leaving, PERMANENT),
             agency: Keyed::new(seed, run, Process::Leaving, AGENCY),
             absence: Keyed::new(seed, run, Process::Absence, PERMANENT),
+            conversion: Keyed::new(seed, run, Process::Conversion, AGENCY),
+            conversion_moves: params.agency_conversion > 0.0,
             absence_moves: params.absence_start > 0.0 || (params.absence_return > 0.0 && s.workforce.absent_fte > 0.0),
         };
         let state = State::initial(s, &params, &mut initial, clocks);
@@ -174,11 +175,7 @@ impl<'a> Simulation<'a> {
             s,
             layout,
             params,
-            streams: Streams {
-                seed,
-                run,
-                conversion: Keyed::new(seed, run, Process::Conversion, AGENCY),
-            },
+            streams: Streams { seed, run },
             state,
             scratch: Scratch::default(),
             totals: RunTotals::default(),
@@ -392,7 +389,7 @@ impl<'a> Simulation<'a> {
                 } else {
                     past[service.min(last)].2
                 };
-                if w.clock <= 0.0 || w.clock.is_nan() {
+                if ran_out(w.clock) {
                     flows.leavers_fte += w.fte;
                     leavers.push(w.id);
                     workers.swap_remove(i);
@@ -405,14 +402,23 @@ impl<'a> Simulation<'a> {
             flows.payments -= clawback(&mut self.state.payments, &self.scratch.leavers, t);
         }
         let agency_hazard = hazard(self.params.agency_leaving);
-        self.state.agency.retain_mut(|a| {
+        // Clocks first, then the leavers out (in engagement order): a pass
+        // that only reads is cheaper than moving workers as their clocks
+        // are written.
+        let mut any_leaver = false;
+        for a in &mut self.state.agency {
             a.clock -= agency_hazard;
-            let leaves = a.clock <= 0.0 || a.clock.is_nan();
-            if leaves {
-                flows.agency_leavers_fte += a.fte;
-            }
-            !leaves
-        });
+            any_leaver |= ran_out(a.clock);
+        }
+        if any_leaver {
+            self.state.agency.retain(|a| {
+                let leaves = ran_out(a.clock);
+                if leaves {
+                    flows.agency_leavers_fte += a.fte;
+                }
+                !leaves
+            });
+        }
 
         // 4. Absence: returns, then new absences among those present when
         // the step began (a returner cannot start a new absence this month).
@@ -421,7 +427,7 @@ impl<'a> Simulation<'a> {
             let keyed = self.state.clocks.absence;
             for w in &mut self.state.workers {
                 w.absence_clock -= if w.absent { back } else { away };
-                if w.absence_clock <= 0.0 || w.absence_clock.is_nan() {
+                if ran_out(w.absence_clock) {
                     w.absent = !w.absent;
                     w.absence_clock = keyed.exponential(w.id, w.absence_draws);
                     w.absence_draws += 1;
@@ -530,20 +536,22 @@ impl<'a> Simulation<'a> {
     /// Step 6's conversions: each covering agency worker (not engaged this
     /// month) takes a permanent post with the monthly conversion
     /// probability, capped at the unfilled heads (a random subset when more
-    /// draw).
+    /// draw). The chance is each worker's conversion clock running out this
+    /// month, which it does with exactly that probability; one not picked
+    /// under the cap draws a new clock, so each later month's chance is
+    /// again the same.
     fn convert(&mut self, t: u32, cap: usize, flows: &mut Flows, census: &mut Census) {
-        let p = self.params.agency_conversion;
-        let keyed = self.streams.conversion;
+        let h = hazard(self.params.agency_conversion);
         let mut drawn = std::mem::take(&mut self.scratch.drawn);
         drawn.clear();
-        drawn.extend(
-            self.state
-                .agency
-                .iter()
-                .enumerate()
-                .filter(|(_, a)| a.engaged != t && keyed.chance(a.id, t, p))
-                .map(|(i, _)| i),
-        );
+        for (i, a) in self.state.agency.iter_mut().enumerate() {
+            if a.engaged != t {
+                a.conversion_clock -= h;
+                if ran_out(a.conversion_clock) {
+                    drawn.push(i);
+                }
+            }
+        }
         if drawn.len() > cap {
             let rng = &mut self.streams.month(Process::Conversion, t);
             let mut picked: Vec<usize> = sample_indices(rng, drawn.len(), cap)
@@ -551,6 +559,14 @@ impl<'a> Simulation<'a> {
                 .map(|k| drawn[k])
                 .collect();
             picked.sort_unstable();
+            let clocks = self.state.clocks;
+            for &i in &drawn {
+                if picked.binary_search(&i).is_err() {
+                    let a = &mut self.state.agency[i];
+                    a.conversion_clock = clocks.conversion_clock(a.id, a.conversion_draws);
+                    a.conversion_draws += 1;
+                }
+            }
             drawn = picked;
         }
         for &i in drawn.iter().rev() {
