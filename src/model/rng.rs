@@ -14,8 +14,8 @@
 //! output for a seed is fixed by its algorithm, not by a library version.
 
 use rand::SeedableRng;
-use rand_distr::{Binomial, Distribution, Gamma, Poisson};
-use rand_pcg::Pcg64;
+use rand_distr::{Binomial, Distribution, Exp1, Gamma, Poisson};
+use rand_pcg::{Pcg64, Pcg64Mcg};
 
 pub type Stream = Pcg64;
 
@@ -85,7 +85,7 @@ pub fn month_stream(seed: u64, run: u64, process: Process, t: u32) -> Stream {
     stream_from(seed, run, process.code() ^ (u64::from(t) + 1) << 32)
 }
 
-/// Uniform numbers keyed by (person, k) for one process of one run, k
+/// Clock lengths keyed by (person, k) for one process of one run, k
 /// counting the person's clocks: a worker who exists in two compared
 /// scenarios carries the same clocks in both, so the scenarios differ only
 /// where their probabilities differ.
@@ -97,16 +97,14 @@ impl Keyed {
         Keyed(mix(mix(mix(seed) ^ run) ^ process.code() ^ person_kind << 48))
     }
 
-    /// A uniform number in [0, 1) for person `id` and key `k`.
-    pub fn uniform(self, id: u64, k: u32) -> f64 {
-        let bits = mix(mix(self.0 ^ id) ^ u64::from(k));
-        (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
-    }
-
     /// The `k`th Exp(1) amount for person `id`: the length of a clock
-    /// (see `state::Worker::clock`).
+    /// (see `state::Worker::clock`). Drawn by `rand_distr`'s ziggurat
+    /// from a generator seeded by (person, k) alone: cheaper than the
+    /// logarithm of a uniform number, and as exact.
     pub fn exponential(self, id: u64, k: u32) -> f64 {
-        -(1.0 - self.uniform(id, k)).ln()
+        let bits = mix(mix(self.0 ^ id) ^ u64::from(k));
+        let mut rng = Pcg64Mcg::new(u128::from(bits) << 64 | u128::from(mix(bits)));
+        Exp1.sample(&mut rng)
     }
 }
 
@@ -184,19 +182,36 @@ mod tests {
     }
 
     #[test]
-    fn keyed_uniforms_are_uniform_and_differ_by_person_and_month() {
+    fn clocks_are_exponential_and_differ_by_person_and_number() {
         let k = Keyed::new(1, 0, Process::Leaving, 0);
-        assert_ne!(k.uniform(1, 0), k.uniform(2, 0));
-        assert_ne!(k.uniform(1, 0), k.uniform(1, 1));
-        assert_eq!(k.uniform(1, 0), Keyed::new(1, 0, Process::Leaving, 0).uniform(1, 0));
-        let n = 100_000;
-        let draws: Vec<f64> = (0..n).map(|i| k.uniform(i % 1000, (i / 1000) as u32)).collect();
-        assert!(draws.iter().all(|u| (0.0..1.0).contains(u)));
-        // Mean 1/2 and variance 1/12 within 5 standard errors.
+        assert_ne!(k.exponential(1, 0), k.exponential(2, 0));
+        assert_ne!(k.exponential(1, 0), k.exponential(1, 1));
+        assert_ne!(
+            k.exponential(1, 0),
+            Keyed::new(1, 1, Process::Leaving, 0).exponential(1, 0)
+        );
+        assert_eq!(
+            k.exponential(1, 0),
+            Keyed::new(1, 0, Process::Leaving, 0).exponential(1, 0)
+        );
+        let n = 200_000;
+        let draws: Vec<f64> = (0..n).map(|i| k.exponential(i % 1000, (i / 1000) as u32)).collect();
+        assert!(draws.iter().all(|e| *e >= 0.0 && e.is_finite()));
+        // Exp(1): mean 1, variance 1, P(E > x) = exp(-x), within 5
+        // standard errors.
         let mean = draws.iter().sum::<f64>() / n as f64;
-        assert!((mean - 0.5).abs() < 5.0 * (1.0 / 12.0 / n as f64).sqrt(), "{mean}");
-        let below = draws.iter().filter(|u| **u < 0.1).count() as f64 / n as f64;
-        assert!((below - 0.1).abs() < 5.0 * (0.09 / n as f64).sqrt(), "{below}");
+        assert!((mean - 1.0).abs() < 5.0 * (1.0 / n as f64).sqrt(), "{mean}");
+        let var = draws.iter().map(|e| (e - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+        // The variance of the sample variance of Exp(1) is (mu4 - 1) / n = 8 / n.
+        assert!((var - 1.0).abs() < 5.0 * (8.0 / n as f64).sqrt(), "{var}");
+        for x in [0.05f64, 0.5, 1.0, 2.0, 4.0] {
+            let p = (-x).exp();
+            let above = draws.iter().filter(|e| **e > x).count() as f64 / n as f64;
+            assert!(
+                (above - p).abs() < 5.0 * (p * (1.0 - p) / n as f64).sqrt(),
+                "P(E > {x}) = {above}"
+            );
+        }
     }
 
     #[test]
