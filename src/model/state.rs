@@ -165,36 +165,35 @@ pub fn heads(fte: f64, per_head: f64) -> Vec<f64> {
     out
 }
 
-/// The monthly leaving probability for completed years of service (the
-/// last band applies beyond).
-pub fn band_rate(params: &RunParams, service_months: u32) -> f64 {
-    let year = (service_months / 12) as usize;
-    params
-        .leaving_by_year
-        .get(year)
-        .or(params.leaving_by_year.last())
-        .copied()
-        .unwrap_or(0.0)
-}
+/// Completed years of service the initial draw covers.
+const SERVICE_YEARS: usize = 40;
 
 /// Service months drawn for people already in post.
 enum ServiceDraw {
     /// Cumulative weights over completed years; the month within the year is uniform.
     ByYear(Vec<f64>),
-    /// Cumulative weights over months of service, 0..=479.
+    /// Cumulative weights over months of service, 0 to 40 years.
     ByMonth(Vec<f64>),
 }
 
 impl ServiceDraw {
-    fn new(w: &Workforce, params: &RunParams) -> ServiceDraw {
-        match &w.initial_service_shares {
+    /// From the scenario's shares of service by year, or else the steady
+    /// state of the monthly leaving probabilities by year of service (the
+    /// last applying beyond).
+    fn new(shares: Option<&[f64]>, leaving_by_year: &[f64]) -> ServiceDraw {
+        match shares {
             Some(shares) => ServiceDraw::ByYear(cumulative(shares.iter().copied())),
             None => {
                 // Steady state: P(s) proportional to the chance of surviving s months.
                 let mut survival = 1.0;
-                let weights = (0..480u32).map(|s| {
+                let weights = (0..12 * SERVICE_YEARS).map(|s| {
                     let here = survival;
-                    survival *= 1.0 - band_rate(params, s);
+                    survival *= 1.0
+                        - leaving_by_year
+                            .get(s / 12)
+                            .or(leaving_by_year.last())
+                            .copied()
+                            .unwrap_or(0.0);
                     here
                 });
                 ServiceDraw::ByMonth(cumulative(weights))
@@ -235,7 +234,7 @@ impl State {
     /// (which `run` sets from the initial caseload).
     pub fn initial(s: &Scenario, params: &RunParams, rng: &mut Stream, clocks: Clocks) -> State {
         let w = &s.workforce;
-        let draw = ServiceDraw::new(w, params);
+        let draw = ServiceDraw::new(w.initial_service_shares.as_deref(), &params.leaving_by_year);
         let mut workers = Vec::new();
         // The three disjoint groups of MODEL.md: ASYEs (present, months into
         // their year uniform), absent, and the others; ids in that order.
@@ -340,5 +339,43 @@ mod tests {
         assert!((h.iter().sum::<f64>() - 101.71).abs() < 1e-9);
         assert_eq!(heads(2.4, 0.8).len(), 3);
         assert!(heads(0.0, 1.0).is_empty());
+    }
+
+    /// Draws `n` services and checks the share of each month of service
+    /// against `exact` (which sums to 1) within 5 standard errors.
+    fn assert_draws_follow(draw: &ServiceDraw, exact: &[f64], n: usize) {
+        let mut rng = super::super::rng::stream(7, 0, super::super::rng::Process::Initial);
+        let mut counts = vec![0usize; exact.len()];
+        for _ in 0..n {
+            counts[draw.draw(&mut rng) as usize] += 1;
+        }
+        for (s, (count, p)) in counts.iter().zip(exact).enumerate() {
+            let seen = *count as f64 / n as f64;
+            let se = (p * (1.0 - p) / n as f64).sqrt();
+            assert!((seen - p).abs() <= 5.0 * se + 1e-12, "month {s}: {seen} vs {p}");
+        }
+    }
+
+    #[test]
+    fn steady_state_service_is_the_chance_of_surviving_each_month() {
+        // Monthly leaving probabilities by year; the last applies beyond.
+        let bands = [0.04, 0.02, 0.0, 0.015];
+        let draw = ServiceDraw::new(None, &bands);
+        let mut surviving = 1.0;
+        let mut weights = Vec::new();
+        for s in 0..12 * SERVICE_YEARS {
+            weights.push(surviving);
+            surviving *= 1.0 - bands.get(s / 12).or(bands.last()).copied().unwrap_or(0.0);
+        }
+        let total: f64 = weights.iter().sum();
+        let exact: Vec<f64> = weights.iter().map(|w| w / total).collect();
+        assert_draws_follow(&draw, &exact, 400_000);
+    }
+
+    #[test]
+    fn shares_by_year_spread_evenly_over_the_months() {
+        let draw = ServiceDraw::new(Some(&[0.5, 0.0, 0.25, 0.25]), &[0.1]);
+        let exact: Vec<f64> = (0..48).map(|s| [0.5, 0.0, 0.25, 0.25][s / 12] / 12.0).collect();
+        assert_draws_follow(&draw, &exact, 200_000);
     }
 }
