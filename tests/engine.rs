@@ -114,6 +114,58 @@ fn with_only_leaving_heads_follow_binomial_survival() {
     }
 }
 
+/// Referrals at 100 a month, 80% of them starting a case (in two states).
+const REFERRALS: &str = r#"
+start = "2024-01"
+months = 6
+[workforce]
+establishment_fte = 10
+permanent_fte = 10
+annual_leaving_by_service_year = [0.0]
+[demand]
+referrals_per_month = 100
+[[cases]]
+name = "assessment"
+entry_share = 0.5
+mean_months = 1
+[[cases]]
+name = "child_in_need"
+entry_share = 0.3
+mean_months = 6
+"#;
+
+#[test]
+fn referrals_and_new_cases_are_poisson_or_negative_binomial() {
+    let n = 4000;
+    for (dispersion, seed) in [(None, 3), (Some(20.0), 4)] {
+        let text = match dispersion {
+            Some(k) => REFERRALS.replace(
+                "referrals_per_month = 100",
+                &format!("referrals_per_month = 100\ndispersion = {k}"),
+            ),
+            None => REFERRALS.to_string(),
+        };
+        let s = scenario_from(&text);
+        let runs = run_all(&s, n, seed);
+        // Negative binomial with mean m and shape k: variance m + m^2 / k
+        // (Poisson when k is infinite); new cases are the same mixture at
+        // 80% of the rate.
+        let variance = |mean: f64| mean + dispersion.map_or(0.0, |k| mean * mean / k);
+        for t in 0..s.months as usize {
+            for (metric, mean) in [(Metric::Referrals, 100.0), (Metric::NewCases, 80.0)] {
+                assert_moments(
+                    &format!("{metric:?}, dispersion {dispersion:?}, month {t}"),
+                    moments(&runs, t, runs.layout.index(metric)),
+                    mean,
+                    variance(mean),
+                    f64::from(n),
+                    5.0,
+                );
+            }
+        }
+    }
+}
+
 /// Twelve agency workers who never leave, covering ten absent workers who
 /// never return and two vacant posts; nobody is hired. Conversions are
 /// capped at the unfilled heads: two until month 12, when two more posts

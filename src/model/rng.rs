@@ -134,13 +134,14 @@ pub fn poisson(rng: &mut Stream, lambda: f64) -> u64 {
     Poisson::new(lambda).map_or(0, |d| d.sample(rng) as u64)
 }
 
-/// Negative binomial as a gamma-Poisson mixture: Poisson(Gamma(k, lambda / k)).
-pub fn gamma_poisson(rng: &mut Stream, lambda: f64, k: f64) -> u64 {
+/// The rate of a negative binomial count as a gamma-Poisson mixture: a
+/// Gamma(k, lambda / k) draw, so that Poisson counts at this rate have mean
+/// lambda and variance lambda + lambda^2 / k.
+pub fn gamma_rate(rng: &mut Stream, lambda: f64, k: f64) -> f64 {
     if lambda <= 0.0 || !lambda.is_finite() {
-        return 0;
+        return 0.0;
     }
-    let rate = Gamma::new(k, lambda / k).map_or(lambda, |g| g.sample(rng));
-    poisson(rng, rate)
+    Gamma::new(k, lambda / k).map_or(lambda, |g| g.sample(rng))
 }
 
 /// Splits `n` among `shares` (in order) with the remainder left over:

@@ -170,10 +170,10 @@ const SERVICE_YEARS: usize = 40;
 
 /// Service months drawn for people already in post.
 enum ServiceDraw {
-    /// Cumulative weights over completed years; the month within the year is uniform.
-    ByYear(Vec<f64>),
-    /// Cumulative weights over months of service, 0 to 40 years.
-    ByMonth(Vec<f64>),
+    /// Weights of completed years; the month within the year is uniform.
+    ByYear(Weighted),
+    /// Weights of months of service, 0 to 40 years.
+    ByMonth(Weighted),
 }
 
 impl ServiceDraw {
@@ -182,51 +182,89 @@ impl ServiceDraw {
     /// last applying beyond).
     fn new(shares: Option<&[f64]>, leaving_by_year: &[f64]) -> ServiceDraw {
         match shares {
-            Some(shares) => ServiceDraw::ByYear(cumulative(shares.iter().copied())),
+            Some(shares) => ServiceDraw::ByYear(Weighted::new(shares)),
             None => {
                 // Steady state: P(s) proportional to the chance of surviving s months.
+                let mut weights = Vec::with_capacity(12 * SERVICE_YEARS);
                 let mut survival = 1.0;
-                let weights = (0..12 * SERVICE_YEARS).map(|s| {
-                    let here = survival;
-                    survival *= 1.0
-                        - leaving_by_year
-                            .get(s / 12)
-                            .or(leaving_by_year.last())
-                            .copied()
-                            .unwrap_or(0.0);
-                    here
-                });
-                ServiceDraw::ByMonth(cumulative(weights))
+                for year in 0..SERVICE_YEARS {
+                    let q = leaving_by_year
+                        .get(year)
+                        .or(leaving_by_year.last())
+                        .copied()
+                        .unwrap_or(0.0);
+                    for _ in 0..12 {
+                        weights.push(survival);
+                        survival *= 1.0 - q;
+                    }
+                }
+                ServiceDraw::ByMonth(Weighted::new(&weights))
             }
         }
     }
 
     fn draw(&self, rng: &mut Stream) -> u32 {
         match self {
-            ServiceDraw::ByYear(cum) => pick(cum, rng) * 12 + rng.random_range(0..12),
-            ServiceDraw::ByMonth(cum) => pick(cum, rng),
+            ServiceDraw::ByYear(years) => years.pick(rng) * 12 + rng.random_range(0..12),
+            ServiceDraw::ByMonth(months) => months.pick(rng),
         }
     }
 }
 
-fn cumulative(weights: impl Iterator<Item = f64>) -> Vec<f64> {
-    let mut total = 0.0;
-    weights
-        .map(|w| {
-            total += w;
-            total
-        })
-        .collect()
+/// Weights to draw an index from, in proportion, by inversion of their
+/// cumulative sums. A guide table (Chen and Asau's indexed search) holds,
+/// for each of as many equal slices of the total as there are weights, the
+/// first index that can be drawn in it, so a draw looks at an entry or two
+/// instead of searching the table.
+struct Weighted {
+    cumulative: Vec<f64>,
+    guide: Vec<usize>,
 }
 
-/// Index drawn with probability proportional to its weight.
-fn pick(cum: &[f64], rng: &mut Stream) -> u32 {
-    let total = cum.last().copied().unwrap_or(0.0);
-    if total <= 0.0 {
-        return 0;
+impl Weighted {
+    fn new(weights: &[f64]) -> Weighted {
+        let mut total = 0.0;
+        let cumulative: Vec<f64> = weights
+            .iter()
+            .map(|w| {
+                total += w;
+                total
+            })
+            .collect();
+        let slices = cumulative.len();
+        let mut guide = Vec::with_capacity(slices);
+        let width = total / slices as f64;
+        let mut i = 0;
+        for slice in 0..slices {
+            let edge = slice as f64 * width;
+            while i + 1 < slices && cumulative[i] <= edge {
+                i += 1;
+            }
+            guide.push(i);
+        }
+        Weighted { cumulative, guide }
     }
-    let u = rng.random::<f64>() * total;
-    cum.partition_point(|c| *c <= u).min(cum.len() - 1) as u32
+
+    /// The first index whose cumulative weight exceeds a uniform share of
+    /// the total (0 when there is no weight at all).
+    fn pick(&self, rng: &mut Stream) -> u32 {
+        let n = self.cumulative.len();
+        let total = self.cumulative.last().copied().unwrap_or(0.0);
+        if total <= 0.0 {
+            return 0;
+        }
+        let share = rng.random::<f64>();
+        let u = share * total;
+        let mut i = self.guide[((share * n as f64) as usize).min(n - 1)];
+        // The guide's slice edges are rounded like `u`: step back if needed.
+        while i > 0 && self.cumulative[i - 1] > u {
+            i -= 1;
+        }
+        while i + 1 < n && self.cumulative[i] <= u {
+            i += 1;
+        }
+        i as u32
+    }
 }
 
 impl State {
@@ -353,6 +391,32 @@ mod tests {
             let seen = *count as f64 / n as f64;
             let se = (p * (1.0 - p) / n as f64).sqrt();
             assert!((seen - p).abs() <= 5.0 * se + 1e-12, "month {s}: {seen} vs {p}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_guide_table_finds_what_a_search_finds(
+            weights in proptest::collection::vec(proptest::prop_oneof![0.0..1.0f64, proptest::strategy::Just(0.0)], 1..60),
+            seed in 0u64..1000,
+        ) {
+            let table = Weighted::new(&weights);
+            let mut rng = super::super::rng::stream(seed, 0, super::super::rng::Process::Initial);
+            let mut same = rng.clone();
+            let total: f64 = table.cumulative.last().copied().unwrap_or(0.0);
+            for _ in 0..200 {
+                let picked = table.pick(&mut rng);
+                let searched = if total > 0.0 {
+                    let u = same.random::<f64>() * total;
+                    table.cumulative.partition_point(|c| *c <= u).min(weights.len() - 1) as u32
+                } else {
+                    0
+                };
+                proptest::prop_assert_eq!(picked, searched);
+                if total > 0.0 {
+                    proptest::prop_assert!(weights[picked as usize] > 0.0);
+                }
+            }
         }
     }
 

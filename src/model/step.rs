@@ -98,6 +98,8 @@ pub struct Simulation<'a> {
 #[derive(Default)]
 struct Scratch {
     split: Vec<u64>,
+    /// This month's referrals starting a case, by case state.
+    entering: Vec<u64>,
     shares: Vec<f64>,
     delta: Vec<i64>,
     leavers: Vec<u64>,
@@ -507,11 +509,26 @@ impl<'a> Simulation<'a> {
             g => (1.0 + g).powf(f64::from(t) / 12.0),
         };
         let lambda = self.params.referrals_per_month * growth * d.seasonality[m.month() as usize - 1] * shocks;
+        // Referrals are Poisson (or, with dispersion, Poisson at a gamma-
+        // distributed rate), so their split by entry share is a Poisson
+        // count per case state and one for those needing no case, drawn
+        // independently: the same in distribution as drawing the total and
+        // splitting it, with one cheap draw per state instead of a binomial.
         let demand_rng = &mut self.streams.month(Process::Demand, t);
-        flows.referrals = match d.dispersion {
-            Some(k) => rng::gamma_poisson(demand_rng, lambda, k),
-            None => rng::poisson(demand_rng, lambda),
+        let rate = match d.dispersion {
+            Some(k) => rng::gamma_rate(demand_rng, lambda, k),
+            None => lambda,
         };
+        let entering = &mut self.scratch.entering;
+        entering.clear();
+        entering.extend(
+            self.s
+                .cases
+                .iter()
+                .map(|c| rng::poisson(demand_rng, rate * c.entry_share)),
+        );
+        let no_case = (1.0 - self.s.cases.iter().map(|c| c.entry_share).sum::<f64>()).max(0.0);
+        flows.referrals = entering.iter().sum::<u64>() + rng::poisson(demand_rng, rate * no_case);
 
         // 8. Cases: moves from the month's opening counts, then new cases.
         self.move_cases(t, &mut flows);
@@ -581,7 +598,8 @@ impl<'a> Simulation<'a> {
 
     /// Step 8: each state's open cases leave with probability 1 / mean
     /// duration and go on by their `next` shares (one multinomial draw per
-    /// state), then the month's referrals start cases by `entry_share`.
+    /// state), then the month's referrals start cases by `entry_share`
+    /// (drawn with them in step 7).
     fn move_cases(&mut self, t: u32, flows: &mut Flows) {
         let states = &self.s.cases;
         let cases_rng = &mut self.streams.month(Process::Cases, t);
@@ -601,10 +619,7 @@ impl<'a> Simulation<'a> {
             }
             flows.closed_cases += exits - moved;
         }
-        sc.shares.clear();
-        sc.shares.extend(states.iter().map(|c| c.entry_share));
-        rng::multinomial(cases_rng, flows.referrals, &sc.shares, &mut sc.split);
-        for (i, n) in sc.split.iter().enumerate() {
+        for (i, n) in sc.entering.iter().enumerate() {
             sc.delta[i] += *n as i64;
             flows.new_cases += n;
         }
