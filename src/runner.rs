@@ -207,35 +207,39 @@ struct Chunk {
     totals: Vec<RunTotals>,
 }
 
+/// What the chunks of one window share.
+struct Job<'a> {
+    s: &'a Scenario,
+    layout: &'a Layout,
+    seed: u64,
+    /// The months kept.
+    keep: std::ops::Range<usize>,
+}
+
 impl Chunk {
-    /// Simulates runs `first..first + runs` of `s` over the months in
-    /// `keep`, and turns their rows into columns.
-    fn simulate(
-        s: &Scenario,
-        layout: &Layout,
-        seed: u64,
-        first: usize,
-        runs: usize,
-        keep: &std::ops::Range<usize>,
-        tick: &(dyn Fn() + Sync),
-    ) -> Chunk {
-        let stride = keep.len() * layout.width();
-        let mut rows = vec![0.0; runs * stride];
+    /// Simulates runs `first..first + runs` of the job over the months it
+    /// keeps, and turns their rows into columns. `rows` is a buffer reused
+    /// from chunk to chunk: every run writes every value of its rows.
+    fn simulate(job: &Job, first: usize, runs: usize, tick: &(dyn Fn() + Sync), rows: &mut Vec<f64>) -> Chunk {
+        let stride = job.keep.len() * job.layout.width();
+        if rows.len() < runs * stride {
+            rows.resize(runs * stride, 0.0);
+        }
+        let rows = &mut rows[..runs * stride];
         let totals = rows
             .chunks_mut(stride.max(1))
             .take(runs)
             .enumerate()
             .map(|(k, row)| {
-                let totals = simulate_months(s, layout, seed, (first + k) as u64, keep.clone(), row);
+                let run = (first + k) as u64;
+                let totals = simulate_months(job.s, job.layout, job.seed, run, job.keep.clone(), row);
                 tick();
                 totals.unwrap_or_default()
             })
             .collect();
-        let mut columns = vec![0.0; runs * stride];
-        for (k, row) in rows.chunks(stride.max(1)).enumerate() {
-            for (j, value) in row.iter().enumerate() {
-                columns[j * runs + k] = *value;
-            }
+        let mut columns = Vec::with_capacity(runs * stride);
+        for j in 0..stride {
+            columns.extend(rows.iter().skip(j).step_by(stride).take(runs));
         }
         Chunk { runs, columns, totals }
     }
@@ -274,10 +278,18 @@ fn run_window(
     let chunks: Vec<Vec<Chunk>> = scenarios
         .iter()
         .map(|s| {
+            let job = Job {
+                s,
+                layout,
+                seed,
+                keep: keep.clone(),
+            };
             pool.install(|| {
                 firsts
                     .par_iter()
-                    .map(|&first| Chunk::simulate(s, layout, seed, first, CHUNK_RUNS.min(n - first), &keep, tick))
+                    .map_init(Vec::new, |rows, &first| {
+                        Chunk::simulate(&job, first, CHUNK_RUNS.min(n - first), tick, rows)
+                    })
                     .collect()
             })
         })

@@ -41,15 +41,21 @@ impl Cell {
     /// Summarises values given in run order (the order of the mean's sum).
     pub fn of(values: &mut [f64]) -> Cell {
         let n = values.len();
-        let up = values.contains(&f64::INFINITY);
-        let down = values.contains(&f64::NEG_INFINITY);
-        let mean = match (n, up, down) {
-            (0, _, _) => 0.0,
-            // inf - inf is taken as 0, as in the percentiles.
-            (_, true, true) => 0.0,
-            (_, true, false) => f64::INFINITY,
-            (_, false, true) => f64::NEG_INFINITY,
-            _ => values.iter().sum::<f64>() / n as f64,
+        let sum = values.iter().sum::<f64>();
+        // A finite sum has no infinite term: look for them only otherwise.
+        let mean = if n == 0 {
+            0.0
+        } else if sum.is_finite() {
+            sum / n as f64
+        } else {
+            match (values.contains(&f64::INFINITY), values.contains(&f64::NEG_INFINITY)) {
+                // inf - inf is taken as 0, as in the percentiles.
+                (true, true) => 0.0,
+                (true, false) => f64::INFINITY,
+                (false, true) => f64::NEG_INFINITY,
+                // Finite values whose sum overflows.
+                (false, false) => sum / n as f64,
+            }
         };
         Cell {
             mean,

@@ -3,7 +3,7 @@
 //! property tests; zero capacity.
 
 use crate::common::{run_all, scenario_from};
-use caseload::model::{Layout, Metric, simulate};
+use caseload::model::{Layout, Metric, simulate, simulate_months};
 use caseload::runner;
 use caseload::stats::Summary;
 use proptest::prelude::*;
@@ -419,7 +419,10 @@ proptest! {
         let w = layout.width();
         let at = |record: &[f64], t: usize, m: Metric| record[t * w + layout.index(m)];
         for run in 0..3 {
-            let rec = simulate(&s, &layout, seed, run);
+            // Every value of every month is written: the record starts as NaN
+            // (the runner reuses its buffers from run to run).
+            let mut rec = vec![f64::NAN; s.months as usize * w];
+            simulate_months(&s, &layout, seed, run, 0..s.months as usize, &mut rec);
             let mut permanent = s.workforce.permanent_fte;
             let mut covering = s.agency.as_ref().map_or(0.0, |a| a.fte);
             let mut open: f64 = s.cases.iter().map(|c| c.open as f64).sum();

@@ -169,6 +169,7 @@ pub fn heads(fte: f64, per_head: f64) -> Vec<f64> {
 const SERVICE_YEARS: usize = 40;
 
 /// Service months drawn for people already in post.
+#[derive(Clone)]
 enum ServiceDraw {
     /// Weights of completed years; the month within the year is uniform.
     ByYear(Weighted),
@@ -203,6 +204,25 @@ impl ServiceDraw {
         }
     }
 
+    /// Runs with the same inputs (every run, unless the leaving rates are
+    /// uncertain) share one table: each thread keeps the last it built.
+    fn with<T>(shares: Option<&[f64]>, leaving_by_year: &[f64], f: impl FnOnce(&ServiceDraw) -> T) -> T {
+        type Last = Option<(Option<Vec<f64>>, Vec<f64>, ServiceDraw)>;
+        thread_local! {
+            static LAST: std::cell::RefCell<Last> = const { std::cell::RefCell::new(None) };
+        }
+        LAST.with_borrow_mut(|last| match last {
+            Some((s, l, draw)) if same_values(s.as_deref(), shares) && same_values(Some(l), Some(leaving_by_year)) => {
+                f(draw)
+            }
+            _ => {
+                let built = ServiceDraw::new(shares, leaving_by_year);
+                let (_, _, draw) = last.insert((shares.map(<[f64]>::to_vec), leaving_by_year.to_vec(), built));
+                f(draw)
+            }
+        })
+    }
+
     fn draw(&self, rng: &mut Stream) -> u32 {
         match self {
             ServiceDraw::ByYear(years) => years.pick(rng) * 12 + rng.random_range(0..12),
@@ -211,11 +231,20 @@ impl ServiceDraw {
     }
 }
 
+/// Whether two optional lists hold the very same values, bit for bit.
+fn same_values(a: Option<&[f64]>, b: Option<&[f64]>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits()),
+        (a, b) => a.is_none() && b.is_none(),
+    }
+}
+
 /// Weights to draw an index from, in proportion, by inversion of their
 /// cumulative sums. A guide table (Chen and Asau's indexed search) holds,
 /// for each of as many equal slices of the total as there are weights, the
 /// first index that can be drawn in it, so a draw looks at an entry or two
 /// instead of searching the table.
+#[derive(Clone)]
 struct Weighted {
     cumulative: Vec<f64>,
     guide: Vec<usize>,
@@ -272,7 +301,6 @@ impl State {
     /// (which `run` sets from the initial caseload).
     pub fn initial(s: &Scenario, params: &RunParams, rng: &mut Stream, clocks: Clocks) -> State {
         let w = &s.workforce;
-        let draw = ServiceDraw::new(w.initial_service_shares.as_deref(), &params.leaving_by_year);
         let mut workers = Vec::new();
         // The three disjoint groups of MODEL.md: ASYEs (present, months into
         // their year uniform), absent, and the others; ids in that order.
@@ -293,12 +321,17 @@ impl State {
         for fte in heads(w.asye_fte, w.fte_per_head) {
             in_post(fte, rng.random_range(0..12), true, false);
         }
-        for fte in heads(w.absent_fte, w.fte_per_head) {
-            in_post(fte, draw.draw(rng) as i32, false, true);
-        }
-        let others = (w.permanent_fte - w.asye_fte - w.absent_fte).max(0.0);
-        for fte in heads(others, w.fte_per_head) {
-            in_post(fte, draw.draw(rng) as i32, false, false);
+        let absent = heads(w.absent_fte, w.fte_per_head);
+        let others = heads((w.permanent_fte - w.asye_fte - w.absent_fte).max(0.0), w.fte_per_head);
+        let services: Vec<u32> = ServiceDraw::with(w.initial_service_shares.as_deref(), &params.leaving_by_year, |d| {
+            (0..absent.len() + others.len()).map(|_| d.draw(rng)).collect()
+        });
+        let absent_then_others = absent
+            .iter()
+            .map(|fte| (*fte, true))
+            .chain(others.iter().map(|fte| (*fte, false)));
+        for ((fte, absent), service) in absent_then_others.zip(services) {
+            in_post(fte, service as i32, false, absent);
         }
         let agency_fte = s.agency.as_ref().map_or(0.0, |a| a.fte);
         let agency: Vec<AgencyWorker> = heads(agency_fte, w.fte_per_head)
