@@ -129,7 +129,8 @@ struct Flows {
     closed_cases: u64,
 }
 
-/// Sums over the permanent workforce, taken in one pass.
+/// Sums over the permanent workforce, taken in one pass, and the agency
+/// cover.
 #[derive(Default)]
 struct Census {
     /// Everyone in post (ASYEs and absent included).
@@ -142,6 +143,10 @@ struct Census {
     case_holding: f64,
     /// Annual pay bill at the permanent and ASYE rates.
     annual_cost: f64,
+    /// Agency FTE covering posts (after step 6's changes once they are made).
+    covering: f64,
+    /// The managed team's FTE this month.
+    managed: f64,
 }
 
 impl Census {
@@ -183,7 +188,7 @@ impl<'a> Simulation<'a> {
             totals: RunTotals::default(),
         };
         let census = sim.census(0);
-        let caseload = caseload(sim.state.open_total(), sim.capacity(0, &census));
+        let caseload = caseload(sim.state.open_total(), sim.capacity(&census));
         sim.state.pressure = sim.pressure(caseload);
         sim
     }
@@ -229,6 +234,8 @@ impl<'a> Simulation<'a> {
                 c.case_holding += if asye { w.fte * weight } else { w.fte };
             }
         }
+        c.covering = self.covering_fte();
+        c.managed = self.managed_team_fte(t);
         c
     }
 
@@ -252,12 +259,10 @@ impl<'a> Simulation<'a> {
     }
 
     /// C(t): case-holding capacity in FTE.
-    fn capacity(&self, t: u32, census: &Census) -> f64 {
+    fn capacity(&self, census: &Census) -> f64 {
         let w = &self.s.workforce;
         let available = 1.0 - w.sickness_days_per_year / w.working_days_per_year;
-        self.params.case_holding_share
-            * available
-            * (census.case_holding + self.covering_fte() + self.managed_team_fte(t))
+        self.params.case_holding_share * available * (census.case_holding + census.covering + census.managed)
     }
 
     fn pressure(&self, caseload: f64) -> f64 {
@@ -468,7 +473,7 @@ impl<'a> Simulation<'a> {
             let unfilled = (establishment - census.post_holding).max(0.0);
             let wanted = a.cover_vacancies * unfilled + a.cover_absence * census.absent;
             let wanted = a.max_fte.map_or(wanted, |cap| wanted.min(cap));
-            let covering = self.covering_fte();
+            let covering = census.covering;
             if wanted > covering {
                 let missing = round_half_up((wanted - covering) / fte_per_head);
                 let found = rng::binomial(
@@ -493,6 +498,7 @@ impl<'a> Simulation<'a> {
             if unfilled > 0.0 && conversion_cap > 0 && self.params.agency_conversion > 0.0 {
                 self.convert(t, conversion_cap, &mut flows, &mut census);
             }
+            census.covering = self.covering_fte();
         }
 
         // 7. Demand.
@@ -534,8 +540,9 @@ impl<'a> Simulation<'a> {
         self.move_cases(t, &mut flows);
 
         // 9. Capacity and caseload (the census of step 5 with its joiners
-        // added: nobody leaves or changes absence after step 4).
-        let capacity = self.capacity(t, &census);
+        // and step 6's agency cover: nobody leaves or changes absence after
+        // step 4).
+        let capacity = self.capacity(&census);
         let load = caseload(self.state.open_total(), capacity);
 
         // 10. Feedback for next month.
@@ -633,7 +640,7 @@ impl<'a> Simulation<'a> {
         let m = self.month(t);
         let k = &self.s.costs;
         let permanent = census.annual_cost / 12.0;
-        let agency = self.covering_fte() * k.agency / 12.0 + self.managed_team_fte(t) * k.managed_team / 12.0;
+        let agency = census.covering * k.agency / 12.0 + census.managed * k.managed_team / 12.0;
 
         let p = &self.s.payments;
         if let Some(r) = &p.retention
@@ -672,8 +679,8 @@ impl<'a> Simulation<'a> {
     ) {
         let layout = self.layout;
         let mut set = |metric: Metric, value: f64| row[layout.index(metric)] = value;
-        let managed = self.managed_team_fte(t);
-        let agency = self.covering_fte() + managed;
+        let managed = census.managed;
+        let agency = census.covering + managed;
         let vacancy = (establishment - census.post_holding).max(0.0);
         let window = &self.state.leavers_by_month[self.state.leavers_by_month.len().saturating_sub(12)..];
         let annual_leavers = window.iter().sum::<f64>() * 12.0 / window.len() as f64;
