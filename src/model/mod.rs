@@ -1,6 +1,7 @@
 //! The model: parameters, one run's state and its monthly step. Pure: no
 //! I/O, no threads, nothing of serde, clap, rayon or plotters.
 
+pub mod binomial;
 pub mod metrics;
 pub mod params;
 pub mod rng;

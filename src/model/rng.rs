@@ -13,6 +13,7 @@
 //! The generator is PCG-64 (`rand_pcg::Pcg64`), named and portable: its
 //! output for a seed is fixed by its algorithm, not by a library version.
 
+use super::binomial::{LARGE_MEAN, btrs};
 use rand::SeedableRng;
 use rand_distr::{Binomial, Distribution, Exp1, Gamma, Poisson};
 use rand_pcg::{Pcg64, Pcg64Mcg};
@@ -114,13 +115,20 @@ pub fn parameter_stream(seed: u64, run: u64, key: &str) -> Stream {
     stream_from(seed, run, hash_key(key) | (1 << 63))
 }
 
-/// Binomial(n, p); no draw when the outcome is certain.
+/// Binomial(n, p); no draw when the outcome is certain. Small means are
+/// drawn by `rand_distr` (inversion), large ones by BTRS.
 pub fn binomial(rng: &mut Stream, n: u64, p: f64) -> u64 {
     if n == 0 || p <= 0.0 {
         return 0;
     }
     if p >= 1.0 {
         return n;
+    }
+    // Large means by BTRS (see `binomial`), on the smaller side of 1/2.
+    let (flipped, q) = if p > 0.5 { (true, 1.0 - p) } else { (false, p) };
+    if n as f64 * q >= LARGE_MEAN {
+        let k = btrs(rng, n, q);
+        return if flipped { n - k } else { k };
     }
     // Parameters are checked above, so construction cannot fail.
     Binomial::new(n, p).map_or(0, |d| d.sample(rng))
