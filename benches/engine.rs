@@ -1,17 +1,20 @@
 //! Criterion benchmarks: one month step, one whole run (Bury and the large
-//! county), 1,000 runs, and the summaries. docs/performance.md has the
-//! figures.
+//! county), 1,000 runs, the summaries, and one binomial draw (rand_distr
+//! against BTRS). docs/performance.md has the figures.
 //!
 //! cargo bench --bench engine
 
 // A benchmark that cannot load its scenario has nothing to measure: stop.
 #![allow(clippy::panic)]
 
+use caseload::model::binomial::btrs;
+use caseload::model::rng;
 use caseload::model::step::Simulation;
 use caseload::runner;
 use caseload::scenario;
 use caseload::stats::Summary;
 use criterion::{Criterion, criterion_group, criterion_main};
+use rand_distr::{Binomial, Distribution};
 use std::hint::black_box;
 use std::path::Path;
 
@@ -71,6 +74,19 @@ fn benches(c: &mut Criterion) {
     });
     let runs = runner::run(&s, 1, 1000, &pool, &|| {});
     group.bench_function("summarise stored records", |b| b.iter(|| black_box(Summary::of(&runs))));
+    group.finish();
+
+    // Bury's case exits, month 0: child in need, child protection, looked after.
+    let mut group = c.benchmark_group("one binomial draw");
+    for (n, p) in [(765, 0.18), (230, 0.106), (331, 0.035)] {
+        let mut rng = rng::stream(1, 0, rng::Process::Cases);
+        group.bench_function(format!("rand_distr BTPE, n = {n}, p = {p}"), |b| {
+            b.iter(|| black_box(Binomial::new(n, p).map_or(0, |d| d.sample(&mut rng))))
+        });
+        group.bench_function(format!("BTRS, n = {n}, p = {p}"), |b| {
+            b.iter(|| black_box(btrs(&mut rng, n, p)))
+        });
+    }
     group.finish();
 }
 
