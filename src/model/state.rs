@@ -169,7 +169,6 @@ pub fn heads(fte: f64, per_head: f64) -> Vec<f64> {
 const SERVICE_YEARS: usize = 40;
 
 /// Service months drawn for people already in post.
-#[derive(Clone)]
 enum ServiceDraw {
     /// Weights of completed years; the month within the year is uniform.
     ByYear(Weighted),
@@ -244,7 +243,6 @@ fn same_values(a: Option<&[f64]>, b: Option<&[f64]>) -> bool {
 /// for each of as many equal slices of the total as there are weights, the
 /// first index that can be drawn in it, so a draw looks at an entry or two
 /// instead of searching the table.
-#[derive(Clone)]
 struct Weighted {
     cumulative: Vec<f64>,
     guide: Vec<usize>,
