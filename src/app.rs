@@ -611,14 +611,14 @@ fn compare_scenarios(
             headline_rows.push((l.scenario.name.clone(), h.key, h.value));
         }
     }
-    let comparisons: Vec<Vec<(&'static str, String)>> = results.totals[1..]
+    let comparisons: Vec<compare::Difference> = results.totals[1..]
         .iter()
-        .map(|totals| compare::headlines(totals, base_totals))
+        .map(|totals| compare::Difference::of(totals, base_totals))
         .collect();
-    for (l, rows) in loaded[1..].iter().zip(&comparisons) {
+    for (l, difference) in loaded[1..].iter().zip(&comparisons) {
         headline_rows.push((l.scenario.name.clone(), "baseline", base.name.clone()));
-        for (key, value) in rows {
-            headline_rows.push((l.scenario.name.clone(), key, value.clone()));
+        for (key, value) in difference.headlines() {
+            headline_rows.push((l.scenario.name.clone(), key, value));
         }
     }
 
@@ -655,10 +655,15 @@ fn compare_scenarios(
             "net_cost_p05",
             "net_cost_p50",
             "net_cost_p95",
+            "spend_total_difference_mean",
+            "spend_total_difference_p05",
+            "spend_total_difference_p50",
+            "spend_total_difference_p95",
         ];
         rows.write_record(header).map_err(sweep_err)?;
         for l in &loaded[1..] {
-            let mut points = Vec::new();
+            let mut net_points = Vec::new();
+            let mut total_points = Vec::new();
             for v in values {
                 let mut source = l.source.clone();
                 source
@@ -671,25 +676,30 @@ fn compare_scenarios(
                 });
                 progress.finish();
                 let net = crate::stats::Cell::of(&mut compare::net_cost(&totals, base_totals));
-                rows.write_record([
-                    l.scenario.name.as_str(),
-                    key,
-                    &fmt_value(*v),
-                    &fmt_value(net.mean),
-                    &fmt_value(net.p05()),
-                    &fmt_value(net.p50()),
-                    &fmt_value(net.p95()),
-                ])
-                .map_err(sweep_err)?;
-                points.push(compare::SweepPoint { value: *v, net });
+                let total = crate::stats::Cell::of(&mut compare::total_spend_difference(&totals, base_totals));
+                let mut record = vec![l.scenario.name.clone(), key.to_string(), fmt_value(*v)];
+                for cell in [&net, &total] {
+                    record.extend([cell.mean, cell.p05(), cell.p50(), cell.p95()].map(fmt_value));
+                }
+                rows.write_record(&record).map_err(sweep_err)?;
+                net_points.push(compare::SweepPoint { value: *v, net });
+                total_points.push(compare::SweepPoint { value: *v, net: total });
             }
-            let be = compare::break_even(&points);
+            let be = compare::break_even(&net_points);
+            let be_total = compare::break_even(&total_points);
             let name = l.scenario.name.clone();
             headline_rows.push((name.clone(), "break_even_key", key.to_string()));
             headline_rows.push((name.clone(), "break_even_value", compare::fmt_break_even(be.value)));
             headline_rows.push((name.clone(), "break_even_low", compare::fmt_break_even(be.low)));
             headline_rows.push((name.clone(), "break_even_high", compare::fmt_break_even(be.high)));
-            let sentence = break_even_sentence(&name, key, &be);
+            for (k, x) in [
+                ("break_even_total_spend_value", be_total.value),
+                ("break_even_total_spend_low", be_total.low),
+                ("break_even_total_spend_high", be_total.high),
+            ] {
+                headline_rows.push((name.clone(), k, compare::fmt_break_even(x)));
+            }
+            let sentence = break_even_sentence(&name, key, values, &be, &be_total);
             say(out, format_args!("{sentence}"))?;
             notes.push(sentence);
         }
@@ -726,7 +736,7 @@ fn compare_scenarios(
             resolved: bytes,
         })
         .collect();
-    let html = report::comparison_report(&shown, &headline_rows, &notes, &svgs, settings(options));
+    let html = report::comparison_report(&shown, &headline_rows, &comparisons, &notes, &svgs, settings(options));
     files.push(OutputFile::bytes("report.html", html.into_bytes()));
     for (name, bytes) in resolved {
         files.push(OutputFile::bytes(name, bytes));
@@ -738,30 +748,40 @@ fn compare_scenarios(
         }
     }
     let folder = write_folder(&options.out, &format!("compare-{}", slug(&base.name)), files)?;
-    for (l, h) in loaded[1..].iter().zip(&comparisons) {
-        let get = |k: &str| h.iter().find(|(key, _)| *key == k).map_or("", |(_, v)| v.as_str());
-        say(
-            out,
-            format_args!(
-                "{} against {}: caseload at the end differs by {} (90% range {} to {}); lower in {:.0}% of runs; net cost {} (90% range {} to {}).",
-                l.scenario.name,
-                base.name,
-                get("caseload_end_difference_median"),
-                get("caseload_end_difference_p05"),
-                get("caseload_end_difference_p95"),
-                get("prob_caseload_lower_end").parse::<f64>().unwrap_or(0.0) * 100.0,
-                pounds(get("net_cost_mean")),
-                pounds(get("net_cost_p05")),
-                pounds(get("net_cost_p95")),
-            ),
-        )?;
+    for (l, d) in loaded[1..].iter().zip(&comparisons) {
+        say(out, format_args!("{}", money_line(&l.scenario, base, d)))?;
     }
     say(out, format_args!("Wrote {}", folder.display()))
 }
 
-/// A headline's whole pounds as people write them: `-£73,440`.
-fn pounds(value: &str) -> String {
-    value.parse::<f64>().map_or_else(|_| value.to_string(), describe::money)
+/// A comparison on the console: the change in total spend first, broken
+/// down, then the net cost excluding salaries, then the caseload.
+fn money_line(s: &Scenario, base: &Scenario, d: &compare::Difference) -> String {
+    let end = s.month_at(s.months - 1);
+    let breakdown = compare::spend_breakdown(&d.mean)
+        .iter()
+        .map(|(what, x)| format!("{what} {}", report::signed_money(*x)))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let net = &d.net_cost_excluding_salaries;
+    format!(
+        "{} against {}, over the {} months to {}:\n  total spend {} on average (90% range {} to {}): {}.\n  net cost excluding salaries of funded posts {} (90% range {} to {}).\n  caseload at the end differs by {} (90% range {} to {}); lower in {:.0}% of runs.",
+        s.name,
+        base.name,
+        s.months,
+        end,
+        report::signed_money(d.total_spend.mean),
+        report::signed_money(d.total_spend.p05()),
+        report::signed_money(d.total_spend.p95()),
+        breakdown,
+        report::signed_money(net.mean),
+        report::signed_money(net.p05()),
+        report::signed_money(net.p95()),
+        headline::caseload_text(d.end_caseload.p50()),
+        headline::caseload_text(d.end_caseload.p05()),
+        headline::caseload_text(d.end_caseload.p95()),
+        d.lower_share * 100.0,
+    )
 }
 
 /// Paired differences need every scenario on the same months and case
@@ -790,26 +810,44 @@ fn same_shape(loaded: &[Loaded]) -> Result<()> {
     Ok(())
 }
 
-/// "It pays for itself if it cuts leaving by at least X%", in words.
-fn break_even_sentence(name: &str, key: &str, be: &compare::BreakEven) -> String {
-    let Some(v) = be.value else {
-        return format!(
-            "{name}: the net cost does not cross zero over the grid of {key}: it does not pay for itself there."
-        );
+/// "It pays for itself if it cuts leaving by at least X%", in words, for
+/// both measures of cost: the net cost excluding salaries of funded posts,
+/// and the change in total spend.
+fn break_even_sentence(
+    name: &str,
+    key: &str,
+    grid: &[f64],
+    net: &compare::BreakEven,
+    total: &compare::BreakEven,
+) -> String {
+    let leaving = key.ends_with("leaving_multiplier");
+    let condition = |be: &compare::BreakEven| -> String {
+        let Some(v) = be.value else {
+            let (from, to) = (
+                grid.first().copied().unwrap_or(0.0),
+                grid.last().copied().unwrap_or(0.0),
+            );
+            return format!("it does not pay for itself anywhere on the grid ({key} from {from:.2} to {to:.2})");
+        };
+        let range = match (be.low, be.high) {
+            (Some(lo), Some(hi)) => format!(", uncertain between {lo:.2} and {hi:.2}"),
+            _ => String::new(),
+        };
+        if leaving {
+            format!(
+                "it pays for itself if it cuts leaving by at least {:.0}% ({key} = {v:.2}{range})",
+                (1.0 - v) * 100.0
+            )
+        } else {
+            format!(
+                "it pays for itself if it raises applicants by at least {:.0}% ({key} = {v:.2}{range})",
+                (v - 1.0) * 100.0
+            )
+        }
     };
-    let range = match (be.low, be.high) {
-        (Some(lo), Some(hi)) => format!(" (uncertain between {lo:.2} and {hi:.2})"),
-        _ => String::new(),
-    };
-    if key.ends_with("leaving_multiplier") {
-        format!(
-            "{name}: it pays for itself if it cuts leaving by at least {:.0}% ({key} = {v:.2}{range}).",
-            (1.0 - v) * 100.0
-        )
-    } else {
-        format!(
-            "{name}: it pays for itself if it raises applicants by at least {:.0}% ({key} = {v:.2}{range}).",
-            (v - 1.0) * 100.0
-        )
-    }
+    format!(
+        "{name}: on its net cost excluding salaries of funded posts (payments, agency and recruitment), {}. On total spend, salaries included, {}.",
+        condition(net),
+        condition(total)
+    )
 }

@@ -2,53 +2,128 @@
 //! each scenario draws from the same streams, so run-by-run differences
 //! isolate the effect of what changed. Pure: from runs to figures.
 
-use crate::model::RunTotals;
+use crate::model::{RunTotals, Spend};
 use crate::output::headline::{caseload_text, money_text, probability_text};
 use crate::stats::{Cell, paired_difference};
 
-/// Per run, the scheme's net cost against the baseline over the horizon:
-/// the change in payments plus the change in agency and recruitment spend
-/// (a saving there is negative). Permanent salaries are left out: the posts
+/// Per run, the scheme's net cost against the baseline over the horizon,
+/// excluding salaries of funded posts: the change in payments (after
+/// clawback) plus the change in agency and recruitment spend less the ASYE
+/// grant (a saving is negative). Permanent salaries are left out: the posts
 /// are funded whether they are filled or not.
 pub fn net_cost(scenario: &[RunTotals], baseline: &[RunTotals]) -> Vec<f64> {
+    paired(scenario, baseline, |s| {
+        s.agency + s.payments() + (s.recruitment - s.asye_grant)
+    })
+}
+
+/// Per run, the change in total spend against the baseline (every kind,
+/// salaries included, the ASYE grant as income).
+pub fn total_spend_difference(scenario: &[RunTotals], baseline: &[RunTotals]) -> Vec<f64> {
+    paired(scenario, baseline, Spend::total)
+}
+
+/// `f` of each run's spend, scenario minus baseline, run by run.
+fn paired(scenario: &[RunTotals], baseline: &[RunTotals], f: impl Fn(&Spend) -> f64) -> Vec<f64> {
     scenario
         .iter()
         .zip(baseline)
-        .map(|(a, b)| (1..4).map(|kind| a.spend[kind] - b.spend[kind]).sum())
+        .map(|(a, b)| f(&a.spend) - f(&b.spend))
         .collect()
 }
 
-/// The headline figures of one scenario against the baseline, from both
-/// scenarios' run totals (run r of each on the same random numbers).
-pub fn headlines(scenario: &[RunTotals], baseline: &[RunTotals]) -> Vec<(&'static str, String)> {
-    let pairs = || scenario.iter().zip(baseline);
-    let mut end = pairs()
-        .map(|(a, b)| paired_difference(a.end_caseload, b.end_caseload))
-        .collect::<Vec<_>>();
-    let diff = Cell::of(&mut end);
-    let n = scenario.len().max(1) as f64;
-    let lower = pairs().filter(|(a, b)| a.end_caseload < b.end_caseload).count() as f64 / n;
-    let mean_diff = |spend: &dyn Fn(&RunTotals) -> f64| pairs().map(|(a, b)| spend(a) - spend(b)).sum::<f64>() / n;
-    let net = Cell::of(&mut net_cost(scenario, baseline));
-    vec![
-        ("caseload_end_difference_median", caseload_text(diff.p50())),
-        ("caseload_end_difference_p05", caseload_text(diff.p05())),
-        ("caseload_end_difference_p95", caseload_text(diff.p95())),
-        ("prob_caseload_lower_end", probability_text(lower)),
-        (
-            "spend_total_difference_mean",
-            money_text(mean_diff(&|t| t.spend_total())),
-        ),
-        ("spend_agency_difference_mean", money_text(mean_diff(&|t| t.spend[1]))),
-        ("spend_payments_difference_mean", money_text(mean_diff(&|t| t.spend[2]))),
-        (
-            "spend_recruitment_difference_mean",
-            money_text(mean_diff(&|t| t.spend[3])),
-        ),
-        ("net_cost_mean", money_text(net.mean)),
-        ("net_cost_p05", money_text(net.p05())),
-        ("net_cost_p95", money_text(net.p95())),
-    ]
+/// One scenario against the baseline, from both scenarios' run totals (run
+/// r of each on the same random numbers): the figures read first.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Difference {
+    /// The caseload in the last month, scenario minus baseline, run by run.
+    pub end_caseload: Cell,
+    /// The share of runs whose caseload ends lower than the baseline's.
+    pub lower_share: f64,
+    /// The change in total spend over the horizon, run by run.
+    pub total_spend: Cell,
+    /// The mean change in each kind of money; they add up to
+    /// `total_spend.mean` (the grant and clawback count against spend).
+    pub mean: Spend,
+    /// Net cost excluding salaries of funded posts, run by run.
+    pub net_cost_excluding_salaries: Cell,
+}
+
+impl Difference {
+    pub fn of(scenario: &[RunTotals], baseline: &[RunTotals]) -> Difference {
+        let pairs = || scenario.iter().zip(baseline);
+        let mut end = pairs()
+            .map(|(a, b)| paired_difference(a.end_caseload, b.end_caseload))
+            .collect::<Vec<_>>();
+        let n = scenario.len().max(1) as f64;
+        let mean_of = |f: fn(&Spend) -> f64| pairs().map(|(a, b)| f(&a.spend) - f(&b.spend)).sum::<f64>() / n;
+        Difference {
+            end_caseload: Cell::of(&mut end),
+            lower_share: pairs().filter(|(a, b)| a.end_caseload < b.end_caseload).count() as f64 / n,
+            total_spend: Cell::of(&mut total_spend_difference(scenario, baseline)),
+            mean: Spend {
+                permanent: mean_of(|s| s.permanent),
+                agency: mean_of(|s| s.agency),
+                payments_made: mean_of(|s| s.payments_made),
+                clawback: mean_of(|s| s.clawback),
+                recruitment: mean_of(|s| s.recruitment),
+                asye_grant: mean_of(|s| s.asye_grant),
+            },
+            net_cost_excluding_salaries: Cell::of(&mut net_cost(scenario, baseline)),
+        }
+    }
+
+    /// headline.csv's rows for this difference, the change in total spend
+    /// first (keys are a contract with users' spreadsheets; docs/model.md
+    /// explains each).
+    pub fn headlines(&self) -> Vec<(&'static str, String)> {
+        let m = &self.mean;
+        vec![
+            ("spend_total_difference_mean", money_text(self.total_spend.mean)),
+            ("spend_total_difference_p05", money_text(self.total_spend.p05())),
+            ("spend_total_difference_p95", money_text(self.total_spend.p95())),
+            ("spend_permanent_difference_mean", money_text(m.permanent)),
+            ("spend_agency_difference_mean", money_text(m.agency)),
+            ("spend_payments_difference_mean", money_text(m.payments())),
+            ("payments_made_difference_mean", money_text(m.payments_made)),
+            ("clawback_recovered_difference_mean", money_text(m.clawback)),
+            ("spend_recruitment_difference_mean", money_text(m.recruitment)),
+            ("asye_grant_income_difference_mean", money_text(m.asye_grant)),
+            ("net_cost_mean", money_text(self.net_cost_excluding_salaries.mean)),
+            ("net_cost_p05", money_text(self.net_cost_excluding_salaries.p05())),
+            ("net_cost_p95", money_text(self.net_cost_excluding_salaries.p95())),
+            ("caseload_end_difference_median", caseload_text(self.end_caseload.p50())),
+            ("caseload_end_difference_p05", caseload_text(self.end_caseload.p05())),
+            ("caseload_end_difference_p95", caseload_text(self.end_caseload.p95())),
+            ("prob_caseload_lower_end", probability_text(self.lower_share)),
+        ]
+    }
+}
+
+/// The change in total spend broken down by kind: (what, mean change to
+/// the total), in the order people read them. Money that comes back
+/// (clawback, the ASYE grant) counts with a minus sign; kinds that neither
+/// scenario has are left out, except agency and salaries, which every
+/// comparison moves.
+pub fn spend_breakdown(mean: &Spend) -> Vec<(&'static str, f64)> {
+    let salaries = if mean.permanent > 0.0 {
+        "salaries of the extra permanent staff"
+    } else {
+        "permanent salaries"
+    };
+    let parts = [
+        ("enhanced payments made", mean.payments_made, false),
+        ("clawback recovered", -mean.clawback, false),
+        ("agency spend", mean.agency, true),
+        ("recruitment spend", mean.recruitment, false),
+        ("ASYE grant received", -mean.asye_grant, false),
+        (salaries, mean.permanent, true),
+    ];
+    parts
+        .into_iter()
+        .filter(|(_, x, always)| *always || x.abs() >= 0.5)
+        .map(|(what, x, _)| (what, x))
+        .collect()
 }
 
 /// Net cost at one value of the swept key.

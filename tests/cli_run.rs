@@ -259,16 +259,28 @@ fn compare_with_break_even_writes_the_sweep_and_says_it_in_words() {
         .assert()
         .success();
     let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    // The sentence says which cost each break-even is of.
     assert!(
-        stdout.contains("pays for itself") || stdout.contains("does not cross zero"),
+        stdout.contains("on its net cost excluding salaries of funded posts")
+            && stdout.contains("On total spend, salaries included,"),
         "{stdout}"
     );
     let folder = dir.path().join("compare-bury-march-2022-position");
     let sweep = read(&folder.join("break_even.csv"));
     assert_eq!(sweep.lines().count(), 1 + 6);
-    assert!(sweep.starts_with("scenario,key,value,net_cost_mean,net_cost_p05,net_cost_p50,net_cost_p95\n"));
+    assert!(sweep.starts_with(
+        "scenario,key,value,net_cost_mean,net_cost_p05,net_cost_p50,net_cost_p95,\
+         spend_total_difference_mean,spend_total_difference_p05,spend_total_difference_p50,spend_total_difference_p95\n"
+    ));
     let headline = read(&folder.join("headline.csv"));
-    for key in ["break_even_value", "break_even_low", "break_even_high"] {
+    for key in [
+        "break_even_value",
+        "break_even_low",
+        "break_even_high",
+        "break_even_total_spend_value",
+        "break_even_total_spend_low",
+        "break_even_total_spend_high",
+    ] {
         assert!(headline.contains(&format!(",{key},")), "{key}");
     }
 }
@@ -329,4 +341,71 @@ fn compare_rejects_what_it_cannot_do_with_exit_2() {
         std::fs::read_dir(dir.path()).unwrap().next().is_none(),
         "nothing should be written"
     );
+}
+
+/// Issue 11: the console said "net cost -£65,841" (a saving) for a payment
+/// that raised total spend by £265,259. The money line now leads with the
+/// change in total spend, breaks it down into parts that add up to it, and
+/// names the net cost excluding salaries exactly that.
+#[test]
+fn compare_leads_with_total_spend_and_its_parts_add_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let assert = caseload()
+        .arg("compare")
+        .arg(bury())
+        .arg(crate::common::scenario("bury-2022-retention.toml"))
+        .arg("--out")
+        .arg(dir.path())
+        .args(["--runs", "60", "--quiet"])
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    let folder = dir.path().join("compare-bury-march-2022-position");
+    let headline = read(&folder.join("headline.csv"));
+    let name = "\"Bury, March 2022, with a £2,000 retention payment\"";
+    let value = |key: &str| -> f64 {
+        let prefix = format!("{name},{key},");
+        let line = headline
+            .lines()
+            .find(|l| l.starts_with(&prefix))
+            .unwrap_or_else(|| panic!("{key}"));
+        line[prefix.len()..].parse().unwrap()
+    };
+    let total = value("spend_total_difference_mean");
+    let parts = value("spend_permanent_difference_mean")
+        + value("spend_agency_difference_mean")
+        + value("payments_made_difference_mean")
+        - value("clawback_recovered_difference_mean")
+        + value("spend_recruitment_difference_mean")
+        - value("asye_grant_income_difference_mean");
+    assert!((total - parts).abs() <= 3.0, "total {total}, parts {parts}");
+    assert_eq!(
+        value("spend_payments_difference_mean").round(),
+        (value("payments_made_difference_mean") - value("clawback_recovered_difference_mean")).round()
+    );
+    // The scheme's comparison rows lead with the total.
+    let own_rows: Vec<&str> = headline.lines().filter(|l| l.starts_with(name)).collect();
+    let baseline_row = own_rows.iter().position(|l| l.contains(",baseline,")).unwrap();
+    assert!(own_rows[baseline_row + 1].contains(",spend_total_difference_mean,"));
+    // The console's money line: total spend first, with the headline's sign
+    // and figure, then the net cost excluding salaries, named so.
+    let money = caseload::output::report::signed_money(total);
+    let first = stdout.find("total spend").unwrap();
+    assert!(
+        stdout[first..].starts_with(&format!("total spend {money} on average")),
+        "{stdout}"
+    );
+    let net = stdout.find("net cost").unwrap();
+    assert!(net > first, "{stdout}");
+    assert!(
+        stdout[net..].starts_with("net cost excluding salaries of funded posts"),
+        "{stdout}"
+    );
+    assert_eq!(stdout.matches("net cost").count(), 1, "{stdout}");
+    // So does the report's first sentence about the scheme.
+    let report = read(&folder.join("report.html"));
+    let against = report.find("against the baseline</h3>").unwrap();
+    let first_item = &report[against..report[against..].find("</li>").unwrap() + against];
+    assert!(first_item.contains("total spend changes by"), "{first_item}");
+    assert!(report.contains("net cost excluding salaries of funded posts"));
 }

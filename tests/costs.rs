@@ -79,10 +79,13 @@ fn spend_of_a_certain_scenario_matches_a_hand_calculation_to_the_penny() {
     //   t = 6 (July) retention 3 x 1,000 to the converts (6 months' service;
     //   ASYEs excluded); t = 9..11 supplement 1,200 / 12 x 5 FTE = 500;
     //   t = 12 clawback: bonus pro rata 3 x 3,000 x (24 - 12) / 24 = 4,500,
-    //   retention in full 3 x 1,000 = 3,000: -7,500.
-    // recruitment: t = 0 three hires x 500 - 2 ASYE grants x 1,000 = -500;
-    //   t = 1 and 13 (February) campaign 200; t = 12 -2,000 (grants).
-    let mut expected = [[0.0f64; 4]; 18];
+    //   retention in full 3 x 1,000 = 3,000: -7,500, all of it clawback.
+    // recruitment: t = 0 three hires x 500 = 1,500; t = 1 and 13 (February)
+    //   campaign 200.
+    // ASYE grant (income): 2 x 1,000 at t = 0 and at t = 12.
+    // Columns: permanent, agency, payments (after clawback), clawback,
+    // recruitment, grant; the total is the spend less the grant.
+    let mut expected = [[0.0f64; 6]; 18];
     for (t, row) in expected.iter_mut().enumerate() {
         row[0] = if t < 12 { 18_000.0 } else { 6_000.0 };
         row[1] = if (2..=4).contains(&t) { 20_000.0 } else { 0.0 };
@@ -93,12 +96,13 @@ fn spend_of_a_certain_scenario_matches_a_hand_calculation_to_the_penny() {
             12 => -7_500.0,
             _ => 0.0,
         };
-        row[3] = match t {
-            0 => -500.0,
+        row[3] = if t == 12 { 7_500.0 } else { 0.0 };
+        row[4] = match t {
+            0 => 1_500.0,
             1 | 13 => 200.0,
-            12 => -2_000.0,
             _ => 0.0,
         };
+        row[5] = if t == 0 || t == 12 { 2_000.0 } else { 0.0 };
     }
     let mut cumulative = 0.0;
     for (t, want) in expected.iter().enumerate() {
@@ -106,13 +110,16 @@ fn spend_of_a_certain_scenario_matches_a_hand_calculation_to_the_penny() {
             at(t, Metric::CostPermanent),
             at(t, Metric::CostAgency),
             at(t, Metric::CostPayments),
+            at(t, Metric::ClawbackRecovered),
             at(t, Metric::CostRecruitment),
+            at(t, Metric::AsyeGrantIncome),
         ];
         for (g, w) in got.iter().zip(want) {
             assert!((g - w).abs() < 0.005, "month {t}: got {got:?}, expected {want:?}");
         }
-        cumulative += want.iter().sum::<f64>();
-        assert!((at(t, Metric::CostTotal) - want.iter().sum::<f64>()).abs() < 0.005);
+        let total = want[0] + want[1] + want[2] + want[4] - want[5];
+        cumulative += total;
+        assert!((at(t, Metric::CostTotal) - total).abs() < 0.005, "total, month {t}");
         assert!(
             (at(t, Metric::CostCumulative) - cumulative).abs() < 0.005,
             "cumulative, month {t}"
@@ -245,4 +252,32 @@ fn break_even_recovers_a_value_known_by_construction() {
     // The mean crossing is estimated from 400 paired runs per grid point:
     // its standard error is about 0.003 here.
     assert!((value - truth).abs() < 0.015, "break-even {value} vs truth {truth}");
+}
+
+#[test]
+fn a_difference_breaks_total_spend_into_parts_that_add_up() {
+    // A managed team, payments with clawback and ASYE grants: every kind of
+    // money moves between the two scenarios.
+    let base = scenario_from(CERTAIN.replace("fill_prob = 0", "fill_prob = 0.7").as_str());
+    let scheme = scenario_from(
+        CERTAIN
+            .replace("fill_prob = 0", "fill_prob = 0.7")
+            .replace("intake_per_year = 2", "intake_per_year = 4")
+            .replace("amount = 1000", "amount = 1500")
+            .as_str(),
+    );
+    let pool = runner::pool(Some(2)).unwrap();
+    let results = runner::summarise(&[&base, &scheme], 5, 80, &pool, &|| {});
+    let d = compare::Difference::of(&results.totals[1], &results.totals[0]);
+    let parts: f64 = compare::spend_breakdown(&d.mean).iter().map(|(_, x)| x).sum();
+    assert!((parts - d.total_spend.mean).abs() < 1e-6 * d.total_spend.mean.abs().max(1.0));
+    let named: Vec<&str> = compare::spend_breakdown(&d.mean).iter().map(|(w, _)| *w).collect();
+    for what in ["ASYE grant received", "enhanced payments made", "agency spend"] {
+        assert!(named.contains(&what), "{named:?}");
+    }
+    // Two more ASYEs a January: the grant is money back, so it lowers the total.
+    assert!((d.mean.asye_grant - 2.0 * 2.0 * 1000.0).abs() < 1e-9);
+    // The net cost excluding salaries is the total less the salaries.
+    let excluded = d.total_spend.mean - d.mean.permanent;
+    assert!((d.net_cost_excluding_salaries.mean - excluded).abs() < 1e-6 * excluded.abs().max(1.0));
 }

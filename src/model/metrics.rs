@@ -30,13 +30,15 @@ pub enum Metric {
     CostPermanent,
     CostAgency,
     CostPayments,
+    ClawbackRecovered,
     CostRecruitment,
+    AsyeGrantIncome,
     CostTotal,
     CostCumulative,
 }
 
 impl Metric {
-    pub const ALL: [Metric; 28] = [
+    pub const ALL: [Metric; 30] = [
         Metric::EstablishmentFte,
         Metric::PermanentFte,
         Metric::AsyeFte,
@@ -62,7 +64,9 @@ impl Metric {
         Metric::CostPermanent,
         Metric::CostAgency,
         Metric::CostPayments,
+        Metric::ClawbackRecovered,
         Metric::CostRecruitment,
+        Metric::AsyeGrantIncome,
         Metric::CostTotal,
         Metric::CostCumulative,
     ];
@@ -94,7 +98,9 @@ impl Metric {
             Metric::CostPermanent => "cost_permanent",
             Metric::CostAgency => "cost_agency",
             Metric::CostPayments => "cost_payments",
+            Metric::ClawbackRecovered => "clawback_recovered",
             Metric::CostRecruitment => "cost_recruitment",
+            Metric::AsyeGrantIncome => "asye_grant_income",
             Metric::CostTotal => "cost_total",
             Metric::CostCumulative => "cost_cumulative",
         }
@@ -102,7 +108,7 @@ impl Metric {
 
     /// Whether the metric is money (costs change these and nothing else).
     pub fn is_cost(self) -> bool {
-        self.name().starts_with("cost_")
+        self.name().starts_with("cost_") || matches!(self, Metric::ClawbackRecovered | Metric::AsyeGrantIncome)
     }
 
     fn position(self) -> usize {

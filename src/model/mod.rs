@@ -10,4 +10,4 @@ pub mod state;
 pub mod step;
 
 pub use metrics::{Layout, Metric};
-pub use step::{RunTotals, simulate, simulate_months};
+pub use step::{RunTotals, Spend, simulate, simulate_months};

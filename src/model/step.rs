@@ -47,13 +47,46 @@ pub struct RunTotals {
     pub first_reach_high: Option<u32>,
     /// The caseload in the last month.
     pub end_caseload: f64,
-    /// Spend over the whole horizon: permanent, agency, payments, recruitment.
-    pub spend: [f64; 4],
+    /// Spend over the whole horizon, by kind.
+    pub spend: Spend,
 }
 
-impl RunTotals {
-    pub fn spend_total(&self) -> f64 {
-        self.spend.iter().sum()
+/// Money over a month or a horizon, by kind (pounds; every field is zero or
+/// more, so income and recoveries are never hidden inside a cost).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Spend {
+    /// Salaries of permanent staff, ASYEs at their own rate.
+    pub permanent: f64,
+    /// Agency staff covering posts and any managed team.
+    pub agency: f64,
+    /// Enhanced payments made (bonuses, retention payments, supplements).
+    pub payments_made: f64,
+    /// Payments recovered from leavers under clawback.
+    pub clawback: f64,
+    /// Cost per hire and recruitment campaigns.
+    pub recruitment: f64,
+    /// The ASYE grant received: income, not a cost.
+    pub asye_grant: f64,
+}
+
+impl Spend {
+    /// Enhanced payments after clawback (the `cost_payments` metric).
+    pub fn payments(&self) -> f64 {
+        self.payments_made - self.clawback
+    }
+
+    /// Everything spent less everything received (the `cost_total` metric).
+    pub fn total(&self) -> f64 {
+        self.permanent + self.agency + self.payments() + self.recruitment - self.asye_grant
+    }
+
+    fn add(&mut self, other: &Spend) {
+        self.permanent += other.permanent;
+        self.agency += other.agency;
+        self.payments_made += other.payments_made;
+        self.clawback += other.clawback;
+        self.recruitment += other.recruitment;
+        self.asye_grant += other.asye_grant;
     }
 }
 
@@ -124,6 +157,7 @@ struct Flows {
     asye_starters: u64,
     campaign: bool,
     payments: f64,
+    clawback: f64,
     referrals: u64,
     new_cases: u64,
     closed_cases: u64,
@@ -406,7 +440,7 @@ impl<'a> Simulation<'a> {
             i += 1;
         }
         if !self.scratch.leavers.is_empty() && !self.state.payments.is_empty() {
-            flows.payments -= clawback(&mut self.state.payments, &self.scratch.leavers, t);
+            flows.clawback += clawback(&mut self.state.payments, &self.scratch.leavers, t);
         }
         let agency_hazard = hazard(self.params.agency_leaving);
         // Clocks first, then the leavers out (in engagement order): a pass
@@ -635,8 +669,8 @@ impl<'a> Simulation<'a> {
         }
     }
 
-    /// Step 11: the month's spend by kind: (permanent, agency, payments, recruitment).
-    fn costs(&mut self, t: u32, census: &Census, flows: &mut Flows) -> [f64; 4] {
+    /// Step 11: the month's spend by kind.
+    fn costs(&mut self, t: u32, census: &Census, flows: &mut Flows) -> Spend {
         let m = self.month(t);
         let k = &self.s.costs;
         let permanent = census.annual_cost / 12.0;
@@ -661,8 +695,15 @@ impl<'a> Simulation<'a> {
 
         let recruitment = self.s.recruitment.as_ref().map_or(0.0, |r| {
             r.cost_per_hire * flows.hires as f64 + if flows.campaign { r.campaign_cost_per_month } else { 0.0 }
-        }) - k.asye_grant * flows.asye_starters as f64;
-        [permanent, agency, flows.payments, recruitment]
+        });
+        Spend {
+            permanent,
+            agency,
+            payments_made: flows.payments,
+            clawback: flows.clawback,
+            recruitment,
+            asye_grant: k.asye_grant * flows.asye_starters as f64,
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -675,7 +716,7 @@ impl<'a> Simulation<'a> {
         capacity: f64,
         load: f64,
         flows: &Flows,
-        costs: [f64; 4],
+        costs: Spend,
     ) {
         let layout = self.layout;
         let mut set = |metric: Metric, value: f64| row[layout.index(metric)] = value;
@@ -684,7 +725,7 @@ impl<'a> Simulation<'a> {
         let vacancy = (establishment - census.post_holding).max(0.0);
         let window = &self.state.leavers_by_month[self.state.leavers_by_month.len().saturating_sub(12)..];
         let annual_leavers = window.iter().sum::<f64>() * 12.0 / window.len() as f64;
-        let total_cost: f64 = costs.iter().sum();
+        let total_cost = costs.total();
         self.state.cost_cumulative += total_cost;
 
         set(Metric::EstablishmentFte, establishment);
@@ -709,10 +750,12 @@ impl<'a> Simulation<'a> {
         set(Metric::TurnoverRate, ratio(annual_leavers, census.permanent));
         set(Metric::VacancyRate, ratio(vacancy, vacancy + census.post_holding));
         set(Metric::AgencyRate, ratio(agency, agency + census.permanent));
-        set(Metric::CostPermanent, costs[0]);
-        set(Metric::CostAgency, costs[1]);
-        set(Metric::CostPayments, costs[2]);
-        set(Metric::CostRecruitment, costs[3]);
+        set(Metric::CostPermanent, costs.permanent);
+        set(Metric::CostAgency, costs.agency);
+        set(Metric::CostPayments, costs.payments());
+        set(Metric::ClawbackRecovered, costs.clawback);
+        set(Metric::CostRecruitment, costs.recruitment);
+        set(Metric::AsyeGrantIncome, costs.asye_grant);
         set(Metric::CostTotal, total_cost);
         set(Metric::CostCumulative, self.state.cost_cumulative);
         for (i, open) in self.state.open.iter().enumerate() {
@@ -723,9 +766,7 @@ impl<'a> Simulation<'a> {
             totals.first_reach_high = Some(t);
         }
         totals.end_caseload = load;
-        for (sum, cost) in totals.spend.iter_mut().zip(costs) {
-            *sum += cost;
-        }
+        totals.spend.add(&costs);
     }
 
     /// Step 12's ageing. Service and the ASYE year follow from each

@@ -381,6 +381,18 @@ pub fn run_charts(s: &Scenario, summary: &Summary, seed: u64) -> Result<Vec<Char
     for (i, (label, metric, colour)) in kinds.into_iter().enumerate() {
         monthly.lines.push(line(label, mean(metric)?, colour, dash_of(i), 1.2));
     }
+    // The ASYE grant is income, drawn as its own line (recruitment spend
+    // never dips below zero because of it).
+    let grant = mean(Metric::AsyeGrantIncome)?;
+    if grant.iter().any(|&x| x > 0.0) {
+        monthly.lines.push(line(
+            "ASYE grant received (income)",
+            grant,
+            SKY,
+            dash_of(kinds.len()),
+            1.2,
+        ));
+    }
     let cumulative = cells(summary, Metric::CostCumulative)?;
     let mut total = Panel::new("£ since the start", Units::Money);
     total.heading = Some("Cumulative spend".to_string());

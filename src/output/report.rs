@@ -8,9 +8,10 @@
 //! only re-word those strings (0.64 becomes 64%, 2023-10 October 2023,
 //! 28123456 £28,123,456), never re-round the numbers.
 
+use crate::compare::{Difference, spend_breakdown};
 use crate::model::params::{Distribution, Scenario, Uncertain, YearMonth};
 use crate::output::charts::inline_svg;
-use crate::output::headline::Headlines;
+use crate::output::headline::{Headlines, caseload_text, probability_text};
 use crate::scenario::Loaded;
 use crate::scenario::describe::{self, Unit, month_name};
 use sha2::{Digest, Sha256};
@@ -126,6 +127,7 @@ pub fn run_report(shown: Shown, headlines: &Headlines, charts: &[ChartSvg], sett
 pub fn comparison_report(
     shown: &[Shown],
     rows: &[(String, &str, String)],
+    differences: &[Difference],
     notes: &[String],
     charts: &[ChartSvg],
     settings: Settings,
@@ -160,15 +162,14 @@ pub fn comparison_report(
         env!("CARGO_PKG_VERSION")
     );
     let _ = writeln!(body, "<section id=\"headlines\"><h2>Headlines</h2>");
-    for x in shown.iter().skip(1) {
+    for (x, difference) in shown.iter().skip(1).zip(differences) {
         let name = &x.loaded.scenario.name;
-        let get = |key: &str| value(name, key);
         let _ = writeln!(
             body,
             "<h3>{} against the baseline</h3><ul class=\"headlines\">",
             escape(name)
         );
-        for sentence in comparison_sentences(&x.loaded.scenario, base_s, &get) {
+        for sentence in comparison_sentences(&x.loaded.scenario, base_s, difference) {
             let _ = writeln!(body, "<li>{sentence}</li>");
         }
         let _ = writeln!(body, "</ul>");
@@ -254,14 +255,6 @@ fn money_words(text: &str) -> String {
     match text.parse::<f64>() {
         Ok(x) if x.is_finite() => describe::money(x),
         _ => text.to_string(),
-    }
-}
-
-/// A difference in money with its sign: `+£472,907`, `-£705`, `£0`.
-fn signed_money_words(text: &str) -> String {
-    match text.parse::<f64>() {
-        Ok(x) if x > 0.0 && x.is_finite() => format!("+{}", describe::money(x)),
-        _ => money_words(text),
     }
 }
 
@@ -352,46 +345,65 @@ fn scenario_sentences(s: &Scenario, get: &dyn Fn(&str) -> String) -> Vec<String>
     out
 }
 
-/// The plain-English headlines of a scenario against the baseline.
-fn comparison_sentences(s: &Scenario, base: &Scenario, get: &dyn Fn(&str) -> String) -> Vec<String> {
+/// The plain-English headlines of a scenario against the baseline: the
+/// change in total spend first, broken down, then the net cost excluding
+/// salaries of funded posts, then the caseload.
+fn comparison_sentences(s: &Scenario, base: &Scenario, d: &Difference) -> Vec<String> {
     let b = |x: String| format!("<b>{}</b>", escape(&x));
+    let signed = |x: f64| b(signed_money(x));
     let end = month_name(s.month_at(s.months - 1));
-    let signed = |text: String| {
+    let breakdown = spend_breakdown(&d.mean)
+        .iter()
+        .map(|(what, x)| format!("{what} {}", signed(*x)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let net = &d.net_cost_excluding_salaries;
+    let caseload = |x: f64| {
+        let text = caseload_text(x);
         if text.starts_with('-') || text == "0.0" || text == "inf" {
-            text
+            b(text)
         } else {
-            format!("+{text}")
+            b(format!("+{text}"))
         }
     };
-    let mut out = vec![format!(
-        "In {}, its average caseload differs from the baseline's by {} (median of the run-by-run differences; in 9 runs out of 10 between {} and {}). It is lower than the baseline's in {} of runs.",
-        escape(&end),
-        b(signed(get("caseload_end_difference_median"))),
-        b(signed(get("caseload_end_difference_p05"))),
-        b(signed(get("caseload_end_difference_p95"))),
-        b(percent_words(&get("prob_caseload_lower_end")))
-    )];
-    let net = get("net_cost_mean");
-    let (word, amount) = match net.strip_prefix('-') {
-        Some(saving) => ("a net saving", saving.to_string()),
-        None => ("a net cost", net.clone()),
-    };
-    out.push(format!(
-        "Against {}, it has {} of {} on average over the horizon (its payments, agency and recruitment spend less the baseline's; salaries of funded posts left out), between {} and {} in 9 runs out of 10 (a negative figure is a saving).",
-        escape(&base.name),
-        word,
-        b(money_words(&amount)),
-        b(money_words(&get("net_cost_p05"))),
-        b(money_words(&get("net_cost_p95")))
-    ));
-    out.push(format!(
-        "Total spend changes by {} on average (a negative figure is less spend), of which agency {}, enhanced payments {} and recruitment {}.",
-        b(signed_money_words(&get("spend_total_difference_mean"))),
-        b(signed_money_words(&get("spend_agency_difference_mean"))),
-        b(signed_money_words(&get("spend_payments_difference_mean"))),
-        b(signed_money_words(&get("spend_recruitment_difference_mean")))
-    ));
-    out
+    vec![
+        format!(
+            "Over the {} months to {}, total spend changes by {} on average against {} (in 9 runs out of 10 between {} and {}; a minus sign is less spend). That is: {}.",
+            s.months,
+            escape(&end),
+            signed(d.total_spend.mean),
+            escape(&base.name),
+            signed(d.total_spend.p05()),
+            signed(d.total_spend.p95()),
+            breakdown
+        ),
+        format!(
+            "Its net cost excluding salaries of funded posts (payments, agency and recruitment spend, less the baseline's) is {} on average, between {} and {} in 9 runs out of 10. Salaries are left out of this figure because the posts are funded whether they are filled or not; the total above counts them.",
+            signed(net.mean),
+            signed(net.p05()),
+            signed(net.p95())
+        ),
+        format!(
+            "In {}, its average caseload differs from the baseline's by {} (median of the run-by-run differences; in 9 runs out of 10 between {} and {}). It is lower than the baseline's in {} of runs.",
+            escape(&end),
+            caseload(d.end_caseload.p50()),
+            caseload(d.end_caseload.p05()),
+            caseload(d.end_caseload.p95()),
+            b(percent_words(&probability_text(d.lower_share)))
+        ),
+    ]
+}
+
+/// A change in whole pounds with its sign: `+£472,907`, `-£705`, `£0`.
+pub fn signed_money(x: f64) -> String {
+    let text = describe::money(x);
+    if text == "-£0" {
+        "£0".into()
+    } else if x > 0.0 && text != "£0" {
+        format!("+{text}")
+    } else {
+        text
+    }
 }
 
 /// What a headline key is, for the tables.
@@ -419,17 +431,26 @@ fn meaning(key: &str) -> &'static str {
         "caseload_end_difference_p05" => "Caseload difference at the end: 5th percentile",
         "caseload_end_difference_p95" => "Caseload difference at the end: 95th percentile",
         "prob_caseload_lower_end" => "Share of runs with a lower caseload at the end",
-        "spend_total_difference_mean" => "Total spend difference (£): average",
+        "spend_total_difference_mean" => "Total spend difference, every kind (£): average",
+        "spend_total_difference_p05" => "Total spend difference, every kind (£): 5th percentile",
+        "spend_total_difference_p95" => "Total spend difference, every kind (£): 95th percentile",
+        "spend_permanent_difference_mean" => "Permanent salaries difference (£): average",
         "spend_agency_difference_mean" => "Agency spend difference (£): average",
-        "spend_payments_difference_mean" => "Enhanced payments difference (£): average",
+        "spend_payments_difference_mean" => "Enhanced payments after clawback, difference (£): average",
+        "payments_made_difference_mean" => "Enhanced payments made, difference (£): average",
+        "clawback_recovered_difference_mean" => "Clawback recovered, difference (£): average",
         "spend_recruitment_difference_mean" => "Recruitment spend difference (£): average",
-        "net_cost_mean" => "Net cost against the baseline (£): average",
-        "net_cost_p05" => "Net cost against the baseline (£): 5th percentile",
-        "net_cost_p95" => "Net cost against the baseline (£): 95th percentile",
+        "asye_grant_income_difference_mean" => "ASYE grant received, difference (£): average",
+        "net_cost_mean" => "Net cost excluding salaries of funded posts (£): average",
+        "net_cost_p05" => "Net cost excluding salaries of funded posts (£): 5th percentile",
+        "net_cost_p95" => "Net cost excluding salaries of funded posts (£): 95th percentile",
         "break_even_key" => "Break-even: the multiplier swept",
-        "break_even_value" => "Break-even: value where the average net cost is 0",
-        "break_even_low" => "Break-even: lowest value the 90% range allows",
-        "break_even_high" => "Break-even: highest value the 90% range allows",
+        "break_even_value" => "Break-even of the net cost excluding salaries: value where its average is 0",
+        "break_even_low" => "Break-even of the net cost excluding salaries: lowest value the 90% range allows",
+        "break_even_high" => "Break-even of the net cost excluding salaries: highest value the 90% range allows",
+        "break_even_total_spend_value" => "Break-even of total spend: value where its average change is 0",
+        "break_even_total_spend_low" => "Break-even of total spend: lowest value the 90% range allows",
+        "break_even_total_spend_high" => "Break-even of total spend: highest value the 90% range allows",
         _ => "",
     }
 }
@@ -837,9 +858,11 @@ mod tests {
         assert_eq!(month_words("never"), "never");
         assert_eq!(money_words("28123456"), "£28,123,456");
         assert_eq!(money_words("-63491"), "-£63,491");
-        assert_eq!(signed_money_words("472907"), "+£472,907");
-        assert_eq!(signed_money_words("-705"), "-£705");
-        assert_eq!(signed_money_words("0"), "£0");
+        assert_eq!(signed_money(472_907.0), "+£472,907");
+        assert_eq!(signed_money(-705.0), "-£705");
+        assert_eq!(signed_money(0.0), "£0");
+        assert_eq!(signed_money(-0.4), "£0");
+        assert_eq!(signed_money(0.4), "£0");
     }
 
     #[test]
