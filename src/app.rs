@@ -5,6 +5,7 @@ use crate::cli::{BacktestOptions, Cli, Command, RunOptions};
 use crate::compare;
 use crate::error::{Error, Result};
 use crate::la;
+use crate::model::Parameter;
 use crate::model::params::Scenario;
 use crate::output::charts::{self, Chart};
 use crate::output::files::{OutputFile, write_folder};
@@ -548,14 +549,6 @@ fn parse_grid(text: &str) -> Result<Vec<f64>> {
         .collect())
 }
 
-/// The multiplier keys a break-even can sweep.
-const SWEEPABLE: [&str; 4] = [
-    "payments.recruitment_bonus.applicant_multiplier",
-    "payments.retention.leaving_multiplier",
-    "payments.market_supplement.applicant_multiplier",
-    "payments.market_supplement.leaving_multiplier",
-];
-
 fn compare_scenarios(
     files: &[PathBuf],
     options: &RunOptions,
@@ -568,12 +561,13 @@ fn compare_scenarios(
     let sweep = match break_even_key {
         None => None,
         Some(key) => {
-            if !SWEEPABLE.contains(&key) {
-                let hint = scenario::problem::nearest(key, SWEEPABLE)
+            if !Parameter::from_key(key).is_some_and(Parameter::is_sweepable) {
+                let sweepable = Parameter::SWEEPABLE.map(|p| p.key(&loaded[0].scenario));
+                let hint = scenario::problem::nearest(key, sweepable.iter().map(String::as_str))
                     .map_or(String::new(), |k| format!(" (did you mean {k}?)"));
                 return Err(Error::Usage(format!(
                     "--break-even {key}: not a payment multiplier{hint}; expected one of {}",
-                    SWEEPABLE.join(", ")
+                    sweepable.join(", ")
                 )));
             }
             let section = key.rsplit_once('.').map_or(key, |(s, _)| s);

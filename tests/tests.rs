@@ -14,6 +14,7 @@ mod costs;
 mod engine;
 mod history;
 mod la;
+mod parameters;
 mod report;
 mod scenario_props;
 mod validation;

@@ -3,6 +3,7 @@
 
 pub mod binomial;
 pub mod metrics;
+pub mod parameter;
 pub mod params;
 pub mod rng;
 pub mod sample;
@@ -10,4 +11,5 @@ pub mod state;
 pub mod step;
 
 pub use metrics::{Layout, Metric};
+pub use parameter::Parameter;
 pub use step::{RunTotals, Spend, simulate, simulate_months};

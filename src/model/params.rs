@@ -190,63 +190,10 @@ impl Scenario {
         self.start.plus(t)
     }
 
-    /// Every uncertain parameter with its key path, in a fixed order: the
-    /// order in which a run samples them, and the order of the report's
-    /// assumptions table.
+    /// Every uncertain parameter with its key path, in the order of
+    /// [`Scenario::parameters`].
     pub fn uncertain_parameters(&self) -> Vec<(String, Uncertain)> {
-        let mut out = Vec::new();
-        let w = &self.workforce;
-        out.push(("workforce.case_holding_share".into(), w.case_holding_share));
-        for (i, band) in w.annual_leaving_by_service_year.iter().enumerate() {
-            out.push((format!("workforce.annual_leaving_by_service_year[{i}]"), *band));
-        }
-        out.push(("workforce.long_absence_annual_rate".into(), w.long_absence_annual_rate));
-        out.push(("workforce.long_absence_mean_months".into(), w.long_absence_mean_months));
-        out.push(("workforce.pressure_sensitivity".into(), w.pressure_sensitivity));
-        if let Some(r) = &self.recruitment {
-            out.push(("recruitment.applicants_per_month".into(), r.applicants_per_month));
-        }
-        if let Some(a) = &self.asye {
-            out.push(("asye.intake_per_year".into(), a.intake_per_year));
-            if let Some(rate) = a.annual_leaving {
-                out.push(("asye.annual_leaving".into(), rate));
-            }
-        }
-        if let Some(a) = &self.agency {
-            out.push(("agency.fill_prob".into(), a.fill_prob));
-            out.push(("agency.mean_tenure_months".into(), a.mean_tenure_months));
-            out.push(("agency.annual_conversion_rate".into(), a.annual_conversion_rate));
-        }
-        let d = &self.demand;
-        out.push(("demand.referrals_per_month".into(), d.referrals_per_month));
-        out.push(("demand.annual_growth".into(), d.annual_growth));
-        for (i, shock) in d.shocks.iter().enumerate() {
-            out.push((format!("demand.shocks[{i}].multiplier"), shock.multiplier));
-        }
-        for case in &self.cases {
-            out.push((format!("cases.{}.mean_months", case.name), case.mean_months));
-        }
-        let p = &self.payments;
-        if let Some(b) = &p.recruitment_bonus {
-            out.push((
-                "payments.recruitment_bonus.applicant_multiplier".into(),
-                b.applicant_multiplier,
-            ));
-        }
-        if let Some(r) = &p.retention {
-            out.push(("payments.retention.leaving_multiplier".into(), r.leaving_multiplier));
-        }
-        if let Some(m) = &p.market_supplement {
-            out.push((
-                "payments.market_supplement.applicant_multiplier".into(),
-                m.applicant_multiplier,
-            ));
-            out.push((
-                "payments.market_supplement.leaving_multiplier".into(),
-                m.leaving_multiplier,
-            ));
-        }
-        out
+        self.parameters().into_iter().map(|(p, u)| (p.key(self), *u)).collect()
     }
 }
 

@@ -1,6 +1,7 @@
 //! One run's parameters: every uncertain value sampled once, at the start of
 //! the run, and every annual or duration figure turned into its monthly form.
 
+use super::parameter::Parameter;
 use super::params::*;
 use super::rng::{Stream, parameter_stream};
 use rand::Rng;
@@ -46,18 +47,23 @@ pub fn round_half_up(x: f64) -> u64 {
     (x + 0.5).floor().max(0.0) as u64
 }
 
-/// Samples parameters for one run, each key from its own stream.
-struct Sampler {
+/// Samples parameters for one run, each from its own stream, keyed by the
+/// parameter's key path.
+struct Sampler<'a> {
+    scenario: &'a Scenario,
     seed: u64,
     run: u64,
 }
 
-impl Sampler {
-    fn get(&self, key: &str, u: &Uncertain) -> f64 {
+impl Sampler<'_> {
+    fn get(&self, parameter: Parameter, u: &Uncertain) -> f64 {
         if u.is_fixed() {
             return u.central();
         }
-        draw(u, &mut parameter_stream(self.seed, self.run, key))
+        draw(
+            u,
+            &mut parameter_stream(self.seed, self.run, &parameter.key(self.scenario)),
+        )
     }
 }
 
@@ -88,76 +94,76 @@ pub struct RunParams {
 }
 
 impl RunParams {
-    pub fn sample(s: &Scenario, seed: u64, run: u64) -> RunParams {
-        let p = Sampler { seed, run };
-        let w = &s.workforce;
-        let bands: Vec<f64> = w
-            .annual_leaving_by_service_year
-            .iter()
-            .enumerate()
-            .map(|(i, b)| p.get(&format!("workforce.annual_leaving_by_service_year[{i}]"), b))
-            .collect();
-        let asye_annual = match s.asye.as_ref().and_then(|a| a.annual_leaving.as_ref()) {
-            Some(u) => p.get("asye.annual_leaving", u),
-            None => bands.first().copied().unwrap_or(0.0),
-        };
-        let pay = &s.payments;
-        let multiplier = |key: &str, u: Option<&Uncertain>| u.map_or(1.0, |u| p.get(key, u));
+    /// Every value that a parameter the scenario lacks leaves as it is: no
+    /// flow (0) and no effect (a multiplier of 1).
+    fn neutral(s: &Scenario) -> RunParams {
         RunParams {
-            case_holding_share: p.get("workforce.case_holding_share", &w.case_holding_share),
-            leaving_by_year: bands.iter().map(|a| monthly(*a)).collect(),
-            asye_leaving: monthly(asye_annual),
-            absence_start: monthly(p.get("workforce.long_absence_annual_rate", &w.long_absence_annual_rate)),
-            absence_return: exit_probability(p.get("workforce.long_absence_mean_months", &w.long_absence_mean_months)),
-            pressure_sensitivity: p.get("workforce.pressure_sensitivity", &w.pressure_sensitivity),
-            applicants_per_month: s.recruitment.as_ref().map_or(0.0, |r| {
-                p.get("recruitment.applicants_per_month", &r.applicants_per_month)
-            }),
-            asye_intake_heads: s
-                .asye
-                .as_ref()
-                .map_or(0, |a| round_half_up(p.get("asye.intake_per_year", &a.intake_per_year))),
-            agency_fill: s
-                .agency
-                .as_ref()
-                .map_or(0.0, |a| p.get("agency.fill_prob", &a.fill_prob)),
-            agency_leaving: s.agency.as_ref().map_or(0.0, |a| {
-                exit_probability(p.get("agency.mean_tenure_months", &a.mean_tenure_months))
-            }),
-            agency_conversion: s.agency.as_ref().map_or(0.0, |a| {
-                monthly(p.get("agency.annual_conversion_rate", &a.annual_conversion_rate))
-            }),
-            referrals_per_month: p.get("demand.referrals_per_month", &s.demand.referrals_per_month),
-            annual_growth: p.get("demand.annual_growth", &s.demand.annual_growth),
-            shock_multipliers: s
-                .demand
-                .shocks
-                .iter()
-                .enumerate()
-                .map(|(i, sh)| p.get(&format!("demand.shocks[{i}].multiplier"), &sh.multiplier))
-                .collect(),
-            case_exit: s
-                .cases
-                .iter()
-                .map(|c| exit_probability(p.get(&format!("cases.{}.mean_months", c.name), &c.mean_months)))
-                .collect(),
-            bonus_applicants: multiplier(
-                "payments.recruitment_bonus.applicant_multiplier",
-                pay.recruitment_bonus.as_ref().map(|b| &b.applicant_multiplier),
-            ),
-            retention_leaving: multiplier(
-                "payments.retention.leaving_multiplier",
-                pay.retention.as_ref().map(|r| &r.leaving_multiplier),
-            ),
-            supplement_applicants: multiplier(
-                "payments.market_supplement.applicant_multiplier",
-                pay.market_supplement.as_ref().map(|m| &m.applicant_multiplier),
-            ),
-            supplement_leaving: multiplier(
-                "payments.market_supplement.leaving_multiplier",
-                pay.market_supplement.as_ref().map(|m| &m.leaving_multiplier),
-            ),
+            case_holding_share: 0.0,
+            leaving_by_year: vec![0.0; s.workforce.annual_leaving_by_service_year.len()],
+            asye_leaving: 0.0,
+            absence_start: 0.0,
+            absence_return: 0.0,
+            pressure_sensitivity: 0.0,
+            applicants_per_month: 0.0,
+            asye_intake_heads: 0,
+            agency_fill: 0.0,
+            agency_leaving: 0.0,
+            agency_conversion: 0.0,
+            referrals_per_month: 0.0,
+            annual_growth: 0.0,
+            shock_multipliers: vec![1.0; s.demand.shocks.len()],
+            case_exit: vec![0.0; s.cases.len()],
+            bonus_applicants: 1.0,
+            retention_leaving: 1.0,
+            supplement_applicants: 1.0,
+            supplement_leaving: 1.0,
         }
+    }
+
+    /// Draws every uncertain parameter of `s` once (the declaration in
+    /// `parameter.rs` says which there are) and puts it in monthly form.
+    pub fn sample(s: &Scenario, seed: u64, run: u64) -> RunParams {
+        let sampler = Sampler { scenario: s, seed, run };
+        let mut p = RunParams::neutral(s);
+        let mut asye_leaving_drawn = false;
+        for (parameter, u) in s.parameters() {
+            let x = sampler.get(parameter, u);
+            let slot = |list: &mut Vec<f64>, i: usize, value: f64| {
+                if let Some(v) = list.get_mut(i) {
+                    *v = value;
+                }
+            };
+            match parameter {
+                Parameter::CaseHoldingShare => p.case_holding_share = x,
+                Parameter::LeavingBand(i) => slot(&mut p.leaving_by_year, i, monthly(x)),
+                Parameter::LongAbsenceAnnualRate => p.absence_start = monthly(x),
+                Parameter::LongAbsenceMeanMonths => p.absence_return = exit_probability(x),
+                Parameter::PressureSensitivity => p.pressure_sensitivity = x,
+                Parameter::ApplicantsPerMonth => p.applicants_per_month = x,
+                Parameter::AsyeIntakePerYear => p.asye_intake_heads = round_half_up(x),
+                Parameter::AsyeAnnualLeaving => {
+                    p.asye_leaving = monthly(x);
+                    asye_leaving_drawn = true;
+                }
+                Parameter::AgencyFillProb => p.agency_fill = x,
+                Parameter::AgencyMeanTenureMonths => p.agency_leaving = exit_probability(x),
+                Parameter::AgencyAnnualConversionRate => p.agency_conversion = monthly(x),
+                Parameter::ReferralsPerMonth => p.referrals_per_month = x,
+                Parameter::AnnualGrowth => p.annual_growth = x,
+                Parameter::ShockMultiplier(i) => slot(&mut p.shock_multipliers, i, x),
+                Parameter::CaseMeanMonths(i) => slot(&mut p.case_exit, i, exit_probability(x)),
+                Parameter::BonusApplicantMultiplier => p.bonus_applicants = x,
+                Parameter::RetentionLeavingMultiplier => p.retention_leaving = x,
+                Parameter::SupplementApplicantMultiplier => p.supplement_applicants = x,
+                Parameter::SupplementLeavingMultiplier => p.supplement_leaving = x,
+            }
+        }
+        // With no ASYE leaving rate of its own, the ASYE year leaves at the
+        // first band's rate.
+        if !asye_leaving_drawn {
+            p.asye_leaving = p.leaving_by_year.first().copied().unwrap_or(0.0);
+        }
+        p
     }
 }
 

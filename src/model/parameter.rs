@@ -1,0 +1,262 @@
+//! Every uncertain parameter of the scenario format, declared once.
+//!
+//! A [`Parameter`] is the typed identity of one value that a scenario may
+//! give as a distribution (INTERFACE.md's "(U)" keys). From it come its key
+//! path (which also keys its random stream, so the sampler cannot drift from
+//! the file format), its words for people, its unit, and whether
+//! `--break-even` may sweep it. [`Scenario::parameters`] is the one place
+//! that finds each parameter's value in a checked scenario; sampling
+//! (`sample.rs`), the report's assumptions table and the sweep list all come
+//! from these two.
+
+use super::params::{Scenario, Uncertain};
+
+/// One uncertain parameter. Parameters that repeat (leaving bands, demand
+/// shocks, case states) carry their index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Parameter {
+    CaseHoldingShare,
+    /// Annual leaving rate in completed year of service `i` (0-based).
+    LeavingBand(usize),
+    LongAbsenceAnnualRate,
+    LongAbsenceMeanMonths,
+    PressureSensitivity,
+    ApplicantsPerMonth,
+    AsyeIntakePerYear,
+    AsyeAnnualLeaving,
+    AgencyFillProb,
+    AgencyMeanTenureMonths,
+    AgencyAnnualConversionRate,
+    ReferralsPerMonth,
+    AnnualGrowth,
+    /// The multiplier of demand shock `i`.
+    ShockMultiplier(usize),
+    /// The mean months a case spends in case state `i`.
+    CaseMeanMonths(usize),
+    BonusApplicantMultiplier,
+    RetentionLeavingMultiplier,
+    SupplementApplicantMultiplier,
+    SupplementLeavingMultiplier,
+}
+
+/// What a parameter's number measures, for writing it in words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// A share of something, written as a percentage.
+    Share,
+    /// An annual chance, written as a percentage a year.
+    ChancePerYear,
+    /// A monthly chance, written as a percentage a month.
+    ChancePerMonth,
+    /// A length of time in months.
+    Months,
+    /// People or referrals a month.
+    PerMonth,
+    /// People a year.
+    PerYear,
+    /// A multiplier (1 = no change).
+    Multiplier,
+    /// Growth a year, written as a percentage.
+    GrowthPerYear,
+}
+
+/// The parameters whose key names are fixed (the rest carry an index).
+const SINGLE: [(Parameter, &str); 16] = [
+    (Parameter::CaseHoldingShare, "workforce.case_holding_share"),
+    (Parameter::LongAbsenceAnnualRate, "workforce.long_absence_annual_rate"),
+    (Parameter::LongAbsenceMeanMonths, "workforce.long_absence_mean_months"),
+    (Parameter::PressureSensitivity, "workforce.pressure_sensitivity"),
+    (Parameter::ApplicantsPerMonth, "recruitment.applicants_per_month"),
+    (Parameter::AsyeIntakePerYear, "asye.intake_per_year"),
+    (Parameter::AsyeAnnualLeaving, "asye.annual_leaving"),
+    (Parameter::AgencyFillProb, "agency.fill_prob"),
+    (Parameter::AgencyMeanTenureMonths, "agency.mean_tenure_months"),
+    (Parameter::AgencyAnnualConversionRate, "agency.annual_conversion_rate"),
+    (Parameter::ReferralsPerMonth, "demand.referrals_per_month"),
+    (Parameter::AnnualGrowth, "demand.annual_growth"),
+    (
+        Parameter::BonusApplicantMultiplier,
+        "payments.recruitment_bonus.applicant_multiplier",
+    ),
+    (
+        Parameter::RetentionLeavingMultiplier,
+        "payments.retention.leaving_multiplier",
+    ),
+    (
+        Parameter::SupplementApplicantMultiplier,
+        "payments.market_supplement.applicant_multiplier",
+    ),
+    (
+        Parameter::SupplementLeavingMultiplier,
+        "payments.market_supplement.leaving_multiplier",
+    ),
+];
+
+impl Parameter {
+    /// The parameters `--break-even` may sweep: the payments' assumed
+    /// effects, the values nobody has measured.
+    pub const SWEEPABLE: [Parameter; 4] = [
+        Parameter::BonusApplicantMultiplier,
+        Parameter::RetentionLeavingMultiplier,
+        Parameter::SupplementApplicantMultiplier,
+        Parameter::SupplementLeavingMultiplier,
+    ];
+
+    /// The key path in a scenario file (case states are named by `s`). It
+    /// also keys the parameter's random stream.
+    pub fn key(self, s: &Scenario) -> String {
+        match self {
+            Parameter::LeavingBand(i) => format!("workforce.annual_leaving_by_service_year[{i}]"),
+            Parameter::ShockMultiplier(i) => format!("demand.shocks[{i}].multiplier"),
+            Parameter::CaseMeanMonths(i) => {
+                let name = s.cases.get(i).map_or("?", |c| c.name.as_str());
+                format!("cases.{name}.mean_months")
+            }
+            single => SINGLE
+                .iter()
+                .find(|(p, _)| *p == single)
+                .map_or_else(String::new, |(_, key)| (*key).to_string()),
+        }
+    }
+
+    /// The parameter with fixed key path `key`, if any (indexed parameters
+    /// are not named this way).
+    pub fn from_key(key: &str) -> Option<Parameter> {
+        SINGLE.iter().find(|(_, k)| *k == key).map(|(p, _)| *p)
+    }
+
+    /// Whether `--break-even` may sweep it.
+    pub fn is_sweepable(self) -> bool {
+        Parameter::SWEEPABLE.contains(&self)
+    }
+
+    /// What it is, in words a councillor reads.
+    pub fn words(self, s: &Scenario) -> String {
+        let text = match self {
+            Parameter::CaseHoldingShare => "Share of social workers' time spent holding cases",
+            Parameter::LeavingBand(i) => {
+                return format!("Permanent social workers leaving in their year {} of service", i + 1);
+            }
+            Parameter::LongAbsenceAnnualRate => "Social workers starting a long absence",
+            Parameter::LongAbsenceMeanMonths => "Length of a long absence",
+            Parameter::PressureSensitivity => "How much caseloads above the target make people leave",
+            Parameter::ApplicantsPerMonth => "Experienced social workers accepting a post",
+            Parameter::AsyeIntakePerYear => "Newly qualified social workers (ASYEs) taken on",
+            Parameter::AsyeAnnualLeaving => "Newly qualified social workers leaving in their first year",
+            Parameter::AgencyFillProb => "Chance a needed agency worker is found",
+            Parameter::AgencyMeanTenureMonths => "Time an agency worker stays",
+            Parameter::AgencyAnnualConversionRate => "Agency workers taking a permanent post",
+            Parameter::ReferralsPerMonth => "Referrals to children's social care",
+            Parameter::AnnualGrowth => "Growth in referrals",
+            Parameter::ShockMultiplier(i) => {
+                let when = s
+                    .demand
+                    .shocks
+                    .get(i)
+                    .map_or(String::new(), |sh| format!(" from {}", sh.from));
+                return format!("Change in referrals during the demand shock{when}");
+            }
+            Parameter::CaseMeanMonths(i) => {
+                let name = s.cases.get(i).map_or("?", |c| c.name.as_str());
+                return format!("Time a case spends in {name}");
+            }
+            Parameter::BonusApplicantMultiplier => "Effect of the recruitment bonus on experienced applicants",
+            Parameter::RetentionLeavingMultiplier => "Effect of the retention payment on leaving",
+            Parameter::SupplementApplicantMultiplier => "Effect of the market supplement on experienced applicants",
+            Parameter::SupplementLeavingMultiplier => "Effect of the market supplement on leaving",
+        };
+        text.to_string()
+    }
+
+    pub fn unit(self) -> Unit {
+        match self {
+            Parameter::CaseHoldingShare => Unit::Share,
+            Parameter::LeavingBand(_)
+            | Parameter::LongAbsenceAnnualRate
+            | Parameter::AsyeAnnualLeaving
+            | Parameter::AgencyAnnualConversionRate => Unit::ChancePerYear,
+            Parameter::AgencyFillProb => Unit::ChancePerMonth,
+            Parameter::LongAbsenceMeanMonths | Parameter::AgencyMeanTenureMonths | Parameter::CaseMeanMonths(_) => {
+                Unit::Months
+            }
+            Parameter::ApplicantsPerMonth | Parameter::ReferralsPerMonth => Unit::PerMonth,
+            Parameter::AsyeIntakePerYear => Unit::PerYear,
+            Parameter::AnnualGrowth => Unit::GrowthPerYear,
+            Parameter::PressureSensitivity
+            | Parameter::ShockMultiplier(_)
+            | Parameter::BonusApplicantMultiplier
+            | Parameter::RetentionLeavingMultiplier
+            | Parameter::SupplementApplicantMultiplier
+            | Parameter::SupplementLeavingMultiplier => Unit::Multiplier,
+        }
+    }
+}
+
+impl Scenario {
+    /// Every uncertain parameter the scenario has, with its value, in a
+    /// fixed order: the order in which a run samples them and the order of
+    /// the report's assumptions table. The one place that knows where each
+    /// parameter sits in a checked scenario.
+    pub fn parameters(&self) -> Vec<(Parameter, &Uncertain)> {
+        let mut out: Vec<(Parameter, &Uncertain)> = Vec::new();
+        let w = &self.workforce;
+        out.push((Parameter::CaseHoldingShare, &w.case_holding_share));
+        for (i, band) in w.annual_leaving_by_service_year.iter().enumerate() {
+            out.push((Parameter::LeavingBand(i), band));
+        }
+        out.push((Parameter::LongAbsenceAnnualRate, &w.long_absence_annual_rate));
+        out.push((Parameter::LongAbsenceMeanMonths, &w.long_absence_mean_months));
+        out.push((Parameter::PressureSensitivity, &w.pressure_sensitivity));
+        if let Some(r) = &self.recruitment {
+            out.push((Parameter::ApplicantsPerMonth, &r.applicants_per_month));
+        }
+        if let Some(a) = &self.asye {
+            out.push((Parameter::AsyeIntakePerYear, &a.intake_per_year));
+            if let Some(rate) = &a.annual_leaving {
+                out.push((Parameter::AsyeAnnualLeaving, rate));
+            }
+        }
+        if let Some(a) = &self.agency {
+            out.push((Parameter::AgencyFillProb, &a.fill_prob));
+            out.push((Parameter::AgencyMeanTenureMonths, &a.mean_tenure_months));
+            out.push((Parameter::AgencyAnnualConversionRate, &a.annual_conversion_rate));
+        }
+        let d = &self.demand;
+        out.push((Parameter::ReferralsPerMonth, &d.referrals_per_month));
+        out.push((Parameter::AnnualGrowth, &d.annual_growth));
+        for (i, shock) in d.shocks.iter().enumerate() {
+            out.push((Parameter::ShockMultiplier(i), &shock.multiplier));
+        }
+        for (i, case) in self.cases.iter().enumerate() {
+            out.push((Parameter::CaseMeanMonths(i), &case.mean_months));
+        }
+        let p = &self.payments;
+        if let Some(b) = &p.recruitment_bonus {
+            out.push((Parameter::BonusApplicantMultiplier, &b.applicant_multiplier));
+        }
+        if let Some(r) = &p.retention {
+            out.push((Parameter::RetentionLeavingMultiplier, &r.leaving_multiplier));
+        }
+        if let Some(m) = &p.market_supplement {
+            out.push((Parameter::SupplementApplicantMultiplier, &m.applicant_multiplier));
+            out.push((Parameter::SupplementLeavingMultiplier, &m.leaving_multiplier));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed_keys_name_one_parameter_each_and_read_back() {
+        for (p, key) in SINGLE {
+            assert_eq!(Parameter::from_key(key), Some(p));
+        }
+        let mut keys: Vec<&str> = SINGLE.iter().map(|(_, k)| *k).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), SINGLE.len());
+    }
+}

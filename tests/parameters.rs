@@ -1,0 +1,155 @@
+//! The one declaration of uncertain parameters (`model::parameter`): every
+//! key the scenario format accepts as a distribution is declared, sampled
+//! from its own stream and described in words, and nothing else is.
+
+use crate::common::{FULL, check_text};
+use caseload::model::Parameter;
+use caseload::model::sample::RunParams;
+use toml::Value;
+
+/// One step into a TOML value: a table key or an array index.
+#[derive(Clone, Debug)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+const DISTRIBUTIONS: [&str; 4] = ["uniform", "triangular", "normal", "lognormal"];
+
+/// Every numeric leaf of `value`: its key path as the scenario format
+/// writes it (case states by name, arrays by index) and the steps to it.
+fn numeric_leaves(value: &Value, path: &str, steps: &[Step], out: &mut Vec<(String, Vec<Step>)>) {
+    let join = |key: &str| {
+        if path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match value {
+        Value::Integer(_) | Value::Float(_) => out.push((path.to_string(), steps.to_vec())),
+        // A distribution written in the file already is a leaf too.
+        Value::Table(t) if t.len() == 1 && DISTRIBUTIONS.iter().any(|d| t.contains_key(*d)) => {
+            out.push((path.to_string(), steps.to_vec()));
+        }
+        Value::Table(t) => {
+            for (k, v) in t {
+                let mut next = steps.to_vec();
+                next.push(Step::Key(k.clone()));
+                numeric_leaves(v, &join(k), &next, out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                let mut next = steps.to_vec();
+                next.push(Step::Index(i));
+                // Case states are addressed by name, as `--set` does.
+                let named = v.get("name").and_then(Value::as_str).filter(|_| path == "cases");
+                let sub = match named {
+                    Some(name) => format!("{path}.{name}"),
+                    None => format!("{path}[{i}]"),
+                };
+                numeric_leaves(v, &sub, &next, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn leaf<'a>(value: &'a mut Value, steps: &[Step]) -> &'a mut Value {
+    steps.iter().fold(value, |v, step| match step {
+        Step::Key(k) => v.get_mut(k.as_str()).unwrap(),
+        Step::Index(i) => v.get_mut(*i).unwrap(),
+    })
+}
+
+/// A range around `x` inside every valid range `x` may be in.
+fn range_around(x: f64) -> (f64, f64) {
+    if x >= 1.0 {
+        (x, x * 1.5)
+    } else if x > 0.0 {
+        (x / 2.0, x)
+    } else {
+        (0.0, 0.01)
+    }
+}
+
+#[test]
+fn every_key_that_takes_a_distribution_is_declared_sampled_and_described() {
+    let full: Value = toml::from_str(FULL).unwrap();
+    let base = check_text(FULL, &[]).unwrap().scenario;
+    let declared: Vec<String> = base.parameters().iter().map(|(p, _)| p.key(&base)).collect();
+    let mut leaves = Vec::new();
+    numeric_leaves(&full, "", &[], &mut leaves);
+    assert!(leaves.len() > 40, "{} numeric keys", leaves.len());
+    let mut accepted = Vec::new();
+    for (path, steps) in &leaves {
+        let mut doc = full.clone();
+        let slot = leaf(&mut doc, steps);
+        // A number becomes a uniform range around it; a distribution stays.
+        let x = slot.as_float().or_else(|| slot.as_integer().map(|i| i as f64));
+        let (lo, hi) = x.map_or((0.0, 1.0), range_around);
+        if x.is_some() {
+            let mut dist = toml::Table::new();
+            dist.insert("uniform".into(), Value::Array(vec![Value::Float(lo), Value::Float(hi)]));
+            *slot = Value::Table(dist);
+        }
+        let Ok(loaded) = check_text(&toml::to_string(&doc).unwrap(), &[]) else {
+            assert!(
+                !declared.contains(path),
+                "{path} is declared uncertain but refuses a distribution"
+            );
+            continue;
+        };
+        assert!(
+            declared.contains(path),
+            "{path} takes a distribution but is not declared"
+        );
+        accepted.push(path.clone());
+        let s = loaded.scenario;
+        let (parameter, _) = s.parameters().into_iter().find(|(p, _)| p.key(&s) == *path).unwrap();
+        // Sampled: runs draw different values of it.
+        let draws: Vec<RunParams> = (0..20).map(|run| RunParams::sample(&s, 1, run)).collect();
+        assert!(draws.iter().any(|d| *d != draws[0]), "{path} is not sampled");
+        // Other parameters keep their streams: the same run of the file as
+        // it was differs only where this parameter's value changed.
+        let before = RunParams::sample(&base, 1, 0);
+        assert!(x.is_none() || draws[0] != before, "{path}");
+        // Described in words, not by its key.
+        let words = parameter.words(&s);
+        assert!(
+            words.len() > 10 && !words.contains('.') && !words.contains('_'),
+            "{path}: {words}"
+        );
+    }
+    accepted.sort();
+    let mut all = declared.clone();
+    all.sort();
+    assert_eq!(
+        accepted, all,
+        "declared parameters and the keys that take a distribution differ"
+    );
+}
+
+#[test]
+fn the_sweepable_parameters_are_the_payments_effects() {
+    let s = check_text(FULL, &[]).unwrap().scenario;
+    let sweepable: Vec<String> = s
+        .parameters()
+        .iter()
+        .filter(|(p, _)| p.is_sweepable())
+        .map(|(p, _)| p.key(&s))
+        .collect();
+    assert_eq!(
+        sweepable,
+        [
+            "payments.recruitment_bonus.applicant_multiplier",
+            "payments.retention.leaving_multiplier",
+            "payments.market_supplement.applicant_multiplier",
+            "payments.market_supplement.leaving_multiplier",
+        ]
+    );
+    for key in &sweepable {
+        assert!(Parameter::from_key(key).is_some_and(Parameter::is_sweepable));
+    }
+}
