@@ -51,6 +51,37 @@ fn check_of_a_bad_file_exits_2_naming_file_key_and_expectation() {
 }
 
 #[test]
+fn an_unquoted_month_is_told_to_be_quoted() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = MINIMAL.replace("start = \"2022-04\"", "start = 2022-04");
+    std::fs::write(dir.path().join("x.toml"), text).unwrap();
+    caseload(dir.path())
+        .args(["check", "x.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::eq(
+            "error: x.toml: line 2, column 9: start = 2022-04: months must be quoted, as start = \"2022-04\"\n",
+        ));
+}
+
+#[test]
+fn a_file_saved_as_windows_1252_is_said_not_to_be_utf8() {
+    let dir = tempfile::tempdir().unwrap();
+    // "£" as Excel and Notepad save it in Windows-1252 (ANSI).
+    let text = MINIMAL.replace("[demand]", "# costs in \u{a3}\n[demand]");
+    let line = text.lines().position(|l| l.starts_with("# costs")).unwrap() + 1;
+    let bytes: Vec<u8> = text.chars().map(|c| c as u32 as u8).collect();
+    std::fs::write(dir.path().join("x.toml"), bytes).unwrap();
+    caseload(dir.path())
+        .args(["check", "x.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::eq(format!(
+            "error: x.toml: line {line}: the file is not UTF-8 text (byte 0xA3); save it as UTF-8 (in Notepad: Save As, Encoding UTF-8)\n"
+        )));
+}
+
+#[test]
 fn every_problem_of_a_file_is_on_its_own_error_line() {
     let dir = tempfile::tempdir().unwrap();
     let text = with_eleven_months()
