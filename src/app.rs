@@ -115,6 +115,7 @@ fn new_council_scenario(file: &Path, name: &str, year: Option<i32>, out: &mut dy
     let figures = la::Figures::embedded()?;
     let found = figures.find(name)?;
     let council = found.council;
+    let year_given = year.is_some();
     let year = council.start_year(year)?;
     let built = la::scenario::build(&figures, council, year)?;
     write_new(file, &built.text)?;
@@ -127,7 +128,11 @@ fn new_council_scenario(file: &Path, name: &str, year: Option<i32>, out: &mut dy
             council.name,
             file.display()
         ),
-    )
+    )?;
+    for note in figures.notes(council, year, year_given) {
+        say(out, format_args!("{note}"))?;
+    }
+    Ok(())
 }
 
 fn new_scenario(file: &Path, out: &mut dyn Write) -> Result<()> {

@@ -239,15 +239,31 @@ pub struct Row {
     pub p: [f64; 5],
 }
 
+/// Whole ten-thousandths: backtest.csv prints values to 4 decimals
+/// (`output::fmt_value`), so band edges are compared at that precision.
+fn as_printed(x: f64) -> f64 {
+    (x * 10_000.0).round()
+}
+
 impl Row {
-    /// Whether the actual value lies within the middle 50% of runs (p25 to p75).
+    /// Whether the actual value lies within the middle 50% of runs (p25 to
+    /// p75), compared as backtest.csv prints them: a value that equals an
+    /// edge there is inside.
     pub fn in_50(&self) -> Option<bool> {
-        self.actual.map(|a| self.p[1] <= a && a <= self.p[3])
+        self.within(1, 3)
     }
 
-    /// Whether it lies within the middle 90% of runs (p05 to p95).
+    /// Whether it lies within the middle 90% of runs (p05 to p95), as
+    /// printed.
     pub fn in_90(&self) -> Option<bool> {
-        self.actual.map(|a| self.p[0] <= a && a <= self.p[4])
+        self.within(0, 4)
+    }
+
+    fn within(&self, low: usize, high: usize) -> Option<bool> {
+        self.actual.map(|a| {
+            let a = as_printed(a);
+            as_printed(self.p[low]) <= a && a <= as_printed(self.p[high])
+        })
     }
 
     /// The median's error: projected minus actual (positive: too high).

@@ -3,6 +3,68 @@
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
+/// The end of `caseload --help`: examples with shipped scenarios and where
+/// outputs go (as ripgrep's and hyperfine's help end with examples).
+const MAIN_EXAMPLES: &str = "\
+Examples:
+  caseload check scenarios/bury-2022.toml
+  caseload run scenarios/bury-2022.toml
+  caseload compare scenarios/bury-2022.toml scenarios/bury-2022-retention.toml
+
+Where outputs go: run writes output/<scenario name>/ for each scenario (its
+`name`, in lower case with hyphens: output/bury-march-2022-position/); compare
+writes OUT/compare-<baseline name>/ and backtest OUT/backtest-<council>-<year>/,
+where OUT is output unless --out DIR is given. new writes only the file it names;
+check writes nothing.";
+
+const RUN_EXAMPLES: &str = "\
+Examples:
+  caseload run scenarios/bury-2022.toml
+  caseload run scenarios/bury-2022.toml --runs 5000 --set recruitment.notice_months=3
+  caseload run scenarios/bury-2022.toml scenarios/large-county.toml --out results
+
+Where outputs go: each scenario gets a folder OUT/<scenario name>/, where OUT is
+output unless --out DIR is given and the folder is the scenario's `name` in
+lower case with hyphens: output/bury-march-2022-position/ for the first example.";
+
+const COMPARE_EXAMPLES: &str = "\
+Examples:
+  caseload compare scenarios/bury-2022.toml scenarios/bury-2022-retention.toml
+  caseload compare scenarios/bury-2022.toml scenarios/bury-2022-retention.toml scenarios/bury-2022-grow-your-own.toml
+  caseload compare scenarios/bury-2022.toml scenarios/bury-2022-retention.toml --break-even payments.retention.leaving_multiplier
+
+Where outputs go: one folder, OUT/compare-<baseline name>/, where OUT is output
+unless --out DIR is given and the baseline is the first scenario:
+output/compare-bury-march-2022-position/ for these examples.";
+
+const CHECK_EXAMPLES: &str = "\
+Examples:
+  caseload check scenarios/bury-2022.toml
+  caseload check scenarios/bury-2022-retention.toml --set workforce.establishment_fte=160
+
+Where outputs go: nowhere; check writes no files. It prints what each scenario
+means in plain words, or every problem with the file, key and what is expected.";
+
+const NEW_EXAMPLES: &str = "\
+Examples:
+  caseload new my-scenario.toml
+  caseload new bury.toml --la Bury
+  caseload new bury-2019.toml --la Bury --year 2019
+  caseload new --list-las
+
+Where outputs go: the one file named (an existing file is never overwritten).
+Then check it (caseload check bury.toml) and run it (caseload run bury.toml).";
+
+const BACKTEST_EXAMPLES: &str = "\
+Examples:
+  caseload backtest --la Bury --from 2019
+  caseload backtest --la Worcestershire --from 2021 --runs 500
+  caseload backtest --all --from 2019
+
+Where outputs go: OUT/backtest-<council>-<year>/, where OUT is output unless
+--out DIR is given: output/backtest-bury-2019/ for the first example; with
+--all, OUT/backtest-all-<year>/.";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "caseload",
@@ -10,7 +72,8 @@ use std::path::PathBuf;
     about = "Project children's social work caseloads and workforce under a council's plans",
     long_about = "caseload simulates a council's children's social work workforce and caseloads month \
                   by month, many times over, and summarises what is likely: caseloads against the \
-                  target band, vacancies, agency use and costs."
+                  target band, vacancies, agency use and costs.",
+    after_help = MAIN_EXAMPLES
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -20,6 +83,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Simulate each scenario and write its output folder.
+    #[command(after_help = RUN_EXAMPLES)]
     Run {
         /// Scenario files (TOML).
         #[arg(required = true, value_name = "SCENARIO.toml")]
@@ -28,6 +92,7 @@ pub enum Command {
         options: RunOptions,
     },
     /// Run every scenario with common random numbers and compare each with the first.
+    #[command(after_help = COMPARE_EXAMPLES)]
     Compare {
         /// The baseline scenario, then the scenarios to compare with it.
         #[arg(required = true, num_args = 2.., value_name = "SCENARIO.toml")]
@@ -45,6 +110,7 @@ pub enum Command {
         grid: Option<String>,
     },
     /// Read and validate scenarios and say what they resolve to, in plain words.
+    #[command(after_help = CHECK_EXAMPLES)]
     Check {
         /// Scenario files (TOML).
         #[arg(required = true, value_name = "SCENARIO.toml")]
@@ -54,6 +120,7 @@ pub enum Command {
         sets: Vec<String>,
     },
     /// Write a commented starter scenario, or one from a council's published figures.
+    #[command(after_help = NEW_EXAMPLES)]
     New {
         /// The file to write; an existing file is never overwritten.
         #[arg(value_name = "FILE.toml", required_unless_present = "list_las")]
@@ -71,6 +138,7 @@ pub enum Command {
     },
     /// Project a council from an earlier year's published figures and set
     /// the projection against what it published since.
+    #[command(after_help = BACKTEST_EXAMPLES)]
     Backtest {
         /// The council, as for `new --la` (forgiving of case, "and" or "&", "City of" ...).
         #[arg(long, value_name = "NAME", required_unless_present = "all", conflicts_with = "all")]

@@ -351,3 +351,40 @@ fn backtest_all_covers_every_council_and_pools_their_counts() {
     assert!(read(&folder.join("report.html")).contains("Council by council"));
     eprintln!("backtest --all --runs 20: {elapsed:?}");
 }
+
+#[test]
+fn a_published_value_equal_to_a_band_edge_as_printed_counts_as_inside() {
+    use caseload::backtest::Row;
+    use caseload::model::params::YearMonth;
+    let row = |actual: f64, p: [f64; 5]| Row {
+        measure: Measure::InPost,
+        date: YearMonth::new(2023, 9).unwrap(),
+        years_ahead: 1,
+        actual: Some(actual),
+        p,
+    };
+    // 20.5 published; p95 20.50004 before rounding, 20.5 as printed.
+    let above = row(20.500_04, [10.0, 12.0, 15.0, 18.0, 20.5]);
+    let edge = row(20.5, [10.0, 12.0, 15.0, 18.0, 20.499_96]);
+    let low_edge = row(10.0, [10.000_04, 12.0, 15.0, 18.0, 20.5]);
+    let outside = row(20.5, [10.0, 12.0, 15.0, 18.0, 20.4999]);
+    for r in [above, edge, low_edge] {
+        assert_eq!(r.in_90(), Some(true), "{r:?}");
+        assert_eq!(r.in_50(), Some(false), "{r:?}");
+    }
+    assert_eq!(outside.in_90(), Some(false));
+    let csv = String::from_utf8(caseload::output::backtest::backtest_csv(&[edge, outside]).unwrap()).unwrap();
+    let printed = rows(&csv);
+    // As printed, the published value is p95 itself, and it is inside.
+    assert_eq!(
+        (printed[0]["actual"].as_str(), printed[0]["p95"].as_str()),
+        ("20.5", "20.5")
+    );
+    assert_eq!(printed[0]["in_90"], "1");
+    assert_eq!(
+        (printed[1]["p95"].as_str(), printed[1]["in_90"].as_str()),
+        ("20.4999", "0")
+    );
+    let c = backtest::coverage(Measure::InPost, &[edge, outside]);
+    assert_eq!((c.n, c.in_90), (2, 1));
+}

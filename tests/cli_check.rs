@@ -51,6 +51,37 @@ fn check_of_a_bad_file_exits_2_naming_file_key_and_expectation() {
 }
 
 #[test]
+fn an_unquoted_month_is_told_to_be_quoted() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = MINIMAL.replace("start = \"2022-04\"", "start = 2022-04");
+    std::fs::write(dir.path().join("x.toml"), text).unwrap();
+    caseload(dir.path())
+        .args(["check", "x.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::eq(
+            "error: x.toml: line 2, column 9: start = 2022-04: months must be quoted, as start = \"2022-04\"\n",
+        ));
+}
+
+#[test]
+fn a_file_saved_as_windows_1252_is_said_not_to_be_utf8() {
+    let dir = tempfile::tempdir().unwrap();
+    // "£" as Excel and Notepad save it in Windows-1252 (ANSI).
+    let text = MINIMAL.replace("[demand]", "# costs in \u{a3}\n[demand]");
+    let line = text.lines().position(|l| l.starts_with("# costs")).unwrap() + 1;
+    let bytes: Vec<u8> = text.chars().map(|c| c as u32 as u8).collect();
+    std::fs::write(dir.path().join("x.toml"), bytes).unwrap();
+    caseload(dir.path())
+        .args(["check", "x.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::eq(format!(
+            "error: x.toml: line {line}: the file is not UTF-8 text (byte 0xA3); save it as UTF-8 (in Notepad: Save As, Encoding UTF-8)\n"
+        )));
+}
+
+#[test]
 fn every_problem_of_a_file_is_on_its_own_error_line() {
     let dir = tempfile::tempdir().unwrap();
     let text = with_eleven_months()
@@ -302,5 +333,85 @@ fn every_shipped_scenario_passes_check() {
             stdout.contains(&format!("OK: {file} is a valid scenario.")),
             "{file} not reported OK:\n{stdout}"
         );
+    }
+}
+
+/// The output folder of a shipped scenario, as `run` names it.
+fn folder_of(file: &str) -> String {
+    let loaded = caseload::scenario::load(&crate::common::scenario(file), &[]).unwrap();
+    caseload::output::slug(&loaded.scenario.name)
+}
+
+#[test]
+fn every_help_ends_with_examples_that_work_and_says_where_outputs_go() {
+    use clap::Parser;
+    let bury = folder_of("bury-2022.toml");
+    let cases: [(&[&str], Vec<String>); 6] = [
+        (
+            &[],
+            vec![
+                "output/<scenario name>/".into(),
+                format!("output/{bury}/"),
+                "OUT/compare-<baseline name>/".into(),
+                "OUT/backtest-<council>-<year>/".into(),
+            ],
+        ),
+        (&["run"], vec!["OUT/<scenario name>/".into(), format!("output/{bury}/")]),
+        (
+            &["compare"],
+            vec!["OUT/compare-<baseline name>/".into(), format!("output/compare-{bury}/")],
+        ),
+        (&["check"], vec!["check writes no files".into()]),
+        (&["new"], vec!["the one file named".into()]),
+        (
+            &["backtest"],
+            vec![
+                "OUT/backtest-<council>-<year>/".into(),
+                "output/backtest-bury-2019/".into(),
+                "OUT/backtest-all-<year>/".into(),
+            ],
+        ),
+    ];
+    for (command, outputs) in cases {
+        let out = caseload(&root()).args(command).arg("--help").assert().code(0);
+        let help = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+        let examples: Vec<&str> = help
+            .split("Examples:\n")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{command:?} --help has no examples:\n{help}"))
+            .lines()
+            .take_while(|l| !l.is_empty())
+            .map(str::trim)
+            .collect();
+        assert!((2..=4).contains(&examples.len()), "{command:?}: {examples:?}");
+        for example in &examples {
+            let words: Vec<&str> = example.split_whitespace().collect();
+            assert_eq!(words[0], "caseload", "{example}");
+            if let Some(sub) = command.first() {
+                assert_eq!(words[1], *sub, "{example}");
+            }
+            // Each parses, and names only shipped scenarios that exist.
+            caseload::cli::Cli::try_parse_from(&words).unwrap_or_else(|e| panic!("{example}: {e}"));
+            let scenarios: Vec<&str> = words.iter().copied().filter(|w| w.starts_with("scenarios/")).collect();
+            for path in &scenarios {
+                assert!(root().join(path).is_file(), "{example}: no {path}");
+            }
+            // Their scenarios, with any --set, check as they stand.
+            if !scenarios.is_empty() {
+                let sets = words.windows(2).filter(|w| w[0] == "--set").flat_map(|w| w.to_vec());
+                caseload(&root())
+                    .arg("check")
+                    .args(&scenarios)
+                    .args(sets)
+                    .assert()
+                    .code(0);
+            }
+        }
+        assert!(help.contains("Where outputs go"), "{command:?}:\n{help}");
+        // Lines are wrapped as written, so join them to find a phrase.
+        let joined = help.split_whitespace().collect::<Vec<_>>().join(" ");
+        for text in outputs {
+            assert!(joined.contains(&text), "{command:?} --help lacks {text:?}:\n{help}");
+        }
     }
 }

@@ -256,6 +256,74 @@ fn conversions_follow_the_monthly_chance_under_the_cap() {
     }
 }
 
+/// A county with 150 of its 200 posts unfilled and agency staff easy to
+/// find: most covering heads at month 0 are engaged that month. Hires work
+/// notice and there is no ASYE intake, so month 0's only permanent starters
+/// are conversions.
+const ENGAGED_THEN_CONVERTED: &str = r#"
+start = "2024-01"
+months = 1
+[workforce]
+establishment_fte = 200
+permanent_fte = 50
+annual_leaving_by_service_year = [0.2]
+[recruitment]
+applicants_per_month = 3
+notice_months = 2
+[agency]
+fte = 10
+fill_prob = 0.9
+annual_conversion_rate = 0.5
+[demand]
+referrals_per_month = 10
+[[cases]]
+name = "cin"
+entry_share = 1
+mean_months = 3
+"#;
+
+#[test]
+fn agency_workers_engaged_this_month_may_convert_this_month() {
+    // MODEL.md step 6: conversions come after engagement and release, and
+    // each covering agency worker converts with the monthly probability p
+    // (the cap, round(unfilled), is far above what draws). So
+    // E[conversions | covering heads H after engagement] = p * H, and the
+    // per-run differences starters - p * H have mean 0.
+    let s = scenario_from(ENGAGED_THEN_CONVERTED);
+    let n = 1000;
+    let runs = run_all(&s, n, 31);
+    let (starters, agency) = (
+        runs.layout.index(Metric::StartersFte),
+        runs.layout.index(Metric::AgencyFte),
+    );
+    let p = 1.0 - (1.0f64 - 0.5).powf(1.0 / 12.0);
+    // Heads are 1 FTE; converts leave covering agency, so H is the agency
+    // recorded at month 0 plus those who converted.
+    let (converted, covering): (Vec<f64>, Vec<f64>) = (0..runs.records.len())
+        .map(|r| {
+            (
+                runs.value(r, 0, starters),
+                runs.value(r, 0, agency) + runs.value(r, 0, starters),
+            )
+        })
+        .unzip();
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    assert!(
+        mean(&covering) > 100.0,
+        "most cover is engaged at month 0: {}",
+        mean(&covering)
+    );
+    let d: Vec<f64> = converted.iter().zip(&covering).map(|(c, h)| c - p * h).collect();
+    let d_mean = mean(&d);
+    let se = (d.iter().map(|x| (x - d_mean).powi(2)).sum::<f64>() / (f64::from(n) - 1.0) / f64::from(n)).sqrt();
+    assert!(
+        d_mean.abs() <= 4.0 * se,
+        "mean starters {} vs p * mean covering heads {} (difference {d_mean}, se {se})",
+        mean(&converted),
+        p * mean(&covering)
+    );
+}
+
 #[test]
 fn no_capacity_gives_an_infinite_caseload_counted_above_target() {
     let text = ONE_STATE.replace("permanent_fte = 10", "permanent_fte = 0");

@@ -587,3 +587,119 @@ fn new_la_never_overwrites_a_file() {
         .stderr(predicate::str::contains("already exists"));
     assert_eq!(std::fs::read_to_string(dir.path().join("x.toml")).unwrap(), "keep me");
 }
+
+#[test]
+fn abolished_councils_have_old_figures_and_successors_with_current_ones() {
+    use caseload::la::successors::REORGANISATIONS;
+    let figures = Figures::embedded().unwrap();
+    let newest = figures.newest_year().unwrap();
+    assert_eq!(newest, 2025);
+    for r in &REORGANISATIONS {
+        let council = figures.find(r.council).unwrap().council;
+        assert_eq!(council.name, r.council);
+        let abolished: i32 = r.abolished.rsplit(' ').next().unwrap().parse().unwrap();
+        // Its last 30 September figures come before its abolition.
+        assert!(council.latest_year().unwrap() < abolished, "{}", r.council);
+        for s in r.successors {
+            let successor = figures.find(s).unwrap_or_else(|e| panic!("{s}: {e}")).council;
+            assert_eq!(successor.latest_year(), Some(newest), "{s}");
+        }
+    }
+    // Every council whose figures stopped more than a year before the
+    // newest is in the table.
+    for c in &figures.councils {
+        if c.workforce_years().last().is_some_and(|y| *y < newest - 1) {
+            assert!(
+                REORGANISATIONS.iter().any(|r| r.council == c.name),
+                "{}: figures end in {:?}, but it is not among the abolished councils",
+                c.name,
+                c.workforce_years().last()
+            );
+        }
+    }
+}
+
+#[test]
+fn new_la_for_an_abolished_council_says_its_figures_are_old_and_names_successors() {
+    let dir = tempfile::tempdir().unwrap();
+    caseload(dir.path())
+        .args(["new", "c.toml", "--la", "Cumbria"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("Wrote c.toml: Cumbria from its published figures for 30 September 2022"))
+        .stdout(predicate::str::contains(
+            "Cumbria was abolished on 1 April 2023; Cumberland Council and Westmorland and Furness Council \
+             took on its children's services (the Cumbria (Structural Changes) Order 2022, SI 2022/331).",
+        ))
+        .stdout(predicate::str::contains(
+            "Cumbria's latest published figures are for 30 September 2022, three years older than other councils' (2025)",
+        ))
+        .stdout(predicate::str::contains(
+            "For the councils of today: caseload new FILE.toml --la Cumberland or --la \"Westmorland and Furness\"",
+        ));
+    let text = std::fs::read_to_string(dir.path().join("c.toml")).unwrap();
+    assert!(text.contains("# Cumbria was abolished on 1 April 2023"), "{text}");
+    caseload(dir.path())
+        .args(["new", "n.toml", "--la", "Northamptonshire"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("five years older than other councils'"))
+        .stdout(predicate::str::contains(
+            "--la \"North Northamptonshire\" or --la \"West Northamptonshire\"",
+        ));
+    // A year asked for is not "old", but the council is still said to be gone.
+    caseload(dir.path())
+        .args(["new", "c2019.toml", "--la", "Cumbria", "--year", "2019"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("Cumbria was abolished on 1 April 2023"))
+        .stdout(predicate::str::contains("older than").not());
+    caseload(dir.path())
+        .args(["new", "c2024.toml", "--la", "Cumbria", "--year", "2024"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "years available: 2017, 2018, 2019, 2020, 2021, 2022",
+        ))
+        .stderr(predicate::str::contains(
+            "for them use --la Cumberland or --la \"Westmorland and Furness\"",
+        ));
+    // The successors get no such notes.
+    caseload(dir.path())
+        .args(["new", "w.toml", "--la", "Westmorland and Furness"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("abolished").not())
+        .stdout(predicate::str::contains("older than").not());
+}
+
+#[test]
+fn new_la_says_when_a_councils_latest_figures_are_older_than_others() {
+    let dir = tempfile::tempdir().unwrap();
+    caseload(dir.path())
+        .args(["new", "w.toml", "--la", "Westminster"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "Westminster's latest published figures are for 30 September 2024, one year older than other councils' (2025)",
+        ))
+        .stdout(predicate::str::contains("abolished").not());
+    caseload(dir.path())
+        .args(["new", "b.toml", "--la", "Bury"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("older than").not());
+}
+
+#[test]
+fn list_las_marks_abolished_councils_with_their_successors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = caseload(dir.path()).args(["new", "--list-las"]).assert().code(0);
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let line = stdout.lines().find(|l| l.starts_with("Cumbria ")).unwrap();
+    assert!(
+        line.ends_with("2017-2022  (abolished 1 April 2023: now Cumberland; Westmorland and Furness)"),
+        "{line}"
+    );
+    assert_eq!(stdout.matches("(abolished").count(), 4, "{stdout}");
+}

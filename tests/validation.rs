@@ -291,6 +291,8 @@ fn rows() -> Vec<Row> {
         edit("syntax error", "months = 12", "months = = 12", "line 3, column 10", "TOML syntax error"),
         edit("unclosed string", "start = \"2022-04\"", "start = \"2022-04", "line 2, column 17", "TOML syntax error"),
         edit("duplicate key", "months = 12", "months = 12\nmonths = 13", "line 4, column 1", "TOML syntax error"),
+        edit("unquoted month", "start = \"2022-04\"", "start = 2022-04", "line 2, column 9", "start = 2022-04: months must be quoted, as start = \"2022-04\""),
+        text("unquoted month in an inline table", FULL.replace("{ from = \"2023-04\",", "{ from = 2023-04,"), "line 13, column 36", "from = 2023-04: months must be quoted, as from = \"2023-04\""),
         // `--set` itself.
         set("--set without =", &["workforce.establishment_fte"], "workforce.establishment_fte", "expected KEY=VALUE"),
         set("--set empty key part", &["workforce..establishment_fte=3"], "workforce..establishment_fte=3", "the key has an empty part"),
@@ -983,15 +985,15 @@ fn files_as_editors_save_them_are_read() {
 #[test]
 fn unreadable_files_are_problems_naming_the_file() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("latin1.toml"), b"name = \"caf\xe9\"\n").unwrap();
+    std::fs::write(dir.path().join("latin1.toml"), b"months = 3\nname = \"caf\xe9\"\n").unwrap();
     let problems = scenario::load(&dir.path().join("latin1.toml"), &[])
         .unwrap_err()
         .problems;
     assert!(problems[0].file.ends_with("latin1.toml"), "{}", show(&problems));
-    assert!(
-        problems[0].message.contains("cannot read the file"),
-        "{}",
-        show(&problems)
+    assert_eq!(problems[0].location, "line 2", "{}", show(&problems));
+    assert_eq!(
+        problems[0].message,
+        "the file is not UTF-8 text (byte 0xE9); save it as UTF-8 (in Notepad: Save As, Encoding UTF-8)"
     );
     let problems = scenario::load(dir.path(), &[]).unwrap_err().problems;
     assert!(

@@ -15,6 +15,7 @@
 
 pub mod derive;
 pub mod scenario;
+pub mod successors;
 
 use crate::error::{Error, Result};
 use std::collections::BTreeMap;
@@ -245,9 +246,14 @@ impl Area {
             }),
             Some(y) if years.contains(&y) => Ok(y),
             Some(y) => Err(Error::Usage(format!(
-                "--year {y}: {} has no published workforce figures for 30 September {y}; years available: {}",
+                "--year {y}: {} has no published workforce figures for 30 September {y}; years available: {}{}",
                 self.name,
-                years.iter().map(i32::to_string).collect::<Vec<_>>().join(", ")
+                years.iter().map(i32::to_string).collect::<Vec<_>>().join(", "),
+                successors::of(&self.name).map_or(String::new(), |r| format!(
+                    ". {}: for them use {}",
+                    r.describe(),
+                    r.options()
+                ))
             ))),
         }
     }
@@ -421,6 +427,40 @@ impl Figures {
         }
     }
 
+    /// The newest workforce year in which any council published its social
+    /// workers in post.
+    pub fn newest_year(&self) -> Option<i32> {
+        self.councils.iter().filter_map(Area::latest_year).max()
+    }
+
+    /// What `new --la` tells the user about the figures it starts from,
+    /// beyond where it wrote them: that the council was abolished (and who
+    /// took over), and, when the year was not asked for, that its latest
+    /// figures are older than other councils'.
+    pub fn notes(&self, council: &Area, year: i32, year_given: bool) -> Vec<String> {
+        let mut notes = Vec::new();
+        let reorganised = successors::of(&council.name);
+        if let Some(r) = reorganised {
+            notes.push(format!("{}.", r.describe()));
+        }
+        let behind = self.newest_year().map_or(0, |newest| newest - year);
+        if !year_given && behind > 0 {
+            notes.push(format!(
+                "{}'s latest published figures are for 30 September {year}, {} older than other councils' ({}): the scenario starts from them.",
+                council.name,
+                years_in_words(behind),
+                year + behind
+            ));
+        }
+        if let Some(r) = reorganised {
+            notes.push(format!(
+                "For the councils of today: caseload new FILE.toml {}",
+                r.options()
+            ));
+        }
+        notes
+    }
+
     /// Up to five council names nearest to a normalised name, best first.
     fn nearest(&self, wanted: &str) -> Vec<&str> {
         let mut scored: Vec<(f64, &str)> = self
@@ -450,6 +490,18 @@ fn similarity(a: &str, b: &str) -> f64 {
         return 0.9;
     }
     strsim::jaro_winkler(a, b)
+}
+
+/// "one year", "three years": a gap between years as said aloud.
+fn years_in_words(n: i32) -> String {
+    const WORDS: [&str; 10] = [
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    ];
+    match n {
+        1 => "one year".into(),
+        2..=10 => format!("{} years", WORDS[(n - 1) as usize]),
+        _ => format!("{n} years"),
+    }
 }
 
 /// Words that do not distinguish one council from another.
@@ -522,8 +574,11 @@ pub fn list(figures: &Figures) -> String {
             (Some(a), Some(b)) => format!("{a}-{b}"),
             _ => String::new(),
         };
+        let abolished = successors::of(&c.name).map_or(String::new(), |r| {
+            format!("  (abolished {}: now {})", r.abolished, r.successors.join("; "))
+        });
         out.push_str(&format!(
-            "{:width$}  {:region_width$}  {span}\n",
+            "{:width$}  {:region_width$}  {span}{abolished}\n",
             c.name,
             c.region,
             width = width,

@@ -215,6 +215,16 @@ fn render_into(o: &mut String, d: &Derivation) -> std::fmt::Result {
         d.council
     )?;
 
+    if let Some(r) = super::successors::of(&d.council) {
+        let note = format!(
+            "{}. For the councils of today: caseload new FILE.toml {}",
+            r.describe(),
+            r.options()
+        );
+        comment(o, &[&note], &[])?;
+        writeln!(o)?;
+    }
+
     let description = format!(
         "{} at 30 September {y} from its published figures: {} FTE social workers in post, {} vacant, {} agency, {} cases held; {} referrals a month in {}-{:02}. Ranges from its {first}-{y} figures. Costs are illustrative assumptions.",
         d.council,

@@ -113,12 +113,11 @@ pub struct AgencyWorker {
     /// Identity in engagement order: the key of the worker's own chances.
     pub id: u64,
     pub fte: f64,
-    /// The step it was engaged in (it cannot convert in that month).
-    pub engaged: u32,
     /// The agency worker's leaving clock, as for permanent workers.
     pub clock: f64,
     /// The conversion clock: run down by the conversion hazard in each
-    /// month the worker may convert; a new one is drawn when it runs out
+    /// month step 6 runs its conversions (unfilled posts, this month's
+    /// engaged included); a new one is drawn when it runs out
     /// but the worker is not among those converted (the cap).
     pub conversion_clock: f64,
     /// Conversion clocks drawn so far: the key of the next one.
@@ -338,7 +337,6 @@ impl State {
             .map(|(i, fte)| AgencyWorker {
                 id: i as u64,
                 fte,
-                engaged: NEVER,
                 clock: clocks.agency.exponential(i as u64, 0),
                 conversion_clock: clocks.conversion_clock(i as u64, 0),
                 conversion_draws: 1,
@@ -378,14 +376,13 @@ impl State {
         }
     }
 
-    /// An agency worker engaged at step t with the next identity.
-    pub fn new_agency_worker(&mut self, t: u32, fte: f64) -> AgencyWorker {
+    /// A newly engaged agency worker with the next identity.
+    pub fn new_agency_worker(&mut self, fte: f64) -> AgencyWorker {
         let id = self.next_agency_id;
         self.next_agency_id += 1;
         AgencyWorker {
             id,
             fte,
-            engaged: t,
             clock: self.clocks.agency.exponential(id, 0),
             conversion_clock: self.clocks.conversion_clock(id, 0),
             conversion_draws: 1,

@@ -516,7 +516,7 @@ impl<'a> Simulation<'a> {
                     self.params.agency_fill,
                 );
                 for _ in 0..found {
-                    let engaged = self.state.new_agency_worker(t, fte_per_head);
+                    let engaged = self.state.new_agency_worker(fte_per_head);
                     self.state.agency.push(engaged);
                     flows.agency_starters_fte += fte_per_head;
                 }
@@ -591,10 +591,10 @@ impl<'a> Simulation<'a> {
         self.age();
     }
 
-    /// Step 6's conversions: each covering agency worker (not engaged this
-    /// month) takes a permanent post with the monthly conversion
-    /// probability, capped at the unfilled heads (a random subset when more
-    /// draw). The chance is each worker's conversion clock running out this
+    /// Step 6's conversions: each covering agency worker after engagement
+    /// and release (this month's engaged too) takes a permanent post with
+    /// the monthly conversion probability, capped at the unfilled heads (a
+    /// random subset when more draw). The chance is each worker's conversion clock running out this
     /// month, which it does with exactly that probability; one not picked
     /// under the cap draws a new clock, so each later month's chance is
     /// again the same.
@@ -603,11 +603,9 @@ impl<'a> Simulation<'a> {
         let mut drawn = std::mem::take(&mut self.scratch.drawn);
         drawn.clear();
         for (i, a) in self.state.agency.iter_mut().enumerate() {
-            if a.engaged != t {
-                a.conversion_clock -= h;
-                if ran_out(a.conversion_clock) {
-                    drawn.push(i);
-                }
+            a.conversion_clock -= h;
+            if ran_out(a.conversion_clock) {
+                drawn.push(i);
             }
         }
         if drawn.len() > cap {

@@ -115,12 +115,50 @@ fn display(path: &Path) -> String {
 
 fn parse(file: &str, text: &str) -> Result<Table, Problem> {
     text.parse::<Table>().map_err(|e| {
-        let (line, column) = e.span().map(|s| line_column(text, s.start)).unwrap_or((1, 1));
+        let start = e.span().map(|s| s.start);
+        let (line, column) = start.map(|s| line_column(text, s)).unwrap_or((1, 1));
+        let message = start
+            .and_then(|s| unquoted_month(text, s))
+            .unwrap_or_else(|| format!("TOML syntax error: {}", e.message().trim()));
         Problem {
             file: file.to_string(),
             location: format!("line {line}, column {column}"),
-            message: format!("TOML syntax error: {}", e.message().trim()),
+            message,
         }
+    })
+}
+
+/// The message for a month written without quotes (`start = 2025-10`),
+/// when that is what the syntax error at `offset` points at: TOML reads
+/// `2025-10` as the start of a date and stops. The key is taken from the
+/// line's text before the value, so months in inline tables and arrays
+/// (`{ from = 2023-04, ... }`) get their key too.
+fn unquoted_month(text: &str, offset: usize) -> Option<String> {
+    let line_start = text.get(..offset)?.rfind('\n').map_or(0, |i| i + 1);
+    let rest = text.get(offset..)?;
+    let rest = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    let digits = |s: &str| s.bytes().take_while(u8::is_ascii_digit).count();
+    let year = digits(rest);
+    let month = rest.get(year..)?.strip_prefix('-').map(digits)?;
+    let after = rest.get(year + 1 + month..)?;
+    if year != 4 || !(1..=2).contains(&month) || after.starts_with(|c: char| c == '-' || c.is_alphanumeric()) {
+        return None;
+    }
+    let written = &rest[..year + 1 + month];
+    let quoted = format!("\"{}-{:0>2}\"", &written[..year], &written[year + 1..]);
+    let before = text.get(line_start..offset)?.trim_end();
+    let key = before.strip_suffix('=').map(|b| {
+        let b = b.trim_end();
+        let cut = b
+            .rfind(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '"' | '\'')))
+            .map_or(0, |i| i + 1);
+        &b[cut..]
+    });
+    Some(match key {
+        Some(key) if !key.is_empty() => {
+            format!("{key} = {written}: months must be quoted, as {key} = {quoted}")
+        }
+        _ => format!("{written}: months must be quoted, as {quoted}"),
     })
 }
 
@@ -134,13 +172,33 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 
 type Origins = BTreeMap<String, String>;
 
+/// The file's text, or a problem naming the line of its first byte that
+/// is not UTF-8: a file saved by Excel or Notepad as Windows-1252 (ANSI)
+/// has a "£" as the single byte 0xA3.
+fn utf8(file: &str, bytes: Vec<u8>) -> Result<String, Problem> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
+        let byte = bytes.get(at).map_or(String::new(), |b| format!(" (byte 0x{b:02X})"));
+        Problem {
+            file: file.to_string(),
+            location: format!("line {line}"),
+            message: format!(
+                "the file is not UTF-8 text{byte}; save it as UTF-8 (in Notepad: Save As, Encoding UTF-8)"
+            ),
+        }
+    })
+}
+
 fn load_chain(path: &Path, stack: &mut Vec<(PathBuf, String)>) -> Result<(Table, Origins), Problem> {
     let shown = display(path);
-    let text = std::fs::read_to_string(path).map_err(|e| Problem {
+    let bytes = std::fs::read(path).map_err(|e| Problem {
         file: shown.clone(),
         location: String::new(),
         message: format!("cannot read the file: {e}"),
     })?;
+    let text = utf8(&shown, bytes)?;
     let identity = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     stack.push((identity, shown.clone()));
     let mut table = parse(&shown, &text)?;
@@ -289,6 +347,26 @@ mod tests {
     fn syntax_errors_give_line_and_column() {
         let err = Source::from_text("x.toml", "start = \"2022-04\"\nmonths = = 3\n").unwrap_err();
         assert_eq!(err.location, "line 2, column 10");
+        assert!(err.message.starts_with("TOML syntax error"), "{}", err.message);
+    }
+
+    #[test]
+    fn unquoted_months_are_told_to_be_quoted() {
+        let err = Source::from_text("x.toml", "months = 3\nstart = 2025-10\n").unwrap_err();
+        assert_eq!(err.location, "line 2, column 9");
+        assert_eq!(
+            err.message,
+            "start = 2025-10: months must be quoted, as start = \"2025-10\""
+        );
+        let text = "[agency]\nextra = [ { from = \"2022-04\", to = 2022-9, fte = 1 } ]\n";
+        let err = Source::from_text("x.toml", text).unwrap_err();
+        assert_eq!(err.location, "line 2, column 36");
+        assert_eq!(err.message, "to = 2022-9: months must be quoted, as to = \"2022-09\"");
+        let err = Source::from_text("x.toml", "dates = [\"2022-01\", 2022-02]").unwrap_err();
+        assert_eq!(err.message, "2022-02: months must be quoted, as \"2022-02\"");
+        // A full date is TOML and a malformed one is another error.
+        assert!(Source::from_text("x.toml", "start = 2025-10-01").is_ok());
+        let err = Source::from_text("x.toml", "start = 2025-10-1x").unwrap_err();
         assert!(err.message.starts_with("TOML syntax error"), "{}", err.message);
     }
 
