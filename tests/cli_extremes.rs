@@ -226,3 +226,54 @@ fn a_run_leaves_alone_what_a_live_process_is_writing() {
         "half written"
     );
 }
+
+#[test]
+fn an_absurd_caseload_target_is_refused_by_check_and_run() {
+    for command in ["check", "run"] {
+        Command::cargo_bin("caseload")
+            .unwrap()
+            .arg(command)
+            .arg(bury())
+            .args(["--set", "target.high=1.7976931348623157e308"])
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(
+                "target.high = 1.7976931348623157e308: a caseload target must be more than 0 and at most 200 cases per case-holding FTE",
+            ));
+    }
+}
+
+#[test]
+fn a_run_of_extreme_but_valid_values_finishes() {
+    // The largest target, no referrals, and a cost so large that the spend
+    // chart's axis reaches the largest number a computer keeps: plotters'
+    // own axis once searched for its ticks for ever on it.
+    let dir = tempfile::tempdir().unwrap();
+    let sets = [
+        "target.high=200",
+        "target.low=200",
+        "costs.permanent=1e306",
+        "demand.referrals_per_month=0",
+    ];
+    let scenario = bury();
+    let mut args: Vec<&std::ffi::OsStr> = vec![
+        "run".as_ref(),
+        scenario.as_os_str(),
+        "--out".as_ref(),
+        dir.path().as_os_str(),
+        "--runs".as_ref(),
+        "20".as_ref(),
+        "--quiet".as_ref(),
+    ];
+    for set in &sets {
+        args.extend([std::ffi::OsStr::new("--set"), std::ffi::OsStr::new(set)]);
+    }
+    let mut child = spawn(&args);
+    let status = wait_at_most(&mut child, Duration::from_secs(60), "extreme run");
+    let stderr = stderr_of(&mut child);
+    assert!(status.success(), "{status}: {stderr}");
+    let folder = dir.path().join(FOLDER);
+    for chart in ["caseload", "workforce", "target", "cost"] {
+        assert!(folder.join(format!("{chart}.png")).exists(), "{chart}.png");
+    }
+}
