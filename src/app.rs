@@ -203,26 +203,10 @@ impl Progress {
     }
 }
 
-/// How many windows of months the runner takes the scenarios in (each
-/// simulates every run again), for the progress bar's total.
-fn windows(scenarios: &[&Scenario], runs: u32) -> usize {
-    scenarios.first().map_or(1, |s| {
-        let width = runner::layout(s).width();
-        let months = s.months as usize;
-        months.div_ceil(runner::window_months(
-            scenarios.len(),
-            runs,
-            width,
-            months,
-            runner::STORE_BUDGET,
-        ))
-    })
-}
-
-/// Runs scenarios together (common random numbers) with a progress bar.
+/// Runs scenarios together (common random numbers) with a progress bar
+/// counting runs (the runner ticks once per run, however it splits the work).
 fn summarise(scenarios: &[&Scenario], label: &str, options: &RunOptions, pool: &rayon::ThreadPool) -> Results {
-    let windows = windows(scenarios, options.runs);
-    let progress = Progress::new(u64::from(options.runs) * windows as u64, label, options.quiet);
+    let progress = Progress::new(u64::from(options.runs), label, options.quiet);
     let results = runner::summarise(scenarios, options.seed, options.runs, pool, &|| progress.tick());
     progress.finish();
     results
@@ -480,9 +464,8 @@ fn backtest_all(figures: &la::Figures, from: i32, options: &RunOptions, out: &mu
             }
         };
         let bar = progress.get_or_insert_with(|| {
-            let per_council = windows(&[&setup.loaded.scenario], options.runs) as u64;
             Progress::new(
-                eligible.len() as u64 * u64::from(options.runs) * per_council,
+                eligible.len() as u64 * u64::from(options.runs),
                 &format!("every council from {from}"),
                 options.quiet,
             )

@@ -15,6 +15,7 @@ use crate::model::params::Scenario;
 use crate::model::{Layout, RunTotals, simulate, simulate_months};
 use crate::stats::{Cell, Summary, paired_difference};
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Bytes of run values held at once (exact percentiles need them all).
 pub const STORE_BUDGET: usize = 512 << 20;
@@ -135,7 +136,9 @@ pub fn window_months(scenarios: usize, runs: u32, width: usize, months: usize, b
 /// Runs every scenario `runs` times on the same random numbers and
 /// summarises them month by month. The scenarios must share their horizon
 /// and case states when there is more than one (the caller checks).
-/// `tick` is called once per run simulated.
+/// `tick` is called `runs` times in all, in step with the work, the last
+/// time as it ends (a progress bar counts runs, however many scenarios and
+/// windows of months the work takes).
 pub fn summarise(
     scenarios: &[&Scenario],
     seed: u64,
@@ -170,9 +173,16 @@ pub fn summarise_within(
     let mut summaries = vec![Summary::empty(names.clone(), runs as usize); scenarios.len()];
     let mut differences = vec![Summary::empty(names, runs as usize); scenarios.len().saturating_sub(1)];
     let mut totals = vec![Vec::new(); scenarios.len()];
+    let ticks = RunTicks {
+        done: AtomicU64::new(0),
+        units: (scenarios.len() * months.div_ceil(window)) as u64 * u64::from(runs),
+        runs: u64::from(runs),
+        tick,
+    };
+    let unit_done = || ticks.unit_done();
     for start in (0..months).step_by(window) {
         let keep = start..(start + window).min(months);
-        let (cells, diffs, window_totals) = run_window(scenarios, &layout, seed, runs, keep.clone(), pool, tick);
+        let (cells, diffs, window_totals) = run_window(scenarios, &layout, seed, runs, keep.clone(), pool, &unit_done);
         for (summary, cells) in summaries.iter_mut().zip(cells) {
             summary.push_months(cells);
         }
@@ -188,6 +198,38 @@ pub fn summarise_within(
         differences,
         totals,
     }
+}
+
+/// Turns units of work done (a run of one scenario over one window of
+/// months) into runs done, for a caller that counts runs.
+struct RunTicks<'a> {
+    done: AtomicU64,
+    units: u64,
+    runs: u64,
+    tick: &'a (dyn Fn() + Sync),
+}
+
+impl RunTicks<'_> {
+    /// One more unit done, from any thread: ticks for the runs it completes.
+    /// Units are numbered in the order they finish, and each ticks the runs
+    /// done after it less those done before it, so the ticks add up to
+    /// `runs` exactly, the last with the last unit.
+    fn unit_done(&self) {
+        let i = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        let due = runs_done(i, self.units, self.runs) - runs_done(i - 1, self.units, self.runs);
+        for _ in 0..due {
+            (self.tick)();
+        }
+    }
+}
+
+/// Runs counted as done when `i` of `units` units of work are done: the
+/// same share of `runs`, rounded down.
+fn runs_done(i: u64, units: u64, runs: u64) -> u64 {
+    if units == 0 {
+        return runs;
+    }
+    (u128::from(i.min(units)) * u128::from(runs) / u128::from(units)) as u64
 }
 
 /// Cells of one window, per scenario; the paired differences' cells; and
@@ -353,4 +395,26 @@ pub fn pool(threads: Option<u32>) -> Result<rayon::ThreadPool, rayon::ThreadPool
         builder = builder.num_threads(n as usize);
     }
     builder.build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn units_of_work_tick_every_run_once_and_the_last_with_the_last_unit() {
+        for (units, runs) in [(14u64, 64u64), (64, 64), (7, 100), (1000, 3), (1, 1), (3, 0)] {
+            let ticks: Vec<u64> = (1..=units)
+                .map(|i| runs_done(i, units, runs) - runs_done(i - 1, units, runs))
+                .collect();
+            assert_eq!(ticks.iter().sum::<u64>(), runs, "{units} units, {runs} runs");
+            assert_eq!(
+                runs_done(units - 1, units, runs) < runs,
+                runs > 0,
+                "{units} units, {runs} runs"
+            );
+        }
+        // No overflow at the largest counts.
+        assert_eq!(runs_done(u64::MAX, u64::MAX, u64::from(u32::MAX)), u64::from(u32::MAX));
+    }
 }

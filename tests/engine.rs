@@ -548,6 +548,32 @@ fn summaries_in_windows_of_months_equal_those_of_one_window() {
 }
 
 #[test]
+fn progress_ticks_count_runs_whatever_the_scenarios_and_windows_of_months() {
+    // Two scenarios, seven windows of one month: 14 runs' worth of work per
+    // run, and the progress bar must still count 64 runs, ending at 64.
+    let s = scenario_from(&LEAVING_ONLY.replace("months = 36", "months = 7"));
+    let other = scenario_from(
+        &LEAVING_ONLY
+            .replace("months = 36", "months = 7")
+            .replace("[0.25]", "[0.35]"),
+    );
+    let pool = runner::pool(Some(2)).unwrap();
+    let width = runner::layout(&s).width();
+    let one_month = 2 * 64 * width * std::mem::size_of::<f64>();
+    let ticks = std::sync::atomic::AtomicU64::new(0);
+    let tick = || {
+        ticks.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    };
+    runner::summarise_within(&[&s, &other], 4, 64, &pool, &tick, one_month);
+    assert_eq!(ticks.swap(0, std::sync::atomic::Ordering::Relaxed), 64);
+    runner::summarise(&[&s, &other], 4, 64, &pool, &tick);
+    assert_eq!(ticks.swap(0, std::sync::atomic::Ordering::Relaxed), 64);
+    // More runs than the work divides evenly into.
+    runner::summarise_within(&[&s], 4, 101, &pool, &tick, 101 * width * 8 * 3);
+    assert_eq!(ticks.load(std::sync::atomic::Ordering::Relaxed), 101);
+}
+
+#[test]
 fn runs_streamed_in_order_equal_the_runs_kept_whole() {
     let s = scenario_from(ONE_STATE);
     let pool = runner::pool(Some(2)).unwrap();

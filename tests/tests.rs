@@ -8,6 +8,7 @@
 mod backtest;
 mod charts;
 mod cli_check;
+mod cli_extremes;
 mod cli_run;
 mod common;
 mod costs;

@@ -620,19 +620,27 @@ fn shift(start: YearMonth, n: i64) -> YearMonth {
         .unwrap_or(start)
 }
 
-/// The month axis: months as numbers from 0, labelled only at `ticks`.
-struct MonthAxis {
+/// An axis labelled only at `ticks`: the months (as numbers from 0) and
+/// the values. The ticks are computed here, never by plotters, whose own
+/// search for ticks does not end on some extreme ranges.
+struct TickAxis {
     range: std::ops::Range<f64>,
     ticks: Vec<f64>,
 }
 
-impl Ranged for MonthAxis {
+impl Ranged for TickAxis {
     type FormatOption = DefaultFormatting;
     type ValueType = f64;
 
     fn map(&self, v: &f64, (from, to): (i32, i32)) -> i32 {
-        let share = (v - self.range.start) / (self.range.end - self.range.start);
-        from + (f64::from(to - from) * share).round() as i32
+        let span = self.range.end - self.range.start;
+        if !(span.is_finite() && span > 0.0) {
+            return from;
+        }
+        // Clamped so that a value far off the axis cannot overflow a pixel
+        // coordinate (a NaN share maps to the axis' start).
+        let share = ((v - self.range.start) / span).clamp(-1.0, 2.0);
+        from.saturating_add((f64::from(to - from) * share).round() as i32)
     }
 
     fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
@@ -658,6 +666,10 @@ fn month_label(start: YearMonth, x: f64) -> String {
 /// A tick label: `£1.2m`, `£450k`, `40%`, `22.5`.
 fn axis_label(units: Units, scale: f64, x: f64) -> String {
     let plain = |x: f64| {
+        if x.abs() >= 1e15 {
+            // 1.8e307, not three hundred digits.
+            return format!("{x:.1e}");
+        }
         let text = format!("{x:.2}");
         let text = text.trim_end_matches('0').trim_end_matches('.').to_string();
         if text == "-0" { "0".to_string() } else { text }
@@ -683,8 +695,8 @@ fn axis_label(units: Units, scale: f64, x: f64) -> String {
 /// The y range that holds every finite value (and the target band and
 /// reference line), from 0 unless values are negative, with some room.
 fn y_range(panel: &Panel) -> (f64, f64) {
-    if let Some(r) = panel.y_range {
-        return r;
+    if let Some((lo, hi)) = panel.y_range {
+        return drawable(lo, hi);
     }
     let mut values: Vec<f64> = Vec::new();
     for b in &panel.bands {
@@ -709,10 +721,58 @@ fn y_range(panel: &Panel) -> (f64, f64) {
     values.extend(panel.reference.as_ref().map(|r| r.0));
     let finite = values.iter().copied().filter(|v| v.is_finite());
     let (lo, hi) = finite.fold((0.0f64, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
-    let hi = if hi.is_finite() && hi > lo { hi } else { lo + 1.0 };
+    // Nothing finite leaves `hi` at minus infinity: an empty axis from `lo`.
+    let (lo, hi) = drawable(lo, hi.max(lo));
     let room = (hi - lo) * 0.08;
     let lo = if lo < 0.0 { lo - room } else { 0.0 };
     (lo, hi + room)
+}
+
+/// The largest value a y axis reaches: a quarter of the largest float, so
+/// that the axis' span, with room above and below, is a finite number.
+const Y_LIMIT: f64 = f64::MAX / 4.0;
+
+/// The most values labelled on a y axis.
+const Y_LABELS: usize = 8;
+
+/// `lo..hi` made drawable whatever it was: NaN read as 0, values within
+/// ±[`Y_LIMIT`], and a range too narrow to tell ticks apart (empty, flat,
+/// or within a billionth of its size) widened to one unit or a thousandth
+/// of its size, whichever is more.
+fn drawable(lo: f64, hi: f64) -> (f64, f64) {
+    let clean = |v: f64| if v.is_nan() { 0.0 } else { v.clamp(-Y_LIMIT, Y_LIMIT) };
+    let (lo, hi) = (clean(lo), clean(hi));
+    let size = lo.abs().max(hi.abs());
+    if hi - lo > (size * 1e-9).max(1e-300) {
+        (lo, hi)
+    } else {
+        (lo, lo + (size * 1e-3).max(1.0))
+    }
+}
+
+/// The values to label on an axis from `lo` to `hi`: multiples of the
+/// smallest step of 1, 2 or 5 times a power of ten that gives at most
+/// `most` of them. Never more than `most`, and none when the range cannot
+/// be drawn (not finite, or empty), so no range can keep it going.
+fn value_ticks(lo: f64, hi: f64, most: usize) -> Vec<f64> {
+    let span = hi - lo;
+    if !(span.is_finite() && span > 0.0) || most == 0 {
+        return Vec::new();
+    }
+    let count = |step: f64| (hi / step).floor() - (lo / step).ceil() + 1.0;
+    let power = 10f64.powi((span / most as f64).log10().floor() as i32);
+    let Some(step) = [1.0, 2.0, 5.0, 10.0, 20.0]
+        .into_iter()
+        .map(|m| m * power)
+        .find(|&step| step.is_finite() && step > 0.0 && count(step) <= most as f64)
+    else {
+        return Vec::new();
+    };
+    let first = (lo / step).ceil();
+    (0..most)
+        .map(|k| (first + k as f64) * step)
+        .take_while(|&t| t <= hi)
+        .collect()
 }
 
 impl Chart {
@@ -855,7 +915,13 @@ impl Chart {
             .margin_left((1.0 * u) as i32)
             .x_label_area_size((7.5 * u) as i32)
             .y_label_area_size((12.5 * u) as i32)
-            .build_cartesian_2d(MonthAxis { range: x_range, ticks }, lo..hi)?;
+            .build_cartesian_2d(
+                TickAxis { range: x_range, ticks },
+                TickAxis {
+                    range: lo..hi,
+                    ticks: value_ticks(lo, hi, Y_LABELS),
+                },
+            )?;
         let x_fmt = |x: &f64| month_label(start, *x);
         let y_fmt = |y: &f64| axis_label(units, scale, *y);
         chart
@@ -864,7 +930,7 @@ impl Chart {
             .y_desc(panel.y_label.clone())
             .x_label_formatter(&x_fmt)
             .y_label_formatter(&y_fmt)
-            .y_labels(8)
+            .y_labels(Y_LABELS)
             .label_style((FAMILY, 2.9 * u).into_font().color(&INK))
             .axis_desc_style((FAMILY, 3.1 * u).into_font().color(&INK))
             .bold_line_style(GRID.stroke_width(1))
@@ -1202,6 +1268,7 @@ pub fn inline_svg(svg: &str, id: &str, title: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::{Duration, Instant};
 
     fn ym(y: i32, m: u32) -> YearMonth {
         YearMonth::new(y, m).unwrap()
@@ -1232,6 +1299,136 @@ mod tests {
         assert_eq!(axis_label(Units::Money, 4.0e5, -50_000.0), "-£50k");
         assert_eq!(axis_label(Units::Percent, 100.0, 40.0), "40%");
         assert_eq!(axis_label(Units::Plain, 30.0, 22.5), "22.5");
+    }
+
+    #[test]
+    fn value_ticks_are_round_numbers_within_the_axis_and_never_too_many() {
+        assert_eq!(value_ticks(0.0, 32.4, 8), [0.0, 5.0, 10.0, 15.0, 20.0, 25.0, 30.0]);
+        assert_eq!(value_ticks(0.0, 104.0, 8), [0.0, 20.0, 40.0, 60.0, 80.0, 100.0]);
+        assert_eq!(value_ticks(-13.0, 7.0, 8), [-10.0, -5.0, 0.0, 5.0]);
+        assert_eq!(value_ticks(0.0, 2.4e7, 8), [0.0, 5e6, 1e7, 1.5e7, 2e7]);
+        let extremes = [
+            (0.0, f64::MAX),
+            (-f64::MAX, f64::MAX),
+            (-Y_LIMIT * 1.08, Y_LIMIT * 1.08),
+            (1e300, 1e300 * (1.0 + 1e-15)),
+            (0.0, 1e-300),
+            (0.0, 5e-324),
+            (3.0, 3.0),
+            (4.0, 3.0),
+            (f64::NEG_INFINITY, f64::INFINITY),
+            (f64::NAN, 1.0),
+        ];
+        for (lo, hi) in extremes {
+            let ticks = value_ticks(lo, hi, 8);
+            assert!(ticks.len() <= 8, "{lo}..{hi}: {ticks:?}");
+            assert!(
+                ticks.iter().all(|t| t.is_finite() && *t >= lo && *t <= hi),
+                "{lo}..{hi}: {ticks:?}"
+            );
+        }
+        // Extreme but drawable ranges still get their labels, short ones.
+        assert_eq!(axis_label(Units::Plain, 1e307, 4.5e307), "4.5e307");
+        assert_eq!(axis_label(Units::Money, 1e307, -4.5e307), "-£4.5e301m");
+        assert!(value_ticks(-Y_LIMIT * 1.08, Y_LIMIT * 1.08, 8).len() >= 3);
+        assert!(value_ticks(0.0, 1e-300, 8).len() >= 3);
+    }
+
+    #[test]
+    fn any_range_is_made_finite_and_wide_enough_to_draw() {
+        assert_eq!(drawable(0.0, 30.0), (0.0, 30.0));
+        assert_eq!(drawable(0.0, -3.0), (0.0, 1.0));
+        assert_eq!(drawable(5.0, 5.0), (5.0, 6.0));
+        assert_eq!(drawable(-1e300, -1e300), (-1e300, -1e300 + 1e297));
+        assert_eq!(drawable(f64::NAN, f64::NAN), (0.0, 1.0));
+        assert_eq!(drawable(f64::NEG_INFINITY, f64::INFINITY), (-Y_LIMIT, Y_LIMIT));
+        assert_eq!(drawable(0.0, 5e-324), (0.0, 1.0));
+        for (lo, hi) in [
+            (0.0, f64::MAX),
+            (-f64::MAX, f64::MAX),
+            (f64::MAX, f64::MAX),
+            (0.0, 1e-300),
+        ] {
+            let (a, b) = drawable(lo, hi);
+            let room = (b - a) * 0.08;
+            assert!((b - a + 2.0 * room).is_finite() && b > a, "{lo}..{hi} gave {a}..{b}");
+        }
+    }
+
+    /// A chart of one panel holding `values` as a line and as a band.
+    fn extreme_chart(values: &[f64], units: Units) -> Chart {
+        let mut p = Panel::new("y", units);
+        p.lines.push(line("l", values.to_vec(), BLUE, Dash::Solid, 1.0));
+        p.bands.push(Band {
+            label: "b".to_string(),
+            low: values.iter().map(|v| -v).collect(),
+            high: values.to_vec(),
+            colour: BAND_90,
+            opacity: 1.0,
+        });
+        p.stack.push(("s".to_string(), AGENCY, values.to_vec()));
+        p.stack.push(("t".to_string(), ASYE, values.to_vec()));
+        p.target = values.last().map(|v| (0.0, *v));
+        Chart {
+            name: "extreme".to_string(),
+            title: "extreme".to_string(),
+            footer: String::new(),
+            start: ym(2022, 4),
+            months: values.len(),
+            panels: vec![p],
+        }
+    }
+
+    #[test]
+    fn charts_of_any_finite_or_infinite_values_finish_drawing() {
+        let max = f64::MAX;
+        let cases: Vec<(&str, Vec<f64>, Units)> = vec![
+            ("largest float", vec![1e308, max, max], Units::Plain),
+            ("-1e308 to 1e308", vec![-1e308, 0.0, 1e308], Units::Plain),
+            ("largest money", vec![max, -max], Units::Money),
+            ("largest percent", vec![max; 3], Units::Percent),
+            ("tiny", vec![1e-300, 2e-300, 3e-300], Units::Plain),
+            ("smallest float", vec![5e-324, 0.0], Units::Plain),
+            ("all equal", vec![7.0; 12], Units::Plain),
+            ("all equal and huge", vec![-1e308; 12], Units::Money),
+            (
+                "close together and huge",
+                vec![1e300, 1e300 * (1.0 + 1e-15)],
+                Units::Plain,
+            ),
+            (
+                "NaN and infinities",
+                vec![f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 1.0, 1e308],
+                Units::Plain,
+            ),
+            ("nothing finite", vec![f64::NAN, f64::INFINITY], Units::Plain),
+            ("one month", vec![max], Units::Plain),
+        ];
+        let mut charts: Vec<(String, Chart)> = cases
+            .into_iter()
+            .map(|(name, values, units)| (name.to_string(), extreme_chart(&values, units)))
+            .collect();
+        let mut fixed = extreme_chart(&[1.0, 2.0], Units::Plain);
+        fixed.panels[0].y_range = Some((f64::NEG_INFINITY, f64::NAN));
+        charts.push(("a fixed range of infinity to NaN".to_string(), fixed));
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for (name, chart) in charts {
+                let drawn = chart.svg().map(|svg| !svg.contains("NaN"));
+                let png = name == "largest float" || name == "tiny";
+                let drawn = drawn.map(|ok| ok && (!png || chart.png().is_ok()));
+                let _ = sender.send((name, drawn.is_ok_and(|ok| ok)));
+            }
+        });
+        // Each chart takes well under a second; a hang takes forever.
+        let deadline = Instant::now() + Duration::from_secs(60);
+        for _ in 0..13 {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match receiver.recv_timeout(left) {
+                Ok((name, ok)) => assert!(ok, "{name}: not drawn, or drawn with a NaN coordinate"),
+                Err(_) => panic!("a chart of extreme values was still drawing after 60 s"),
+            }
+        }
     }
 
     #[test]

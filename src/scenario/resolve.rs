@@ -26,7 +26,17 @@ enum Bound {
     Positive,
     /// A fraction in (0, 1].
     PositiveShare,
+    /// A caseload target: 0 (or, for the high target, more than 0) to
+    /// [`MAX_TARGET`] cases per case-holding FTE.
+    Target {
+        above_zero: bool,
+    },
 }
+
+/// The largest caseload target accepted, in cases per case-holding FTE:
+/// several times any caseload a council has published, and small enough
+/// for every chart and sentence that shows the target.
+pub const MAX_TARGET: f64 = 200.0;
 
 impl Bound {
     fn check(self, x: f64) -> Option<&'static str> {
@@ -35,6 +45,10 @@ impl Bound {
             Bound::Any => None,
             Bound::Positive => (x <= 0.0).then_some("must be more than 0"),
             Bound::PositiveShare => (!(x > 0.0 && x <= 1.0)).then_some("must be more than 0 and at most 1"),
+            Bound::Target { above_zero: false } => (!(0.0..=MAX_TARGET).contains(&x))
+                .then_some("a caseload target must be between 0 and 200 cases per case-holding FTE"),
+            Bound::Target { above_zero: true } => (!(x > 0.0 && x <= MAX_TARGET))
+                .then_some("a caseload target must be more than 0 and at most 200 cases per case-holding FTE"),
         }
     }
 }
@@ -47,6 +61,9 @@ fn fmt_num(x: f64) -> String {
         "nan".into()
     } else if x.is_infinite() {
         if x > 0.0 { "inf".into() } else { "-inf".into() }
+    } else if x.abs() >= 1e15 {
+        // 1e308, not three hundred digits.
+        format!("{x:e}")
     } else {
         format!("{x}")
     }
@@ -285,8 +302,8 @@ pub fn resolve(raw: RawScenario, source: &Source) -> Result<(Scenario, Vec<Warni
 
     let target = {
         let t = raw.target.unwrap_or_default();
-        let low = c.number("target.low", t.low, Some(20.0), NON_NEG);
-        let high = c.number("target.high", t.high, Some(25.0), Bound::Positive);
+        let low = c.number("target.low", t.low, Some(20.0), Bound::Target { above_zero: false });
+        let high = c.number("target.high", t.high, Some(25.0), Bound::Target { above_zero: true });
         if low > high {
             c.problem(
                 "target.low",
