@@ -9,7 +9,7 @@ use crate::model::params::Scenario;
 use crate::output::charts::{self, Chart};
 use crate::output::files::{OutputFile, write_folder};
 use crate::output::report::{self, ChartSvg};
-use crate::output::{self, fmt_value, headline, resolved, slug, tables};
+use crate::output::{self, fmt_value, headline, resolved, slug, tables, xlsx};
 use crate::runner::{self, Results};
 use crate::scenario::{self, Loaded, describe};
 use crate::stats::Summary;
@@ -325,6 +325,10 @@ fn run_scenarios(files: &[PathBuf], options: &RunOptions, out: &mut dyn Write) -
         let mut files = vec![
             csv_file("summary.csv", tables::summary_csv(&[(&s.name, s.start, summary)]))?,
             csv_file("headline.csv", headline::csv(&headlines))?,
+            OutputFile::bytes(
+                xlsx::NAME,
+                xlsx::run_workbook((&s.name, s.start, summary), &headlines, &report::assumption_table(&[s]))?,
+            ),
         ];
         if options.per_run {
             files.push(runs_file("runs.csv", s, options, &pool));
@@ -710,6 +714,13 @@ fn compare_scenarios(
         "headline.csv",
         w.into_inner().map_err(|e| csv::Error::from(e.into_error())),
     )?);
+    let workbook = xlsx::comparison_workbook(
+        &named,
+        &headline_rows,
+        (&base.name, base.start, &diff_rows),
+        &report::assumption_table(&scenarios),
+    )?;
+    files.push(OutputFile::bytes(xlsx::NAME, workbook));
     let resolved: Vec<(String, Vec<u8>)> = loaded
         .iter()
         .map(|l| {

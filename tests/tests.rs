@@ -17,3 +17,4 @@ mod la;
 mod report;
 mod scenario_props;
 mod validation;
+mod xlsx;
