@@ -254,6 +254,13 @@ fn runs_file<'a>(name: &str, s: &'a Scenario, options: &'a RunOptions, pool: &'a
     )
 }
 
+/// Warns on standard error when a runs file is too long for Excel.
+fn warn_runs_csv(name: &str, runs: u32, months: u32) {
+    if let Some(warning) = tables::runs_csv_warning(name, runs, months) {
+        eprintln!("warning: {warning}");
+    }
+}
+
 fn chart_error(name: &str, e: charts::ChartError) -> Error {
     Error::io(name, std::io::Error::other(e))
 }
@@ -331,6 +338,7 @@ fn run_scenarios(files: &[PathBuf], options: &RunOptions, out: &mut dyn Write) -
             ),
         ];
         if options.per_run {
+            warn_runs_csv("runs.csv", options.runs, s.months);
             files.push(runs_file("runs.csv", s, options, &pool));
         }
         let charts = charts::run_charts(s, summary, options.seed).map_err(|e| chart_error("charts", e))?;
@@ -745,7 +753,9 @@ fn compare_scenarios(
     for l in &loaded {
         let slug = slug(&l.scenario.name);
         if options.per_run {
-            files.push(runs_file(&format!("runs-{slug}.csv"), &l.scenario, options, &pool));
+            let name = format!("runs-{slug}.csv");
+            warn_runs_csv(&name, options.runs, l.scenario.months);
+            files.push(runs_file(&name, &l.scenario, options, &pool));
         }
     }
     let folder = write_folder(&options.out, &format!("compare-{}", slug(&base.name)), files)?;

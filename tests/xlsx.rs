@@ -1,7 +1,7 @@
 //! results.xlsx read back as a spreadsheet program reads it (calamine):
 //! the sheets of INTERFACE.md, typed cells holding the CSVs' values, an
 //! infinite caseload as an empty cell with a note, "£" in a scenario's
-//! name.
+//! name; and the warning when runs.csv is too long for Excel.
 
 use assert_cmd::Command;
 use calamine::{Data, Reader, Xlsx};
@@ -370,4 +370,39 @@ fn the_workbook_is_a_pure_function_of_its_inputs() {
     assert_eq!(bytes, make(), "the same inputs make the same bytes");
     let mut book = open(&bytes);
     assert_eq!(sheet(&mut book, "Summary").len(), 2 + 12);
+}
+
+#[test]
+fn per_run_past_excels_last_row_warns_and_still_writes_runs_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    // 1,748 runs of 600 months and a header: 1,048,801 rows, past Excel's
+    // 1,048,576. A tiny service keeps it quick.
+    let tiny = r#"
+name = "Tiny"
+start = "2022-04"
+months = 600
+[workforce]
+establishment_fte = 1
+permanent_fte = 1
+annual_leaving_by_service_year = [0.0]
+[demand]
+referrals_per_month = 0
+[[cases]]
+name = "cin"
+open = 0
+mean_months = 2
+"#;
+    let file = scenario_file(dir.path(), "tiny.toml", tiny);
+    let stderr = run_in(dir.path(), &["run", &file, "--runs", "1748", "--per-run"]);
+    assert!(
+        stderr.contains("warning: runs.csv has 1,048,801 rows, more than the 1,048,576 Excel can open"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("R, Python or Power BI"), "{stderr}");
+    let runs = std::fs::read(dir.path().join("out").join("tiny").join("runs.csv")).unwrap();
+    assert_eq!(runs.iter().filter(|b| **b == b'\n').count(), 1_048_801);
+
+    // Within the limit (the boundary itself is unit-tested), nothing is said.
+    let stderr = run_in(dir.path(), &["run", &file, "--runs", "2", "--per-run"]);
+    assert!(!stderr.contains("Excel"), "{stderr}");
 }
