@@ -10,7 +10,7 @@ use crate::model::params::Scenario;
 use crate::output::charts::{self, Chart};
 use crate::output::files::{OutputFile, write_folder};
 use crate::output::report::{self, ChartSvg};
-use crate::output::{self, fmt_value, headline, resolved, slug, tables};
+use crate::output::{self, fmt_value, headline, resolved, slug, tables, xlsx};
 use crate::runner::{self, Results};
 use crate::scenario::{self, Loaded, describe};
 use crate::stats::Summary;
@@ -244,6 +244,13 @@ fn runs_file<'a>(name: &str, s: &'a Scenario, options: &'a RunOptions, pool: &'a
     )
 }
 
+/// Warns on standard error when a runs file is too long for Excel.
+fn warn_runs_csv(name: &str, runs: u32, months: u32) {
+    if let Some(warning) = tables::runs_csv_warning(name, runs, months) {
+        eprintln!("warning: {warning}");
+    }
+}
+
 fn chart_error(name: &str, e: charts::ChartError) -> Error {
     Error::io(name, std::io::Error::other(e))
 }
@@ -315,8 +322,13 @@ fn run_scenarios(files: &[PathBuf], options: &RunOptions, out: &mut dyn Write) -
         let mut files = vec![
             csv_file("summary.csv", tables::summary_csv(&[(&s.name, s.start, summary)]))?,
             csv_file("headline.csv", headline::csv(&headlines))?,
+            OutputFile::bytes(
+                xlsx::NAME,
+                xlsx::run_workbook((&s.name, s.start, summary), &headlines, &report::assumption_table(&[s]))?,
+            ),
         ];
         if options.per_run {
+            warn_runs_csv("runs.csv", options.runs, s.months);
             files.push(runs_file("runs.csv", s, options, &pool));
         }
         let charts = charts::run_charts(s, summary, options.seed).map_err(|e| chart_error("charts", e))?;
@@ -702,6 +714,13 @@ fn compare_scenarios(
         "headline.csv",
         w.into_inner().map_err(|e| csv::Error::from(e.into_error())),
     )?);
+    let workbook = xlsx::comparison_workbook(
+        &named,
+        &headline_rows,
+        (&base.name, base.start, &diff_rows),
+        &report::assumption_table(&scenarios),
+    )?;
+    files.push(OutputFile::bytes(xlsx::NAME, workbook));
     let resolved: Vec<(String, Vec<u8>)> = loaded
         .iter()
         .map(|l| {
@@ -726,7 +745,9 @@ fn compare_scenarios(
     for l in &loaded {
         let slug = slug(&l.scenario.name);
         if options.per_run {
-            files.push(runs_file(&format!("runs-{slug}.csv"), &l.scenario, options, &pool));
+            let name = format!("runs-{slug}.csv");
+            warn_runs_csv(&name, options.runs, l.scenario.months);
+            files.push(runs_file(&name, &l.scenario, options, &pool));
         }
     }
     let folder = write_folder(&options.out, &format!("compare-{}", slug(&base.name)), files)?;

@@ -19,13 +19,17 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// Rendering an output file failed: a fault of the program, not of
+    /// the input.
+    #[error("{what}: could not be made: {message}")]
+    Render { what: String, message: String },
 }
 
 impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Scenario(_) | Error::Usage(_) => 2,
-            Error::Io { .. } => 1,
+            Error::Io { .. } | Error::Render { .. } => 1,
         }
     }
 

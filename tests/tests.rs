@@ -19,3 +19,4 @@ mod parameters;
 mod report;
 mod scenario_props;
 mod validation;
+mod xlsx;

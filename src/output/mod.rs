@@ -1,5 +1,5 @@
 //! Outputs: pure renderers from summaries to bytes (`tables`, `headline`,
-//! `resolved`, `charts`, `report`, `backtest`), and the one module that
+//! `resolved`, `charts`, `report`, `backtest`, `xlsx`), and the one module that
 //! writes files (`files`).
 
 pub mod backtest;
@@ -9,9 +9,11 @@ pub mod headline;
 pub mod report;
 pub mod resolved;
 pub mod tables;
+pub mod xlsx;
 
 /// A number in a CSV cell: at most 4 decimals, no trailing zeros, `inf` for
-/// an infinite value. Deterministic, and read by Excel as a number.
+/// an infinite value. Deterministic; Excel reads it as a number, but `inf`
+/// as text (results.xlsx leaves an infinity empty, with a note).
 pub fn fmt_value(x: f64) -> String {
     if x.is_infinite() {
         return if x > 0.0 { "inf".into() } else { "-inf".into() };

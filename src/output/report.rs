@@ -407,7 +407,7 @@ pub fn signed_money(x: f64) -> String {
 }
 
 /// What a headline key is, for the tables.
-fn meaning(key: &str) -> &'static str {
+pub(crate) fn meaning(key: &str) -> &'static str {
     match key {
         "target_low" => "Low target (cases per case-holding FTE)",
         "target_high" => "High target (cases per case-holding FTE)",
@@ -831,6 +831,64 @@ pre.describe { white-space: pre-wrap; font-family: inherit; font-size: 0.92rem; 
   section#charts, section#assumptions, section#limits { break-before: page; page-break-before: always; }
 }
 "#;
+
+/// The assumptions table as data, for results.xlsx: a row per uncertain
+/// parameter, a value column per scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssumptionTable {
+    /// The value columns' headings: the scenarios' names, or one heading
+    /// for a single scenario.
+    pub columns: Vec<String>,
+    pub rows: Vec<AssumptionRow>,
+}
+
+/// One assumption: its words, its unit, its value or range in words in
+/// each scenario, and its key path.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssumptionRow {
+    pub words: String,
+    pub unit: &'static str,
+    pub values: Vec<String>,
+    pub key: String,
+}
+
+/// The assumptions the report's table shows, as rows.
+pub fn assumption_table(scenarios: &[&Scenario]) -> AssumptionTable {
+    let per: Vec<Vec<(String, Uncertain)>> = scenarios.iter().map(|s| s.uncertain_parameters()).collect();
+    let mut keys: Vec<&String> = Vec::new();
+    for (k, _) in per.iter().flatten() {
+        if !keys.contains(&k) {
+            keys.push(k);
+        }
+    }
+    let columns = if scenarios.len() > 1 {
+        scenarios.iter().map(|s| s.name.clone()).collect()
+    } else {
+        vec!["Value or range across runs".to_string()]
+    };
+    let rows = keys
+        .into_iter()
+        .map(|key| {
+            let (words, unit, unit_text) = assumption(key);
+            let values = per
+                .iter()
+                .map(|params| {
+                    params
+                        .iter()
+                        .find(|(k, _)| k == key)
+                        .map_or("not in this scenario".to_string(), |(_, u)| range_words(u, unit))
+                })
+                .collect();
+            AssumptionRow {
+                words,
+                unit: unit_text,
+                values,
+                key: key.clone(),
+            }
+        })
+        .collect();
+    AssumptionTable { columns, rows }
+}
 
 pub(crate) fn page(title: &str, body: &str) -> String {
     format!(

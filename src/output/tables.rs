@@ -55,6 +55,27 @@ pub fn differences_csv(baseline: &str, start: YearMonth, rows: &[(&str, &Summary
     finish(w)
 }
 
+/// The most rows an Excel worksheet holds.
+pub const EXCEL_MAX_ROWS: u64 = 1_048_576;
+
+/// A warning when a runs file of `runs` runs over `months` months (a row
+/// each, and the header) is too long for Excel to open whole.
+pub fn runs_csv_warning(file: &str, runs: u32, months: u32) -> Option<String> {
+    let rows = u64::from(runs) * u64::from(months) + 1;
+    (rows > EXCEL_MAX_ROWS).then(|| {
+        format!(
+            "{file} has {} rows, more than the {} Excel can open, so Excel cannot open it whole: it is written all the same, for R, Python or Power BI (summary.csv and results.xlsx summarise every run)",
+            thousands(rows),
+            thousands(EXCEL_MAX_ROWS)
+        )
+    })
+}
+
+/// `1048576` -> `1,048,576`.
+fn thousands(n: u64) -> String {
+    crate::scenario::describe::money(n as f64).replace('£', "")
+}
+
 /// runs.csv, `run,month,<every metric>`, written run by run as the runs
 /// come (runs numbered from 1), so that any number of runs streams through.
 pub struct RunsCsv<W: std::io::Write> {
@@ -92,5 +113,25 @@ impl<W: std::io::Write> RunsCsv<W> {
 
     pub fn finish(mut self) -> Result<(), csv::Error> {
         self.w.flush().map_err(csv::Error::from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_csv_warns_only_past_excels_last_row() {
+        // 1,048,575 rows of runs and the header fill a worksheet exactly.
+        assert_eq!(runs_csv_warning("runs.csv", 1_048_575, 1), None);
+        assert_eq!(runs_csv_warning("runs.csv", 3, 349_525), None);
+        let warning = runs_csv_warning("runs.csv", 1_048_576, 1).unwrap();
+        assert!(
+            warning.starts_with("runs.csv has 1,048,577 rows, more than the 1,048,576"),
+            "{warning}"
+        );
+        assert!(warning.contains("R, Python or Power BI"), "{warning}");
+        assert!(runs_csv_warning("runs.csv", 1748, 600).is_some());
+        assert!(runs_csv_warning("runs.csv", u32::MAX, 600).is_some());
     }
 }

@@ -1,0 +1,533 @@
+//! results.xlsx: the headline figures, the monthly summaries, the paired
+//! differences and the assumptions as one Excel workbook, a pure function
+//! of what the CSV renderers take, returning bytes.
+//!
+//! Cells are typed: numbers are numbers (holding the CSVs' values to the
+//! digit), months stay text `YYYY-MM`, money has a £ format and shares a %
+//! format. Excel has no infinity, so an infinite value (`inf` in the CSVs,
+//! such as the caseload of a month with no case-holding capacity) is an
+//! empty cell with a note, and each sheet says so in words above its
+//! header.
+
+use super::fmt_value;
+use super::headline::Headlines;
+use super::report::{AssumptionTable, meaning};
+use crate::error::{Error, Result};
+use crate::model::params::YearMonth;
+use crate::stats::{Cell, Summary};
+use rust_xlsxwriter::{
+    ColNum, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Note, RowNum, Workbook, Worksheet,
+    XlsxError,
+};
+
+/// A comparison's paired differences as differences.csv takes them: the
+/// baseline's name, the first month, and each other scenario's name and
+/// differences.
+pub type Differences<'a> = (&'a str, YearMonth, &'a [(&'a str, &'a Summary)]);
+
+/// A statistic of a cell (its median, a percentile or its mean).
+type Stat = fn(&Cell) -> f64;
+
+/// What results.xlsx is called in an output folder.
+pub const NAME: &str = "results.xlsx";
+
+/// The rows above the data: a sentence saying how to read the sheet, then
+/// the header.
+const TITLE_ROW: RowNum = 0;
+const HEADER_ROW: RowNum = 1;
+const FIRST_DATA_ROW: RowNum = 2;
+
+/// A run's workbook: sheets Headline, Summary and Assumptions.
+/// `summary` is as summary.csv takes it; `headlines` are headline.csv's.
+pub fn run_workbook(
+    summary: (&str, YearMonth, &Summary),
+    headlines: &Headlines,
+    assumptions: &AssumptionTable,
+) -> Result<Vec<u8>> {
+    let rows: Vec<(Option<&str>, &str, &str)> =
+        headlines.rows.iter().map(|h| (None, h.key, h.value.as_str())).collect();
+    build(&[summary], &rows, None, assumptions).map_err(render_error)
+}
+
+/// A comparison's workbook: sheets Headline, Summary, Differences and
+/// Assumptions. `summaries` and `rows` (scenario, key, value) are as
+/// summary.csv and headline.csv take them; `differences` is the baseline's
+/// name, the first month and each other scenario's paired differences, as
+/// differences.csv takes them.
+pub fn comparison_workbook(
+    summaries: &[(&str, YearMonth, &Summary)],
+    rows: &[(String, &str, String)],
+    differences: Differences,
+    assumptions: &AssumptionTable,
+) -> Result<Vec<u8>> {
+    let rows: Vec<(Option<&str>, &str, &str)> = rows
+        .iter()
+        .map(|(scenario, key, value)| (Some(scenario.as_str()), *key, value.as_str()))
+        .collect();
+    build(summaries, &rows, Some(differences), assumptions).map_err(render_error)
+}
+
+fn render_error(e: XlsxError) -> Error {
+    Error::Render {
+        what: NAME.to_string(),
+        message: e.to_string(),
+    }
+}
+
+/// Number formats: money in whole pounds, a share with two decimals (a
+/// headline chance) as a whole percentage, a rate or chance month by month
+/// to a tenth of a percent, FTE and counts to a tenth.
+const MONEY: &str = "£#,##0;-£#,##0";
+const PERCENT: &str = "0%";
+const PERCENT_TENTH: &str = "0.0%";
+const ONE_DECIMAL: &str = "0.0";
+const THREE_DECIMALS: &str = "0.000";
+const NUMBER: &str = "#,##0.0";
+const GENERAL: &str = "General";
+
+/// The number format of a Summary or Differences column of `metric`.
+fn metric_format(metric: &str) -> &'static str {
+    match metric {
+        m if m.starts_with("cost_") => MONEY,
+        m if m.starts_with("at_or_below_") => PERCENT_TENTH,
+        "vacancy_rate" | "agency_rate" | "turnover_rate" => PERCENT_TENTH,
+        _ => NUMBER,
+    }
+}
+
+/// The number format of a numeric headline figure, from its key.
+fn headline_format(key: &str) -> &'static str {
+    match key {
+        k if k.starts_with("spend_") || k.starts_with("net_cost_") => MONEY,
+        k if k.starts_with("prob_") || k.starts_with("vacancy_rate_") => PERCENT,
+        k if k.starts_with("caseload_") || k.ends_with("_fte_end_median") => ONE_DECIMAL,
+        k if k.starts_with("break_even_") => THREE_DECIMALS,
+        _ => GENERAL,
+    }
+}
+
+/// The styles, made once.
+struct Formats {
+    title: Format,
+    header: Format,
+    text: Format,
+    wrapped: Format,
+    numbers: Vec<(&'static str, Format)>,
+    general: Format,
+}
+
+impl Formats {
+    fn new() -> Formats {
+        Formats {
+            title: Format::new().set_bold(),
+            header: Format::new()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Top)
+                .set_background_color("#DCE6F1")
+                .set_border_bottom(FormatBorder::Thin),
+            text: Format::new(),
+            wrapped: Format::new().set_text_wrap().set_align(FormatAlign::Top),
+            numbers: [MONEY, PERCENT, PERCENT_TENTH, ONE_DECIMAL, THREE_DECIMALS, NUMBER]
+                .map(|code| (code, Format::new().set_num_format(code)))
+                .into(),
+            general: Format::new(),
+        }
+    }
+
+    /// The format of a number format code.
+    fn number(&self, code: &str) -> &Format {
+        self.numbers
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map_or(&self.general, |(_, f)| f)
+    }
+}
+
+/// A headline value as a cell: text, a number or infinity.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Typed<'a> {
+    Text(&'a str),
+    Number(f64),
+    /// `inf` (1) or `-inf` (-1).
+    Infinite(f64),
+}
+
+/// Types a headline.csv value. Months, `never`, names and words stay text;
+/// `inf` and `-inf` are infinite; any other finite number is a number.
+fn typed<'a>(key: &str, value: &'a str) -> Typed<'a> {
+    // Keys whose values are always words or months, even if one looked
+    // like a number (a scenario called "2024").
+    const TEXT_KEYS: [&str; 6] = [
+        "baseline",
+        "break_even_key",
+        "end_month",
+        "median_caseload_first_reaches_high",
+        "first_reaches_high_p05",
+        "first_reaches_high_p95",
+    ];
+    if TEXT_KEYS.contains(&key) {
+        return Typed::Text(value);
+    }
+    match value {
+        "inf" => Typed::Infinite(1.0),
+        "-inf" => Typed::Infinite(-1.0),
+        _ => match value.parse::<f64>() {
+            Ok(x) if x.is_finite() => Typed::Number(x),
+            _ => Typed::Text(value),
+        },
+    }
+}
+
+/// A value as summary.csv writes it, so the workbook holds the same number.
+fn as_in_csv(x: f64) -> f64 {
+    fmt_value(x).parse().unwrap_or(x)
+}
+
+/// What an empty cell in a column of `metric` stands for.
+fn infinite_note(x: f64, metric: &str, csv: &str) -> String {
+    let sign = if x < 0.0 { "-inf" } else { "inf" };
+    let why = if metric.starts_with("caseload") {
+        "no case-holding capacity (an infinite caseload)"
+    } else {
+        "a rate over nothing (its denominator is zero)"
+    };
+    format!("Empty because the value is infinite: {why}. {csv} says {sign}.")
+}
+
+/// Writes `x` with `format`, or, if it is infinite, an empty cell with a note.
+fn number(
+    sheet: &mut Worksheet,
+    (row, col): (RowNum, ColNum),
+    x: f64,
+    format: &Format,
+    note: impl FnOnce() -> String,
+) -> std::result::Result<(), XlsxError> {
+    if x.is_finite() {
+        sheet.write_number_with_format(row, col, as_in_csv(x), format)?;
+    } else {
+        sheet.write_blank(row, col, format)?;
+        if x.is_infinite() {
+            sheet.insert_note(row, col, &Note::new(note()).set_author("caseload"))?;
+        }
+    }
+    Ok(())
+}
+
+/// The title sentence, the header, frozen panes above the data and left of
+/// column `frozen_cols`.
+fn heading(
+    sheet: &mut Worksheet,
+    f: &Formats,
+    title: &str,
+    header: &[String],
+    frozen_cols: ColNum,
+) -> std::result::Result<(), XlsxError> {
+    sheet.write_string_with_format(TITLE_ROW, 0, title, &f.title)?;
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string_with_format(HEADER_ROW, col(c), h, &f.header)?;
+    }
+    sheet.set_freeze_panes(FIRST_DATA_ROW, frozen_cols)?;
+    Ok(())
+}
+
+fn col(c: usize) -> ColNum {
+    ColNum::try_from(c).unwrap_or(ColNum::MAX)
+}
+
+fn row(r: usize) -> RowNum {
+    RowNum::try_from(r).unwrap_or(RowNum::MAX)
+}
+
+/// A column wide enough for its longest word (headers wrap at spaces) or
+/// its longest value.
+fn width_for<'a>(texts: impl IntoIterator<Item = &'a str>, min: usize, max: usize) -> f64 {
+    let longest = texts
+        .into_iter()
+        .flat_map(|t| t.split(' '))
+        .map(|w| w.chars().count())
+        .max()
+        .unwrap_or(0);
+    (longest + 2).clamp(min, max) as f64
+}
+
+fn build(
+    summaries: &[(&str, YearMonth, &Summary)],
+    headlines: &[(Option<&str>, &str, &str)],
+    differences: Option<Differences>,
+    assumptions: &AssumptionTable,
+) -> std::result::Result<Vec<u8>, XlsxError> {
+    let f = Formats::new();
+    let mut book = Workbook::new();
+    let names: Vec<&str> = summaries.iter().map(|(name, _, _)| *name).collect();
+    // A fixed creation time (the zip entries' own, 1980-01-01), so the same
+    // results make the same bytes.
+    book.set_properties(
+        &DocProperties::new()
+            .set_title(format!("caseload results: {}", names.join(" · ")))
+            .set_comment(format!("Made by caseload {}", env!("CARGO_PKG_VERSION")))
+            .set_creation_datetime(&ExcelDateTime::from_ymd(1980, 1, 1)?),
+    );
+    let comparison = differences.is_some();
+    headline_sheet(book.add_worksheet(), &f, headlines, comparison)?;
+    let runs = summaries.first().map_or(0, |(_, _, s)| s.runs);
+    let title = format!(
+        "Month by month across {runs} runs: each measure's median and its 90% range (5th to 95th percentile); for at_or_below_* the mean is the chance of meeting the target. An empty cell is infinite (inf in summary.csv): for the caseload, no case-holding capacity."
+    );
+    let rows: Vec<Block> = summaries
+        .iter()
+        .map(|(name, start, summary)| Block {
+            labels: if comparison { vec![name.to_string()] } else { Vec::new() },
+            start: *start,
+            summary,
+        })
+        .collect();
+    let labels: Vec<&str> = if comparison { vec!["scenario"] } else { Vec::new() };
+    monthly_sheet(
+        book.add_worksheet(),
+        &f,
+        "Summary",
+        &title,
+        &labels,
+        &rows,
+        "summary.csv",
+    )?;
+    if let Some((baseline, start, diffs)) = differences {
+        let title = format!(
+            "Paired differences, each scenario minus the baseline ({baseline}), run by run on the same random numbers: their median and 90% range (5th to 95th percentile) month by month. An empty cell is infinite (inf in differences.csv): one of the two has no case-holding capacity."
+        );
+        let rows: Vec<Block> = diffs
+            .iter()
+            .map(|(name, summary)| Block {
+                labels: vec![name.to_string(), baseline.to_string()],
+                start,
+                summary,
+            })
+            .collect();
+        monthly_sheet(
+            book.add_worksheet(),
+            &f,
+            "Differences",
+            &title,
+            &["scenario", "baseline"],
+            &rows,
+            "differences.csv",
+        )?;
+    }
+    assumptions_sheet(book.add_worksheet(), &f, assumptions)?;
+    book.save_to_buffer()
+}
+
+/// Headline: headline.csv's rows, typed, with what each figure is and a
+/// note where a value is empty.
+fn headline_sheet(
+    sheet: &mut Worksheet,
+    f: &Formats,
+    rows: &[(Option<&str>, &str, &str)],
+    comparison: bool,
+) -> std::result::Result<(), XlsxError> {
+    sheet.set_name("Headline")?;
+    let mut header: Vec<String> = Vec::new();
+    if comparison {
+        header.push("scenario".into());
+    }
+    header.extend(["key", "value", "what it is", "note"].map(String::from));
+    heading(
+        sheet,
+        f,
+        "The figures read first, as in headline.csv: money in £, shares as percentages, months as YYYY-MM. An empty value is infinite (inf in headline.csv): no case-holding capacity.",
+        &header,
+        col(header.len() - 3),
+    )?;
+    let first = usize::from(comparison);
+    for (i, (scenario, key, value)) in rows.iter().enumerate() {
+        let r = row(FIRST_DATA_ROW as usize + i);
+        if let Some(name) = scenario {
+            sheet.write_string(r, 0, *name)?;
+        }
+        sheet.write_string(r, col(first), *key)?;
+        let value_col = col(first + 1);
+        match typed(key, value) {
+            Typed::Text(text) => {
+                sheet.write_string_with_format(r, value_col, text, &f.text)?;
+            }
+            Typed::Number(x) => {
+                sheet.write_number_with_format(r, value_col, x, f.number(headline_format(key)))?;
+            }
+            Typed::Infinite(sign) => {
+                let note = infinite_note(sign, "caseload", "headline.csv");
+                sheet.write_blank(r, value_col, f.number(headline_format(key)))?;
+                sheet.insert_note(r, value_col, &Note::new(note.as_str()).set_author("caseload"))?;
+                sheet.write_string(r, col(first + 3), note)?;
+            }
+        }
+        sheet.write_string(r, col(first + 2), meaning(key))?;
+    }
+    if comparison {
+        sheet.set_column_width(0, width_for(rows.iter().filter_map(|(s, _, _)| *s), 12, 40))?;
+    }
+    sheet.set_column_width(col(first), width_for(rows.iter().map(|(_, k, _)| *k), 12, 40))?;
+    sheet.set_column_width(col(first + 1), 14)?;
+    sheet.set_column_width(col(first + 2), 60)?;
+    sheet.set_column_width(col(first + 3), 40)?;
+    Ok(())
+}
+
+/// One scenario's (or one pair's) months on a monthly sheet.
+struct Block<'a> {
+    /// The text columns before the month (scenario, baseline).
+    labels: Vec<String>,
+    start: YearMonth,
+    summary: &'a Summary,
+}
+
+/// The statistics shown of each measure: (header word, value).
+fn statistics(metric: &str) -> Vec<(&'static str, Stat)> {
+    let mut out: Vec<(&'static str, Stat)> = vec![("median", Cell::p50), ("p05", Cell::p05), ("p95", Cell::p95)];
+    if metric.starts_with("at_or_below_") {
+        // A 0 or 1 in each run: its mean is the chance of meeting the target.
+        out.insert(0, ("mean", |c: &Cell| c.mean));
+    }
+    out
+}
+
+/// Summary or Differences: a row per month (per scenario), a column per
+/// measure's statistic.
+fn monthly_sheet(
+    sheet: &mut Worksheet,
+    f: &Formats,
+    name: &str,
+    title: &str,
+    labels: &[&str],
+    blocks: &[Block],
+    csv: &str,
+) -> std::result::Result<(), XlsxError> {
+    sheet.set_name(name)?;
+    let metrics: &[String] = blocks.first().map_or(&[], |b| &b.summary.names);
+    let mut header: Vec<String> = labels.iter().map(|l| l.to_string()).collect();
+    header.push("month".into());
+    let mut columns: Vec<(usize, &str, Stat)> = Vec::new();
+    for (k, metric) in metrics.iter().enumerate() {
+        for (word, stat) in statistics(metric) {
+            header.push(format!("{metric} {word}"));
+            columns.push((k, metric, stat));
+        }
+    }
+    let month_col = labels.len();
+    heading(sheet, f, title, &header, col(month_col + 1))?;
+    sheet.set_row_height(HEADER_ROW, 30)?;
+    let mut r = FIRST_DATA_ROW as usize;
+    for block in blocks {
+        for t in 0..block.summary.months {
+            for (c, label) in block.labels.iter().enumerate() {
+                sheet.write_string(row(r), col(c), label)?;
+            }
+            sheet.write_string(row(r), col(month_col), block.start.plus(t as u32).to_string())?;
+            for (i, (k, metric, stat)) in columns.iter().enumerate() {
+                let x = stat(block.summary.cell(t, *k));
+                number(
+                    sheet,
+                    (row(r), col(month_col + 1 + i)),
+                    x,
+                    f.number(metric_format(metric)),
+                    || infinite_note(x, metric, csv),
+                )?;
+            }
+            r += 1;
+        }
+    }
+    for (c, _) in labels.iter().enumerate() {
+        let width = width_for(blocks.iter().map(|b| b.labels[c].as_str()), 12, 40);
+        sheet.set_column_width(col(c), width)?;
+    }
+    sheet.set_column_width(col(month_col), 9)?;
+    for (i, h) in header[month_col + 1..].iter().enumerate() {
+        sheet.set_column_width(col(month_col + 1 + i), width_for([h.as_str()], 11, 30))?;
+    }
+    Ok(())
+}
+
+/// Assumptions: the report's table, a row per assumption.
+fn assumptions_sheet(
+    sheet: &mut Worksheet,
+    f: &Formats,
+    table: &AssumptionTable,
+) -> std::result::Result<(), XlsxError> {
+    sheet.set_name("Assumptions")?;
+    let mut header = vec!["Assumption".to_string(), "Unit".to_string()];
+    header.extend(table.columns.iter().cloned());
+    header.push("Key in the scenario file".into());
+    heading(
+        sheet,
+        f,
+        "The values the projection rests on that are uncertain or could be. A range is drawn afresh for each run and held for the whole run, so the spread of the results includes our uncertainty about them.",
+        &header,
+        1,
+    )?;
+    let values = table.columns.len();
+    for (i, a) in table.rows.iter().enumerate() {
+        let r = row(FIRST_DATA_ROW as usize + i);
+        sheet.write_string_with_format(r, 0, &a.words, &f.wrapped)?;
+        sheet.write_string_with_format(r, 1, a.unit, &f.wrapped)?;
+        for (c, v) in a.values.iter().enumerate() {
+            sheet.write_string_with_format(r, col(2 + c), v, &f.wrapped)?;
+        }
+        sheet.write_string_with_format(r, col(2 + values), &a.key, &f.wrapped)?;
+    }
+    sheet.set_column_width(0, 45)?;
+    sheet.set_column_width(1, 20)?;
+    for c in 0..values {
+        sheet.set_column_width(col(2 + c), 40)?;
+    }
+    sheet.set_column_width(
+        col(2 + values),
+        width_for(table.rows.iter().map(|a| a.key.as_str()), 20, 60),
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headline_values_are_typed_by_what_they_hold() {
+        assert_eq!(typed("caseload_end_median", "20.5"), Typed::Number(20.5));
+        assert_eq!(typed("caseload_end_median", "inf"), Typed::Infinite(1.0));
+        assert_eq!(typed("caseload_end_difference_p05", "-inf"), Typed::Infinite(-1.0));
+        assert_eq!(typed("end_month", "2025-03"), Typed::Text("2025-03"));
+        assert_eq!(typed("first_reaches_high_p95", "never"), Typed::Text("never"));
+        assert_eq!(typed("baseline", "2024"), Typed::Text("2024"));
+        assert_eq!(
+            typed("break_even_value", "not on the grid"),
+            Typed::Text("not on the grid")
+        );
+        assert_eq!(typed("net_cost_mean", "-73440"), Typed::Number(-73440.0));
+        // Words Rust would read as numbers stay words.
+        assert_eq!(typed("x", "NaN"), Typed::Text("NaN"));
+        assert_eq!(typed("x", "infinity"), Typed::Text("infinity"));
+    }
+
+    #[test]
+    fn values_are_the_csvs_to_the_digit() {
+        assert_eq!(as_in_csv(1.0 / 3.0), 0.3333);
+        assert_eq!(as_in_csv(101.71), 101.71);
+        assert_eq!(as_in_csv(-0.00001), 0.0);
+    }
+
+    #[test]
+    fn formats_follow_the_metric() {
+        assert_eq!(metric_format("cost_total"), "£#,##0;-£#,##0");
+        assert_eq!(metric_format("vacancy_rate"), PERCENT_TENTH);
+        assert_eq!(metric_format("turnover_rate"), PERCENT_TENTH);
+        assert_eq!(metric_format("at_or_below_high"), PERCENT_TENTH);
+        assert_eq!(metric_format("caseload"), NUMBER);
+        assert_eq!(metric_format("open_cases_cin"), NUMBER);
+        assert_eq!(headline_format("net_cost_p05"), MONEY);
+        assert_eq!(headline_format("spend_total_mean"), MONEY);
+        assert_eq!(headline_format("prob_at_or_below_high_end"), PERCENT);
+        assert_eq!(headline_format("vacancy_rate_end_median"), PERCENT);
+        assert_eq!(headline_format("caseload_end_p95"), ONE_DECIMAL);
+        assert_eq!(headline_format("target_high"), GENERAL);
+    }
+}
