@@ -379,10 +379,9 @@ fn compare_leads_with_total_spend_and_its_parts_add_up() {
         + value("spend_recruitment_difference_mean")
         - value("asye_grant_income_difference_mean");
     assert!((total - parts).abs() <= 3.0, "total {total}, parts {parts}");
-    assert_eq!(
-        value("spend_payments_difference_mean").round(),
-        (value("payments_made_difference_mean") - value("clawback_recovered_difference_mean")).round()
-    );
+    // Each is rounded to the pound on its own.
+    let after_clawback = value("payments_made_difference_mean") - value("clawback_recovered_difference_mean");
+    assert!((value("spend_payments_difference_mean") - after_clawback).abs() <= 1.0);
     // The scheme's comparison rows lead with the total.
     let own_rows: Vec<&str> = headline.lines().filter(|l| l.starts_with(name)).collect();
     let baseline_row = own_rows.iter().position(|l| l.contains(",baseline,")).unwrap();

@@ -13,6 +13,7 @@ use super::fmt_value;
 use super::headline::Headlines;
 use super::report::{AssumptionTable, meaning};
 use crate::error::{Error, Result};
+use crate::model::Metric;
 use crate::model::params::YearMonth;
 use crate::stats::{Cell, Summary};
 use rust_xlsxwriter::{
@@ -88,7 +89,7 @@ const GENERAL: &str = "General";
 /// The number format of a Summary or Differences column of `metric`.
 fn metric_format(metric: &str) -> &'static str {
     match metric {
-        m if m.starts_with("cost_") => MONEY,
+        m if Metric::ALL.iter().any(|x| x.name() == m && x.is_cost()) => MONEY,
         m if m.starts_with("at_or_below_") => PERCENT_TENTH,
         "vacancy_rate" | "agency_rate" | "turnover_rate" => PERCENT_TENTH,
         _ => NUMBER,
@@ -98,7 +99,18 @@ fn metric_format(metric: &str) -> &'static str {
 /// The number format of a numeric headline figure, from its key.
 fn headline_format(key: &str) -> &'static str {
     match key {
-        k if k.starts_with("spend_") || k.starts_with("net_cost_") => MONEY,
+        k if [
+            "spend_",
+            "net_cost_",
+            "payments_made_",
+            "clawback_recovered_",
+            "asye_grant_income_",
+        ]
+        .iter()
+        .any(|prefix| k.starts_with(prefix)) =>
+        {
+            MONEY
+        }
         k if k.starts_with("prob_") || k.starts_with("vacancy_rate_") => PERCENT,
         k if k.starts_with("caseload_") || k.ends_with("_fte_end_median") => ONE_DECIMAL,
         k if k.starts_with("break_even_") => THREE_DECIMALS,
@@ -522,6 +534,11 @@ mod tests {
         assert_eq!(metric_format("turnover_rate"), PERCENT_TENTH);
         assert_eq!(metric_format("at_or_below_high"), PERCENT_TENTH);
         assert_eq!(metric_format("caseload"), NUMBER);
+        assert_eq!(metric_format("clawback_recovered"), MONEY);
+        assert_eq!(metric_format("asye_grant_income"), MONEY);
+        assert_eq!(headline_format("asye_grant_income_difference_mean"), MONEY);
+        assert_eq!(headline_format("clawback_recovered_difference_mean"), MONEY);
+        assert_eq!(headline_format("payments_made_difference_mean"), MONEY);
         assert_eq!(metric_format("open_cases_cin"), NUMBER);
         assert_eq!(headline_format("net_cost_p05"), MONEY);
         assert_eq!(headline_format("spend_total_mean"), MONEY);
