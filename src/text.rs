@@ -28,6 +28,16 @@ pub fn number(x: f64) -> String {
     if text == "-0" { "0".into() } else { text.into() }
 }
 
+/// A change with its sign: `+10`, `-5.5`, `0`.
+pub fn signed_number(x: f64) -> String {
+    let text = number(x);
+    if x > 0.0 && text != "0" {
+        format!("+{text}")
+    } else {
+        text
+    }
+}
+
 /// Whole pounds with thousands separators: `£52,000`, `-£1,234`, `£0`.
 pub fn money(x: f64) -> String {
     let whole = x.abs().round();
@@ -114,6 +124,24 @@ pub fn whole_percentages(shares: &[f64]) -> Vec<u32> {
     out
 }
 
+/// An ordinal in words: `first` to `tenth`, then `11th`, `21st`, `22nd`.
+pub fn ordinal(n: usize) -> String {
+    const WORDS: [&str; 10] = [
+        "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+    ];
+    if let Some(word) = n.checked_sub(1).and_then(|i| WORDS.get(i)) {
+        return (*word).to_string();
+    }
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
 /// A figure on an HTML page that never wraps across lines, its sign and
 /// currency kept with its digits: `<span class="num">-£1,234</span>`.
 pub fn html_num(text: &str) -> String {
@@ -131,6 +159,9 @@ mod tests {
         assert_eq!(number(0.95), "0.95");
         assert_eq!(number(-0.001), "0");
         assert_eq!(number(f64::INFINITY), "infinite");
+        assert_eq!(signed_number(10.0), "+10");
+        assert_eq!(signed_number(-5.5), "-5.5");
+        assert_eq!(signed_number(0.0), "0");
     }
 
     #[test]
@@ -178,6 +209,16 @@ mod tests {
             let p = whole_percentages(&[shares[0], shares[1], rest]);
             assert_eq!(p.iter().sum::<u32>(), 100, "{shares:?}");
         }
+    }
+
+    #[test]
+    fn ordinals_are_words_then_numbers() {
+        assert_eq!(ordinal(1), "first");
+        assert_eq!(ordinal(10), "tenth");
+        assert_eq!(ordinal(11), "11th");
+        assert_eq!(ordinal(21), "21st");
+        assert_eq!(ordinal(112), "112th");
+        assert_eq!(ordinal(0), "0th");
     }
 
     #[test]
