@@ -336,7 +336,7 @@ fn run_scenarios(files: &[PathBuf], options: &RunOptions, out: &mut dyn Write) -
             resolved_name,
             resolved: &resolved,
         };
-        let html = report::run_report(shown, &headlines, &svgs, settings(options));
+        let html = report::run_report(shown, &headlines, summary, &svgs, settings(options));
         files.push(OutputFile::bytes("report.html", html.into_bytes()));
         files.push(OutputFile::bytes(resolved_name, resolved));
         let folder = write_folder(&options.out, &slug(&s.name), files)?;
