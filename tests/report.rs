@@ -299,7 +299,7 @@ fn largest_remainder(shares: &[f64]) -> Vec<u32> {
 fn the_run_report_gives_the_chances_by_caseload_band_from_summary_csv() {
     let dir = tempfile::tempdir().unwrap();
     caseload()
-        .args(["run", "--runs", "37", "--seed", "9", "--quiet", "--out"])
+        .args(["run", "--runs", "8", "--seed", "9", "--quiet", "--out"])
         .arg(dir.path())
         .arg(crate::common::scenario("bury-2022.toml"))
         .assert()
