@@ -748,18 +748,7 @@ fn axis_label(units: Units, scale: f64, x: f64) -> String {
     match units {
         Units::Plain => plain(x),
         Units::Percent => format!("{}%", plain(x)),
-        Units::Money if x == 0.0 => "£0".to_string(),
-        Units::Money => {
-            let sign = if x < 0.0 { "-" } else { "" };
-            let a = x.abs();
-            if scale >= 1e6 {
-                format!("{sign}£{}m", plain(a / 1e6))
-            } else if scale >= 1e3 {
-                format!("{sign}£{}k", plain(a / 1e3))
-            } else {
-                format!("{sign}£{}", plain(a))
-            }
-        }
+        Units::Money => text::money_compact(x, scale),
     }
 }
 
