@@ -50,7 +50,9 @@ fn assert_self_contained(html: &str) {
 /// pounds, shares as percentages, the rest as written.
 fn as_shown(key: &str, value: &str) -> String {
     let number = || value.parse::<f64>().unwrap();
-    if key.starts_with("spend_") || key.starts_with("net_cost_") {
+    if key.starts_with("spend_") && key.ends_with("_difference_mean") {
+        caseload::text::signed_money(number())
+    } else if key.starts_with("spend_") || key.starts_with("net_cost_") {
         caseload::text::money(number())
     } else if key.starts_with("prob_") || key == "vacancy_rate_end_median" {
         format!("{}%", (number() * 100.0).round())

@@ -282,12 +282,16 @@ fn signed_money_words(value: &str) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Figure {
     Money,
+    /// A difference in money, with its sign.
+    MoneyChange,
     Share,
     Plain,
 }
 
 fn figure_kind(key: &str) -> Figure {
-    if key.starts_with("spend_") || key.starts_with("net_cost_") {
+    if key.starts_with("spend_") && key.contains("_difference_") {
+        Figure::MoneyChange
+    } else if key.starts_with("spend_") || key.starts_with("net_cost_") {
         Figure::Money
     } else if key.starts_with("prob_") || key == "vacancy_rate_end_median" {
         Figure::Share
@@ -296,11 +300,13 @@ fn figure_kind(key: &str) -> Figure {
     }
 }
 
-/// A headline value as a table shows it: money as `£28,123,456`, shares as
-/// `64%`, anything else as written in headline.csv.
+/// A headline value as a table shows it: money as `£28,123,456` (a change
+/// in spend as `+£263,891`), shares as `64%`, anything else as written in
+/// headline.csv.
 fn figure(key: &str, value: &str) -> String {
     match figure_kind(key) {
         Figure::Money => money_words(value),
+        Figure::MoneyChange => signed_money_words(value),
         Figure::Share => percent_words(value),
         Figure::Plain => value.to_string(),
     }
