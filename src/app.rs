@@ -10,10 +10,11 @@ use crate::model::params::Scenario;
 use crate::output::charts::{self, Chart};
 use crate::output::files::{OutputFile, write_folder};
 use crate::output::report::{self, ChartSvg};
-use crate::output::{self, fmt_value, headline, resolved, slug, tables, xlsx};
+use crate::output::{self, assumptions, fmt_value, headline, resolved, slug, tables, xlsx};
 use crate::runner::{self, Results};
 use crate::scenario::{self, Loaded, describe};
 use crate::stats::Summary;
+use crate::text;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -324,7 +325,11 @@ fn run_scenarios(files: &[PathBuf], options: &RunOptions, out: &mut dyn Write) -
             csv_file("headline.csv", headline::csv(&headlines))?,
             OutputFile::bytes(
                 xlsx::NAME,
-                xlsx::run_workbook((&s.name, s.start, summary), &headlines, &report::assumption_table(&[s]))?,
+                xlsx::run_workbook(
+                    (&s.name, s.start, summary),
+                    &headlines,
+                    &assumptions::assumption_table(&[s]),
+                )?,
             ),
         ];
         if options.per_run {
@@ -338,7 +343,7 @@ fn run_scenarios(files: &[PathBuf], options: &RunOptions, out: &mut dyn Write) -
             resolved_name,
             resolved: &resolved,
         };
-        let html = report::run_report(shown, &headlines, &svgs, settings(options));
+        let html = report::run_report(shown, &headlines, summary, &svgs, settings(options));
         files.push(OutputFile::bytes("report.html", html.into_bytes()));
         files.push(OutputFile::bytes(resolved_name, resolved));
         let folder = write_folder(&options.out, &slug(&s.name), files)?;
@@ -718,7 +723,7 @@ fn compare_scenarios(
         &named,
         &headline_rows,
         (&base.name, base.start, &diff_rows),
-        &report::assumption_table(&scenarios),
+        &assumptions::assumption_table(&scenarios),
     )?;
     files.push(OutputFile::bytes(xlsx::NAME, workbook));
     let resolved: Vec<(String, Vec<u8>)> = loaded
@@ -763,7 +768,7 @@ fn money_line(s: &Scenario, base: &Scenario, d: &compare::Difference) -> String 
     let end = s.month_at(s.months - 1);
     let breakdown = compare::spend_breakdown(&d.mean)
         .iter()
-        .map(|(what, x)| format!("{what} {}", report::signed_money(*x)))
+        .map(|(what, x)| format!("{what} {}", text::signed_money(*x)))
         .collect::<Vec<_>>()
         .join("; ");
     let net = &d.net_cost_excluding_salaries;
@@ -773,13 +778,13 @@ fn money_line(s: &Scenario, base: &Scenario, d: &compare::Difference) -> String 
         base.name,
         s.months,
         end,
-        report::signed_money(d.total_spend.mean),
-        report::signed_money(d.total_spend.p05()),
-        report::signed_money(d.total_spend.p95()),
+        text::signed_money(d.total_spend.mean),
+        text::signed_money(d.total_spend.p05()),
+        text::signed_money(d.total_spend.p95()),
         breakdown,
-        report::signed_money(net.mean),
-        report::signed_money(net.p05()),
-        report::signed_money(net.p95()),
+        text::signed_money(net.mean),
+        text::signed_money(net.p05()),
+        text::signed_money(net.p95()),
         headline::caseload_text(d.end_caseload.p50()),
         headline::caseload_text(d.end_caseload.p05()),
         headline::caseload_text(d.end_caseload.p95()),

@@ -12,3 +12,4 @@ pub mod output;
 pub mod runner;
 pub mod scenario;
 pub mod stats;
+pub mod text;

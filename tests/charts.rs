@@ -116,12 +116,12 @@ fn a_run_draws_caseload_workforce_target_and_cost_with_their_series_and_labels()
         &workforce,
         "workforce",
         &[
-            "Permanent (not ASYE)",
-            "ASYE",
+            "Permanent in post (incl. ASYE)",
+            "Of whom ASYE",
             "Agency (incl. managed team)",
             "Establishment (funded posts)",
             "Vacant posts",
-            "FTE (medians across runs, stacked)",
+            "FTE",
             &footer,
         ],
     );
@@ -132,8 +132,8 @@ fn a_run_draws_caseload_workforce_target_and_cost_with_their_series_and_labels()
         &target,
         "target",
         &[
-            "At or below 25 (high target)",
-            "At or below 20 (low target)",
+            "At or below 25 (the target)",
+            "At or below 20 (the low end of the band)",
             "Share of runs (%)",
             "0%",
             "100%",
@@ -324,4 +324,246 @@ fn run_and_compare_write_every_chart_as_png_and_svg() {
         assert!(svg.starts_with("<svg"), "{name}");
     }
     assert!(folder.join("report.html").is_file());
+}
+
+/// A numeric attribute of an SVG element's attributes, such as a font size.
+fn number_attribute(attrs: &str, name: &str) -> Option<f64> {
+    let start = attrs.find(&format!(" {name}=\""))? + name.len() + 3;
+    attrs[start..].split('"').next()?.parse().ok()
+}
+
+/// Every `<text>` element: its text, x, y and font size as plotters was
+/// given it (an SVG's font-size is that size over 1.24).
+fn text_elements(svg: &str) -> Vec<(String, f64, f64, f64)> {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|rest| {
+            let end = rest.find('>')?;
+            let (attrs, body) = (&rest[..end], &rest[end + 1..]);
+            let text = body[..body.find("</text>")?].trim().to_string();
+            Some((
+                text,
+                number_attribute(attrs, "x")?,
+                number_attribute(attrs, "y")?,
+                number_attribute(attrs, "font-size")? * 1.24,
+            ))
+        })
+        .collect()
+}
+
+#[test]
+fn long_titles_wrap_or_shrink_to_fit_the_chart() {
+    let names = [
+        "Bournemouth, Christchurch and Poole",
+        "North and West Northamptonshire, March 2025 position",
+        "Bournemouth, Christchurch and Poole Council: projection from the March 2025 position with the new establishment",
+    ];
+    let mut wrapped = 0;
+    for name in names {
+        let loaded = crate::common::resolve_text(crate::common::MINIMAL, &[&format!("name=\"{name}\"")]);
+        let results = simulate(&[&loaded], 5, 1);
+        let footer = charts::footer(5, 1);
+        for chart in charts::run_charts(&loaded.scenario, &results.summaries[0], 1).unwrap() {
+            let svg = chart.svg().unwrap();
+            let texts = text_elements(&svg);
+            // The title is drawn first, then the footer.
+            let lines: Vec<_> = texts.iter().take_while(|t| t.0 != footer).collect();
+            assert!(
+                !lines.is_empty() && lines.len() < texts.len(),
+                "{}: no title",
+                chart.name
+            );
+            let joined: Vec<&str> = lines.iter().map(|t| t.0.as_str()).collect();
+            assert_eq!(
+                joined.join(" "),
+                chart.title,
+                "{}: the title is not all there",
+                chart.name
+            );
+            assert!(chart.title.ends_with(name));
+            for (line, x, _, size) in &lines {
+                let width = charts::text_width(line, *size).unwrap();
+                assert!(
+                    x + width <= f64::from(SVG_SIZE.0),
+                    "{}: {line:?} is {width} wide from {x}, beyond {}",
+                    chart.name,
+                    SVG_SIZE.0
+                );
+            }
+            if lines.len() > 1 {
+                wrapped += 1;
+                assert_eq!(lines.len(), 2, "{}", chart.name);
+                assert!(
+                    lines[1].2 > lines[0].2,
+                    "{}: the second line is below the first",
+                    chart.name
+                );
+            }
+        }
+    }
+    assert!(wrapped > 0, "the longest titles are broken onto two lines");
+}
+
+/// Every event label a scenario with every kind of dated change gets.
+const EVENT_LABELS: [&str; 11] = [
+    "Recruitment bonus starts",
+    "Retention payment starts",
+    "Market supplement starts",
+    "Managed team starts (10 FTE)",
+    "ASYE intake (each September)",
+    "Demand ×0.9 starts",
+    "Managed team ends",
+    "Demand ×0.9 ends",
+    "+10 FTE posts",
+    "Demand ×1.1 starts",
+    "Retention payment ends",
+];
+
+#[test]
+fn dated_changes_are_marked_and_labelled_on_the_caseload_and_workforce_charts() {
+    // FULL's managed team starts in its first month: move it later, so
+    // that its start is a change within the projection.
+    let text = crate::common::FULL.replace(
+        "from = \"2022-04\", to = \"2022-09\", fte = 10.0",
+        "from = \"2022-08\", to = \"2022-12\", fte = 10.0",
+    );
+    let loaded = crate::common::resolve_text(&text, &[]);
+    let events = charts::events(&loaded.scenario);
+    let labels: Vec<&str> = events.iter().map(|e| e.label.as_str()).collect();
+    assert_eq!(labels.len(), EVENT_LABELS.len(), "{labels:?}");
+    for label in EVENT_LABELS {
+        assert!(labels.contains(&label), "no event {label:?} in {labels:?}");
+    }
+    let results = simulate(&[&loaded], 5, 1);
+    let all = charts::run_charts(&loaded.scenario, &results.summaries[0], 1).unwrap();
+    for name in ["caseload", "workforce"] {
+        let svg = by_name(&all, name).svg().unwrap();
+        let texts = text_elements(&svg);
+        // Changes in the same month share a label, joined by " · ".
+        let shown: Vec<(String, f64, f64, f64)> = texts
+            .into_iter()
+            .filter(|t| EVENT_LABELS.iter().any(|l| t.0.split(" · ").any(|part| part == *l)))
+            .collect();
+        for label in EVENT_LABELS {
+            assert!(
+                shown.iter().any(|t| t.0.split(" · ").any(|part| part == label)),
+                "{name}: no label {label:?}"
+            );
+        }
+        // Labels in one row do not overlap.
+        for (i, a) in shown.iter().enumerate() {
+            for b in &shown[i + 1..] {
+                if a.2 == b.2 {
+                    let (wa, wb) = (
+                        charts::text_width(&a.0, a.3).unwrap(),
+                        charts::text_width(&b.0, b.3).unwrap(),
+                    );
+                    assert!(
+                        a.1 + wa <= b.1 || b.1 + wb <= a.1,
+                        "{name}: {:?} and {:?} overlap",
+                        a.0,
+                        b.0
+                    );
+                }
+            }
+        }
+    }
+    // The other charts have none.
+    for name in ["target", "cost"] {
+        let svg = by_name(&all, name).svg().unwrap();
+        assert!(!svg.contains("Managed team"), "{name}");
+    }
+}
+
+#[test]
+fn a_scenario_without_dated_changes_in_its_horizon_has_no_event_labels() {
+    // A change after the horizon and a payment from the first month are
+    // not steps within the projection.
+    let text = format!(
+        "{}\n[payments.retention]\namount = 1000.0\nfrom = \"2022-04\"\n",
+        crate::common::MINIMAL.replace(
+            "establishment_fte = 100.0",
+            "establishment_fte = 100.0\nestablishment_changes = [ { from = \"2030-01\", change_fte = 5.0 } ]"
+        )
+    );
+    let loaded = crate::common::resolve_text(&text, &[]);
+    assert!(loaded.scenario.payments.retention.is_some());
+    assert_eq!(loaded.scenario.workforce.establishment_changes.len(), 1);
+    assert_eq!(charts::events(&loaded.scenario), []);
+    let results = simulate(&[&loaded], 5, 1);
+    for chart in charts::run_charts(&loaded.scenario, &results.summaries[0], 1).unwrap() {
+        let svg = chart.svg().unwrap();
+        for t in texts(&svg) {
+            assert!(
+                !(t.ends_with(" starts")
+                    || t.ends_with(" ends")
+                    || t.contains("FTE posts")
+                    || t.contains("ASYE intake")),
+                "{}: {t:?}",
+                chart.name
+            );
+        }
+    }
+}
+
+#[test]
+fn the_target_chart_calls_the_high_target_the_target_and_the_low_one_the_end_of_the_band() {
+    let bury = load("bury-2022.toml");
+    let results = simulate(&[&bury], 5, 1);
+    let all = charts::run_charts(&bury.scenario, &results.summaries[0], 1).unwrap();
+    let target = by_name(&all, "target");
+    assert_eq!(
+        target.title,
+        "Chance the caseload is within the target of 25: Bury, March 2022 position"
+    );
+    let svg = target.svg().unwrap();
+    assert_has(
+        &svg,
+        "target",
+        &[
+            "Chance the caseload is within the target of 25: Bury, March 2022 position",
+            "At or below 25 (the target)",
+            "At or below 20 (the low end of the band)",
+        ],
+    );
+    for t in texts(&svg) {
+        assert!(!t.contains("meeting") && !t.contains("low target"), "{t:?}");
+    }
+}
+
+#[test]
+fn the_workforce_chart_shades_90_percent_of_runs_of_permanent_and_agency_staff() {
+    let bury = load("bury-2022.toml");
+    let results = simulate(&[&bury], 20, 1);
+    let all = charts::run_charts(&bury.scenario, &results.summaries[0], 1).unwrap();
+    let workforce = by_name(&all, "workforce");
+    let svg = workforce.svg().unwrap();
+    assert!(
+        texts(&svg).iter().any(|t| t.contains("90% range")),
+        "no legend entry for the 90% range"
+    );
+    // One translucent band each, in the colour of its median line (the
+    // published values' markers are opaque polygons).
+    let polygons: Vec<&str> = svg
+        .split("<polygon")
+        .skip(1)
+        .filter(|p| !p.starts_with(" opacity=\"1\""))
+        .collect();
+    assert_eq!(polygons.len(), 2, "two bands");
+    assert!(polygons[0].contains("fill=\"#1F4E8C\""), "permanent band");
+    assert!(polygons[1].contains("fill=\"#E69F00\""), "agency band");
+    // Each band spans p05 to p95 of its measure, and holds the median.
+    let panel = &workforce.panels[0];
+    let summary = &results.summaries[0];
+    for (band, metric) in panel.bands.iter().zip(["permanent_fte", "agency_fte"]) {
+        let k = summary.index(metric).unwrap();
+        for t in 0..summary.months {
+            let cell = summary.cell(t, k);
+            assert_eq!((band.low[t], band.high[t]), (cell.p05(), cell.p95()), "{metric} {t}");
+        }
+    }
+    assert_eq!(
+        panel.lines[0].values[3],
+        summary.cell(3, summary.index("permanent_fte").unwrap()).p50()
+    );
 }

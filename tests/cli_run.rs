@@ -388,7 +388,7 @@ fn compare_leads_with_total_spend_and_its_parts_add_up() {
     assert!(own_rows[baseline_row + 1].contains(",spend_total_difference_mean,"));
     // The console's money line: total spend first, with the headline's sign
     // and figure, then the net cost excluding salaries, named so.
-    let money = caseload::output::report::signed_money(total);
+    let money = caseload::text::signed_money(total);
     let first = stdout.find("total spend").unwrap();
     assert!(
         stdout[first..].starts_with(&format!("total spend {money} on average")),

@@ -168,15 +168,20 @@ fn circles(svg: &str, colour: &str) -> Vec<(i64, i64)> {
         .collect()
 }
 
+/// Opaque polygons (markers, not bands) of a colour.
 fn polygons(svg: &str, colour: &str) -> usize {
     svg.split("<polygon")
         .skip(1)
-        .filter(|rest| rest[..rest.find("/>").unwrap()].contains(&format!("fill=\"{colour}\"")))
+        .map(|rest| &rest[..rest.find("/>").unwrap()])
+        .filter(|attrs| attrs.contains(&format!("fill=\"{colour}\"")) && attrs.contains("opacity=\"1\""))
         .count()
 }
 
 const INK: &str = "#1A1A1A";
 const VERMILLION: &str = "#D55E00";
+/// Permanent staff and agency staff on the workforce chart.
+const PERMANENT: &str = "#1F4E8C";
+const ORANGE: &str = "#E69F00";
 
 #[test]
 fn charts_with_history_mark_each_published_value_before_the_projection() {
@@ -217,15 +222,20 @@ fn charts_with_history_mark_each_published_value_before_the_projection() {
         "workforce",
         &[
             "Published in post (30 September)",
-            "Published in post + agency",
+            "Published agency",
             "Published vacant posts",
         ],
     );
-    assert_eq!(circles(&workforce, INK).len(), 6, "in post: five dots and the legend's");
+    // Each in the colour of the line it compares with.
     assert_eq!(
-        polygons(&workforce, INK),
+        circles(&workforce, PERMANENT).len(),
         6,
-        "in post + agency: five triangles and the legend's"
+        "in post: five dots and the legend's"
+    );
+    assert_eq!(
+        polygons(&workforce, ORANGE),
+        6,
+        "agency: five triangles and the legend's"
     );
     assert_eq!(
         polygons(&workforce, VERMILLION),

@@ -5,7 +5,7 @@
 
 use assert_cmd::Command;
 use calamine::{Data, Reader, Xlsx};
-use caseload::output::{headline, report, xlsx};
+use caseload::output::{assumptions, headline, xlsx};
 use caseload::runner;
 use std::io::{Cursor, Read};
 use std::path::Path;
@@ -364,7 +364,7 @@ fn the_workbook_is_a_pure_function_of_its_inputs() {
     let results = runner::summarise(&[s], 1, 10, &pool, &|| {});
     let summary = &results.summaries[0];
     let headlines = headline::compute(s, summary, &results.totals[0]);
-    let table = report::assumption_table(&[s]);
+    let table = assumptions::assumption_table(&[s]);
     let make = || xlsx::run_workbook((&s.name, s.start, summary), &headlines, &table).unwrap();
     let bytes = make();
     assert_eq!(bytes, make(), "the same inputs make the same bytes");

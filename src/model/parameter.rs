@@ -10,6 +10,7 @@
 //! from these two.
 
 use super::params::{Scenario, Uncertain};
+use crate::text::ordinal;
 
 /// One uncertain parameter. Parameters that repeat (leaving bands, demand
 /// shocks, case states) carry their index.
@@ -39,25 +40,24 @@ pub enum Parameter {
     SupplementLeavingMultiplier,
 }
 
-/// What a parameter's number measures, for writing it in words.
+/// How a parameter's values read in words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Unit {
-    /// A share of something, written as a percentage.
-    Share,
-    /// An annual chance, written as a percentage a year.
-    ChancePerYear,
-    /// A monthly chance, written as a percentage a month.
-    ChancePerMonth,
-    /// A length of time in months.
-    Months,
-    /// People or referrals a month.
-    PerMonth,
-    /// People a year.
-    PerYear,
-    /// A multiplier (1 = no change).
-    Multiplier,
-    /// Growth a year, written as a percentage.
-    GrowthPerYear,
+pub enum Reads {
+    /// A share or a rate: `22%`.
+    Percent,
+    /// A plain number: `1.5`.
+    Plain,
+    /// A multiplier: `×1.2`.
+    Times,
+}
+
+/// A parameter in words: what it is, how its values read, and what a
+/// value is per (`a year`, `months`, or nothing).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Description {
+    pub words: String,
+    pub reads: Reads,
+    pub per: &'static str,
 }
 
 /// The parameters whose key names are fixed (the rest carry an index).
@@ -130,64 +130,76 @@ impl Parameter {
         Parameter::SWEEPABLE.contains(&self)
     }
 
-    /// What it is, in words a councillor reads.
-    pub fn words(self, s: &Scenario) -> String {
-        let text = match self {
-            Parameter::CaseHoldingShare => "Share of social workers' time spent holding cases",
-            Parameter::LeavingBand(i) => {
-                return format!("Permanent social workers leaving in their year {} of service", i + 1);
-            }
-            Parameter::LongAbsenceAnnualRate => "Social workers starting a long absence",
-            Parameter::LongAbsenceMeanMonths => "Length of a long absence",
-            Parameter::PressureSensitivity => "How much caseloads above the target make people leave",
-            Parameter::ApplicantsPerMonth => "Experienced social workers accepting a post",
-            Parameter::AsyeIntakePerYear => "Newly qualified social workers (ASYEs) taken on",
-            Parameter::AsyeAnnualLeaving => "Newly qualified social workers leaving in their first year",
-            Parameter::AgencyFillProb => "Chance a needed agency worker is found",
-            Parameter::AgencyMeanTenureMonths => "Time an agency worker stays",
-            Parameter::AgencyAnnualConversionRate => "Agency workers taking a permanent post",
-            Parameter::ReferralsPerMonth => "Referrals to children's social care",
-            Parameter::AnnualGrowth => "Growth in referrals",
-            Parameter::ShockMultiplier(i) => {
-                let when = s
-                    .demand
-                    .shocks
-                    .get(i)
-                    .map_or(String::new(), |sh| format!(" from {}", sh.from));
-                return format!("Change in referrals during the demand shock{when}");
-            }
-            Parameter::CaseMeanMonths(i) => {
-                let name = s.cases.get(i).map_or("?", |c| c.name.as_str());
-                return format!("Time a case spends in {name}");
-            }
-            Parameter::BonusApplicantMultiplier => "Effect of the recruitment bonus on experienced applicants",
-            Parameter::RetentionLeavingMultiplier => "Effect of the retention payment on leaving",
-            Parameter::SupplementApplicantMultiplier => "Effect of the market supplement on experienced applicants",
-            Parameter::SupplementLeavingMultiplier => "Effect of the market supplement on leaving",
+    /// What it is, in words a councillor reads, how its values read and
+    /// what they are per.
+    pub fn describe(self, s: &Scenario) -> Description {
+        let d = |words: &str, reads: Reads, per: &'static str| Description {
+            words: words.to_string(),
+            reads,
+            per,
         };
-        text.to_string()
-    }
-
-    pub fn unit(self) -> Unit {
         match self {
-            Parameter::CaseHoldingShare => Unit::Share,
-            Parameter::LeavingBand(_)
-            | Parameter::LongAbsenceAnnualRate
-            | Parameter::AsyeAnnualLeaving
-            | Parameter::AgencyAnnualConversionRate => Unit::ChancePerYear,
-            Parameter::AgencyFillProb => Unit::ChancePerMonth,
-            Parameter::LongAbsenceMeanMonths | Parameter::AgencyMeanTenureMonths | Parameter::CaseMeanMonths(_) => {
-                Unit::Months
+            Parameter::CaseHoldingShare => d("Share of FTE holding cases", Reads::Percent, ""),
+            Parameter::LeavingBand(i) => {
+                // The last rate applies to every later year of service too.
+                let later = if i + 1 == s.workforce.annual_leaving_by_service_year.len() {
+                    " and later"
+                } else {
+                    ""
+                };
+                d(
+                    &format!(
+                        "Permanent staff leaving in their {} year of service{later}",
+                        ordinal(i + 1)
+                    ),
+                    Reads::Percent,
+                    "a year",
+                )
             }
-            Parameter::ApplicantsPerMonth | Parameter::ReferralsPerMonth => Unit::PerMonth,
-            Parameter::AsyeIntakePerYear => Unit::PerYear,
-            Parameter::AnnualGrowth => Unit::GrowthPerYear,
-            Parameter::PressureSensitivity
-            | Parameter::ShockMultiplier(_)
-            | Parameter::BonusApplicantMultiplier
-            | Parameter::RetentionLeavingMultiplier
-            | Parameter::SupplementApplicantMultiplier
-            | Parameter::SupplementLeavingMultiplier => Unit::Multiplier,
+            Parameter::LongAbsenceAnnualRate => d(
+                "Staff starting a long absence (maternity, long-term sickness, secondment)",
+                Reads::Percent,
+                "a year",
+            ),
+            Parameter::LongAbsenceMeanMonths => d("Length of a long absence, on average", Reads::Plain, "months"),
+            Parameter::PressureSensitivity => d(
+                "How much caseloads over the target raise leaving (at 0.5, a caseload 10% over raises leaving by 5%)",
+                Reads::Plain,
+                "",
+            ),
+            Parameter::ApplicantsPerMonth => d(
+                "Experienced social workers accepting offers while posts are vacant",
+                Reads::Plain,
+                "a month",
+            ),
+            Parameter::AsyeIntakePerYear => d("Newly qualified social workers (ASYEs) joining", Reads::Plain, "a year"),
+            Parameter::AsyeAnnualLeaving => d("ASYEs leaving during their first year", Reads::Percent, "a year"),
+            Parameter::AgencyFillProb => d("Chance a missing agency worker is found", Reads::Percent, "a month"),
+            Parameter::AgencyMeanTenureMonths => d("Time an agency worker stays, on average", Reads::Plain, "months"),
+            Parameter::AgencyAnnualConversionRate => {
+                d("Agency workers taking a permanent post", Reads::Percent, "a year")
+            }
+            Parameter::ReferralsPerMonth => d("Referrals", Reads::Plain, "a month"),
+            Parameter::AnnualGrowth => d("Growth in referrals", Reads::Percent, "a year"),
+            Parameter::ShockMultiplier(i) => d(
+                &format!("Referrals during the {} temporary change in demand", ordinal(i + 1)),
+                Reads::Times,
+                "",
+            ),
+            Parameter::CaseMeanMonths(i) => {
+                let name = s.cases.get(i).map_or("?", |c| c.name.as_str()).replace('_', " ");
+                d(
+                    &format!("Time a case stays in {name}, on average"),
+                    Reads::Plain,
+                    "months",
+                )
+            }
+            Parameter::BonusApplicantMultiplier => d("Recruitment bonus: experienced applicants", Reads::Times, ""),
+            Parameter::RetentionLeavingMultiplier => d("Retention payment: leaving", Reads::Times, ""),
+            Parameter::SupplementApplicantMultiplier => {
+                d("Market supplement: experienced applicants", Reads::Times, "")
+            }
+            Parameter::SupplementLeavingMultiplier => d("Market supplement: leaving", Reads::Times, ""),
         }
     }
 }

@@ -18,6 +18,7 @@ use crate::model::Metric;
 use crate::model::params::{HistoryPoint, Scenario, YearMonth};
 use crate::scenario::describe::calendar_month;
 use crate::stats::{Cell, Summary};
+use crate::text;
 use plotters::coord::Shift;
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::prelude::*;
@@ -78,10 +79,8 @@ const GRID: RGBColor = RGBColor(0xE3, 0xE3, 0xE3);
 const BAND_90: RGBColor = RGBColor(0xC6, 0xDF, 0xF1);
 const BAND_50: RGBColor = RGBColor(0x7C, 0xB4, 0xDD);
 const NAVY: RGBColor = RGBColor(0x08, 0x30, 0x6B);
-/// Workforce layers, darkest at the bottom.
+/// Permanent staff on the workforce chart.
 const PERMANENT: RGBColor = RGBColor(0x1F, 0x4E, 0x8C);
-const ASYE: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
-const AGENCY: RGBColor = RGBColor(0xF5, 0xC8, 0x6A);
 
 /// Scenario colours in a comparison, baseline first.
 const PALETTE: [RGBColor; 6] = [BLUE, VERMILLION, GREEN, PURPLE, ORANGE, SKY];
@@ -165,8 +164,6 @@ pub struct Panel {
     pub lines: Vec<Line>,
     /// Markers drawn over everything else (published actual values).
     pub points: Vec<Points>,
-    /// Stacked areas, bottom layer first: (label, colour, values).
-    pub stack: Vec<(String, RGBColor, Vec<f64>)>,
     /// The target band (low, high), shaded with dashed edges.
     pub target: Option<(f64, f64)>,
     /// A reference line across the chart and its label (0 for a
@@ -174,9 +171,13 @@ pub struct Panel {
     pub reference: Option<(f64, String)>,
     /// A fixed y range; otherwise one that holds every finite value.
     pub y_range: Option<(f64, f64)>,
-    /// When set, line `i` and band `i` belong to one scenario: the legend
-    /// shows them as one entry, and this note says what the bands hold.
+    /// When set, line `i` and band `i` belong together (one scenario, or
+    /// one measure's median and range): the legend shows them as one entry,
+    /// lists any lines beyond the bands alone, and this note says what the
+    /// bands hold.
     pub band_note: Option<String>,
+    /// Dated changes marked with a dashed line and a label above the plot.
+    pub events: Vec<Event>,
 }
 
 impl Panel {
@@ -188,13 +189,95 @@ impl Panel {
             bands: Vec::new(),
             lines: Vec::new(),
             points: Vec::new(),
-            stack: Vec::new(),
             target: None,
             reference: None,
             y_range: None,
             band_note: None,
+            events: Vec::new(),
         }
     }
+}
+
+/// A dated change in a scenario, marked on the charts so that a step in a
+/// fan has its reason beside it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// The first month the change applies (for a yearly event, its first
+    /// month in the chart).
+    pub month: YearMonth,
+    pub label: String,
+    /// Happens every year in this calendar month (the ASYE intake): marked
+    /// by small ticks and labelled once.
+    pub yearly: bool,
+}
+
+/// The dated changes of a scenario that fall within its projection, in
+/// date order: managed teams starting and ending, establishment changes,
+/// enhanced payments starting and ending, demand shocks starting and
+/// ending, and the yearly ASYE intake. A change in the first month is
+/// already in force at the start, so it is not a step and is left out; an
+/// end is the first month without the change (the month after `to`).
+pub fn events(s: &Scenario) -> Vec<Event> {
+    let last = s.month_at(s.months.saturating_sub(1));
+    let mut out = Vec::new();
+    let mut add = |month: YearMonth, label: String| {
+        if month > s.start && month <= last {
+            out.push(Event {
+                month,
+                label,
+                yearly: false,
+            });
+        }
+    };
+    let after = |m: YearMonth| m.plus(1);
+    if let Some(a) = &s.agency {
+        for b in &a.managed_team {
+            add(b.from, format!("Managed team starts ({} FTE)", text::number(b.fte)));
+            if let Some(to) = b.to {
+                add(after(to), "Managed team ends".to_string());
+            }
+        }
+    }
+    for ch in &s.workforce.establishment_changes {
+        add(ch.from, format!("{} FTE posts", text::signed_number(ch.change_fte)));
+    }
+    let p = &s.payments;
+    for (payment, name) in [
+        (&p.recruitment_bonus, "Recruitment bonus"),
+        (&p.retention, "Retention payment"),
+        (&p.market_supplement, "Market supplement"),
+    ] {
+        if let Some(payment) = payment {
+            add(payment.from, format!("{name} starts"));
+            if let Some(to) = payment.to {
+                add(after(to), format!("{name} ends"));
+            }
+        }
+    }
+    for shock in &s.demand.shocks {
+        let about = if shock.multiplier.is_fixed() { "" } else { "about " };
+        let demand = format!("Demand {about}×{}", text::number(shock.multiplier.central()));
+        add(shock.from, format!("{demand} starts"));
+        if let Some(to) = shock.to {
+            add(after(to), format!("{demand} ends"));
+        }
+    }
+    if let Some(a) = &s.asye
+        && !(a.intake_per_year.is_fixed() && a.intake_per_year.central() == 0.0)
+    {
+        let first = (1..s.months)
+            .map(|t| s.month_at(t))
+            .find(|m| m.month() == a.intake_month);
+        if let Some(month) = first {
+            out.push(Event {
+                month,
+                label: format!("ASYE intake (each {})", calendar_month(a.intake_month)),
+                yearly: true,
+            });
+        }
+    }
+    out.sort_by_key(|e| e.month);
+    out
 }
 
 /// One chart: a title, one or two panels side by side, and a footer saying
@@ -213,6 +296,8 @@ pub struct Chart {
 /// What the bands of a comparison hold.
 const NOTE_50: &str = "Shaded: 50% of runs (p25–p75)";
 const NOTE_90: &str = "Shaded: 90% of runs (p05–p95)";
+/// What the workforce chart's lines and bands hold.
+const NOTE_WORKFORCE: &str = "Lines: medians · shaded: 90% range of runs (p05–p95)";
 
 /// `runs · seed · version`, the footer of every chart.
 pub fn footer(runs: usize, seed: u64) -> String {
@@ -258,7 +343,7 @@ fn line(label: &str, values: Vec<f64>, colour: RGBColor, dash: Dash, width: f64)
 
 /// A target's number as people write it: `25`, `22.5`.
 fn target_text(x: f64) -> String {
-    crate::scenario::describe::num(x)
+    text::number(x)
 }
 
 /// The charts of one scenario's run: caseload, workforce, target, cost.
@@ -291,51 +376,57 @@ pub fn run_charts(s: &Scenario, summary: &Summary, seed: u64) -> Result<Vec<Char
         Marker::Circle,
     ));
 
+    let marks = events(s);
+    fan.events.clone_from(&marks);
+
+    // Permanent and agency staff, each its median and 90% of runs, against
+    // the funded posts: lines rather than stacked areas, since the
+    // percentiles of a sum are not the sum of percentiles.
     let median = |m: Metric| cells(summary, m).map(|c| column(&c, Cell::p50));
-    let permanent = median(Metric::PermanentFte)?;
-    let asye = median(Metric::AsyeFte)?;
-    let mut workforce = Panel::new("FTE (medians across runs, stacked)", Units::Plain);
-    workforce.stack = vec![
-        (
-            "Permanent (not ASYE)".to_string(),
-            PERMANENT,
-            permanent.iter().zip(&asye).map(|(p, a)| (p - a).max(0.0)).collect(),
-        ),
-        ("ASYE".to_string(), ASYE, asye),
-        (
-            "Agency (incl. managed team)".to_string(),
-            AGENCY,
-            median(Metric::AgencyFte)?,
-        ),
+    let permanent = cells(summary, Metric::PermanentFte)?;
+    let agency = cells(summary, Metric::AgencyFte)?;
+    let mut workforce = Panel::new("FTE", Units::Plain);
+    workforce.bands = vec![
+        band("Permanent", &permanent, true, PERMANENT, 0.22),
+        band("Agency", &agency, true, ORANGE, 0.3),
     ];
     workforce.lines = vec![
+        line(
+            "Permanent in post (incl. ASYE)",
+            column(&permanent, Cell::p50),
+            PERMANENT,
+            Dash::Solid,
+            1.6,
+        ),
+        line(
+            "Agency (incl. managed team)",
+            column(&agency, Cell::p50),
+            ORANGE,
+            dash_of(3),
+            1.6,
+        ),
         line(
             "Establishment (funded posts)",
             median(Metric::EstablishmentFte)?,
             INK,
             Dash::Solid,
-            1.4,
+            1.2,
         ),
-        line("Vacant posts", median(Metric::VacancyFte)?, VERMILLION, dash_of(1), 1.4),
+        line("Of whom ASYE", median(Metric::AsyeFte)?, SKY, dash_of(2), 1.2),
+        line("Vacant posts", median(Metric::VacancyFte)?, VERMILLION, dash_of(1), 1.2),
     ];
-    // Published points stacked as the areas are: in post at the top of the
-    // permanent layers, in post + agency at the top of the agency layer.
+    workforce.band_note = Some(NOTE_WORKFORCE.to_string());
+    workforce.events = marks;
     workforce.points.extend(
         [
             history_points(
                 s,
                 &format!("Published in post ({published})"),
                 |h| h.in_post_fte,
-                INK,
+                PERMANENT,
                 Marker::Circle,
             ),
-            history_points(
-                s,
-                "Published in post + agency",
-                |h| Some(h.in_post_fte? + h.agency_fte?),
-                INK,
-                Marker::Triangle,
-            ),
+            history_points(s, "Published agency", |h| h.agency_fte, ORANGE, Marker::Triangle),
             history_points(
                 s,
                 "Published vacant posts",
@@ -352,14 +443,14 @@ pub fn run_charts(s: &Scenario, summary: &Summary, seed: u64) -> Result<Vec<Char
     let mut target = Panel::new("Share of runs (%)", Units::Percent);
     target.lines = vec![
         line(
-            &format!("At or below {} (high target)", target_text(high)),
+            &format!("At or below {} (the target)", target_text(high)),
             mean_percent(Metric::AtOrBelowHigh)?,
             BLUE,
             Dash::Solid,
             1.4,
         ),
         line(
-            &format!("At or below {} (low target)", target_text(low)),
+            &format!("At or below {} (the low end of the band)", target_text(low)),
             mean_percent(Metric::AtOrBelowLow)?,
             VERMILLION,
             dash_of(1),
@@ -408,7 +499,11 @@ pub fn run_charts(s: &Scenario, summary: &Summary, seed: u64) -> Result<Vec<Char
         ),
         chart(
             "target",
-            format!("Chance of meeting the caseload target: {}", s.name),
+            format!(
+                "Chance the caseload is within the target of {}: {}",
+                target_text(high),
+                s.name
+            ),
             vec![target],
         ),
         chart("cost", format!("Spend: {}", s.name), vec![monthly, total]),
@@ -677,18 +772,7 @@ fn axis_label(units: Units, scale: f64, x: f64) -> String {
     match units {
         Units::Plain => plain(x),
         Units::Percent => format!("{}%", plain(x)),
-        Units::Money if x == 0.0 => "£0".to_string(),
-        Units::Money => {
-            let sign = if x < 0.0 { "-" } else { "" };
-            let a = x.abs();
-            if scale >= 1e6 {
-                format!("{sign}£{}m", plain(a / 1e6))
-            } else if scale >= 1e3 {
-                format!("{sign}£{}k", plain(a / 1e3))
-            } else {
-                format!("{sign}£{}", plain(a))
-            }
-        }
+        Units::Money => text::money_compact(x, scale),
     }
 }
 
@@ -708,13 +792,6 @@ fn y_range(panel: &Panel) -> (f64, f64) {
     for p in &panel.points {
         values.extend(p.at.iter().map(|(_, y)| *y));
     }
-    let mut top = vec![0.0; panel.stack.first().map_or(0, |s| s.2.len())];
-    for (_, _, layer) in &panel.stack {
-        for (t, v) in top.iter_mut().zip(layer) {
-            *t += v;
-        }
-    }
-    values.extend(top);
     if let Some((low, high)) = panel.target {
         values.extend([low, high]);
     }
@@ -846,13 +923,18 @@ impl Chart {
         let (w, h) = root.dim_in_pixel();
         let u = f64::from(h) / 100.0;
         root.fill(&WHITE)?;
-        let (top, rest) = root.split_vertically(9.5 * u);
-        let (body, bottom) = rest.split_vertically(f64::from(h) - 14.5 * u);
-        top.draw(&Text::new(
-            self.title.clone(),
-            ((2.2 * u) as i32, (2.6 * u) as i32),
-            text_style(4.4 * u, INK, HPos::Left, VPos::Top),
-        ))?;
+        let (lines, size) = title_layout(&self.title, f64::from(w) - 5.7 * u, u, &measure);
+        let line_h = TITLE_LEADING * size;
+        let top_h = (2.6 * u + lines.len() as f64 * line_h + 1.6 * u).max(9.5 * u);
+        let (top, rest) = root.split_vertically(top_h);
+        let (body, bottom) = rest.split_vertically(f64::from(h) - top_h - 5.0 * u);
+        for (i, line) in lines.into_iter().enumerate() {
+            top.draw(&Text::new(
+                line,
+                ((2.2 * u) as i32, (2.6 * u + i as f64 * line_h) as i32),
+                text_style(size, INK, HPos::Left, VPos::Top),
+            ))?;
+        }
         bottom.draw(&Text::new(
             self.footer.clone(),
             ((2.2 * u) as i32, (2.0 * u) as i32),
@@ -909,12 +991,37 @@ impl Chart {
         let start = self.start;
         let units = panel.units;
         let scale = lo.abs().max(hi.abs());
+
+        // Dated changes: labelled in a strip above the plot, in rows that
+        // keep labels apart, laid out on the x axis the chart builds below.
+        let (margin_left, margin_right, y_labels) = ((1.0 * u) as i32, (3.5 * u) as i32, (12.5 * u) as i32);
+        let marks = self.marks(panel, x_lo, x_hi);
+        let label_style = text_style(EVENT_TEXT * u, INK, HPos::Left, VPos::Center);
+        let (left, right) = (
+            f64::from(margin_left + y_labels),
+            f64::from(plot.dim_in_pixel().0 as i32 - margin_right),
+        );
+        let mut xs = Vec::with_capacity(marks.len());
+        let mut widths = Vec::with_capacity(marks.len());
+        for mark in &marks {
+            xs.push(left + (mark.x - x_lo) / (x_hi - x_lo) * (right - left));
+            widths.push(f64::from(plot.estimate_text_size(&mark.label, &label_style)?.0));
+        }
+        let placed = label_rows(&xs, &widths, (left, right), 0.6 * u, 1.2 * u);
+        // Yearly ticks sit in a row of their own, just above the plot.
+        let ticks_h = if marks.iter().any(|m| matches!(m.kind, MarkKind::Yearly(_))) {
+            EVENT_TICKS * u
+        } else {
+            0.0
+        };
+        let strip = placed.iter().map(|p| p.1 + 1).max().unwrap_or(0) as f64 * EVENT_ROW * u + ticks_h;
+
         let mut chart = ChartBuilder::on(&plot)
-            .margin_top((2.0 * u) as i32)
-            .margin_right((3.5 * u) as i32)
-            .margin_left((1.0 * u) as i32)
+            .margin_top((2.0 * u + strip) as i32)
+            .margin_right(margin_right)
+            .margin_left(margin_left)
             .x_label_area_size((7.5 * u) as i32)
-            .y_label_area_size((12.5 * u) as i32)
+            .y_label_area_size(y_labels)
             .build_cartesian_2d(
                 TickAxis { range: x_range, ticks },
                 TickAxis {
@@ -955,21 +1062,6 @@ impl Chart {
                 [(x0, a), (x1, b)],
                 GREEN.mix(0.13).filled(),
             )))?;
-        }
-        let mut top = vec![0.0; self.months];
-        let layers: Vec<Vec<f64>> = panel
-            .stack
-            .iter()
-            .map(|(_, _, values)| {
-                for (t, v) in top.iter_mut().zip(values) {
-                    *t += v;
-                }
-                top.clone()
-            })
-            .collect();
-        // Top layer first, so each lower layer covers the one above it.
-        for ((_, colour, _), layer) in panel.stack.iter().zip(&layers).rev() {
-            chart.draw_series(AreaSeries::new(xy(layer), lo, colour.filled()))?;
         }
         for b in &panel.bands {
             let mut points = xy(&b.low);
@@ -1020,14 +1112,59 @@ impl Chart {
                 (0.8 * u) as i32,
                 GREY.stroke_width(1.max((0.25 * u) as u32)),
             ))?;
-            chart.draw_series(std::iter::once(
-                EmptyElement::at((-0.5, hi))
-                    + Text::new(
-                        format!("Projection from {}", month_label(self.start, 0.0)),
-                        ((0.8 * u) as i32, (0.8 * u) as i32),
-                        text_style(2.5 * u, GREY, HPos::Left, VPos::Top),
-                    ),
-            ))?;
+        }
+        if !marks.is_empty() {
+            let base = plot.get_base_pixel();
+            let at = |x: f64, y: f64| {
+                let (px, py) = chart.backend_coord(&(x, y));
+                (px - base.0, py - base.1)
+            };
+            let (top_y, bottom_y) = (at(x_lo, hi).1, at(x_lo, lo).1);
+            let thin = GREY.stroke_width(1.max((0.22 * u) as u32));
+            let row_mid = |row: usize| top_y - strip as i32 + ((row as f64 + 0.5) * EVENT_ROW * u) as i32;
+            let tick_top = top_y - (ticks_h - 0.4 * u) as i32;
+            for (mark, (_, row)) in marks.iter().zip(&placed) {
+                let line_x = at(mark.x, hi).0;
+                match mark.kind {
+                    MarkKind::Start => dashed_vline(&plot, line_x, row_mid(*row), top_y, u, thin)?,
+                    MarkKind::Once => dashed_vline(&plot, line_x, row_mid(*row), bottom_y, u, thin)?,
+                    MarkKind::Yearly(first) => {
+                        dashed_vline(&plot, line_x, row_mid(*row), tick_top, u, thin)?;
+                        let mut month = first;
+                        loop {
+                            let t = self.start.months_until(month) as f64 - 0.5;
+                            if t > x_hi {
+                                break;
+                            }
+                            let tick_x = at(t, hi).0;
+                            plot.draw(&PathElement::new(
+                                vec![(tick_x, tick_top), (tick_x, top_y - (0.2 * u) as i32)],
+                                SKY.stroke_width(1.max((0.5 * u) as u32)),
+                            ))?;
+                            month = month.plus(12);
+                        }
+                    }
+                }
+            }
+            // Labels last, on white, so that no line runs through one.
+            for (mark, ((text_left, row), width)) in marks.iter().zip(placed.iter().zip(&widths)) {
+                let (x0, y) = (*text_left as i32, row_mid(*row));
+                let (pad, half) = ((0.3 * u) as i32, (1.3 * u) as i32);
+                plot.draw(&Rectangle::new(
+                    [(x0 - pad, y - half), (x0 + *width as i32 + pad, y + half)],
+                    WHITE.filled(),
+                ))?;
+                let colour = if matches!(mark.kind, MarkKind::Start) {
+                    GREY
+                } else {
+                    INK
+                };
+                plot.draw(&Text::new(
+                    mark.label.clone(),
+                    (x0, y),
+                    text_style(EVENT_TEXT * u, colour, HPos::Left, VPos::Center),
+                ))?;
+            }
         }
         for p in &panel.points {
             for (x, y) in &p.at {
@@ -1043,6 +1180,205 @@ impl Chart {
 
 /// Months of room kept on the axis either side of a point.
 const POINT_ROOM: f64 = 1.5;
+
+/// An event label's text size and the height of a row of labels, in
+/// shares of the chart's height.
+const EVENT_TEXT: f64 = 2.5;
+const EVENT_ROW: f64 = 3.1;
+/// The height of the row of yearly ticks above the plot.
+const EVENT_TICKS: f64 = 1.8;
+
+impl Chart {
+    /// What is labelled above a panel: where the projection starts, when
+    /// the axis reaches back before it, and the panel's events within the
+    /// axis, each at the x of its line, between the last month without the
+    /// change and the first with it.
+    fn marks(&self, panel: &Panel, x_lo: f64, x_hi: f64) -> Vec<Mark> {
+        let mut out = Vec::new();
+        if x_lo < -0.5 {
+            out.push(Mark {
+                x: -0.5,
+                label: format!("Projection from {}", month_label(self.start, 0.0)),
+                kind: MarkKind::Start,
+            });
+        }
+        for e in &panel.events {
+            let x = self.start.months_until(e.month) as f64 - 0.5;
+            if x <= x_lo || x >= x_hi {
+                continue;
+            }
+            // Changes in the same month share a line and a label.
+            let same = out.iter_mut().find(|m| m.x == x && matches!(m.kind, MarkKind::Once));
+            match same {
+                Some(m) if !e.yearly => {
+                    m.label.push_str(" · ");
+                    m.label.push_str(&e.label);
+                }
+                _ => out.push(Mark {
+                    x,
+                    label: e.label.clone(),
+                    kind: if e.yearly {
+                        MarkKind::Yearly(e.month)
+                    } else {
+                        MarkKind::Once
+                    },
+                }),
+            }
+        }
+        out.sort_by(|a, b| a.x.total_cmp(&b.x));
+        out
+    }
+}
+
+/// A label above a panel, with a line down from it.
+struct Mark {
+    x: f64,
+    label: String,
+    kind: MarkKind,
+}
+
+enum MarkKind {
+    /// The start of the projection, whose line is drawn with the plot.
+    Start,
+    /// A change: a dashed line through the plot.
+    Once,
+    /// A change every year from this month: a tick above the plot at each.
+    Yearly(YearMonth),
+}
+
+/// Rows for labels beside vertical lines. The label of the line at `xs[i]`
+/// (pixels, ascending) is `widths[i]` wide and goes `pad` to the right of
+/// its line, else to its left, else over it (its line then starts below
+/// it), always within `bounds`. Each label keeps at least `gap` from every
+/// label in its row, and takes the place that crosses fewest lines (lines
+/// from rows above that run through it, labels below that its own line runs
+/// through), then the highest row, then the first place in that order.
+/// Returns each label's left edge and row.
+fn label_rows(xs: &[f64], widths: &[f64], bounds: (f64, f64), pad: f64, gap: f64) -> Vec<(f64, usize)> {
+    // Placed labels: (row, left, right, line x).
+    let mut placed: Vec<(usize, f64, f64, f64)> = Vec::new();
+    let mut out = Vec::with_capacity(xs.len());
+    for (&x, &w) in xs.iter().zip(widths) {
+        let over = (x - w / 2.0).min(bounds.1 - w).max(bounds.0);
+        let fits = |left: f64| left >= bounds.0 && left + w <= bounds.1;
+        let mut places: Vec<f64> = [x + pad, x - pad - w].into_iter().filter(|l| fits(*l)).collect();
+        places.push(over);
+        let meets_none = |row: usize, left: f64| {
+            let (a, b) = (left - gap, left + w + gap);
+            placed.iter().all(|&(r, l, rr, _)| r != row || b <= l || a >= rr)
+        };
+        let crossings = |row: usize, left: f64| {
+            let lines_through = placed
+                .iter()
+                .filter(|&&(r, _, _, lx)| r < row && lx >= left && lx <= left + w)
+                .count();
+            let labels_crossed = placed
+                .iter()
+                .filter(|&&(r, l, rr, _)| r > row && x >= l && x <= rr)
+                .count();
+            lines_through + labels_crossed
+        };
+        let rows = placed.iter().map(|p| p.0 + 1).max().unwrap_or(0);
+        let mut best: Option<(usize, usize, usize, f64)> = None;
+        for row in 0..=rows {
+            for (i, &left) in places.iter().enumerate() {
+                if !meets_none(row, left) {
+                    continue;
+                }
+                let score = (crossings(row, left), row, i, left);
+                if best.is_none_or(|b| (score.0, score.1, score.2) < (b.0, b.1, b.2)) {
+                    best = Some(score);
+                }
+            }
+        }
+        let (row, left) = best.map_or((rows, over), |b| (b.1, b.3));
+        placed.push((row, left, left + w, x));
+        out.push((left, row));
+    }
+    out
+}
+
+/// A dashed vertical line in pixels, from `y0` down to `y1`.
+fn dashed_vline<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    x: i32,
+    y0: i32,
+    y1: i32,
+    u: f64,
+    style: ShapeStyle,
+) -> Result<(), DrawFailed> {
+    let (dash, gap) = (((0.9 * u) as i32).max(1), ((0.7 * u) as i32).max(1));
+    let mut y = y0;
+    while y < y1 {
+        area.draw(&PathElement::new(vec![(x, y), (x, (y + dash).min(y1))], style))?;
+        y += dash + gap;
+    }
+    Ok(())
+}
+
+/// A title's size in shares of the chart's height: on one line; the
+/// smallest one line may shrink to before it breaks; on two lines.
+const TITLE: f64 = 4.4;
+const TITLE_SHRUNK: f64 = 3.8;
+const TITLE_TWO_LINES: f64 = 3.9;
+/// The distance between a title's lines, in sizes.
+const TITLE_LEADING: f64 = 1.2;
+
+/// The width of `text` in the bundled font at `size` pixels, as plotters
+/// lays it out (the widths every chart is laid out with).
+pub fn text_width(text: &str, size: f64) -> Result<f64, ChartError> {
+    ensure_font()?;
+    Ok(measure(text, size))
+}
+
+/// [`text_width`] once the font is registered; a generous guess should
+/// the font fail, so that text is never laid out too narrow.
+fn measure(text: &str, size: f64) -> f64 {
+    (FAMILY, size)
+        .into_font()
+        .box_size(text)
+        .map_or(text.chars().count() as f64 * size * 0.7, |(w, _)| f64::from(w))
+}
+
+/// A title's lines and their size in pixels, every line at most `room`
+/// wide (measured by `width(text, size)`): one line at full size; else one
+/// line a little smaller; else two lines broken at a space, after a colon
+/// when both halves then fit, otherwise where the longer line is
+/// shortest, smaller still only if a line must be.
+fn title_layout(title: &str, room: f64, u: f64, width: &dyn Fn(&str, f64) -> f64) -> (Vec<String>, f64) {
+    let fit = |lines: &[&str], size: f64| {
+        let widest = lines.iter().map(|l| width(l, size)).fold(0.0, f64::max);
+        let mut size = if widest > room { size * room / widest } else { size };
+        while size > 1.0 && lines.iter().any(|l| width(l, size) > room) {
+            size *= 0.98;
+        }
+        size
+    };
+    let one = fit(&[title], TITLE * u);
+    let spaces: Vec<usize> = title.match_indices(' ').map(|(i, _)| i).collect();
+    if one >= TITLE_SHRUNK * u || spaces.is_empty() {
+        return (vec![title.to_string()], one);
+    }
+    let size = TITLE_TWO_LINES * u;
+    let halves = |i: usize| (title[..i].trim_end(), title[i..].trim_start());
+    let longer = |i: usize| {
+        let (a, b) = halves(i);
+        width(a, size).max(width(b, size))
+    };
+    let after_colon = spaces
+        .iter()
+        .copied()
+        .filter(|&i| title[..i].ends_with(':'))
+        .find(|&i| longer(i) <= room);
+    let best = spaces.iter().copied().min_by(|&a, &b| longer(a).total_cmp(&longer(b)));
+    match after_colon.or(best) {
+        Some(i) => {
+            let (a, b) = halves(i);
+            (vec![a.to_string(), b.to_string()], fit(&[a, b], size))
+        }
+        None => (vec![title.to_string()], one),
+    }
+}
 
 /// Draws a marker at `at` on any area: the shape in its colour over a
 /// slightly larger white one, so it stands out on bands and areas.
@@ -1110,13 +1446,9 @@ enum Swatch {
 /// A row of legend entries: (x, swatch, label).
 type LegendRow = Vec<(f64, Swatch, String)>;
 
-/// Stacked layers bottom first, then lines, bands, the reference line and
-/// the target band.
+/// Lines and bands, points, the reference line and the target band.
 fn legend_entries(panel: &Panel) -> Vec<(Swatch, String)> {
     let mut out = Vec::new();
-    for (label, colour, _) in &panel.stack {
-        out.push((Swatch::Fill(*colour, 1.0), label.clone()));
-    }
     match &panel.band_note {
         Some(note) => {
             for (l, b) in panel.lines.iter().zip(&panel.bands) {
@@ -1124,6 +1456,9 @@ fn legend_entries(panel: &Panel) -> Vec<(Swatch, String)> {
                     Swatch::Both(l.colour, l.dash, l.width, b.opacity.max(0.3)),
                     l.label.clone(),
                 ));
+            }
+            for l in panel.lines.iter().skip(panel.bands.len()) {
+                out.push((Swatch::Stroke(l.colour, l.dash, l.width), l.label.clone()));
             }
             out.push((Swatch::Note, note.clone()));
         }
@@ -1302,6 +1637,69 @@ mod tests {
     }
 
     #[test]
+    fn event_labels_keep_apart_and_within_the_plot() {
+        let (pad, gap) = (4.0, 8.0);
+        // Far apart: one row, each right of its line.
+        assert_eq!(
+            label_rows(&[100.0, 500.0], &[100.0, 100.0], (0.0, 1000.0), pad, gap),
+            [(104.0, 0), (504.0, 0)]
+        );
+        // Close: the second goes below the first, still right of its line.
+        assert_eq!(
+            label_rows(&[100.0, 150.0], &[200.0, 100.0], (0.0, 1000.0), pad, gap),
+            [(104.0, 0), (154.0, 1)]
+        );
+        // At the right edge: left of its line.
+        assert_eq!(label_rows(&[950.0], &[100.0], (0.0, 1000.0), pad, gap), [(846.0, 0)]);
+        // However crowded, labels in a row never meet and stay in bounds.
+        let xs: Vec<f64> = (0..40).map(|i| f64::from(i * 37 % 900 + 50)).collect();
+        let mut xs = xs;
+        xs.sort_by(f64::total_cmp);
+        let widths: Vec<f64> = (0..40).map(|i| f64::from(60 + i * 53 % 200)).collect();
+        let placed = label_rows(&xs, &widths, (0.0, 1000.0), pad, gap);
+        for (i, (a, ra)) in placed.iter().enumerate() {
+            assert!(*a >= 0.0 && a + widths[i] <= 1000.0, "{i}");
+            for (j, (b, rb)) in placed.iter().enumerate().skip(i + 1) {
+                if ra == rb {
+                    assert!(a + widths[i] + gap <= *b || b + widths[j] + gap <= *a, "{i} and {j}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn titles_shrink_a_little_then_break_onto_two_lines() {
+        // A stand-in font: every character half the size wide.
+        let width = |text: &str, size: f64| text.chars().count() as f64 * size * 0.5;
+        let u = 10.0;
+        let (lines, size) = title_layout("Average caseload: Bury", 1000.0, u, &width);
+        assert_eq!((lines, size), (vec!["Average caseload: Bury".to_string()], TITLE * u));
+        // 46 characters at 44 pixels are 1012 wide: a little smaller fits.
+        let title = "Average caseload: Bournemouth, Christchurch an";
+        let (lines, size) = title_layout(title, 1000.0, u, &width);
+        assert_eq!(lines, [title]);
+        assert!(size < TITLE * u && size >= TITLE_SHRUNK * u && width(title, size) <= 1000.0);
+        // Far too long for one line: two, broken after the colon.
+        let title = "Chance the caseload is within the target of 25: North and West Northamptonshire, March 2025";
+        let (lines, size) = title_layout(title, 1000.0, u, &width);
+        assert_eq!(
+            lines,
+            [
+                "Chance the caseload is within the target of 25:",
+                "North and West Northamptonshire, March 2025"
+            ]
+        );
+        assert_eq!(size, TITLE_TWO_LINES * u);
+        // With no colon to break at, where the longer line is shortest.
+        let title =
+            "aaaa bbbb cccc dddd eeee ffff gggg hhhh iiii jjjj kkkk llll mmmm nnnn oooo pppp qqqq rrrr ssss tttt";
+        let (lines, _) = title_layout(title, 1000.0, u, &width);
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines.join(" "), title);
+        assert!(lines[0].len().abs_diff(lines[1].len()) <= 5, "{lines:?}");
+    }
+
+    #[test]
     fn value_ticks_are_round_numbers_within_the_axis_and_never_too_many() {
         assert_eq!(value_ticks(0.0, 32.4, 8), [0.0, 5.0, 10.0, 15.0, 20.0, 25.0, 30.0]);
         assert_eq!(value_ticks(0.0, 104.0, 8), [0.0, 20.0, 40.0, 60.0, 80.0, 100.0]);
@@ -1366,8 +1764,6 @@ mod tests {
             colour: BAND_90,
             opacity: 1.0,
         });
-        p.stack.push(("s".to_string(), AGENCY, values.to_vec()));
-        p.stack.push(("t".to_string(), ASYE, values.to_vec()));
         p.target = values.last().map(|v| (0.0, *v));
         Chart {
             name: "extreme".to_string(),

@@ -2,6 +2,7 @@
 //! `resolved`, `charts`, `report`, `backtest`, `xlsx`), and the one module that
 //! writes files (`files`).
 
+pub mod assumptions;
 pub mod backtest;
 pub mod charts;
 pub mod files;

@@ -4,16 +4,21 @@
 //! The page needs no network: charts are inline SVG, styles are inline,
 //! there are no scripts, fonts or images to fetch and no web address at
 //! all. Every figure it quotes is a string of headline.csv, so the page and
-//! the spreadsheet always agree to the digit; the plain-English sentences
-//! only re-word those strings (0.64 becomes 64%, 2023-10 October 2023,
-//! 28123456 £28,123,456), never re-round the numbers.
+//! the spreadsheet always agree to the digit; the sentences and tables only
+//! re-word those strings (0.64 becomes 64%, 2023-10 October 2023, 28123456
+//! £28,123,456, by the rules of `crate::text`), never re-round the numbers.
+//! The chances by caseload band are summary.csv's means, as written there.
 
 use crate::compare::{Difference, spend_breakdown};
-use crate::model::params::{Distribution, Scenario, Uncertain, YearMonth};
+use crate::model::Metric;
+use crate::model::params::{Scenario, YearMonth};
+use crate::output::assumptions;
 use crate::output::charts::inline_svg;
 use crate::output::headline::{Headlines, caseload_text, probability_text};
 use crate::scenario::Loaded;
-use crate::scenario::describe::{self, Unit, month_name};
+use crate::scenario::describe::{self, month_name};
+use crate::stats::Summary;
+use crate::text;
 use sha2::{Digest, Sha256};
 use std::fmt::Write;
 
@@ -68,7 +73,13 @@ pub struct Shown<'a> {
 }
 
 /// The report of one scenario's run.
-pub fn run_report(shown: Shown, headlines: &Headlines, charts: &[ChartSvg], settings: Settings) -> String {
+pub fn run_report(
+    shown: Shown,
+    headlines: &Headlines,
+    summary: &Summary,
+    charts: &[ChartSvg],
+    settings: Settings,
+) -> String {
     let s = &shown.loaded.scenario;
     let get = |key: &str| headlines.get(key).unwrap_or("").to_string();
     let mut body = String::new();
@@ -99,6 +110,7 @@ pub fn run_report(shown: Shown, headlines: &Headlines, charts: &[ChartSvg], sett
         body,
         "<p class=\"note\">\"Average caseload\" is open cases per case-holding FTE across the whole service; \"9 runs out of 10\" is the range from the 5th to the 95th percentile of the runs. These figures are those of headline.csv, listed in full at the end.</p></section>"
     );
+    bands_section(&mut body, s, summary);
     history_section(&mut body, s);
     charts_section(&mut body, charts);
     assumptions_section(&mut body, &[shown]);
@@ -114,7 +126,7 @@ pub fn run_report(shown: Shown, headlines: &Headlines, charts: &[ChartSvg], sett
             "<tr><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td></tr>",
             h.key,
             escape(meaning(h.key)),
-            escape(&h.value)
+            escape(&figure(h.key, &h.value))
         );
     }
     let _ = writeln!(body, "</tbody></table></section>");
@@ -223,7 +235,7 @@ pub fn comparison_report(
         let _ = write!(body, "<tr{class}><td>{} <code>{key}</code></td>", escape(meaning(key)));
         for x in shown {
             let v = value(&x.loaded.scenario.name, key);
-            let _ = write!(body, "<td class=\"num\">{}</td>", escape(&v));
+            let _ = write!(body, "<td class=\"num\">{}</td>", escape(&figure(key, &v)));
         }
         let _ = writeln!(body, "</tr>");
     }
@@ -243,18 +255,70 @@ fn month_words(text: &str) -> String {
 
 /// A headline share in words: `0.64` -> `64%`. A share has two decimals,
 /// so the percentage is whole: this re-words, it does not re-round.
-fn percent_words(text: &str) -> String {
-    match text.parse::<f64>() {
-        Ok(x) if x.is_finite() => format!("{}%", describe::num((x * 100.0).round())),
-        _ => text.to_string(),
+fn percent_words(value: &str) -> String {
+    match value.parse::<f64>() {
+        Ok(x) if x.is_finite() => text::percent(x),
+        _ => value.to_string(),
     }
 }
 
 /// A headline sum of money in words: `28123456` -> `£28,123,456`.
-fn money_words(text: &str) -> String {
-    match text.parse::<f64>() {
-        Ok(x) if x.is_finite() => describe::money(x),
-        _ => text.to_string(),
+fn money_words(value: &str) -> String {
+    match value.parse::<f64>() {
+        Ok(x) if x.is_finite() => text::money(x),
+        _ => value.to_string(),
+    }
+}
+
+/// A difference in money with its sign: `+£472,907`, `-£705`, `£0`.
+fn signed_money_words(value: &str) -> String {
+    match value.parse::<f64>() {
+        Ok(x) if x.is_finite() => text::signed_money(x),
+        _ => value.to_string(),
+    }
+}
+
+/// What kind of figure a headline key holds, so that tables write it as
+/// the sentences do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Figure {
+    Money,
+    /// A difference in money, with its sign.
+    MoneyChange,
+    Share,
+    Plain,
+}
+
+fn figure_kind(key: &str) -> Figure {
+    let money = [
+        "spend_",
+        "net_cost_",
+        "payments_made_",
+        "clawback_recovered_",
+        "asye_grant_income_",
+    ]
+    .iter()
+    .any(|prefix| key.starts_with(prefix));
+    if money && (key.contains("_difference_") || key.starts_with("net_cost_")) {
+        Figure::MoneyChange
+    } else if money {
+        Figure::Money
+    } else if key.starts_with("prob_") || key == "vacancy_rate_end_median" {
+        Figure::Share
+    } else {
+        Figure::Plain
+    }
+}
+
+/// A headline value as a table shows it: money as `£28,123,456` (a change
+/// in spend as `+£263,891`), shares as `64%`, anything else as written in
+/// headline.csv.
+fn figure(key: &str, value: &str) -> String {
+    match figure_kind(key) {
+        Figure::Money => money_words(value),
+        Figure::MoneyChange => signed_money_words(value),
+        Figure::Share => percent_words(value),
+        Figure::Plain => value.to_string(),
     }
 }
 
@@ -350,7 +414,7 @@ fn scenario_sentences(s: &Scenario, get: &dyn Fn(&str) -> String) -> Vec<String>
 /// salaries of funded posts, then the caseload.
 fn comparison_sentences(s: &Scenario, base: &Scenario, d: &Difference) -> Vec<String> {
     let b = |x: String| format!("<b>{}</b>", escape(&x));
-    let signed = |x: f64| b(signed_money(x));
+    let signed = |x: f64| b(text::signed_money(x));
     let end = month_name(s.month_at(s.months - 1));
     let breakdown = spend_breakdown(&d.mean)
         .iter()
@@ -394,56 +458,44 @@ fn comparison_sentences(s: &Scenario, base: &Scenario, d: &Difference) -> Vec<St
     ]
 }
 
-/// A change in whole pounds with its sign: `+£472,907`, `-£705`, `£0`.
-pub fn signed_money(x: f64) -> String {
-    let text = describe::money(x);
-    if text == "-£0" {
-        "£0".into()
-    } else if x > 0.0 && text != "£0" {
-        format!("+{text}")
-    } else {
-        text
-    }
-}
-
 /// What a headline key is, for the tables.
 pub(crate) fn meaning(key: &str) -> &'static str {
     match key {
-        "target_low" => "Low target (cases per case-holding FTE)",
-        "target_high" => "High target (cases per case-holding FTE)",
+        "target_low" => "Low end of the target band (cases per case-holding FTE)",
+        "target_high" => "Target: the top of the band (cases per case-holding FTE)",
         "end_month" => "Last simulated month",
         "caseload_end_median" => "Average caseload at the end: median",
         "caseload_end_p05" => "Average caseload at the end: 5th percentile",
         "caseload_end_p95" => "Average caseload at the end: 95th percentile",
-        "prob_at_or_below_low_end" => "Share of runs at or below the low target at the end",
-        "prob_at_or_below_high_end" => "Share of runs at or below the high target at the end",
-        "median_caseload_first_reaches_high" => "First month the median caseload reaches the high target",
-        "first_reaches_high_p05" => "First month a run reaches the high target: 5th percentile",
-        "first_reaches_high_p95" => "First month a run reaches the high target: 95th percentile",
+        "prob_at_or_below_low_end" => "Share of runs at or below the low end of the band at the end",
+        "prob_at_or_below_high_end" => "Share of runs at or below the target at the end",
+        "median_caseload_first_reaches_high" => "First month the median caseload reaches the target",
+        "first_reaches_high_p05" => "First month a run reaches the target: 5th percentile",
+        "first_reaches_high_p95" => "First month a run reaches the target: 95th percentile",
         "permanent_fte_end_median" => "Permanent FTE at the end: median",
         "agency_fte_end_median" => "Agency FTE at the end (with any managed team): median",
         "vacancy_rate_end_median" => "Vacancy rate at the end: median",
-        "spend_total_mean" => "Total spend over the horizon (£): average",
-        "spend_agency_mean" => "Agency spend over the horizon (£): average",
-        "spend_payments_mean" => "Enhanced payments over the horizon (£): average",
+        "spend_total_mean" => "Total spend over the horizon: average",
+        "spend_agency_mean" => "Agency spend over the horizon: average",
+        "spend_payments_mean" => "Enhanced payments over the horizon: average",
         "baseline" => "Compared with",
         "caseload_end_difference_median" => "Caseload difference at the end: median",
         "caseload_end_difference_p05" => "Caseload difference at the end: 5th percentile",
         "caseload_end_difference_p95" => "Caseload difference at the end: 95th percentile",
         "prob_caseload_lower_end" => "Share of runs with a lower caseload at the end",
-        "spend_total_difference_mean" => "Total spend difference, every kind (£): average",
-        "spend_total_difference_p05" => "Total spend difference, every kind (£): 5th percentile",
-        "spend_total_difference_p95" => "Total spend difference, every kind (£): 95th percentile",
-        "spend_permanent_difference_mean" => "Permanent salaries difference (£): average",
-        "spend_agency_difference_mean" => "Agency spend difference (£): average",
-        "spend_payments_difference_mean" => "Enhanced payments after clawback, difference (£): average",
-        "payments_made_difference_mean" => "Enhanced payments made, difference (£): average",
-        "clawback_recovered_difference_mean" => "Clawback recovered, difference (£): average",
-        "spend_recruitment_difference_mean" => "Recruitment spend difference (£): average",
-        "asye_grant_income_difference_mean" => "ASYE grant received, difference (£): average",
-        "net_cost_mean" => "Net cost excluding salaries of funded posts (£): average",
-        "net_cost_p05" => "Net cost excluding salaries of funded posts (£): 5th percentile",
-        "net_cost_p95" => "Net cost excluding salaries of funded posts (£): 95th percentile",
+        "spend_total_difference_mean" => "Total spend difference, every kind: average",
+        "spend_total_difference_p05" => "Total spend difference, every kind: 5th percentile",
+        "spend_total_difference_p95" => "Total spend difference, every kind: 95th percentile",
+        "spend_permanent_difference_mean" => "Permanent salaries difference: average",
+        "spend_agency_difference_mean" => "Agency spend difference: average",
+        "spend_payments_difference_mean" => "Enhanced payments after clawback, difference: average",
+        "payments_made_difference_mean" => "Enhanced payments made, difference: average",
+        "clawback_recovered_difference_mean" => "Clawback recovered, difference: average",
+        "spend_recruitment_difference_mean" => "Recruitment spend difference: average",
+        "asye_grant_income_difference_mean" => "ASYE grant received, difference: average",
+        "net_cost_mean" => "Net cost excluding salaries of funded posts: average",
+        "net_cost_p05" => "Net cost excluding salaries of funded posts: 5th percentile",
+        "net_cost_p95" => "Net cost excluding salaries of funded posts: 95th percentile",
         "break_even_key" => "Break-even: the multiplier swept",
         "break_even_value" => "Break-even of the net cost excluding salaries: value where its average is 0",
         "break_even_low" => "Break-even of the net cost excluding salaries: lowest value the 90% range allows",
@@ -459,13 +511,13 @@ pub(crate) fn meaning(key: &str) -> &'static str {
 fn caption(name: &str) -> &'static str {
     match name {
         "caseload" => {
-            "The average caseload month by month. The line is the median run; the darker band holds the middle 50% of runs (p25 to p75) and the lighter band 90% of runs (p05 to p95). The green band between dashed lines is the target. Dots, when the scenario has a history, are the published caseloads before the projection."
+            "The average caseload month by month. The line is the median run; the darker band holds the middle 50% of runs (p25 to p75) and the lighter band 90% of runs (p05 to p95). The green band between dashed lines is the target band. Dashed vertical lines mark dated changes in the scenario, labelled above the chart. Dots, when the scenario has a history, are the published caseloads before the projection."
         }
         "workforce" => {
-            "Who holds the posts: permanent staff (ASYEs shown separately) and agency staff stacked, against the funded establishment (black line); the dashed line is the vacant posts. All are medians across runs. When the scenario has a history, its published figures are points, stacked like the areas: in post (dots), in post plus agency (triangles) and vacant posts (squares)."
+            "Permanent staff in post (with the ASYEs among them) and agency staff (with any managed team), against the funded establishment (black line); the dashed line is the vacant posts. Lines are medians across runs; the shaded bands hold 90% of runs (p05 to p95) of permanent and of agency staff. Dashed vertical lines mark dated changes in the scenario, labelled above the chart. When the scenario has a history, its published figures are points: in post (dots), agency (triangles) and vacant posts (squares)."
         }
         "target" => {
-            "The share of runs in which the caseload is at or below each target, month by month: the chance of meeting it."
+            "The share of runs in which the caseload is at or below the target (the top of the band) and at or below the low end of the band, month by month. The first is the chance of meeting the target."
         }
         "cost" => {
             "Left: each month's spend by kind, the average across runs. Right: spend since the start, the median run with 90% of runs shaded."
@@ -547,147 +599,70 @@ pub(crate) fn charts_section(body: &mut String, charts: &[ChartSvg]) {
     let _ = writeln!(body, "</section>");
 }
 
-/// An assumption's words and unit, from its key path.
-fn assumption(key: &str) -> (String, Unit, &'static str) {
-    let band = |k: &str| {
-        k.split_once('[')
-            .and_then(|(_, rest)| rest.trim_end_matches(']').parse::<usize>().ok())
-            .unwrap_or(0)
-    };
-    let words = |text: &str, unit: Unit, unit_text: &'static str| (text.to_string(), unit, unit_text);
-    if key.starts_with("workforce.annual_leaving_by_service_year") {
-        let i = band(key);
-        return (
-            format!("Permanent staff leaving in their year {} of service", i + 1),
-            Unit::Percent,
-            "chance a year",
-        );
-    }
-    if let Some(rest) = key.strip_prefix("demand.shocks[") {
-        let i = rest.split(']').next().unwrap_or("0");
-        return (
-            format!("Referrals multiplied during shock {i}"),
-            Unit::Plain,
-            "multiplier",
-        );
-    }
-    if let Some(state) = key.strip_prefix("cases.").and_then(|k| k.strip_suffix(".mean_months")) {
-        return (
-            format!("Time a case spends in {state}"),
-            Unit::Plain,
-            "months on average",
-        );
-    }
-    match key {
-        "workforce.case_holding_share" => words("Share of FTE holding cases", Unit::Percent, "share"),
-        "workforce.long_absence_annual_rate" => words("Staff starting a long absence", Unit::Percent, "chance a year"),
-        "workforce.long_absence_mean_months" => words("Length of a long absence", Unit::Plain, "months"),
-        "workforce.pressure_sensitivity" => words(
-            "How much high caseloads raise leaving",
-            Unit::Plain,
-            "multiplier per unit over target",
-        ),
-        "recruitment.applicants_per_month" => {
-            words("Experienced social workers accepting offers", Unit::Plain, "a month")
-        }
-        "asye.intake_per_year" => words("Newly qualified (ASYE) intake", Unit::Plain, "people a year"),
-        "asye.annual_leaving" => words("ASYEs leaving in their first year", Unit::Percent, "chance a year"),
-        "agency.fill_prob" => words("Chance a missing agency worker is found", Unit::Percent, "a month"),
-        "agency.mean_tenure_months" => words("Time an agency worker stays", Unit::Plain, "months"),
-        "agency.annual_conversion_rate" => {
-            words("Agency workers taking a permanent post", Unit::Percent, "chance a year")
-        }
-        "demand.referrals_per_month" => words("Referrals", Unit::Plain, "a month"),
-        "demand.annual_growth" => words("Growth in referrals", Unit::Percent, "a year"),
-        "payments.recruitment_bonus.applicant_multiplier" => {
-            words("Recruitment bonus: effect on applicants", Unit::Plain, "multiplier")
-        }
-        "payments.retention.leaving_multiplier" => {
-            words("Retention payment: effect on leaving", Unit::Plain, "multiplier")
-        }
-        "payments.market_supplement.applicant_multiplier" => {
-            words("Market supplement: effect on applicants", Unit::Plain, "multiplier")
-        }
-        "payments.market_supplement.leaving_multiplier" => {
-            words("Market supplement: effect on leaving", Unit::Plain, "multiplier")
-        }
-        _ => words(key, Unit::Plain, ""),
-    }
-}
-
-/// The range an assumption takes across runs, in words.
-fn range_words(u: &Uncertain, unit: Unit) -> String {
-    let f = |x: f64| match unit {
-        Unit::Percent => describe::percent(x),
-        Unit::Money => describe::money(x),
-        Unit::Plain => describe::num(x),
-    };
-    // A normal or lognormal draw is clipped to the key's valid range.
-    let (lo, hi) = u.valid.bounds();
-    let clip = |x: f64| x.clamp(lo, hi);
-    match u.dist {
-        Distribution::Fixed(v) => format!("{} in every run", f(v)),
-        Distribution::Uniform { min, max } => format!("{} to {}, all equally likely", f(min), f(max)),
-        Distribution::Triangular { min, mode, max } => {
-            format!("{} to {}, most likely {}", f(min), f(max), f(mode))
-        }
-        Distribution::Normal { mean, sd } => format!(
-            "{} to {} in 9 runs out of 10, {} on average",
-            f(clip(mean - 1.645 * sd)),
-            f(clip(mean + 1.645 * sd)),
-            f(mean)
-        ),
-        Distribution::Lognormal { median, sd_log } => format!(
-            "{} to {} in 9 runs out of 10, median {}",
-            f(clip(median * (-1.645 * sd_log).exp())),
-            f(clip(median * (1.645 * sd_log).exp())),
-            f(median)
-        ),
-    }
-}
-
 fn assumptions_section(body: &mut String, shown: &[Shown]) {
     let _ = writeln!(
         body,
-        "<section id=\"assumptions\"><h2>Assumptions</h2><p>The values the projection rests on that are uncertain or could be. A range is drawn afresh for each run and held for the whole run, so the spread of the results includes our uncertainty about them. The full scenario is under \"Inputs\" below.</p>"
+        "<section id=\"assumptions\"><h2>Assumptions</h2><p>The values the projection rests on that are uncertain or could be. A range is drawn afresh for each run and held for the whole run, so the spread of the results includes our uncertainty about them; \"9 in 10\" means that 9 runs in 10 draw a value in that range. The full scenario is under \"Inputs\" below; the last column names each value in the scenario file.</p>"
     );
-    let mut keys: Vec<String> = Vec::new();
-    let per: Vec<Vec<(String, Uncertain)>> = shown.iter().map(|x| x.loaded.scenario.uncertain_parameters()).collect();
-    for params in &per {
-        for (k, _) in params {
-            if !keys.contains(k) {
-                keys.push(k.clone());
-            }
+    let scenarios: Vec<&Scenario> = shown.iter().map(|x| &x.loaded.scenario).collect();
+    let table = assumptions::assumption_table(&scenarios);
+    let _ = write!(body, "<table class=\"assumptions\"><thead><tr><th>Assumption</th>");
+    for column in &table.columns {
+        let _ = write!(body, "<th>{}</th>", escape(column));
+    }
+    let _ = writeln!(body, "<th class=\"key\">Key in the file</th></tr></thead><tbody>");
+    for row in &table.rows {
+        let _ = write!(body, "<tr><td>{}</td>", escape(&row.words));
+        for value in &row.values {
+            let _ = write!(body, "<td>{}</td>", escape(value));
         }
+        let _ = writeln!(body, "<td class=\"key\"><code>{}</code></td></tr>", escape(&row.key));
     }
-    let _ = write!(
+    let _ = writeln!(body, "</tbody></table></section>");
+}
+
+/// The months of the table of chances by caseload band, as steps: each
+/// March within the horizon, and the last month.
+fn band_months(s: &Scenario) -> Vec<u32> {
+    let last = s.months.saturating_sub(1);
+    let mut out: Vec<u32> = (0..last).filter(|t| s.month_at(*t).month() == 3).collect();
+    out.push(last);
+    out
+}
+
+/// The chances, in whole percentages that add up to 100, that the average
+/// caseload in month `t` is at or below the low end of the target band,
+/// over it and at or below the target, and over the target: from the
+/// means of at_or_below_low and at_or_below_high as summary.csv writes
+/// them. `None` without those metrics or that month.
+pub fn band_chances(summary: &Summary, t: usize) -> Option<[u32; 3]> {
+    if t >= summary.months {
+        return None;
+    }
+    let mean = |metric: Metric| {
+        let k = summary.index(metric.name())?;
+        crate::output::fmt_value(summary.cell(t, k).mean).parse::<f64>().ok()
+    };
+    let (low, high) = (mean(Metric::AtOrBelowLow)?, mean(Metric::AtOrBelowHigh)?);
+    let p = text::whole_percentages(&[low, (high - low).max(0.0), (1.0 - high).max(0.0)]);
+    Some([*p.first()?, *p.get(1)?, *p.get(2)?])
+}
+
+fn bands_section(body: &mut String, s: &Scenario, summary: &Summary) {
+    let (low, high) = (text::number(s.target.low), text::number(s.target.high));
+    let _ = writeln!(
         body,
-        "<table class=\"assumptions\"><thead><tr><th>Assumption</th><th>Unit</th>"
+        "<section id=\"bands\"><h2>Chances by caseload band</h2><p>The share of runs in which the average caseload is in each band, each March and at the end. Each row adds up to 100%. These are the averages of <code>at_or_below_low</code> and <code>at_or_below_high</code> in summary.csv.</p><table class=\"figures bands\"><thead><tr><th>Month</th><th class=\"num\">{low} or below</th><th class=\"num\">Over {low}, up to {high}</th><th class=\"num\">Over {high}</th></tr></thead><tbody>"
     );
-    for x in shown {
-        let head = if shown.len() > 1 {
-            escape(&x.loaded.scenario.name)
-        } else {
-            "Value or range across runs".to_string()
+    let last = s.months.saturating_sub(1);
+    for t in band_months(s) {
+        let Some(chances) = band_chances(summary, t as usize) else {
+            continue;
         };
-        let _ = write!(body, "<th>{head}</th>");
-    }
-    let _ = writeln!(body, "</tr></thead><tbody>");
-    for key in &keys {
-        let (words, unit, unit_text) = assumption(key);
-        let _ = write!(
-            body,
-            "<tr><td>{}<br><code>{}</code></td><td>{}</td>",
-            escape(&words),
-            escape(key),
-            escape(unit_text)
-        );
-        for params in &per {
-            let cell = params
-                .iter()
-                .find(|(k, _)| k == key)
-                .map_or("not in this scenario".to_string(), |(_, u)| range_words(u, unit));
-            let _ = write!(body, "<td>{}</td>", escape(&cell));
+        let end = if t == last { " (the end)" } else { "" };
+        let _ = write!(body, "<tr><td>{}{end}</td>", escape(&month_name(s.month_at(t))));
+        for p in chances {
+            let _ = write!(body, "<td class=\"num\">{p}%</td>");
         }
         let _ = writeln!(body, "</tr>");
     }
@@ -813,6 +788,9 @@ table { border-collapse: collapse; width: 100%; margin: 0.6rem 0; font-size: 0.9
 th, td { border-bottom: 1px solid #ddd; padding: 0.35rem 0.5rem; text-align: left; vertical-align: top; }
 thead th { border-bottom: 2px solid #1a1a1a; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+.num, ul.headlines b { white-space: nowrap; }
+th.key, td.key { width: 1%; color: #666; }
+td.key code { font-size: 0.75em; color: #666; }
 tr.divider td { border-top: 2px solid #1a1a1a; }
 table.provenance th { width: 16rem; font-weight: normal; color: #555; }
 code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 0.85em; color: #333; }
@@ -831,64 +809,6 @@ pre.describe { white-space: pre-wrap; font-family: inherit; font-size: 0.92rem; 
   section#charts, section#assumptions, section#limits { break-before: page; page-break-before: always; }
 }
 "#;
-
-/// The assumptions table as data, for results.xlsx: a row per uncertain
-/// parameter, a value column per scenario.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AssumptionTable {
-    /// The value columns' headings: the scenarios' names, or one heading
-    /// for a single scenario.
-    pub columns: Vec<String>,
-    pub rows: Vec<AssumptionRow>,
-}
-
-/// One assumption: its words, its unit, its value or range in words in
-/// each scenario, and its key path.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AssumptionRow {
-    pub words: String,
-    pub unit: &'static str,
-    pub values: Vec<String>,
-    pub key: String,
-}
-
-/// The assumptions the report's table shows, as rows.
-pub fn assumption_table(scenarios: &[&Scenario]) -> AssumptionTable {
-    let per: Vec<Vec<(String, Uncertain)>> = scenarios.iter().map(|s| s.uncertain_parameters()).collect();
-    let mut keys: Vec<&String> = Vec::new();
-    for (k, _) in per.iter().flatten() {
-        if !keys.contains(&k) {
-            keys.push(k);
-        }
-    }
-    let columns = if scenarios.len() > 1 {
-        scenarios.iter().map(|s| s.name.clone()).collect()
-    } else {
-        vec!["Value or range across runs".to_string()]
-    };
-    let rows = keys
-        .into_iter()
-        .map(|key| {
-            let (words, unit, unit_text) = assumption(key);
-            let values = per
-                .iter()
-                .map(|params| {
-                    params
-                        .iter()
-                        .find(|(k, _)| k == key)
-                        .map_or("not in this scenario".to_string(), |(_, u)| range_words(u, unit))
-                })
-                .collect();
-            AssumptionRow {
-                words,
-                unit: unit_text,
-                values,
-                key: key.clone(),
-            }
-        })
-        .collect();
-    AssumptionTable { columns, rows }
-}
 
 pub(crate) fn page(title: &str, body: &str) -> String {
     format!(
@@ -916,11 +836,6 @@ mod tests {
         assert_eq!(month_words("never"), "never");
         assert_eq!(money_words("28123456"), "£28,123,456");
         assert_eq!(money_words("-63491"), "-£63,491");
-        assert_eq!(signed_money(472_907.0), "+£472,907");
-        assert_eq!(signed_money(-705.0), "-£705");
-        assert_eq!(signed_money(0.0), "£0");
-        assert_eq!(signed_money(-0.4), "£0");
-        assert_eq!(signed_money(0.4), "£0");
     }
 
     #[test]

@@ -9,9 +9,10 @@
 //! empty cell with a note, and each sheet says so in words above its
 //! header.
 
+use super::assumptions::AssumptionTable;
 use super::fmt_value;
 use super::headline::Headlines;
-use super::report::{AssumptionTable, meaning};
+use super::report::meaning;
 use crate::error::{Error, Result};
 use crate::model::Metric;
 use crate::model::params::YearMonth;
@@ -480,7 +481,7 @@ fn assumptions_sheet(
     for (i, a) in table.rows.iter().enumerate() {
         let r = row(FIRST_DATA_ROW as usize + i);
         sheet.write_string_with_format(r, 0, &a.words, &f.wrapped)?;
-        sheet.write_string_with_format(r, 1, a.unit, &f.wrapped)?;
+        sheet.write_string_with_format(r, 1, a.per, &f.wrapped)?;
         for (c, v) in a.values.iter().enumerate() {
             sheet.write_string_with_format(r, col(2 + c), v, &f.wrapped)?;
         }

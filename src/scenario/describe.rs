@@ -14,35 +14,17 @@ pub enum Unit {
 
 /// A number for people: one decimal from 100 up, two below, no trailing zeros.
 pub fn num(x: f64) -> String {
-    if x.is_infinite() {
-        return "infinite".into();
-    }
-    let text = if x.abs() >= 100.0 {
-        format!("{x:.1}")
-    } else {
-        format!("{x:.2}")
-    };
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" { "0".into() } else { text.into() }
+    crate::text::number(x)
 }
 
 /// Money with thousands separators: `£52,000`.
 pub fn money(x: f64) -> String {
-    let negative = x < 0.0;
-    let whole = x.abs().round() as u64;
-    let digits = whole.to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    format!("{}£{out}", if negative { "-" } else { "" })
+    crate::text::money(x)
 }
 
+/// A share as written: `0.3` -> `30%`.
 pub fn percent(x: f64) -> String {
-    format!("{}%", num(x * 100.0))
+    crate::text::percent_as_written(x)
 }
 
 fn fmt_unit(x: f64, unit: Unit) -> String {

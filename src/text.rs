@@ -1,0 +1,234 @@
+//! Numbers as people read them: the one place that says how money, shares,
+//! caseloads and plain numbers are written in sentences, tables and charts.
+//!
+//! Two kinds of figure, one look: results are rounded as people quote them
+//! (`percent`: whole per cent; `money`: whole pounds), inputs are shown as
+//! written (`percent_as_written`, `number`), and both write a share as `42%`
+//! and money as `£1,234` or `-£1,234`. A negative sum has an ASCII
+//! hyphen-minus, so a figure copied from a page into Excel is still a number;
+//! on an HTML page [`html_num`] keeps a figure on one line, so that its sign
+//! never wraps away from it (report.html's stylesheet gives `span.num`
+//! `white-space: nowrap`).
+//!
+//! None of this reaches the CSV files, whose numbers are written for
+//! spreadsheets (`output::fmt_value`, `output::headline`).
+
+/// A plain number: one decimal from 100 up, two below, no trailing zeros
+/// (`101.7`, `55`, `0.95`), `infinite` for an infinite value, and from
+/// 10^15 on in exponent form (`4.5e301`).
+pub fn number(x: f64) -> String {
+    if x.is_infinite() {
+        return "infinite".into();
+    }
+    if x.abs() >= 1e15 {
+        // 4.5e301, not three hundred digits.
+        return format!("{x:.1e}");
+    }
+    let text = if x.abs() >= 100.0 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.2}")
+    };
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" { "0".into() } else { text.into() }
+}
+
+/// A change with its sign: `+10`, `-5.5`, `0`.
+pub fn signed_number(x: f64) -> String {
+    let text = number(x);
+    if x > 0.0 && text != "0" {
+        format!("+{text}")
+    } else {
+        text
+    }
+}
+
+/// Whole pounds with thousands separators: `£52,000`, `-£1,234`, `£0`.
+pub fn money(x: f64) -> String {
+    let whole = x.abs().round();
+    let negative = x < 0.0 && whole > 0.0;
+    let digits = format!("{whole:.0}");
+    let mut out = String::with_capacity(digits.len() + 4);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    format!("{}£{out}", if negative { "-" } else { "" })
+}
+
+/// Money with its sign, for a difference: `+£472,907`, `-£705`, `£0`.
+pub fn signed_money(x: f64) -> String {
+    let text = money(x);
+    if text.starts_with('-') || text == "£0" {
+        text
+    } else {
+        format!("+{text}")
+    }
+}
+
+/// Money short enough for a chart's axis, to the precision `scale` (the
+/// largest value on the axis) calls for: `£12.5m`, `£450k`, `-£50k`, `£0`.
+pub fn money_compact(x: f64, scale: f64) -> String {
+    if x == 0.0 {
+        return "£0".into();
+    }
+    let sign = if x < 0.0 { "-" } else { "" };
+    let a = x.abs();
+    if scale >= 1e6 {
+        format!("{sign}£{}m", number(a / 1e6))
+    } else if scale >= 1e3 {
+        format!("{sign}£{}k", number(a / 1e3))
+    } else {
+        format!("{sign}£{}", number(a))
+    }
+}
+
+/// A result's share as a whole percentage: `0.4249` -> `42%`.
+pub fn percent(p: f64) -> String {
+    format!("{}%", number((p * 100.0).round()))
+}
+
+/// An input's share as written, to two decimals of a percentage at most:
+/// `0.225` -> `22.5%`, `0.3` -> `30%`.
+pub fn percent_as_written(p: f64) -> String {
+    format!("{}%", number(p * 100.0))
+}
+
+/// An average caseload: one decimal, halves up as in headline.csv, or
+/// `infinite` when no one is left to hold cases.
+pub fn caseload(x: f64) -> String {
+    if x.is_infinite() {
+        "infinite".into()
+    } else {
+        crate::output::headline::caseload_text(x)
+    }
+}
+
+/// Whole percentages of `shares` (which sum to 1) that sum to exactly 100:
+/// each share's whole part, then the points left over to the largest
+/// remainders (the earlier share on a tie). Shares that do not sum to 1
+/// (within rounding) are rounded each on its own.
+pub fn whole_percentages(shares: &[f64]) -> Vec<u32> {
+    let total: f64 = shares.iter().sum();
+    if shares.is_empty() || shares.iter().any(|s| !s.is_finite() || *s < 0.0) || (total - 1.0).abs() > 1e-6 {
+        return shares.iter().map(|s| (s * 100.0).round().max(0.0) as u32).collect();
+    }
+    let scaled: Vec<f64> = shares.iter().map(|s| s * 100.0 / total).collect();
+    let mut out: Vec<u32> = scaled.iter().map(|x| x.floor() as u32).collect();
+    let given: u32 = out.iter().sum();
+    let mut order: Vec<usize> = (0..shares.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (ra, rb) = (scaled[a] - scaled[a].floor(), scaled[b] - scaled[b].floor());
+        rb.total_cmp(&ra).then(a.cmp(&b))
+    });
+    for &i in order.iter().take(100u32.saturating_sub(given) as usize) {
+        out[i] += 1;
+    }
+    out
+}
+
+/// An ordinal in words: `first` to `tenth`, then `11th`, `21st`, `22nd`.
+pub fn ordinal(n: usize) -> String {
+    const WORDS: [&str; 10] = [
+        "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+    ];
+    if let Some(word) = n.checked_sub(1).and_then(|i| WORDS.get(i)) {
+        return (*word).to_string();
+    }
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+/// A figure on an HTML page that never wraps across lines, its sign and
+/// currency kept with its digits: `<span class="num">-£1,234</span>`.
+pub fn html_num(text: &str) -> String {
+    format!("<span class=\"num\">{}</span>", crate::output::report::escape(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_as_people_write_them() {
+        assert_eq!(number(101.71), "101.7");
+        assert_eq!(number(55.0), "55");
+        assert_eq!(number(0.95), "0.95");
+        assert_eq!(number(-0.001), "0");
+        assert_eq!(number(f64::INFINITY), "infinite");
+        assert_eq!(signed_number(10.0), "+10");
+        assert_eq!(signed_number(-5.5), "-5.5");
+        assert_eq!(signed_number(0.0), "0");
+    }
+
+    #[test]
+    fn money_is_whole_pounds_with_separators_and_a_leading_sign() {
+        assert_eq!(money(1234.0), "£1,234");
+        assert_eq!(money(-1234.0), "-£1,234");
+        assert_eq!(money(52000.0), "£52,000");
+        assert_eq!(money(-1_234_567.4), "-£1,234,567");
+        assert_eq!(money(999.5), "£1,000");
+        assert_eq!(money(0.0), "£0");
+        // Less than half a pound either way is no money, not "-£0".
+        assert_eq!(money(-0.4), "£0");
+        assert_eq!(signed_money(472_907.0), "+£472,907");
+        assert_eq!(signed_money(-705.0), "-£705");
+        assert_eq!(signed_money(0.2), "£0");
+        assert_eq!(money_compact(12_500_000.0, 2.0e7), "£12.5m");
+        assert_eq!(money_compact(450_000.0, 4.0e5), "£450k");
+        assert_eq!(money_compact(-50_000.0, 4.0e5), "-£50k");
+        assert_eq!(money_compact(0.0, 4.0e5), "£0");
+    }
+
+    #[test]
+    fn shares_are_percentages() {
+        assert_eq!(percent(0.4249), "42%");
+        assert_eq!(percent(0.07), "7%");
+        assert_eq!(percent(1.0), "100%");
+        assert_eq!(percent_as_written(0.225), "22.5%");
+        assert_eq!(percent_as_written(0.3), "30%");
+        assert_eq!(caseload(22.449), "22.4");
+        assert_eq!(caseload(20.25), "20.3");
+        assert_eq!(caseload(f64::INFINITY), "infinite");
+    }
+
+    #[test]
+    fn whole_percentages_sum_to_exactly_100() {
+        // Rounded each on its own these give 33 + 33 + 33 = 99.
+        assert_eq!(whole_percentages(&[1.0 / 3.0, 1.0 / 3.0, 1.0 / 3.0]), [34, 33, 33]);
+        // And these 38 + 38 + 25 = 101.
+        assert_eq!(whole_percentages(&[0.375, 0.375, 0.25]), [38, 37, 25]);
+        assert_eq!(whole_percentages(&[0.0, 0.0, 1.0]), [0, 0, 100]);
+        assert_eq!(whole_percentages(&[0.125, 0.5, 0.375]), [13, 50, 37]);
+        for n in 1..200u32 {
+            let shares = [f64::from(n) / 997.0, f64::from(n * 3) / 997.0];
+            let rest = 1.0 - shares[0] - shares[1];
+            let p = whole_percentages(&[shares[0], shares[1], rest]);
+            assert_eq!(p.iter().sum::<u32>(), 100, "{shares:?}");
+        }
+    }
+
+    #[test]
+    fn ordinals_are_words_then_numbers() {
+        assert_eq!(ordinal(1), "first");
+        assert_eq!(ordinal(10), "tenth");
+        assert_eq!(ordinal(11), "11th");
+        assert_eq!(ordinal(21), "21st");
+        assert_eq!(ordinal(112), "112th");
+        assert_eq!(ordinal(0), "0th");
+    }
+
+    #[test]
+    fn an_html_figure_does_not_wrap() {
+        assert_eq!(html_num("-£1,234"), "<span class=\"num\">-£1,234</span>");
+        assert_eq!(html_num("<1"), "<span class=\"num\">&lt;1</span>");
+    }
+}
