@@ -23,13 +23,16 @@ pub enum Error {
     /// the input.
     #[error("{what}: could not be made: {message}")]
     Render { what: String, message: String },
+    /// Something the program itself got wrong (a bug, never the input).
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Scenario(_) | Error::Usage(_) => 2,
-            Error::Io { .. } | Error::Render { .. } => 1,
+            Error::Io { .. } | Error::Render { .. } | Error::Internal(_) => 1,
         }
     }
 

@@ -8,8 +8,15 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     stop_cleanly_on_signals();
     let cli = caseload::cli::Cli::parse();
-    let stdout = std::io::stdout();
-    match caseload::app::run(cli, &mut stdout.lock()) {
+    // The handles, not their locks: the signal handler's thread writes to
+    // standard error too.
+    let (mut stdout, mut stderr) = (std::io::stdout(), std::io::stderr());
+    let mut console = caseload::app::Console {
+        out: &mut stdout,
+        err: &mut stderr,
+    };
+    let done = caseload::request::Request::from_cli(cli).and_then(|request| caseload::app::run(request, &mut console));
+    match done {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err}");

@@ -231,7 +231,7 @@ fn break_even_recovers_a_value_known_by_construction() {
     let base_totals = runner::totals(&baseline, 1, 400, &pool, &|| {});
     let with_scheme =
         format!("{BREAK_EVEN}\n[payments.retention]\namount = 3000\nfrom = \"2024-01\"\nleaving_multiplier = 1.0\n");
-    let points: Vec<compare::SweepPoint> = compare::default_grid("payments.retention.leaving_multiplier")
+    let points: Vec<compare::SweepPoint> = caseload::request::default_grid("payments.retention.leaving_multiplier")
         .into_iter()
         .map(|v| {
             let s =

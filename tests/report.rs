@@ -240,7 +240,9 @@ fn the_report_is_a_pure_function_that_escapes_what_users_write() {
     let pool = runner::pool(Some(1)).unwrap();
     let results = runner::summarise(&[&loaded.scenario], 1, 10, &pool, &|| {});
     let summary = &results.summaries[0];
-    let headlines = headline::compute(&loaded.scenario, summary, &results.totals[0]);
+    let headlines = headline::run_headlines(
+        &caseload::analysis::headline::RunHeadline::of(&loaded.scenario, summary, &results.totals[0]).unwrap(),
+    );
     let charts: Vec<ChartSvg> = caseload::output::charts::run_charts(&loaded.scenario, summary, 1)
         .unwrap()
         .iter()
@@ -356,7 +358,9 @@ fn the_assumptions_are_in_words_with_the_key_paths_beside_them() {
     let pool = runner::pool(Some(1)).unwrap();
     let results = runner::summarise(&[&loaded.scenario], 1, 4, &pool, &|| {});
     let summary = &results.summaries[0];
-    let headlines = headline::compute(&loaded.scenario, summary, &results.totals[0]);
+    let headlines = headline::run_headlines(
+        &caseload::analysis::headline::RunHeadline::of(&loaded.scenario, summary, &results.totals[0]).unwrap(),
+    );
     let shown = Shown {
         loaded: &loaded,
         resolved_name: "scenario.resolved.toml",

@@ -363,7 +363,9 @@ fn the_workbook_is_a_pure_function_of_its_inputs() {
     let pool = runner::pool(Some(1)).unwrap();
     let results = runner::summarise(&[s], 1, 10, &pool, &|| {});
     let summary = &results.summaries[0];
-    let headlines = headline::compute(s, summary, &results.totals[0]);
+    let headlines = headline::run_headlines(
+        &caseload::analysis::headline::RunHeadline::of(s, summary, &results.totals[0]).unwrap(),
+    );
     let table = assumptions::assumption_table(&[s]);
     let make = || xlsx::run_workbook((&s.name, s.start, summary), &headlines, &table).unwrap();
     let bytes = make();

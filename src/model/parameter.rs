@@ -119,6 +119,11 @@ impl Parameter {
         }
     }
 
+    /// The key path of a parameter that carries no index.
+    pub fn fixed_key(self) -> Option<&'static str> {
+        SINGLE.iter().find(|(p, _)| *p == self).map(|(_, key)| *key)
+    }
+
     /// The parameter with fixed key path `key`, if any (indexed parameters
     /// are not named this way).
     pub fn from_key(key: &str) -> Option<Parameter> {

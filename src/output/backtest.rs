@@ -1,11 +1,11 @@
 //! A backtest's files as bytes: backtest.csv, coverage.csv, summary.csv
 //! (for every council) and the short report.html, pure functions of
-//! `crate::backtest`'s results.
+//! `crate::analysis::backtest`'s results.
 
 use super::fmt_value;
 use super::report::{ChartSvg, charts_section, escape, page, sha256_hex};
 use super::tables::{finish, writer};
-use crate::backtest::{Backtest, Coverage, Measure, Pooled, Row};
+use crate::analysis::backtest::{Backtest, Coverage, Measure, Pooled, Row};
 use crate::scenario::describe::{self, month_name};
 use std::fmt::Write;
 
@@ -251,7 +251,7 @@ pub fn report(b: &Backtest, charts: &[ChartSvg], resolved_name: &str, resolved: 
         seed,
         env!("CARGO_PKG_VERSION")
     );
-    let coverages = crate::backtest::coverage_all(&b.rows);
+    let coverages = crate::analysis::backtest::coverage_all(&b.rows);
     let _ = writeln!(
         body,
         "<section id=\"coverage\"><h2>How well it held</h2><ul class=\"headlines\">"

@@ -13,7 +13,7 @@
 //! reads. Bands are the same percentiles as summary.csv: 50% of runs
 //! is p25 to p75, 90% of runs is p05 to p95.
 
-use crate::backtest::{Backtest, Measure};
+use crate::analysis::backtest::{Backtest, Measure};
 use crate::model::Metric;
 use crate::model::params::{HistoryPoint, Scenario, YearMonth};
 use crate::scenario::describe::calendar_month;

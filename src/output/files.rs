@@ -255,6 +255,23 @@ fn is_dead(_pid: u32) -> bool {
     false
 }
 
+/// Writes a new file (a scenario from `caseload new`), never overwriting
+/// one.
+pub fn write_new_file(file: &Path, bytes: &[u8]) -> Result<()> {
+    let mut handle = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(file)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => Error::Usage(format!(
+                "{}: already exists; caseload new never overwrites a file (choose another name)",
+                file.display()
+            )),
+            _ => Error::io(file, e),
+        })?;
+    handle.write_all(bytes).map_err(|e| Error::io(file, e))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

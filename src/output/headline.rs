@@ -1,28 +1,96 @@
-//! headline.csv: the few figures a person reads first, rounded as people
-//! read them (the report quotes these same strings).
+//! headline.csv: the figures a person reads first, from the analysis
+//! layer's typed results, each rounded as people read it. The console line,
+//! report.html and results.xlsx show these same [`Figure`]s, so every
+//! output agrees with the spreadsheet to the digit.
 
-use crate::model::Metric;
-use crate::model::RunTotals;
-use crate::model::params::Scenario;
-use crate::stats::{Summary, percentile_sorted};
+use crate::analysis::compare::{BreakEven, Difference};
+use crate::analysis::headline::RunHeadline;
+use crate::model::params::YearMonth;
 
-/// One headline figure: a key for spreadsheets and its value as text.
+/// What a number is, which says how it is rounded and read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Cases per case-holding FTE: one decimal.
+    Caseload,
+    /// FTE: one decimal.
+    Fte,
+    /// A share of runs or of posts: two decimals.
+    Share,
+    /// Whole pounds.
+    Money,
+    /// A change in whole pounds (a difference from the baseline).
+    MoneyChange,
+    /// A swept multiplier's value: three decimals.
+    Multiplier,
+}
+
+impl Kind {
+    fn decimals(self) -> i32 {
+        match self {
+            Kind::Caseload | Kind::Fte => 1,
+            Kind::Share => 2,
+            Kind::Money | Kind::MoneyChange => 0,
+            Kind::Multiplier => 3,
+        }
+    }
+}
+
+/// One headline figure, typed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Figure {
+    /// A number, unrounded; [`Figure::text`] rounds it by its kind.
+    Number(f64, Kind),
+    /// A target as the scenario gives it, written in full.
+    Target(f64),
+    Month(YearMonth),
+    /// A month that does not come within the horizon.
+    Never,
+    /// A break-even that the sweep's grid does not reach.
+    NotOnGrid,
+    /// Words: a scenario's name, a key path.
+    Text(String),
+}
+
+impl Figure {
+    /// As headline.csv writes it.
+    pub fn text(&self) -> String {
+        match self {
+            Figure::Number(x, Kind::Multiplier) => format!("{x:.3}"),
+            Figure::Number(x, kind) => rounded(*x, kind.decimals()),
+            Figure::Target(x) => format!("{x}"),
+            Figure::Month(m) => m.to_string(),
+            Figure::Never => "never".into(),
+            Figure::NotOnGrid => "not on the grid".into(),
+            Figure::Text(t) => t.clone(),
+        }
+    }
+
+    /// The number as rounded in headline.csv (`None` for words and months).
+    pub fn rounded_value(&self) -> Option<f64> {
+        match self {
+            Figure::Number(x, kind) if x.is_finite() => Some(round_half_up(*x, kind.decimals())),
+            Figure::Number(x, _) => Some(*x),
+            Figure::Target(x) => Some(*x),
+            _ => None,
+        }
+    }
+}
+
+/// One row of headline.csv: a key for spreadsheets and its figure.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Headline {
     pub key: &'static str,
-    pub value: String,
+    pub figure: Figure,
 }
 
-/// The headline figures of one scenario's runs.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Headlines {
-    pub rows: Vec<Headline>,
+/// The figure of `key` among `rows`.
+pub fn find<'a>(rows: &'a [Headline], key: &str) -> Option<&'a Figure> {
+    rows.iter().find(|h| h.key == key).map(|h| &h.figure)
 }
 
-impl Headlines {
-    pub fn get(&self, key: &str) -> Option<&str> {
-        self.rows.iter().find(|h| h.key == key).map(|h| h.value.as_str())
-    }
+fn round_half_up(x: f64, decimals: i32) -> f64 {
+    let scale = 10f64.powi(decimals);
+    (x * scale + 0.5).floor() / scale
 }
 
 /// `x` rounded to `decimals` places, halves up (as every rounding here).
@@ -30,8 +98,7 @@ pub fn rounded(x: f64, decimals: i32) -> String {
     if x.is_infinite() {
         return if x > 0.0 { "inf".into() } else { "-inf".into() };
     }
-    let scale = 10f64.powi(decimals);
-    let r = (x * scale + 0.5).floor() / scale;
+    let r = round_half_up(x, decimals);
     let text = format!("{r:.*}", decimals.max(0) as usize);
     if text.starts_with('-') && text.trim_start_matches(['-', '0', '.']).is_empty() {
         text[1..].to_string()
@@ -40,86 +107,139 @@ pub fn rounded(x: f64, decimals: i32) -> String {
     }
 }
 
-/// A caseload as the report shows it: one decimal, or `inf`.
+/// A caseload as the headlines show it: one decimal, or `inf`.
 pub fn caseload_text(x: f64) -> String {
-    rounded(x, 1)
+    rounded(x, Kind::Caseload.decimals())
+}
+
+/// A share as headline.csv rounds it (two decimals, halves up), for words
+/// that quote it as a percentage.
+pub fn share_as_written(p: f64) -> f64 {
+    round_half_up(p, Kind::Share.decimals())
 }
 
 /// A probability as a share with two decimals.
 pub fn probability_text(x: f64) -> String {
-    rounded(x, 2)
+    rounded(x, Kind::Share.decimals())
 }
 
-/// Whole pounds.
-pub fn money_text(x: f64) -> String {
-    rounded(x, 0)
+fn month_or_never(m: Option<YearMonth>) -> Figure {
+    m.map_or(Figure::Never, Figure::Month)
 }
 
-/// The headline figures from a scenario's summary and its runs' totals.
-pub fn compute(s: &Scenario, summary: &Summary, totals: &[RunTotals]) -> Headlines {
-    let end = summary.months.saturating_sub(1);
-    let index = |metric: Metric| summary.index(metric.name()).unwrap_or(0);
-    let at = |metric: Metric| summary.cell(end, index(metric));
-    let month_text = |t: f64| {
-        if t.is_finite() {
-            s.month_at((t + 0.5).floor() as u32).to_string()
-        } else {
-            "never".to_string()
-        }
-    };
-    let caseload = at(Metric::Caseload);
-    let k = index(Metric::Caseload);
-    let median_reach = (0..summary.months)
-        .find(|&t| summary.cell(t, k).p50() >= s.target.high)
-        .map_or(f64::INFINITY, |t| t as f64);
-    let mut reach: Vec<f64> = totals
-        .iter()
-        .map(|t| t.first_reach_high.map_or(f64::INFINITY, f64::from))
-        .collect();
-    reach.sort_by(f64::total_cmp);
-    let horizon_sum = |metric: Metric| {
-        let k = index(metric);
-        (0..summary.months).map(|t| summary.cell(t, k).mean).sum::<f64>()
-    };
-    let mut rows = vec![
-        ("end_month", s.month_at(end as u32).to_string()),
-        ("caseload_end_median", caseload_text(caseload.p50())),
-        ("caseload_end_p05", caseload_text(caseload.p05())),
-        ("caseload_end_p95", caseload_text(caseload.p95())),
-        (
+fn row(key: &'static str, figure: Figure) -> Headline {
+    Headline { key, figure }
+}
+
+/// A scenario's own headline figures, in headline.csv's order.
+pub fn run_headlines(h: &RunHeadline) -> Vec<Headline> {
+    use Figure::Number;
+    vec![
+        row("target_low", Figure::Target(h.target_low)),
+        row("target_high", Figure::Target(h.target_high)),
+        row("end_month", Figure::Month(h.end_month)),
+        row("caseload_end_median", Number(h.caseload_end.p50(), Kind::Caseload)),
+        row("caseload_end_p05", Number(h.caseload_end.p05(), Kind::Caseload)),
+        row("caseload_end_p95", Number(h.caseload_end.p95(), Kind::Caseload)),
+        row(
             "prob_at_or_below_low_end",
-            probability_text(at(Metric::AtOrBelowLow).mean),
+            Number(h.prob_at_or_below_low_end, Kind::Share),
         ),
-        (
+        row(
             "prob_at_or_below_high_end",
-            probability_text(at(Metric::AtOrBelowHigh).mean),
+            Number(h.prob_at_or_below_high_end, Kind::Share),
         ),
-        ("median_caseload_first_reaches_high", month_text(median_reach)),
-        ("first_reaches_high_p05", month_text(percentile_sorted(&reach, 0.05))),
-        ("first_reaches_high_p95", month_text(percentile_sorted(&reach, 0.95))),
-        ("permanent_fte_end_median", rounded(at(Metric::PermanentFte).p50(), 1)),
-        ("agency_fte_end_median", rounded(at(Metric::AgencyFte).p50(), 1)),
-        (
+        row(
+            "median_caseload_first_reaches_high",
+            month_or_never(h.median_first_reaches_high),
+        ),
+        row("first_reaches_high_p05", month_or_never(h.first_reaches_high_p05)),
+        row("first_reaches_high_p95", month_or_never(h.first_reaches_high_p95)),
+        row(
+            "permanent_fte_end_median",
+            Number(h.permanent_fte_end_median, Kind::Fte),
+        ),
+        row("agency_fte_end_median", Number(h.agency_fte_end_median, Kind::Fte)),
+        row(
             "vacancy_rate_end_median",
-            probability_text(at(Metric::VacancyRate).p50()),
+            Number(h.vacancy_rate_end_median, Kind::Share),
         ),
-        ("spend_total_mean", money_text(horizon_sum(Metric::CostTotal))),
-        ("spend_agency_mean", money_text(horizon_sum(Metric::CostAgency))),
-        ("spend_payments_mean", money_text(horizon_sum(Metric::CostPayments))),
-    ];
-    rows.insert(0, ("target_high", format!("{}", s.target.high)));
-    rows.insert(0, ("target_low", format!("{}", s.target.low)));
-    Headlines {
-        rows: rows.into_iter().map(|(key, value)| Headline { key, value }).collect(),
-    }
+        row("spend_total_mean", Number(h.spend_total_mean, Kind::Money)),
+        row("spend_agency_mean", Number(h.spend_agency_mean, Kind::Money)),
+        row("spend_payments_mean", Number(h.spend_payments_mean, Kind::Money)),
+    ]
 }
 
-/// `key,value` rows.
-pub fn csv(headlines: &Headlines) -> Result<Vec<u8>, csv::Error> {
+/// A scenario against the baseline: the change in total spend first, then
+/// its parts, the net cost excluding salaries, then the caseload (keys are
+/// a contract with users' spreadsheets; docs/model.md explains each).
+pub fn difference_headlines(baseline: &str, d: &Difference) -> Vec<Headline> {
+    use Figure::Number;
+    let m = &d.mean;
+    let net = &d.net_cost_excluding_salaries;
+    let change = |x: f64| Number(x, Kind::MoneyChange);
+    vec![
+        row("baseline", Figure::Text(baseline.to_string())),
+        row("spend_total_difference_mean", change(d.total_spend.mean)),
+        row("spend_total_difference_p05", change(d.total_spend.p05())),
+        row("spend_total_difference_p95", change(d.total_spend.p95())),
+        row("spend_permanent_difference_mean", change(m.permanent)),
+        row("spend_agency_difference_mean", change(m.agency)),
+        row("spend_payments_difference_mean", change(m.payments())),
+        row("payments_made_difference_mean", change(m.payments_made)),
+        row("clawback_recovered_difference_mean", change(m.clawback)),
+        row("spend_recruitment_difference_mean", change(m.recruitment)),
+        row("asye_grant_income_difference_mean", change(m.asye_grant)),
+        row("net_cost_mean", change(net.mean)),
+        row("net_cost_p05", change(net.p05())),
+        row("net_cost_p95", change(net.p95())),
+        row(
+            "caseload_end_difference_median",
+            Number(d.end_caseload.p50(), Kind::Caseload),
+        ),
+        row(
+            "caseload_end_difference_p05",
+            Number(d.end_caseload.p05(), Kind::Caseload),
+        ),
+        row(
+            "caseload_end_difference_p95",
+            Number(d.end_caseload.p95(), Kind::Caseload),
+        ),
+        row("prob_caseload_lower_end", Number(d.lower_share, Kind::Share)),
+    ]
+}
+
+/// The break-even of a sweep of `key`: of the net cost excluding salaries
+/// of funded posts, and of the change in total spend.
+pub fn break_even_headlines(key: &str, net: &BreakEven, total: &BreakEven) -> Vec<Headline> {
+    let at = |x: Option<f64>| x.map_or(Figure::NotOnGrid, |v| Figure::Number(v, Kind::Multiplier));
+    vec![
+        row("break_even_key", Figure::Text(key.to_string())),
+        row("break_even_value", at(net.value)),
+        row("break_even_low", at(net.low)),
+        row("break_even_high", at(net.high)),
+        row("break_even_total_spend_value", at(total.value)),
+        row("break_even_total_spend_low", at(total.low)),
+        row("break_even_total_spend_high", at(total.high)),
+    ]
+}
+
+/// headline.csv of one scenario: `key,value` rows.
+pub fn csv(rows: &[Headline]) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(["key", "value"])?;
-    for h in &headlines.rows {
-        w.write_record([h.key, h.value.as_str()])?;
+    for h in rows {
+        w.write_record([h.key, h.figure.text().as_str()])?;
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+/// headline.csv of a comparison: `scenario,key,value` rows.
+pub fn comparison_csv(rows: &[(String, Headline)]) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["scenario", "key", "value"])?;
+    for (scenario, h) in rows {
+        w.write_record([scenario.as_str(), h.key, h.figure.text().as_str()])?;
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
@@ -134,7 +254,18 @@ mod tests {
         assert_eq!(caseload_text(20.25), "20.3");
         assert_eq!(caseload_text(-0.25), "-0.2");
         assert_eq!(caseload_text(-0.01), "0.0");
-        assert_eq!(money_text(2.5), "3");
+        assert_eq!(Figure::Number(2.5, Kind::Money).text(), "3");
         assert_eq!(caseload_text(f64::INFINITY), "inf");
+    }
+
+    #[test]
+    fn figures_read_as_headline_csv_writes_them() {
+        assert_eq!(Figure::Target(25.0).text(), "25");
+        assert_eq!(Figure::Target(22.5).text(), "22.5");
+        assert_eq!(Figure::Number(0.8866, Kind::Multiplier).text(), "0.887");
+        assert_eq!(Figure::NotOnGrid.text(), "not on the grid");
+        assert_eq!(Figure::Never.text(), "never");
+        assert_eq!(Figure::Number(0.125, Kind::Share).rounded_value(), Some(0.13));
+        assert_eq!(Figure::Month(YearMonth::new(2025, 3).unwrap()).rounded_value(), None);
     }
 }

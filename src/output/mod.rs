@@ -5,6 +5,7 @@
 pub mod assumptions;
 pub mod backtest;
 pub mod charts;
+pub mod console;
 pub mod files;
 pub mod headline;
 pub mod report;

@@ -9,12 +9,12 @@
 //! £28,123,456, by the rules of `crate::text`), never re-round the numbers.
 //! The chances by caseload band are summary.csv's means, as written there.
 
-use crate::compare::{Difference, spend_breakdown};
+use crate::analysis::compare::{Difference, spend_breakdown};
 use crate::model::Metric;
-use crate::model::params::{Scenario, YearMonth};
+use crate::model::params::Scenario;
 use crate::output::assumptions;
 use crate::output::charts::inline_svg;
-use crate::output::headline::{Headlines, caseload_text, probability_text};
+use crate::output::headline::{Figure, Headline, Kind, caseload_text, find, share_as_written};
 use crate::scenario::Loaded;
 use crate::scenario::describe::{self, month_name};
 use crate::stats::Summary;
@@ -75,13 +75,17 @@ pub struct Shown<'a> {
 /// The report of one scenario's run.
 pub fn run_report(
     shown: Shown,
-    headlines: &Headlines,
+    headlines: &[Headline],
     summary: &Summary,
     charts: &[ChartSvg],
     settings: Settings,
 ) -> String {
     let s = &shown.loaded.scenario;
-    let get = |key: &str| headlines.get(key).unwrap_or("").to_string();
+    let get = |key: &str| {
+        find(headlines, key)
+            .cloned()
+            .unwrap_or_else(|| Figure::Text(String::new()))
+    };
     let mut body = String::new();
     let end = s.month_at(s.months - 1);
     let _ = writeln!(
@@ -120,13 +124,13 @@ pub fn run_report(
         body,
         "<section id=\"figures\"><h2>Every headline figure</h2><p>As in headline.csv in this folder.</p><table class=\"figures\"><thead><tr><th>Key</th><th>What it is</th><th class=\"num\">Value</th></tr></thead><tbody>"
     );
-    for h in &headlines.rows {
+    for h in headlines {
         let _ = writeln!(
             body,
             "<tr><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td></tr>",
             h.key,
             escape(meaning(h.key)),
-            escape(&figure(h.key, &h.value))
+            escape(&figure(&h.figure))
         );
     }
     let _ = writeln!(body, "</tbody></table></section>");
@@ -138,7 +142,7 @@ pub fn run_report(
 /// baseline; `notes` are sentences already said (such as break-even).
 pub fn comparison_report(
     shown: &[Shown],
-    rows: &[(String, &str, String)],
+    rows: &[(String, Headline)],
     differences: &[Difference],
     notes: &[String],
     charts: &[ChartSvg],
@@ -150,8 +154,8 @@ pub fn comparison_report(
     let base_s = &base.loaded.scenario;
     let value = |scenario: &str, key: &str| {
         rows.iter()
-            .find(|(s, k, _)| s == scenario && *k == key)
-            .map_or(String::new(), |(_, _, v)| v.clone())
+            .find(|(s, h)| s == scenario && h.key == key)
+            .map_or_else(|| Figure::Text(String::new()), |(_, h)| h.figure.clone())
     };
     let mut body = String::new();
     let end = base_s.month_at(base_s.months - 1);
@@ -214,15 +218,15 @@ pub fn comparison_report(
     }
     let _ = writeln!(body, "</tr></thead><tbody>");
     let mut keys: Vec<&str> = Vec::new();
-    for (_, key, _) in rows {
-        if !keys.contains(key) {
-            keys.push(key);
+    for (_, h) in rows {
+        if !keys.contains(&h.key) {
+            keys.push(h.key);
         }
     }
     let own: Vec<&str> = rows
         .iter()
-        .filter(|(s, _, _)| *s == base_s.name)
-        .map(|(_, k, _)| *k)
+        .filter(|(s, _)| *s == base_s.name)
+        .map(|(_, h)| h.key)
         .collect();
     let mut divided = false;
     for key in keys {
@@ -235,7 +239,7 @@ pub fn comparison_report(
         let _ = write!(body, "<tr{class}><td>{} <code>{key}</code></td>", escape(meaning(key)));
         for x in shown {
             let v = value(&x.loaded.scenario.name, key);
-            let _ = write!(body, "<td class=\"num\">{}</td>", escape(&figure(key, &v)));
+            let _ = write!(body, "<td class=\"num\">{}</td>", escape(&figure(&v)));
         }
         let _ = writeln!(body, "</tr>");
     }
@@ -249,93 +253,63 @@ pub fn comparison_report(
 }
 
 /// A headline month in words: `2023-10` -> `October 2023`.
-fn month_words(text: &str) -> String {
-    YearMonth::parse(text).map_or_else(|| text.to_string(), month_name)
+fn month_words(f: &Figure) -> String {
+    match f {
+        Figure::Month(m) => month_name(*m),
+        other => other.text(),
+    }
 }
 
-/// A headline share in words: `0.64` -> `64%`. A share has two decimals,
-/// so the percentage is whole: this re-words, it does not re-round.
-fn percent_words(value: &str) -> String {
-    match value.parse::<f64>() {
-        Ok(x) if x.is_finite() => text::percent(x),
-        _ => value.to_string(),
+/// A headline share in words: `0.64` -> `64%`: the share as headline.csv
+/// rounds it (two decimals), so this re-words, it does not re-round.
+fn percent_words(f: &Figure) -> String {
+    match f.rounded_value() {
+        Some(x) if x.is_finite() => text::percent(x),
+        _ => f.text(),
     }
 }
 
 /// A headline sum of money in words: `28123456` -> `£28,123,456`.
-fn money_words(value: &str) -> String {
-    match value.parse::<f64>() {
-        Ok(x) if x.is_finite() => text::money(x),
-        _ => value.to_string(),
+fn money_words(f: &Figure) -> String {
+    match f.rounded_value() {
+        Some(x) if x.is_finite() => text::money(x),
+        _ => f.text(),
     }
 }
 
 /// A difference in money with its sign: `+£472,907`, `-£705`, `£0`.
-fn signed_money_words(value: &str) -> String {
-    match value.parse::<f64>() {
-        Ok(x) if x.is_finite() => text::signed_money(x),
-        _ => value.to_string(),
+fn signed_money_words(f: &Figure) -> String {
+    match f.rounded_value() {
+        Some(x) if x.is_finite() => text::signed_money(x),
+        _ => f.text(),
     }
 }
 
-/// What kind of figure a headline key holds, so that tables write it as
-/// the sentences do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Figure {
-    Money,
-    /// A difference in money, with its sign.
-    MoneyChange,
-    Share,
-    Plain,
-}
-
-fn figure_kind(key: &str) -> Figure {
-    let money = [
-        "spend_",
-        "net_cost_",
-        "payments_made_",
-        "clawback_recovered_",
-        "asye_grant_income_",
-    ]
-    .iter()
-    .any(|prefix| key.starts_with(prefix));
-    if money && (key.contains("_difference_") || key.starts_with("net_cost_")) {
-        Figure::MoneyChange
-    } else if money {
-        Figure::Money
-    } else if key.starts_with("prob_") || key == "vacancy_rate_end_median" {
-        Figure::Share
-    } else {
-        Figure::Plain
-    }
-}
-
-/// A headline value as a table shows it: money as `£28,123,456` (a change
+/// A headline figure as a table shows it: money as `£28,123,456` (a change
 /// in spend as `+£263,891`), shares as `64%`, anything else as written in
 /// headline.csv.
-fn figure(key: &str, value: &str) -> String {
-    match figure_kind(key) {
-        Figure::Money => money_words(value),
-        Figure::MoneyChange => signed_money_words(value),
-        Figure::Share => percent_words(value),
-        Figure::Plain => value.to_string(),
+fn figure(f: &Figure) -> String {
+    match f {
+        Figure::Number(_, Kind::Money) => money_words(f),
+        Figure::Number(_, Kind::MoneyChange) => signed_money_words(f),
+        Figure::Number(_, Kind::Share) => percent_words(f),
+        other => other.text(),
     }
 }
 
 /// A headline caseload in words (`inf` is a month with no capacity).
-fn caseload_words(text: &str) -> String {
-    if text == "inf" {
-        "infinite (no one left to hold cases)".to_string()
-    } else {
-        text.to_string()
+fn caseload_words(f: &Figure) -> String {
+    match f {
+        Figure::Number(x, _) if x.is_infinite() && *x > 0.0 => "infinite (no one left to hold cases)".to_string(),
+        other => other.text(),
     }
 }
 
 /// The plain-English headlines of one scenario, from its headline strings.
-fn scenario_sentences(s: &Scenario, get: &dyn Fn(&str) -> String) -> Vec<String> {
+fn scenario_sentences(s: &Scenario, get: &dyn Fn(&str) -> Figure) -> Vec<String> {
     let b = |x: String| format!("<b>{}</b>", escape(&x));
     let end = month_words(&get("end_month"));
-    let (low, high) = (get("target_low"), get("target_high"));
+    let (low, high) = (get("target_low").text(), get("target_high").text());
     let mut out = vec![format!(
         "In 9 runs out of 10 the average caseload in {} is between {} and {}; the median is {}.",
         escape(&end),
@@ -352,14 +326,13 @@ fn scenario_sentences(s: &Scenario, get: &dyn Fn(&str) -> String) -> Vec<String>
         b(percent_words(&get("prob_at_or_below_low_end")))
     ));
     let first = get("median_caseload_first_reaches_high");
-    let start = s.start.to_string();
-    out.push(if first == "never" {
+    out.push(if first == Figure::Never {
         format!(
             "The median caseload stays below {} throughout, to {}.",
             escape(&high),
             escape(&end)
         )
-    } else if first == start {
+    } else if first == Figure::Month(s.start) {
         format!(
             "The median caseload is already at or above {} in the first month, {}.",
             escape(&high),
@@ -373,13 +346,13 @@ fn scenario_sentences(s: &Scenario, get: &dyn Fn(&str) -> String) -> Vec<String>
         )
     });
     let (early, late) = (get("first_reaches_high_p05"), get("first_reaches_high_p95"));
-    out.push(match (early.as_str(), late.as_str()) {
-        ("never", _) => format!(
+    out.push(match (&early, &late) {
+        (Figure::Never, _) => format!(
             "In at least 95 runs out of 100 the caseload never reaches {} by {}.",
             escape(&high),
             escape(&end)
         ),
-        (_, "never") => format!(
+        (_, Figure::Never) => format!(
             "Run by run, the caseload has reached {} by {} in 1 run out of 20; in more than 1 run out of 20 it never does by {}.",
             escape(&high),
             b(month_words(&early)),
@@ -395,8 +368,8 @@ fn scenario_sentences(s: &Scenario, get: &dyn Fn(&str) -> String) -> Vec<String>
     out.push(format!(
         "In {} the median permanent workforce is {} FTE and agency {} FTE (including any managed team); the median vacancy rate is {}.",
         escape(&end),
-        b(get("permanent_fte_end_median")),
-        b(get("agency_fte_end_median")),
+        b(get("permanent_fte_end_median").text()),
+        b(get("agency_fte_end_median").text()),
         b(percent_words(&get("vacancy_rate_end_median")))
     ));
     out.push(format!(
@@ -453,7 +426,7 @@ fn comparison_sentences(s: &Scenario, base: &Scenario, d: &Difference) -> Vec<St
             caseload(d.end_caseload.p50()),
             caseload(d.end_caseload.p05()),
             caseload(d.end_caseload.p95()),
-            b(percent_words(&probability_text(d.lower_share)))
+            b(text::percent(share_as_written(d.lower_share)))
         ),
     ]
 }
@@ -828,14 +801,20 @@ mod tests {
     }
 
     #[test]
-    fn headline_strings_are_reworded_not_rerounded() {
-        assert_eq!(percent_words("0.64"), "64%");
-        assert_eq!(percent_words("0.07"), "7%");
-        assert_eq!(percent_words("1.00"), "100%");
-        assert_eq!(month_words("2023-10"), "October 2023");
-        assert_eq!(month_words("never"), "never");
-        assert_eq!(money_words("28123456"), "£28,123,456");
-        assert_eq!(money_words("-63491"), "-£63,491");
+    fn headline_figures_are_reworded_as_headline_csv_rounds_them() {
+        let share = |x: f64| Figure::Number(x, Kind::Share);
+        assert_eq!(percent_words(&share(0.6449)), "64%");
+        assert_eq!(percent_words(&share(0.645)), "65%");
+        assert_eq!(percent_words(&share(0.07)), "7%");
+        assert_eq!(percent_words(&share(0.996)), "100%");
+        let october = crate::model::params::YearMonth::new(2023, 10).unwrap();
+        assert_eq!(month_words(&Figure::Month(october)), "October 2023");
+        assert_eq!(month_words(&Figure::Never), "never");
+        assert_eq!(money_words(&Figure::Number(28_123_456.4, Kind::Money)), "£28,123,456");
+        assert_eq!(money_words(&Figure::Number(-63_491.0, Kind::Money)), "-£63,491");
+        assert_eq!(figure(&Figure::Number(263_891.0, Kind::MoneyChange)), "+£263,891");
+        let inf = Figure::Number(f64::INFINITY, Kind::Caseload);
+        assert_eq!(caseload_words(&inf), "infinite (no one left to hold cases)");
     }
 
     #[test]

@@ -116,6 +116,35 @@ impl<W: std::io::Write> RunsCsv<W> {
     }
 }
 
+/// break_even.csv: every scheme's sweep, a row per grid value, with the net
+/// cost excluding salaries and the change in total spend across runs.
+pub fn break_even_csv(sweeps: &[(&str, &crate::analysis::compare::Sweep)]) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "scenario",
+        "key",
+        "value",
+        "net_cost_mean",
+        "net_cost_p05",
+        "net_cost_p50",
+        "net_cost_p95",
+        "spend_total_difference_mean",
+        "spend_total_difference_p05",
+        "spend_total_difference_p50",
+        "spend_total_difference_p95",
+    ])?;
+    for (scenario, sweep) in sweeps {
+        for (value, net, total) in &sweep.points {
+            let mut record = vec![scenario.to_string(), sweep.key.to_string(), fmt_value(*value)];
+            for cell in [net, total] {
+                record.extend([cell.mean, cell.p05(), cell.p50(), cell.p95()].map(fmt_value));
+            }
+            w.write_record(&record)?;
+        }
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

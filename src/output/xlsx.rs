@@ -10,8 +10,7 @@
 //! header.
 
 use super::assumptions::AssumptionTable;
-use super::fmt_value;
-use super::headline::Headlines;
+use super::headline::{Figure, Headline};
 use super::report::meaning;
 use crate::error::{Error, Result};
 use crate::model::Metric;
@@ -43,11 +42,10 @@ const FIRST_DATA_ROW: RowNum = 2;
 /// `summary` is as summary.csv takes it; `headlines` are headline.csv's.
 pub fn run_workbook(
     summary: (&str, YearMonth, &Summary),
-    headlines: &Headlines,
+    headlines: &[Headline],
     assumptions: &AssumptionTable,
 ) -> Result<Vec<u8>> {
-    let rows: Vec<(Option<&str>, &str, &str)> =
-        headlines.rows.iter().map(|h| (None, h.key, h.value.as_str())).collect();
+    let rows: Vec<(Option<&str>, &Headline)> = headlines.iter().map(|h| (None, h)).collect();
     build(&[summary], &rows, None, assumptions).map_err(render_error)
 }
 
@@ -58,14 +56,11 @@ pub fn run_workbook(
 /// differences.csv takes them.
 pub fn comparison_workbook(
     summaries: &[(&str, YearMonth, &Summary)],
-    rows: &[(String, &str, String)],
+    rows: &[(String, Headline)],
     differences: Differences,
     assumptions: &AssumptionTable,
 ) -> Result<Vec<u8>> {
-    let rows: Vec<(Option<&str>, &str, &str)> = rows
-        .iter()
-        .map(|(scenario, key, value)| (Some(scenario.as_str()), *key, value.as_str()))
-        .collect();
+    let rows: Vec<(Option<&str>, &Headline)> = rows.iter().map(|(scenario, h)| (Some(scenario.as_str()), h)).collect();
     build(summaries, &rows, Some(differences), assumptions).map_err(render_error)
 }
 
@@ -158,43 +153,34 @@ impl Formats {
 }
 
 /// A headline value as a cell: text, a number or infinity.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Typed<'a> {
-    Text(&'a str),
+#[derive(Debug, Clone, PartialEq)]
+enum Typed {
+    Text(String),
     Number(f64),
     /// `inf` (1) or `-inf` (-1).
     Infinite(f64),
 }
 
-/// Types a headline.csv value. Months, `never`, names and words stay text;
-/// `inf` and `-inf` are infinite; any other finite number is a number.
-fn typed<'a>(key: &str, value: &'a str) -> Typed<'a> {
-    // Keys whose values are always words or months, even if one looked
-    // like a number (a scenario called "2024").
-    const TEXT_KEYS: [&str; 6] = [
-        "baseline",
-        "break_even_key",
-        "end_month",
-        "median_caseload_first_reaches_high",
-        "first_reaches_high_p05",
-        "first_reaches_high_p95",
-    ];
-    if TEXT_KEYS.contains(&key) {
-        return Typed::Text(value);
-    }
-    match value {
-        "inf" => Typed::Infinite(1.0),
-        "-inf" => Typed::Infinite(-1.0),
-        _ => match value.parse::<f64>() {
-            Ok(x) if x.is_finite() => Typed::Number(x),
-            _ => Typed::Text(value),
-        },
+/// A headline figure as a cell: a number as headline.csv rounds it;
+/// months, `never` and words as text; an infinity as itself.
+fn typed(figure: &Figure) -> Typed {
+    match figure.rounded_value() {
+        Some(x) if x.is_infinite() => Typed::Infinite(x.signum()),
+        Some(x) if x.is_finite() => Typed::Number(x),
+        _ => Typed::Text(figure.text()),
     }
 }
 
-/// A value as summary.csv writes it, so the workbook holds the same number.
+/// A value as summary.csv writes it (`output::fmt_value`: whole
+/// ten-thousandths), so the workbook holds the same number.
 fn as_in_csv(x: f64) -> f64 {
-    fmt_value(x).parse().unwrap_or(x)
+    let scaled = (x * 10_000.0).round();
+    if scaled.is_finite() && scaled.abs() < 9e15 {
+        // Adding 0 turns a minus zero into zero, as summary.csv writes it.
+        scaled / 10_000.0 + 0.0
+    } else {
+        x
+    }
 }
 
 /// What an empty cell in a column of `metric` stands for.
@@ -266,7 +252,7 @@ fn width_for<'a>(texts: impl IntoIterator<Item = &'a str>, min: usize, max: usiz
 
 fn build(
     summaries: &[(&str, YearMonth, &Summary)],
-    headlines: &[(Option<&str>, &str, &str)],
+    headlines: &[(Option<&str>, &Headline)],
     differences: Option<Differences>,
     assumptions: &AssumptionTable,
 ) -> std::result::Result<Vec<u8>, XlsxError> {
@@ -336,7 +322,7 @@ fn build(
 fn headline_sheet(
     sheet: &mut Worksheet,
     f: &Formats,
-    rows: &[(Option<&str>, &str, &str)],
+    rows: &[(Option<&str>, &Headline)],
     comparison: bool,
 ) -> std::result::Result<(), XlsxError> {
     sheet.set_name("Headline")?;
@@ -353,16 +339,17 @@ fn headline_sheet(
         col(header.len() - 3),
     )?;
     let first = usize::from(comparison);
-    for (i, (scenario, key, value)) in rows.iter().enumerate() {
+    for (i, (scenario, h)) in rows.iter().enumerate() {
+        let key = h.key;
         let r = row(FIRST_DATA_ROW as usize + i);
         if let Some(name) = scenario {
             sheet.write_string(r, 0, *name)?;
         }
-        sheet.write_string(r, col(first), *key)?;
+        sheet.write_string(r, col(first), key)?;
         let value_col = col(first + 1);
-        match typed(key, value) {
+        match typed(&h.figure) {
             Typed::Text(text) => {
-                sheet.write_string_with_format(r, value_col, text, &f.text)?;
+                sheet.write_string_with_format(r, value_col, &text, &f.text)?;
             }
             Typed::Number(x) => {
                 sheet.write_number_with_format(r, value_col, x, f.number(headline_format(key)))?;
@@ -377,9 +364,9 @@ fn headline_sheet(
         sheet.write_string(r, col(first + 2), meaning(key))?;
     }
     if comparison {
-        sheet.set_column_width(0, width_for(rows.iter().filter_map(|(s, _, _)| *s), 12, 40))?;
+        sheet.set_column_width(0, width_for(rows.iter().filter_map(|(s, _)| *s), 12, 40))?;
     }
-    sheet.set_column_width(col(first), width_for(rows.iter().map(|(_, k, _)| *k), 12, 40))?;
+    sheet.set_column_width(col(first), width_for(rows.iter().map(|(_, h)| h.key), 12, 40))?;
     sheet.set_column_width(col(first + 1), 14)?;
     sheet.set_column_width(col(first + 2), 60)?;
     sheet.set_column_width(col(first + 3), 40)?;
@@ -504,21 +491,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn headline_values_are_typed_by_what_they_hold() {
-        assert_eq!(typed("caseload_end_median", "20.5"), Typed::Number(20.5));
-        assert_eq!(typed("caseload_end_median", "inf"), Typed::Infinite(1.0));
-        assert_eq!(typed("caseload_end_difference_p05", "-inf"), Typed::Infinite(-1.0));
-        assert_eq!(typed("end_month", "2025-03"), Typed::Text("2025-03"));
-        assert_eq!(typed("first_reaches_high_p95", "never"), Typed::Text("never"));
-        assert_eq!(typed("baseline", "2024"), Typed::Text("2024"));
+    fn headline_figures_are_typed_by_what_they_hold() {
+        use crate::output::headline::Kind;
+        let caseload = |x: f64| Figure::Number(x, Kind::Caseload);
+        assert_eq!(typed(&caseload(20.46)), Typed::Number(20.5));
+        assert_eq!(typed(&caseload(f64::INFINITY)), Typed::Infinite(1.0));
+        assert_eq!(typed(&caseload(f64::NEG_INFINITY)), Typed::Infinite(-1.0));
+        let march = YearMonth::new(2025, 3).unwrap();
+        assert_eq!(typed(&Figure::Month(march)), Typed::Text("2025-03".into()));
+        assert_eq!(typed(&Figure::Never), Typed::Text("never".into()));
+        // A scenario called "2024" stays words.
+        assert_eq!(typed(&Figure::Text("2024".into())), Typed::Text("2024".into()));
+        assert_eq!(typed(&Figure::NotOnGrid), Typed::Text("not on the grid".into()));
         assert_eq!(
-            typed("break_even_value", "not on the grid"),
-            Typed::Text("not on the grid")
+            typed(&Figure::Number(-73_440.4, Kind::MoneyChange)),
+            Typed::Number(-73_440.0)
         );
-        assert_eq!(typed("net_cost_mean", "-73440"), Typed::Number(-73440.0));
-        // Words Rust would read as numbers stay words.
-        assert_eq!(typed("x", "NaN"), Typed::Text("NaN"));
-        assert_eq!(typed("x", "infinity"), Typed::Text("infinity"));
+        assert_eq!(typed(&Figure::Target(25.0)), Typed::Number(25.0));
     }
 
     #[test]
@@ -526,6 +515,7 @@ mod tests {
         assert_eq!(as_in_csv(1.0 / 3.0), 0.3333);
         assert_eq!(as_in_csv(101.71), 101.71);
         assert_eq!(as_in_csv(-0.00001), 0.0);
+        assert!(as_in_csv(-0.00001).is_sign_positive());
     }
 
     #[test]

@@ -2,8 +2,9 @@
 //! each scenario draws from the same streams, so run-by-run differences
 //! isolate the effect of what changed. Pure: from runs to figures.
 
-use crate::model::{RunTotals, Spend};
-use crate::output::headline::{caseload_text, money_text, probability_text};
+use crate::error::{Error, Result};
+use crate::model::{Parameter, RunTotals, Spend};
+use crate::scenario::Loaded;
 use crate::stats::{Cell, paired_difference};
 
 /// Per run, the scheme's net cost against the baseline over the horizon,
@@ -72,32 +73,6 @@ impl Difference {
             net_cost_excluding_salaries: Cell::of(&mut net_cost(scenario, baseline)),
         }
     }
-
-    /// headline.csv's rows for this difference, the change in total spend
-    /// first (keys are a contract with users' spreadsheets; docs/model.md
-    /// explains each).
-    pub fn headlines(&self) -> Vec<(&'static str, String)> {
-        let m = &self.mean;
-        vec![
-            ("spend_total_difference_mean", money_text(self.total_spend.mean)),
-            ("spend_total_difference_p05", money_text(self.total_spend.p05())),
-            ("spend_total_difference_p95", money_text(self.total_spend.p95())),
-            ("spend_permanent_difference_mean", money_text(m.permanent)),
-            ("spend_agency_difference_mean", money_text(m.agency)),
-            ("spend_payments_difference_mean", money_text(m.payments())),
-            ("payments_made_difference_mean", money_text(m.payments_made)),
-            ("clawback_recovered_difference_mean", money_text(m.clawback)),
-            ("spend_recruitment_difference_mean", money_text(m.recruitment)),
-            ("asye_grant_income_difference_mean", money_text(m.asye_grant)),
-            ("net_cost_mean", money_text(self.net_cost_excluding_salaries.mean)),
-            ("net_cost_p05", money_text(self.net_cost_excluding_salaries.p05())),
-            ("net_cost_p95", money_text(self.net_cost_excluding_salaries.p95())),
-            ("caseload_end_difference_median", caseload_text(self.end_caseload.p50())),
-            ("caseload_end_difference_p05", caseload_text(self.end_caseload.p05())),
-            ("caseload_end_difference_p95", caseload_text(self.end_caseload.p95())),
-            ("prob_caseload_lower_end", probability_text(self.lower_share)),
-        ]
-    }
 }
 
 /// The change in total spend broken down by kind: (what, mean change to
@@ -124,6 +99,86 @@ pub fn spend_breakdown(mean: &Spend) -> Vec<(&'static str, f64)> {
         .filter(|(_, x, always)| *always || x.abs() >= 0.5)
         .map(|(what, x, _)| (what, x))
         .collect()
+}
+
+/// Paired differences need every scenario on the same months and case
+/// states as the baseline, and a break-even sweep needs the parameter it
+/// sweeps in every scenario but the baseline.
+pub fn check_comparable(loaded: &[Loaded], sweep: Option<(Parameter, &str)>) -> Result<()> {
+    let Some((base, others)) = loaded.split_first() else {
+        return Ok(());
+    };
+    let states = |l: &Loaded| l.scenario.cases.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
+    for l in others {
+        let (a, b) = (&base.scenario, &l.scenario);
+        if let Some((parameter, key)) = sweep
+            && !b.parameters().iter().any(|(p, _)| *p == parameter)
+        {
+            let section = key.rsplit_once('.').map_or(key, |(s, _)| s);
+            return Err(Error::Usage(format!(
+                "--break-even {key}: {} has no [{section}] section to sweep",
+                l.source.file
+            )));
+        }
+        if a.start != b.start || a.months != b.months {
+            return Err(Error::Usage(format!(
+                "{} runs {} months from {}, but the baseline {} runs {} months from {}: a comparison needs the same months",
+                l.source.file, b.months, b.start, base.source.file, a.months, a.start
+            )));
+        }
+        if states(base) != states(l) {
+            return Err(Error::Usage(format!(
+                "{} has case states {:?}, but the baseline {} has {:?}: a comparison needs the same case states",
+                l.source.file,
+                states(l),
+                base.source.file,
+                states(base)
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A scheme's break-even sweep: at each value of the swept parameter, the
+/// net cost excluding salaries and the change in total spend against the
+/// baseline, run by run; and where each crosses zero.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sweep {
+    pub key: &'static str,
+    /// (value, net cost excluding salaries, total spend difference).
+    pub points: Vec<(f64, Cell, Cell)>,
+    pub net: BreakEven,
+    pub total: BreakEven,
+}
+
+impl Sweep {
+    /// From each grid value's run totals, in increasing order of value.
+    pub fn of(key: &'static str, at: &[(f64, Vec<RunTotals>)], baseline: &[RunTotals]) -> Sweep {
+        let points: Vec<(f64, Cell, Cell)> = at
+            .iter()
+            .map(|(v, totals)| {
+                let net = Cell::of(&mut net_cost(totals, baseline));
+                let total = Cell::of(&mut total_spend_difference(totals, baseline));
+                (*v, net, total)
+            })
+            .collect();
+        let crossing = |pick: fn(&(f64, Cell, Cell)) -> Cell| {
+            let swept: Vec<SweepPoint> = points
+                .iter()
+                .map(|p| SweepPoint {
+                    value: p.0,
+                    net: pick(p),
+                })
+                .collect();
+            break_even(&swept)
+        };
+        Sweep {
+            key,
+            net: crossing(|p| p.1),
+            total: crossing(|p| p.2),
+            points,
+        }
+    }
 }
 
 /// Net cost at one value of the swept key.
@@ -181,21 +236,6 @@ pub fn break_even(points: &[SweepPoint]) -> BreakEven {
         (None, None) => (None, None),
     };
     BreakEven { value, low, high }
-}
-
-/// The grid a key is swept over: leaving multipliers from 0.5 to 1 (a cut
-/// of up to half), applicant multipliers from 1 to 2 (up to double).
-pub fn default_grid(key: &str) -> Vec<f64> {
-    let (from, to) = if key.ends_with("leaving_multiplier") {
-        (0.5, 1.0)
-    } else {
-        (1.0, 2.0)
-    };
-    (0..=20).map(|i| from + (to - from) * f64::from(i) / 20.0).collect()
-}
-
-pub fn fmt_break_even(x: Option<f64>) -> String {
-    x.map_or("not on the grid".into(), |v| format!("{v:.3}"))
 }
 
 #[cfg(test)]

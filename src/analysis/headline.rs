@@ -1,0 +1,81 @@
+//! The figures of one scenario's runs that a person reads first, as
+//! numbers: the caseload at the end against the target, when the target
+//! is first reached, the workforce at the end and the spend.
+
+use crate::error::{Error, Result};
+use crate::model::params::{Scenario, YearMonth};
+use crate::model::{Metric, RunTotals};
+use crate::stats::{Cell, Summary, percentile_sorted};
+
+/// One scenario's headline figures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunHeadline {
+    pub target_low: f64,
+    pub target_high: f64,
+    /// The last simulated month.
+    pub end_month: YearMonth,
+    /// The average caseload in the last month, across runs.
+    pub caseload_end: Cell,
+    /// The share of runs at or below each target in the last month.
+    pub prob_at_or_below_low_end: f64,
+    pub prob_at_or_below_high_end: f64,
+    /// The first month the median caseload reaches the high target.
+    pub median_first_reaches_high: Option<YearMonth>,
+    /// Run by run, the first month the caseload reaches the high target:
+    /// its 5th and 95th percentiles (`None`: not within the horizon).
+    pub first_reaches_high_p05: Option<YearMonth>,
+    pub first_reaches_high_p95: Option<YearMonth>,
+    pub permanent_fte_end_median: f64,
+    pub agency_fte_end_median: f64,
+    pub vacancy_rate_end_median: f64,
+    /// Mean spend over the whole horizon.
+    pub spend_total_mean: f64,
+    pub spend_agency_mean: f64,
+    pub spend_payments_mean: f64,
+}
+
+impl RunHeadline {
+    /// The headline figures from a scenario's summary and its runs' totals.
+    pub fn of(s: &Scenario, summary: &Summary, totals: &[RunTotals]) -> Result<RunHeadline> {
+        let end = summary
+            .months
+            .checked_sub(1)
+            .ok_or_else(|| internal("a summary of no months"))?;
+        let index = |metric: Metric| summary.index(metric.name()).ok_or_else(|| internal(metric.name()));
+        let at = |metric: Metric| index(metric).map(|k| *summary.cell(end, k));
+        let caseload = index(Metric::Caseload)?;
+        let median_reach = (0..summary.months).find(|&t| summary.cell(t, caseload).p50() >= s.target.high);
+        let mut reach: Vec<f64> = totals
+            .iter()
+            .map(|t| t.first_reach_high.map_or(f64::INFINITY, f64::from))
+            .collect();
+        reach.sort_by(f64::total_cmp);
+        // A percentile of months is rounded to the nearest month.
+        let month = |t: f64| t.is_finite().then(|| s.month_at((t + 0.5).floor() as u32));
+        let horizon_mean = |metric: Metric| -> Result<f64> {
+            let k = index(metric)?;
+            Ok((0..summary.months).map(|t| summary.cell(t, k).mean).sum())
+        };
+        Ok(RunHeadline {
+            target_low: s.target.low,
+            target_high: s.target.high,
+            end_month: s.month_at(end as u32),
+            caseload_end: at(Metric::Caseload)?,
+            prob_at_or_below_low_end: at(Metric::AtOrBelowLow)?.mean,
+            prob_at_or_below_high_end: at(Metric::AtOrBelowHigh)?.mean,
+            median_first_reaches_high: median_reach.map(|t| s.month_at(t as u32)),
+            first_reaches_high_p05: month(percentile_sorted(&reach, 0.05)),
+            first_reaches_high_p95: month(percentile_sorted(&reach, 0.95)),
+            permanent_fte_end_median: at(Metric::PermanentFte)?.p50(),
+            agency_fte_end_median: at(Metric::AgencyFte)?.p50(),
+            vacancy_rate_end_median: at(Metric::VacancyRate)?.p50(),
+            spend_total_mean: horizon_mean(Metric::CostTotal)?,
+            spend_agency_mean: horizon_mean(Metric::CostAgency)?,
+            spend_payments_mean: horizon_mean(Metric::CostPayments)?,
+        })
+    }
+}
+
+fn internal(what: &str) -> Error {
+    Error::Internal(format!("the headline figures need {what} in the summary"))
+}

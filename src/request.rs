@@ -1,0 +1,235 @@
+//! The second argument stage (ripgrep's high-level arguments): the clap
+//! types of `cli.rs` turned once into a typed request per command. Every
+//! usage error that needs no file is raised here (a break-even key that is
+//! no payment's effect, a grid that is not FROM:TO:POINTS, `new` without a
+//! file), so the commands in `app` start from checked requests.
+
+use crate::cli::{BacktestOptions, Cli, Command, RunOptions};
+use crate::error::{Error, Result};
+use crate::model::Parameter;
+use crate::scenario::problem::nearest;
+use std::path::PathBuf;
+
+/// Runs per council of a backtest unless `--runs` says otherwise.
+const BACKTEST_RUNS: u32 = 1000;
+const BACKTEST_ALL_RUNS: u32 = 200;
+
+/// What one command is asked to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    Run(Scenarios, Settings),
+    Compare(Scenarios, Settings, Option<Sweep>),
+    Check(Scenarios),
+    New(New),
+    Backtest(Backtest, Settings),
+}
+
+/// Scenario files and the `--set` overrides applied to each.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenarios {
+    pub files: Vec<PathBuf>,
+    pub sets: Vec<String>,
+}
+
+/// How runs are made and where their files go.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    pub runs: u32,
+    pub seed: u64,
+    pub threads: Option<u32>,
+    pub out: PathBuf,
+    pub per_run: bool,
+    pub quiet: bool,
+    /// The `--set` overrides, which reports quote so that anyone can repeat
+    /// the results.
+    pub sets: Vec<String>,
+}
+
+/// `compare --break-even`: the payment effect to sweep and its grid.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sweep {
+    pub parameter: Parameter,
+    pub key: &'static str,
+    pub grid: Vec<f64>,
+}
+
+/// `new`: a starter, a council's figures, or the list of councils.
+#[derive(Debug, Clone, PartialEq)]
+pub enum New {
+    Starter {
+        file: PathBuf,
+    },
+    Council {
+        file: PathBuf,
+        name: String,
+        year: Option<i32>,
+    },
+    ListCouncils,
+}
+
+/// `backtest`: one council or all, from a year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Backtest {
+    /// `None`: every council.
+    pub council: Option<String>,
+    pub from: i32,
+}
+
+impl Request {
+    pub fn from_cli(cli: Cli) -> Result<Request> {
+        Ok(match cli.command {
+            Command::Run { scenarios, options } => Request::Run(scenarios_of(scenarios, &options), settings(options)),
+            Command::Compare {
+                scenarios,
+                options,
+                break_even,
+                grid,
+            } => {
+                let sweep = break_even.map(|key| sweep(&key, grid.as_deref())).transpose()?;
+                Request::Compare(scenarios_of(scenarios, &options), settings(options), sweep)
+            }
+            Command::Check { scenarios, sets } => Request::Check(Scenarios { files: scenarios, sets }),
+            Command::New {
+                file,
+                la,
+                year,
+                list_las,
+            } => Request::New(match (file, la) {
+                _ if list_las => New::ListCouncils,
+                (Some(file), Some(name)) => New::Council { file, name, year },
+                (Some(file), None) => New::Starter { file },
+                (None, _) => return Err(Error::Usage("new: give the file to write, FILE.toml".into())),
+            }),
+            Command::Backtest { la, all, from, options } => {
+                let council = la.filter(|_| !all);
+                Request::Backtest(
+                    Backtest {
+                        council: council.clone(),
+                        from,
+                    },
+                    backtest_settings(options, council.is_none()),
+                )
+            }
+        })
+    }
+}
+
+fn scenarios_of(files: Vec<PathBuf>, options: &RunOptions) -> Scenarios {
+    Scenarios {
+        files,
+        sets: options.sets.clone(),
+    }
+}
+
+fn settings(o: RunOptions) -> Settings {
+    Settings {
+        runs: o.runs,
+        seed: o.seed,
+        threads: o.threads,
+        out: o.out,
+        per_run: o.per_run,
+        quiet: o.quiet,
+        sets: o.sets,
+    }
+}
+
+fn backtest_settings(o: BacktestOptions, all: bool) -> Settings {
+    Settings {
+        runs: o.runs.unwrap_or(if all { BACKTEST_ALL_RUNS } else { BACKTEST_RUNS }),
+        seed: o.seed,
+        threads: o.threads,
+        out: o.out,
+        per_run: false,
+        quiet: o.quiet,
+        sets: Vec::new(),
+    }
+}
+
+/// `--break-even KEY [--grid FROM:TO:POINTS]`: the key must name a
+/// payment's effect (the parameters' declaration says which).
+fn sweep(key: &str, grid: Option<&str>) -> Result<Sweep> {
+    let sweepable: Vec<&'static str> = Parameter::SWEEPABLE.iter().filter_map(|p| p.fixed_key()).collect();
+    let Some((parameter, key)) = Parameter::from_key(key)
+        .filter(|p| p.is_sweepable())
+        .and_then(|p| p.fixed_key().map(|k| (p, k)))
+    else {
+        let hint = nearest(key, sweepable.iter().copied()).map_or(String::new(), |k| format!(" (did you mean {k}?)"));
+        return Err(Error::Usage(format!(
+            "--break-even {key}: not a payment multiplier{hint}; expected one of {}",
+            sweepable.join(", ")
+        )));
+    };
+    let grid = match grid {
+        Some(text) => parse_grid(text)?,
+        None => default_grid(key),
+    };
+    Ok(Sweep { parameter, key, grid })
+}
+
+/// Parses `FROM:TO:POINTS` into increasing grid values.
+fn parse_grid(text: &str) -> Result<Vec<f64>> {
+    let bad = || {
+        Error::Usage(format!(
+            "--grid {text}: expected FROM:TO:POINTS with FROM < TO and 2 to 1000 points, such as 0.5:1:21"
+        ))
+    };
+    let parts: Vec<&str> = text.split(':').collect();
+    let [from, to, points] = parts.as_slice() else {
+        return Err(bad());
+    };
+    let (from, to): (f64, f64) = (
+        from.trim().parse().map_err(|_| bad())?,
+        to.trim().parse().map_err(|_| bad())?,
+    );
+    let points: u32 = points.trim().parse().map_err(|_| bad())?;
+    if !(from.is_finite() && to.is_finite() && from < to && (2..=1000).contains(&points)) {
+        return Err(bad());
+    }
+    Ok(spaced(from, to, points))
+}
+
+/// The grid a key is swept over by default: leaving multipliers from 0.5
+/// to 1 (a cut of up to half), applicant multipliers from 1 to 2 (up to
+/// double), 21 values each.
+pub fn default_grid(key: &str) -> Vec<f64> {
+    if key.ends_with("leaving_multiplier") {
+        spaced(0.5, 1.0, 21)
+    } else {
+        spaced(1.0, 2.0, 21)
+    }
+}
+
+fn spaced(from: f64, to: f64, points: u32) -> Vec<f64> {
+    (0..points)
+        .map(|i| from + (to - from) * f64::from(i) / f64::from(points - 1))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grids_are_checked_and_evenly_spaced() {
+        assert_eq!(parse_grid("0.5:1:3").unwrap(), [0.5, 0.75, 1.0]);
+        for bad in ["1:0.5:3", "0.5:1", "0.5:1:1", "a:1:3", "0.5:1:1001", "0.5:inf:3"] {
+            assert!(matches!(parse_grid(bad), Err(Error::Usage(_))), "{bad}");
+        }
+        assert_eq!(default_grid("payments.retention.leaving_multiplier").len(), 21);
+        assert_eq!(default_grid("payments.retention.leaving_multiplier")[20], 1.0);
+    }
+
+    #[test]
+    fn only_a_payments_effect_can_be_swept() {
+        let s = sweep("payments.retention.leaving_multiplier", None).unwrap();
+        assert_eq!(s.parameter, Parameter::RetentionLeavingMultiplier);
+        let Err(Error::Usage(message)) = sweep("payments.retention.leaving_multiplyer", None) else {
+            panic!("a misspelt key is a usage error");
+        };
+        assert!(
+            message.contains("did you mean payments.retention.leaving_multiplier?"),
+            "{message}"
+        );
+        assert!(sweep("demand.referrals_per_month", None).is_err());
+    }
+}
