@@ -101,7 +101,9 @@ pub enum Command {
         options: RunOptions,
         /// Find where a payment pays for itself: sweep this multiplier key
         /// (for example payments.retention.leaving_multiplier) in every
-        /// scenario but the baseline, and report where net cost crosses zero.
+        /// scenario but the baseline, and report where the net cost
+        /// excluding salaries of funded posts, and where the change in total
+        /// spend, cross zero.
         #[arg(long, value_name = "KEY")]
         break_even: Option<String>,
         /// The sweep's grid, FROM:TO:POINTS (default 0.5:1:21 for a leaving
@@ -192,7 +194,8 @@ pub struct RunOptions {
     /// Worker threads (default: one per core). Results do not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub threads: Option<u32>,
-    /// Also write runs.csv with every run's metrics.
+    /// Also write every run's metrics: runs.csv (runs-<scenario>.csv for each
+    /// scenario of a comparison).
     #[arg(long)]
     pub per_run: bool,
     /// No progress bar.

@@ -43,10 +43,14 @@ pub fn signed_number(x: f64) -> String {
     }
 }
 
-/// Whole pounds with thousands separators: `£52,000`, `-£1,234`, `£0`.
+/// Whole pounds with thousands separators, halves rounded up: `£52,000`,
+/// `-£1,234`, `£0`.
 pub fn money(x: f64) -> String {
-    let whole = x.abs().round();
-    let negative = x < 0.0 && whole > 0.0;
+    // Halves up, as headline.csv rounds (-£2,064,283.5 is -£2,064,283), so
+    // the words and the spreadsheet agree to the pound.
+    let rounded = (x + 0.5).floor();
+    let whole = rounded.abs();
+    let negative = rounded < 0.0;
     let digits = format!("{whole:.0}");
     let mut out = String::with_capacity(digits.len() + 4);
     for (i, ch) in digits.chars().enumerate() {
@@ -179,6 +183,9 @@ mod tests {
         assert_eq!(money(0.0), "£0");
         // Less than half a pound either way is no money, not "-£0".
         assert_eq!(money(-0.4), "£0");
+        // Halves round up, as in headline.csv.
+        assert_eq!(money(-2_064_283.5), "-£2,064,283");
+        assert_eq!(money(-0.5), "£0");
         assert_eq!(signed_money(472_907.0), "+£472,907");
         assert_eq!(signed_money(-705.0), "-£705");
         assert_eq!(signed_money(0.2), "£0");

@@ -401,6 +401,12 @@ fn compare_leads_with_total_spend_and_its_parts_add_up() {
         "{stdout}"
     );
     assert_eq!(stdout.matches("net cost").count(), 1, "{stdout}");
+    // Money back reads "less ...", with the sign headline.csv gives it.
+    let clawback = caseload::text::signed_money(value("clawback_recovered_difference_mean"));
+    assert!(
+        stdout.contains(&format!("less clawback recovered {clawback}")),
+        "{stdout}"
+    );
     // So does the report's first sentence about the scheme.
     let report = read(&folder.join("report.html"));
     let against = report.find("against the baseline</h3>").unwrap();

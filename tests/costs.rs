@@ -269,10 +269,10 @@ fn a_difference_breaks_total_spend_into_parts_that_add_up() {
     let pool = runner::pool(Some(2)).unwrap();
     let results = runner::summarise(&[&base, &scheme], 5, 80, &pool, &|| {});
     let d = compare::Difference::of(&results.totals[1], &results.totals[0]);
-    let parts: f64 = compare::spend_breakdown(&d.mean).iter().map(|(_, x)| x).sum();
+    let parts: f64 = compare::spend_breakdown(&d.mean).iter().map(|p| p.effect()).sum();
     assert!((parts - d.total_spend.mean).abs() < 1e-6 * d.total_spend.mean.abs().max(1.0));
-    let named: Vec<&str> = compare::spend_breakdown(&d.mean).iter().map(|(w, _)| *w).collect();
-    for what in ["ASYE grant received", "enhanced payments made", "agency spend"] {
+    let named: Vec<&str> = compare::spend_breakdown(&d.mean).iter().map(|p| p.what).collect();
+    for what in ["less ASYE grant received", "enhanced payments made", "agency spend"] {
         assert!(named.contains(&what), "{named:?}");
     }
     // Two more ASYEs a January: the grant is money back, so it lowers the total.

@@ -75,30 +75,58 @@ impl Difference {
     }
 }
 
-/// The change in total spend broken down by kind: (what, mean change to
-/// the total), in the order people read them. Money that comes back
-/// (clawback, the ASYE grant) counts with a minus sign; kinds that neither
+/// One part of the change in total spend.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Part {
+    /// What it is, in words; money that comes back (clawback, the ASYE
+    /// grant) reads "less ...", as in accounts.
+    pub what: &'static str,
+    /// The mean change in it, scenario minus baseline (for money back, a
+    /// rise is more money back).
+    pub change: f64,
+    /// Whether it comes back to the council, so that it counts against spend.
+    pub money_back: bool,
+}
+
+impl Part {
+    /// Its effect on total spend.
+    pub fn effect(&self) -> f64 {
+        if self.money_back { -self.change } else { self.change }
+    }
+}
+
+/// The change in total spend broken down by kind, in the order people read
+/// them; the parts' effects add up to the total. Kinds that neither
 /// scenario has are left out, except agency and salaries, which every
 /// comparison moves.
-pub fn spend_breakdown(mean: &Spend) -> Vec<(&'static str, f64)> {
+pub fn spend_breakdown(mean: &Spend) -> Vec<Part> {
     let salaries = if mean.permanent > 0.0 {
         "salaries of the extra permanent staff"
     } else {
         "permanent salaries"
     };
-    let parts = [
-        ("enhanced payments made", mean.payments_made, false),
-        ("clawback recovered", -mean.clawback, false),
-        ("agency spend", mean.agency, true),
-        ("recruitment spend", mean.recruitment, false),
-        ("ASYE grant received", -mean.asye_grant, false),
-        (salaries, mean.permanent, true),
-    ];
-    parts
-        .into_iter()
-        .filter(|(_, x, always)| *always || x.abs() >= 0.5)
-        .map(|(what, x, _)| (what, x))
-        .collect()
+    let part = |what, change, money_back, always| {
+        (
+            Part {
+                what,
+                change,
+                money_back,
+            },
+            always,
+        )
+    };
+    [
+        part("enhanced payments made", mean.payments_made, false, false),
+        part("agency spend", mean.agency, false, true),
+        part("recruitment spend", mean.recruitment, false, false),
+        part(salaries, mean.permanent, false, true),
+        part("less clawback recovered", mean.clawback, true, false),
+        part("less ASYE grant received", mean.asye_grant, true, false),
+    ]
+    .into_iter()
+    .filter(|(p, always)| *always || p.change.abs() >= 0.5)
+    .map(|(p, _)| p)
+    .collect()
 }
 
 /// Paired differences need every scenario on the same months and case
@@ -197,6 +225,10 @@ pub struct BreakEven {
     pub value: Option<f64>,
     pub low: Option<f64>,
     pub high: Option<f64>,
+    /// Whether the range stops at the grid's end because the 90% band still
+    /// includes zero there: the true bound lies beyond the values tried.
+    pub low_open: bool,
+    pub high_open: bool,
 }
 
 /// The first crossing of zero by `f` along the grid, by linear
@@ -219,6 +251,7 @@ pub fn break_even(points: &[SweepPoint]) -> BreakEven {
     let value = crossing(points, |c| c.mean);
     let a = crossing(points, |c| c.p05());
     let b = crossing(points, |c| c.p95());
+    let (mut low_open, mut high_open) = (false, false);
     let (low, high) = match (a, b) {
         (Some(a), Some(b)) => (Some(a.min(b)), Some(a.max(b))),
         // Where one bound never crosses, the range runs to the grid's end.
@@ -228,14 +261,22 @@ pub fn break_even(points: &[SweepPoint]) -> BreakEven {
             let side = |c: &Cell| c.p05() < 0.0 && c.p95() > 0.0;
             let open_at_start = points.first().is_some_and(|p| side(&p.net));
             if open_at_start {
+                low_open = true;
                 (first, Some(x))
             } else {
+                high_open = true;
                 (Some(x), last)
             }
         }
         (None, None) => (None, None),
     };
-    BreakEven { value, low, high }
+    BreakEven {
+        value,
+        low,
+        high,
+        low_open,
+        high_open,
+    }
 }
 
 #[cfg(test)]
@@ -267,6 +308,23 @@ mod tests {
         assert!((b.value.unwrap() - 0.8).abs() < 1e-9);
         assert!((b.low.unwrap() - 0.75).abs() < 1e-9);
         assert!((b.high.unwrap() - 0.85).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_range_cut_off_by_the_grid_says_so() {
+        // The mean crosses zero at 0.8; the band's upper edge crosses at
+        // 0.7; its lower edge would cross only at 1.3, past the grid's end.
+        let points: Vec<SweepPoint> = (0..=10)
+            .map(|i| {
+                let v = 0.5 + 0.05 * f64::from(i);
+                let mean = 200.0 * (v - 0.8);
+                point(v, mean, mean - 100.0, mean + 20.0)
+            })
+            .collect();
+        let b = break_even(&points);
+        assert!(b.high_open && !b.low_open, "{b:?}");
+        assert_eq!(b.high, Some(1.0));
+        assert!((b.low.unwrap() - 0.7).abs() < 1e-9, "{b:?}");
     }
 
     #[test]

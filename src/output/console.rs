@@ -12,7 +12,7 @@ pub fn money_line(s: &Scenario, base: &Scenario, d: &Difference) -> String {
     let end = s.month_at(s.months - 1);
     let breakdown = spend_breakdown(&d.mean)
         .iter()
-        .map(|(what, x)| format!("{what} {}", text::signed_money(*x)))
+        .map(|p| format!("{} {}", p.what, text::signed_money(p.change)))
         .collect::<Vec<_>>()
         .join("; ");
     let net = &d.net_cost_excluding_salaries;
@@ -29,11 +29,22 @@ pub fn money_line(s: &Scenario, base: &Scenario, d: &Difference) -> String {
         text::signed_money(net.mean),
         text::signed_money(net.p05()),
         text::signed_money(net.p95()),
-        caseload_text(d.end_caseload.p50()),
-        caseload_text(d.end_caseload.p05()),
-        caseload_text(d.end_caseload.p95()),
+        signed_caseload(d.end_caseload.p50()),
+        signed_caseload(d.end_caseload.p05()),
+        signed_caseload(d.end_caseload.p95()),
         text::percent(share_as_written(d.lower_share)),
     )
+}
+
+/// A difference in caseload with its sign, as the report writes it: `+0.2`,
+/// `-0.1`, `0.0`.
+pub fn signed_caseload(x: f64) -> String {
+    let text = caseload_text(x);
+    if text.starts_with('-') || text == "0.0" || text == "inf" {
+        text
+    } else {
+        format!("+{text}")
+    }
 }
 
 /// "It pays for itself if it cuts leaving by at least X%", in words, for
@@ -45,10 +56,22 @@ pub fn break_even_sentence(name: &str, sweep: &Sweep) -> String {
     let condition = |be: &BreakEven| -> String {
         let Some(v) = be.value else {
             let (from, to) = (grid.0.unwrap_or(0.0), grid.1.unwrap_or(0.0));
-            return format!("it does not pay for itself anywhere on the grid ({key} from {from:.2} to {to:.2})");
+            return format!("it does not pay for itself anywhere in the range tried ({key} from {from:.2} to {to:.2})");
         };
         let range = match (be.low, be.high) {
-            (Some(lo), Some(hi)) => format!(", uncertain between {lo:.2} and {hi:.2}"),
+            (Some(lo), Some(hi)) => {
+                let lo = if be.low_open {
+                    format!("below {lo:.2} (the lowest value tried)")
+                } else {
+                    format!("{lo:.2}")
+                };
+                let hi = if be.high_open {
+                    format!("above {hi:.2} (the highest value tried)")
+                } else {
+                    format!("{hi:.2}")
+                };
+                format!(", uncertain between {lo} and {hi}")
+            }
             _ => String::new(),
         };
         if key.ends_with("leaving_multiplier") {
@@ -64,7 +87,7 @@ pub fn break_even_sentence(name: &str, sweep: &Sweep) -> String {
         }
     };
     format!(
-        "{name}: on its net cost excluding salaries of funded posts (payments, agency and recruitment), {}. On total spend, salaries included, {}.",
+        "{name}: on its net cost excluding salaries of funded posts (payments, agency and recruitment spend less the ASYE grant), {}. On total spend, salaries included, {}.",
         condition(&sweep.net),
         condition(&sweep.total)
     )

@@ -14,7 +14,8 @@ use crate::model::Metric;
 use crate::model::params::Scenario;
 use crate::output::assumptions;
 use crate::output::charts::inline_svg;
-use crate::output::headline::{Figure, Headline, Kind, caseload_text, find, share_as_written};
+use crate::output::console::signed_caseload;
+use crate::output::headline::{Figure, Headline, Kind, find, share_as_written};
 use crate::scenario::Loaded;
 use crate::scenario::describe::{self, month_name};
 use crate::stats::Summary;
@@ -391,18 +392,11 @@ fn comparison_sentences(s: &Scenario, base: &Scenario, d: &Difference) -> Vec<St
     let end = month_name(s.month_at(s.months - 1));
     let breakdown = spend_breakdown(&d.mean)
         .iter()
-        .map(|(what, x)| format!("{what} {}", signed(*x)))
+        .map(|p| format!("{} {}", p.what, signed(p.change)))
         .collect::<Vec<_>>()
         .join(", ");
     let net = &d.net_cost_excluding_salaries;
-    let caseload = |x: f64| {
-        let text = caseload_text(x);
-        if text.starts_with('-') || text == "0.0" || text == "inf" {
-            b(text)
-        } else {
-            b(format!("+{text}"))
-        }
-    };
+    let caseload = |x: f64| b(signed_caseload(x));
     vec![
         format!(
             "Over the {} months to {}, total spend changes by {} on average against {} (in 9 runs out of 10 between {} and {}; a minus sign is less spend). That is: {}.",
@@ -415,7 +409,7 @@ fn comparison_sentences(s: &Scenario, base: &Scenario, d: &Difference) -> Vec<St
             breakdown
         ),
         format!(
-            "Its net cost excluding salaries of funded posts (payments, agency and recruitment spend, less the baseline's) is {} on average, between {} and {} in 9 runs out of 10. Salaries are left out of this figure because the posts are funded whether they are filled or not; the total above counts them.",
+            "Its net cost excluding salaries of funded posts (payments, agency and recruitment spend less the ASYE grant, against the baseline's) is {} on average, between {} and {} in 9 runs out of 10. Salaries are left out of this figure because the posts are funded whether they are filled or not; the total above counts them.",
             signed(net.mean),
             signed(net.p05()),
             signed(net.p95())
@@ -470,9 +464,15 @@ pub(crate) fn meaning(key: &str) -> &'static str {
         "net_cost_p05" => "Net cost excluding salaries of funded posts: 5th percentile",
         "net_cost_p95" => "Net cost excluding salaries of funded posts: 95th percentile",
         "break_even_key" => "Break-even: the multiplier swept",
-        "break_even_value" => "Break-even of the net cost excluding salaries: value where its average is 0",
-        "break_even_low" => "Break-even of the net cost excluding salaries: lowest value the 90% range allows",
-        "break_even_high" => "Break-even of the net cost excluding salaries: highest value the 90% range allows",
+        "break_even_value" => {
+            "Break-even of the net cost excluding salaries of funded posts: value where its average is 0"
+        }
+        "break_even_low" => {
+            "Break-even of the net cost excluding salaries of funded posts: lowest value the 90% range allows"
+        }
+        "break_even_high" => {
+            "Break-even of the net cost excluding salaries of funded posts: highest value the 90% range allows"
+        }
         "break_even_total_spend_value" => "Break-even of total spend: value where its average change is 0",
         "break_even_total_spend_low" => "Break-even of total spend: lowest value the 90% range allows",
         "break_even_total_spend_high" => "Break-even of total spend: highest value the 90% range allows",
