@@ -13,6 +13,7 @@ mod cli_run;
 mod common;
 mod costs;
 mod engine;
+mod golden;
 mod history;
 mod la;
 mod parameters;
