@@ -4,6 +4,7 @@
 //! same record. The step allocates nothing in a steady state: its scratch
 //! vectors live in the [`Simulation`].
 
+use super::binomial;
 use super::metrics::{Layout, Metric};
 use super::params::*;
 use super::rng::{self, Keyed, Process, Stream};
@@ -510,7 +511,7 @@ impl<'a> Simulation<'a> {
             let covering = census.covering;
             if wanted > covering {
                 let missing = round_half_up((wanted - covering) / fte_per_head);
-                let found = rng::binomial(
+                let found = binomial::binomial(
                     &mut self.streams.month(Process::Agency, t),
                     missing,
                     self.params.agency_fill,
@@ -646,11 +647,11 @@ impl<'a> Simulation<'a> {
         sc.delta.clear();
         sc.delta.resize(states.len(), 0);
         for (i, c) in states.iter().enumerate() {
-            let exits = rng::binomial(cases_rng, self.state.open[i], self.params.case_exit[i]);
+            let exits = binomial::binomial(cases_rng, self.state.open[i], self.params.case_exit[i]);
             sc.delta[i] -= exits as i64;
             sc.shares.clear();
             sc.shares.extend(c.next.iter().map(|(_, share)| *share));
-            rng::multinomial(cases_rng, exits, &sc.shares, &mut sc.split);
+            binomial::multinomial(cases_rng, exits, &sc.shares, &mut sc.split);
             let mut moved = 0;
             for ((j, _), n) in c.next.iter().zip(&sc.split) {
                 sc.delta[*j] += *n as i64;
