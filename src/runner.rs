@@ -13,29 +13,12 @@
 
 use crate::model::params::Scenario;
 use crate::model::{Layout, RunTotals, simulate, simulate_months};
-use crate::stats::{Cell, Summary, paired_difference};
+use crate::stats::{Cell, Runs, Summary, paired_difference};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Bytes of run values held at once (exact percentiles need them all).
 pub const STORE_BUDGET: usize = 512 << 20;
-
-/// Every run's record of one scenario (for tests and analyses that want
-/// the runs themselves; the commands use [`summarise`]).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Runs {
-    pub layout: Layout,
-    pub months: usize,
-    /// `records[r]` is run r: `months` rows of `layout.width()` values.
-    pub records: Vec<Vec<f64>>,
-}
-
-impl Runs {
-    /// The value of metric index `k` in month `t` of run `r`.
-    pub fn value(&self, r: usize, t: usize, k: usize) -> f64 {
-        self.records[r][t * self.layout.width() + k]
-    }
-}
 
 /// The layout of a scenario's records.
 pub fn layout(s: &Scenario) -> Layout {

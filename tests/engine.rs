@@ -5,11 +5,11 @@
 use crate::common::{run_all, scenario_from};
 use caseload::model::{Layout, Metric, simulate, simulate_months};
 use caseload::runner;
-use caseload::stats::Summary;
+use caseload::stats::{Runs, Summary};
 use proptest::prelude::*;
 
 /// Sample mean and (unbiased) variance of one metric in month t across runs.
-fn moments(runs: &runner::Runs, t: usize, metric: usize) -> (f64, f64) {
+fn moments(runs: &Runs, t: usize, metric: usize) -> (f64, f64) {
     let n = runs.records.len() as f64;
     let values: Vec<f64> = (0..runs.records.len()).map(|r| runs.value(r, t, metric)).collect();
     let mean = values.iter().sum::<f64>() / n;
