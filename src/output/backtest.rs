@@ -3,10 +3,11 @@
 //! `crate::backtest`'s results.
 
 use super::fmt_value;
-use super::report::{ChartSvg, charts_section, escape, page, sha256_hex};
+use super::report::{ChartSvg, charts_section, page, sha256_hex};
 use super::tables::{finish, writer};
 use crate::backtest::{Backtest, Coverage, Measure, Pooled, Row};
 use crate::scenario::describe::{self, month_name};
+use crate::text::escape;
 use std::fmt::Write;
 
 /// 1, 0, or empty when nothing was published.

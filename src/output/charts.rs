@@ -1596,7 +1596,7 @@ pub fn inline_svg(svg: &str, id: &str, title: &str) -> String {
     let (w, h) = SVG_SIZE;
     format!(
         "<svg id=\"{id}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"{id}-title\"><title id=\"{id}-title\">{}</title>{body}",
-        super::report::escape(title)
+        text::escape(title)
     )
 }
 
