@@ -12,7 +12,7 @@
 //! all but the largest jobs.
 
 use crate::model::params::Scenario;
-use crate::model::{Layout, RunTotals, simulate, simulate_months};
+use crate::model::{Layout, Prepared, RunTotals};
 use crate::stats::{Cell, Runs, Summary, paired_difference};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -29,11 +29,12 @@ pub fn layout(s: &Scenario) -> Layout {
 /// once per finished run (from any thread).
 pub fn run(s: &Scenario, seed: u64, runs: u32, pool: &rayon::ThreadPool, tick: &(dyn Fn() + Sync)) -> Runs {
     let layout = layout(s);
+    let prepared = Prepared::new(s, &layout);
     let records = pool.install(|| {
         (0..u64::from(runs))
             .into_par_iter()
             .map(|r| {
-                let record = simulate(s, &layout, seed, r);
+                let record = prepared.simulate(seed, r);
                 tick();
                 record
             })
@@ -55,14 +56,15 @@ pub fn totals(
     tick: &(dyn Fn() + Sync),
 ) -> Vec<RunTotals> {
     let layout = layout(s);
+    let prepared = Prepared::new(s, &layout);
     let end = s.months as usize;
     pool.install(|| {
         (0..u64::from(runs))
             .into_par_iter()
             .map(|r| {
-                let totals = simulate_months(s, &layout, seed, r, end..end, &mut []);
+                let totals = prepared.simulate_months(seed, r, end..end, |_| {});
                 tick();
-                totals.unwrap_or_default()
+                totals
             })
             .collect()
     })
@@ -78,6 +80,7 @@ pub fn for_each_run<E>(
     mut sink: impl FnMut(usize, &[f64]) -> Result<(), E>,
 ) -> Result<(), E> {
     let layout = layout(s);
+    let prepared = Prepared::new(s, &layout);
     let record_bytes = (s.months as usize * layout.width() * std::mem::size_of::<f64>()).max(1);
     let chunk = (STORE_BUDGET / 8 / record_bytes).clamp(1, 4096) as u64;
     let mut start = 0;
@@ -86,7 +89,7 @@ pub fn for_each_run<E>(
         let records: Vec<Vec<f64>> = pool.install(|| {
             (start..end)
                 .into_par_iter()
-                .map(|r| simulate(s, &layout, seed, r))
+                .map(|r| prepared.simulate(seed, r))
                 .collect()
         });
         for (offset, record) in records.iter().enumerate() {
@@ -163,9 +166,10 @@ pub fn summarise_within(
         tick,
     };
     let unit_done = || ticks.unit_done();
+    let prepared: Vec<Prepared> = scenarios.iter().map(|s| Prepared::new(s, &layout)).collect();
     for start in (0..months).step_by(window) {
         let keep = start..(start + window).min(months);
-        let (cells, diffs, window_totals) = run_window(scenarios, &layout, seed, runs, keep.clone(), pool, &unit_done);
+        let (cells, diffs, window_totals) = run_window(&prepared, &layout, seed, runs, keep.clone(), pool, &unit_done);
         for (summary, cells) in summaries.iter_mut().zip(cells) {
             summary.push_months(cells);
         }
@@ -234,8 +238,9 @@ struct Chunk {
 
 /// What the chunks of one window share.
 struct Job<'a> {
-    s: &'a Scenario,
-    layout: &'a Layout,
+    prepared: &'a Prepared<'a>,
+    /// Values in a run's row.
+    width: usize,
     seed: u64,
     /// The months kept.
     keep: std::ops::Range<usize>,
@@ -244,22 +249,22 @@ struct Job<'a> {
 impl Chunk {
     /// Simulates runs `first..first + runs` of the job over the months it
     /// keeps, and turns their rows into columns. `rows` is a buffer reused
-    /// from chunk to chunk: every run writes every value of its rows.
+    /// from chunk to chunk, refilled with each run's kept rows in turn (the
+    /// job's months lie within the horizon, so each run hands one row per
+    /// month kept).
     fn simulate(job: &Job, first: usize, runs: usize, tick: &(dyn Fn() + Sync), rows: &mut Vec<f64>) -> Chunk {
-        let stride = job.keep.len() * job.layout.width();
-        if rows.len() < runs * stride {
-            rows.resize(runs * stride, 0.0);
-        }
-        let rows = &mut rows[..runs * stride];
-        let totals = rows
-            .chunks_mut(stride.max(1))
-            .take(runs)
-            .enumerate()
-            .map(|(k, row)| {
-                let run = (first + k) as u64;
-                let totals = simulate_months(job.s, job.layout, job.seed, run, job.keep.clone(), row);
+        let stride = job.keep.len() * job.width;
+        rows.clear();
+        rows.reserve(runs * stride);
+        let totals = (first..first + runs)
+            .map(|run| {
+                let totals = job
+                    .prepared
+                    .simulate_months(job.seed, run as u64, job.keep.clone(), |row| {
+                        rows.extend_from_slice(row)
+                    });
                 tick();
-                totals.unwrap_or_default()
+                totals
             })
             .collect();
         let mut columns = Vec::with_capacity(runs * stride);
@@ -289,7 +294,7 @@ fn gather(chunks: &[Chunk], j: usize, out: &mut Vec<f64>) {
 /// gathered from the chunks in run order, so its mean sums in run order
 /// whatever the threads.
 fn run_window(
-    scenarios: &[&Scenario],
+    scenarios: &[Prepared],
     layout: &Layout,
     seed: u64,
     runs: u32,
@@ -302,10 +307,10 @@ fn run_window(
     let firsts: Vec<usize> = (0..n).step_by(CHUNK_RUNS).collect();
     let chunks: Vec<Vec<Chunk>> = scenarios
         .iter()
-        .map(|s| {
+        .map(|prepared| {
             let job = Job {
-                s,
-                layout,
+                prepared,
+                width: layout.width(),
                 seed,
                 keep: keep.clone(),
             };

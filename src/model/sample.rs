@@ -120,6 +120,18 @@ impl RunParams {
         }
     }
 
+    /// The monthly leaving probabilities by year of service when they are
+    /// the same in every run (none of the annual rates is uncertain).
+    pub fn fixed_leaving_by_year(s: &Scenario) -> Option<Vec<f64>> {
+        let fixed = s
+            .workforce
+            .annual_leaving_by_service_year
+            .iter()
+            .all(Uncertain::is_fixed);
+        // Any run's, then: run 0's.
+        fixed.then(|| RunParams::sample(s, 0, 0).leaving_by_year)
+    }
+
     /// Draws every uncertain parameter of `s` once (the declaration in
     /// `parameter.rs` says which there are) and puts it in monthly form.
     pub fn sample(s: &Scenario, seed: u64, run: u64) -> RunParams {
