@@ -3,6 +3,7 @@
 
 use super::params::*;
 use super::rng::{Keyed, Stream};
+use super::sample::band_rate;
 
 /// The keys of people's clocks: permanent and agency workers' leaving
 /// clocks, permanent workers' absence clocks and agency workers'
@@ -187,11 +188,7 @@ impl ServiceDraw {
                 let mut weights = Vec::with_capacity(12 * SERVICE_YEARS);
                 let mut survival = 1.0;
                 for year in 0..SERVICE_YEARS {
-                    let q = leaving_by_year
-                        .get(year)
-                        .or(leaving_by_year.last())
-                        .copied()
-                        .unwrap_or(0.0);
+                    let q = band_rate(leaving_by_year, year);
                     for _ in 0..12 {
                         weights.push(survival);
                         survival *= 1.0 - q;
@@ -482,7 +479,7 @@ mod tests {
         let mut weights = Vec::new();
         for s in 0..12 * SERVICE_YEARS {
             weights.push(surviving);
-            surviving *= 1.0 - bands.get(s / 12).or(bands.last()).copied().unwrap_or(0.0);
+            surviving *= 1.0 - band_rate(&bands, s / 12);
         }
         let total: f64 = weights.iter().sum();
         let exact: Vec<f64> = weights.iter().map(|w| w / total).collect();

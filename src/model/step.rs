@@ -8,7 +8,7 @@ use super::binomial;
 use super::metrics::{Layout, Metric};
 use super::params::*;
 use super::rng::{self, Keyed, Process, Stream};
-use super::sample::{RunParams, round_half_up};
+use super::sample::{RunParams, band_rate, round_half_up};
 use super::state::*;
 use rand::seq::index::sample as sample_indices;
 
@@ -379,7 +379,7 @@ impl<'a> Simulation<'a> {
         past.clear();
         asye.clear();
         for service in 0..len {
-            let band = bands.get(service / 12).or(bands.last()).copied().unwrap_or(0.0);
+            let band = band_rate(bands, service / 12);
             // Hazards are computed once per distinct value, not per month of service.
             let mult = common * retention_mult(service, false);
             match past.last() {
