@@ -206,14 +206,14 @@ impl Progress {
 
 /// Runs scenarios together (common random numbers) with a progress bar
 /// counting runs (the runner ticks once per run, however it splits the work).
-fn summarise(scenarios: &[&Scenario], label: &str, options: &RunOptions, pool: &rayon::ThreadPool) -> Results {
+fn summarise(scenarios: &[&Scenario], label: &str, options: &RunOptions, pool: &runner::Pool) -> Results {
     let progress = Progress::new(u64::from(options.runs), label, options.quiet);
     let results = runner::summarise(scenarios, options.seed, options.runs, pool, &|| progress.tick());
     progress.finish();
     results
 }
 
-fn thread_pool(options: &RunOptions) -> Result<rayon::ThreadPool> {
+fn thread_pool(options: &RunOptions) -> Result<runner::Pool> {
     runner::pool(options.threads).map_err(|e| Error::Usage(format!("--threads: cannot start the workers: {e}")))
 }
 
@@ -229,7 +229,7 @@ fn resolved_bytes(name: &str, loaded: &Loaded, options: &RunOptions) -> Result<V
 
 /// runs.csv of a scenario, streamed: its runs are simulated again, in run
 /// order, chunk by chunk, as the file is written.
-fn runs_file<'a>(name: &str, s: &'a Scenario, options: &'a RunOptions, pool: &'a rayon::ThreadPool) -> OutputFile<'a> {
+fn runs_file<'a>(name: &str, s: &'a Scenario, options: &'a RunOptions, pool: &'a runner::Pool) -> OutputFile<'a> {
     let path = name.to_string();
     OutputFile::stream(
         name,
@@ -267,7 +267,7 @@ fn settings(options: &RunOptions) -> report::Settings<'_> {
 
 /// Adds every chart as PNG and SVG to `files`; returns each chart's SVG
 /// for the report.
-fn chart_files(charts: &[Chart], pool: &rayon::ThreadPool, files: &mut Vec<OutputFile>) -> Result<Vec<ChartSvg>> {
+fn chart_files(charts: &[Chart], pool: &runner::Pool, files: &mut Vec<OutputFile>) -> Result<Vec<ChartSvg>> {
     // Each chart as SVG and PNG, rendered in parallel (PNG encoding is most
     // of the cost of the outputs).
     let rendered = runner::map_in_parallel(pool, charts, |chart| -> Result<(String, Vec<u8>, String, String)> {

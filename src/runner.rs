@@ -27,10 +27,10 @@ pub fn layout(s: &Scenario) -> Layout {
 
 /// Simulates runs `0..runs` of `s` and keeps every record; `tick` is called
 /// once per finished run (from any thread).
-pub fn run(s: &Scenario, seed: u64, runs: u32, pool: &rayon::ThreadPool, tick: &(dyn Fn() + Sync)) -> Runs {
+pub fn run(s: &Scenario, seed: u64, runs: u32, pool: &Pool, tick: &(dyn Fn() + Sync)) -> Runs {
     let layout = layout(s);
     let prepared = Prepared::new(s, &layout);
-    let records = pool.install(|| {
+    let records = pool.0.install(|| {
         (0..u64::from(runs))
             .into_par_iter()
             .map(|r| {
@@ -48,17 +48,11 @@ pub fn run(s: &Scenario, seed: u64, runs: u32, pool: &rayon::ThreadPool, tick: &
 }
 
 /// Every run's totals of `s`, without keeping its months (for sweeps).
-pub fn totals(
-    s: &Scenario,
-    seed: u64,
-    runs: u32,
-    pool: &rayon::ThreadPool,
-    tick: &(dyn Fn() + Sync),
-) -> Vec<RunTotals> {
+pub fn totals(s: &Scenario, seed: u64, runs: u32, pool: &Pool, tick: &(dyn Fn() + Sync)) -> Vec<RunTotals> {
     let layout = layout(s);
     let prepared = Prepared::new(s, &layout);
     let end = s.months as usize;
-    pool.install(|| {
+    pool.0.install(|| {
         (0..u64::from(runs))
             .into_par_iter()
             .map(|r| {
@@ -76,7 +70,7 @@ pub fn for_each_run<E>(
     s: &Scenario,
     seed: u64,
     runs: u32,
-    pool: &rayon::ThreadPool,
+    pool: &Pool,
     mut sink: impl FnMut(usize, &[f64]) -> Result<(), E>,
 ) -> Result<(), E> {
     let layout = layout(s);
@@ -86,7 +80,7 @@ pub fn for_each_run<E>(
     let mut start = 0;
     while start < u64::from(runs) {
         let end = (start + chunk).min(u64::from(runs));
-        let records: Vec<Vec<f64>> = pool.install(|| {
+        let records: Vec<Vec<f64>> = pool.0.install(|| {
             (start..end)
                 .into_par_iter()
                 .map(|r| prepared.simulate(seed, r))
@@ -125,13 +119,7 @@ pub fn window_months(scenarios: usize, runs: u32, width: usize, months: usize, b
 /// `tick` is called `runs` times in all, in step with the work, the last
 /// time as it ends (a progress bar counts runs, however many scenarios and
 /// windows of months the work takes).
-pub fn summarise(
-    scenarios: &[&Scenario],
-    seed: u64,
-    runs: u32,
-    pool: &rayon::ThreadPool,
-    tick: &(dyn Fn() + Sync),
-) -> Results {
+pub fn summarise(scenarios: &[&Scenario], seed: u64, runs: u32, pool: &Pool, tick: &(dyn Fn() + Sync)) -> Results {
     summarise_within(scenarios, seed, runs, pool, tick, STORE_BUDGET)
 }
 
@@ -140,7 +128,7 @@ pub fn summarise_within(
     scenarios: &[&Scenario],
     seed: u64,
     runs: u32,
-    pool: &rayon::ThreadPool,
+    pool: &Pool,
     tick: &(dyn Fn() + Sync),
     budget: usize,
 ) -> Results {
@@ -299,7 +287,7 @@ fn run_window(
     seed: u64,
     runs: u32,
     keep: std::ops::Range<usize>,
-    pool: &rayon::ThreadPool,
+    pool: &Pool,
     tick: &(dyn Fn() + Sync),
 ) -> Window {
     let n = runs as usize;
@@ -314,7 +302,7 @@ fn run_window(
                 seed,
                 keep: keep.clone(),
             };
-            pool.install(|| {
+            pool.0.install(|| {
                 firsts
                     .par_iter()
                     .map_init(Vec::new, |rows, &first| {
@@ -327,7 +315,7 @@ fn run_window(
     let cells = chunks
         .iter()
         .map(|scenario| {
-            pool.install(|| {
+            pool.0.install(|| {
                 (0..stride)
                     .into_par_iter()
                     .map_init(Vec::new, |values: &mut Vec<f64>, j| {
@@ -341,7 +329,7 @@ fn run_window(
     let diffs = chunks[1..]
         .iter()
         .map(|other| {
-            pool.install(|| {
+            pool.0.install(|| {
                 (0..stride)
                     .into_par_iter()
                     .map_init(
@@ -368,21 +356,27 @@ fn run_window(
 
 /// `f` of every item, in parallel, results in the items' order (charts are
 /// rendered this way: rayon stays in this module).
-pub fn map_in_parallel<I: Sync, T: Send>(
-    pool: &rayon::ThreadPool,
-    items: &[I],
-    f: impl Fn(&I) -> T + Sync + Send,
-) -> Vec<T> {
-    pool.install(|| items.par_iter().map(f).collect())
+pub fn map_in_parallel<I: Sync, T: Send>(pool: &Pool, items: &[I], f: impl Fn(&I) -> T + Sync + Send) -> Vec<T> {
+    pool.0.install(|| items.par_iter().map(f).collect())
 }
 
+/// The workers that runs and charts are made on: made by [`pool`] and
+/// passed along by other modules, which never reach inside (rayon stays in
+/// this module).
+pub struct Pool(rayon::ThreadPool);
+
+/// Why the workers could not be started.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct PoolError(#[from] rayon::ThreadPoolBuildError);
+
 /// A pool of `threads` workers (one per core when `None`).
-pub fn pool(threads: Option<u32>) -> Result<rayon::ThreadPool, rayon::ThreadPoolBuildError> {
+pub fn pool(threads: Option<u32>) -> Result<Pool, PoolError> {
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(n) = threads {
         builder = builder.num_threads(n as usize);
     }
-    builder.build()
+    Ok(Pool(builder.build()?))
 }
 
 #[cfg(test)]
