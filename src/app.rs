@@ -150,18 +150,7 @@ fn new_scenario(file: &Path, out: &mut dyn Write) -> Result<()> {
 
 /// Writes a new file, never overwriting one.
 fn write_new(file: &Path, text: &str) -> Result<()> {
-    let mut handle = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(file)
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::AlreadyExists => Error::Usage(format!(
-                "{}: already exists; caseload new never overwrites a file (choose another name)",
-                file.display()
-            )),
-            _ => Error::io(file, e),
-        })?;
-    handle.write_all(text.as_bytes()).map_err(|e| Error::io(file, e))
+    crate::output::files::write_new_file(file, text.as_bytes())
 }
 
 /// A progress bar on standard error, shown only on a terminal, without

@@ -1,4 +1,5 @@
-//! The one place that writes output files. A folder is written in full
+//! The one place that writes files: output folders, and the new scenario
+//! files of `caseload new` ([`write_new_file`]). A folder is written in full
 //! beside its destination (`.NAME.writing-PID`) and then renamed into
 //! place, so a failed or interrupted command leaves any earlier folder as
 //! it was.
@@ -184,6 +185,23 @@ pub fn write_folder(out: &Path, name: &str, files: Vec<OutputFile>) -> Result<Pa
     let _ = std::fs::remove_dir_all(&old);
     live.written.push(target.clone());
     Ok(target)
+}
+
+/// Writes a new file (a scenario that `caseload new` makes), never
+/// overwriting one: a file already at `path` is a usage error.
+pub fn write_new_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => Error::Usage(format!(
+                "{}: already exists; caseload new never overwrites a file (choose another name)",
+                path.display()
+            )),
+            _ => Error::io(path, e),
+        })?;
+    file.write_all(bytes).map_err(|e| Error::io(path, e))
 }
 
 /// What a leftover folder was to the process that left it.
