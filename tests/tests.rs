@@ -18,5 +18,6 @@ mod la;
 mod parameters;
 mod report;
 mod scenario_props;
+mod tidy;
 mod validation;
 mod xlsx;
