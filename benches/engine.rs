@@ -7,6 +7,7 @@
 // A benchmark that cannot load its scenario has nothing to measure: stop.
 #![allow(clippy::panic)]
 
+use caseload::model::Prepared;
 use caseload::model::binomial::btrs;
 use caseload::model::rng;
 use caseload::model::step::Simulation;
@@ -32,11 +33,12 @@ fn load(path: &str) -> caseload::model::params::Scenario {
 fn benches(c: &mut Criterion) {
     let s = bury();
     let layout = runner::layout(&s);
+    let prepared = Prepared::new(&s, &layout);
     let mut row = vec![0.0; layout.width()];
 
     c.bench_function("bury: one month step", |b| {
         b.iter_batched(
-            || Simulation::new(&s, &layout, 1, 0),
+            || Simulation::new(&prepared, 1, 0),
             |mut sim| {
                 sim.step(0, &mut row);
                 black_box(&row);
@@ -49,17 +51,18 @@ fn benches(c: &mut Criterion) {
         let mut run = 0;
         b.iter(|| {
             run += 1;
-            black_box(caseload::model::simulate(&s, &layout, 1, run))
+            black_box(prepared.simulate(1, run))
         })
     });
 
     let county = load("scenarios/large-county.toml");
     let county_layout = runner::layout(&county);
+    let county_prepared = Prepared::new(&county, &county_layout);
     c.bench_function("large county: one run of 120 months", |b| {
         let mut run = 0;
         b.iter(|| {
             run += 1;
-            black_box(caseload::model::simulate(&county, &county_layout, 1, run))
+            black_box(county_prepared.simulate(1, run))
         })
     });
 

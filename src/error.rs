@@ -20,11 +20,12 @@ pub enum Error {
         source: std::io::Error,
     },
     /// Rendering an output file failed: a fault of the program, not of
-    /// the input.
+    /// the input. `what` names the file or chart.
     #[error("{what}: could not be made: {message}")]
     Render { what: String, message: String },
-    /// Something the program itself got wrong (a bug, never the input).
-    #[error("internal error: {0}")]
+    /// Something the program made, or the data built into it, is not as
+    /// it must be: a fault of the program, not of the input.
+    #[error("{0} (a fault of caseload itself, not of its input)")]
     Internal(String),
 }
 
@@ -40,6 +41,15 @@ impl Error {
         Error::Io {
             path: path.into(),
             source,
+        }
+    }
+
+    /// A renderer's failure to make `what` (a file or a chart), as
+    /// [`Error::Render`]: `toml.map_err(|e| Error::render("scenario.resolved.toml", e))`.
+    pub fn render(what: impl Into<String>, message: impl std::fmt::Display) -> Self {
+        Error::Render {
+            what: what.into(),
+            message: message.to_string(),
         }
     }
 }

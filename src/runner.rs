@@ -12,30 +12,13 @@
 //! all but the largest jobs.
 
 use crate::model::params::Scenario;
-use crate::model::{Layout, RunTotals, simulate, simulate_months};
-use crate::stats::{Cell, Summary, paired_difference};
+use crate::model::{Layout, Prepared, RunTotals};
+use crate::stats::{Cell, Runs, Summary, paired_difference};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Bytes of run values held at once (exact percentiles need them all).
 pub const STORE_BUDGET: usize = 512 << 20;
-
-/// Every run's record of one scenario (for tests and analyses that want
-/// the runs themselves; the commands use [`summarise`]).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Runs {
-    pub layout: Layout,
-    pub months: usize,
-    /// `records[r]` is run r: `months` rows of `layout.width()` values.
-    pub records: Vec<Vec<f64>>,
-}
-
-impl Runs {
-    /// The value of metric index `k` in month `t` of run `r`.
-    pub fn value(&self, r: usize, t: usize, k: usize) -> f64 {
-        self.records[r][t * self.layout.width() + k]
-    }
-}
 
 /// The layout of a scenario's records.
 pub fn layout(s: &Scenario) -> Layout {
@@ -44,13 +27,14 @@ pub fn layout(s: &Scenario) -> Layout {
 
 /// Simulates runs `0..runs` of `s` and keeps every record; `tick` is called
 /// once per finished run (from any thread).
-pub fn run(s: &Scenario, seed: u64, runs: u32, pool: &rayon::ThreadPool, tick: &(dyn Fn() + Sync)) -> Runs {
+pub fn run(s: &Scenario, seed: u64, runs: u32, pool: &Pool, tick: &(dyn Fn() + Sync)) -> Runs {
     let layout = layout(s);
-    let records = pool.install(|| {
+    let prepared = Prepared::new(s, &layout);
+    let records = pool.0.install(|| {
         (0..u64::from(runs))
             .into_par_iter()
             .map(|r| {
-                let record = simulate(s, &layout, seed, r);
+                let record = prepared.simulate(seed, r);
                 tick();
                 record
             })
@@ -64,22 +48,17 @@ pub fn run(s: &Scenario, seed: u64, runs: u32, pool: &rayon::ThreadPool, tick: &
 }
 
 /// Every run's totals of `s`, without keeping its months (for sweeps).
-pub fn totals(
-    s: &Scenario,
-    seed: u64,
-    runs: u32,
-    pool: &rayon::ThreadPool,
-    tick: &(dyn Fn() + Sync),
-) -> Vec<RunTotals> {
+pub fn totals(s: &Scenario, seed: u64, runs: u32, pool: &Pool, tick: &(dyn Fn() + Sync)) -> Vec<RunTotals> {
     let layout = layout(s);
+    let prepared = Prepared::new(s, &layout);
     let end = s.months as usize;
-    pool.install(|| {
+    pool.0.install(|| {
         (0..u64::from(runs))
             .into_par_iter()
             .map(|r| {
-                let totals = simulate_months(s, &layout, seed, r, end..end, &mut []);
+                let totals = prepared.simulate_months(seed, r, end..end, |_| {});
                 tick();
-                totals.unwrap_or_default()
+                totals
             })
             .collect()
     })
@@ -91,19 +70,20 @@ pub fn for_each_run<E>(
     s: &Scenario,
     seed: u64,
     runs: u32,
-    pool: &rayon::ThreadPool,
+    pool: &Pool,
     mut sink: impl FnMut(usize, &[f64]) -> Result<(), E>,
 ) -> Result<(), E> {
     let layout = layout(s);
+    let prepared = Prepared::new(s, &layout);
     let record_bytes = (s.months as usize * layout.width() * std::mem::size_of::<f64>()).max(1);
     let chunk = (STORE_BUDGET / 8 / record_bytes).clamp(1, 4096) as u64;
     let mut start = 0;
     while start < u64::from(runs) {
         let end = (start + chunk).min(u64::from(runs));
-        let records: Vec<Vec<f64>> = pool.install(|| {
+        let records: Vec<Vec<f64>> = pool.0.install(|| {
             (start..end)
                 .into_par_iter()
-                .map(|r| simulate(s, &layout, seed, r))
+                .map(|r| prepared.simulate(seed, r))
                 .collect()
         });
         for (offset, record) in records.iter().enumerate() {
@@ -139,13 +119,7 @@ pub fn window_months(scenarios: usize, runs: u32, width: usize, months: usize, b
 /// `tick` is called `runs` times in all, in step with the work, the last
 /// time as it ends (a progress bar counts runs, however many scenarios and
 /// windows of months the work takes).
-pub fn summarise(
-    scenarios: &[&Scenario],
-    seed: u64,
-    runs: u32,
-    pool: &rayon::ThreadPool,
-    tick: &(dyn Fn() + Sync),
-) -> Results {
+pub fn summarise(scenarios: &[&Scenario], seed: u64, runs: u32, pool: &Pool, tick: &(dyn Fn() + Sync)) -> Results {
     summarise_within(scenarios, seed, runs, pool, tick, STORE_BUDGET)
 }
 
@@ -154,7 +128,7 @@ pub fn summarise_within(
     scenarios: &[&Scenario],
     seed: u64,
     runs: u32,
-    pool: &rayon::ThreadPool,
+    pool: &Pool,
     tick: &(dyn Fn() + Sync),
     budget: usize,
 ) -> Results {
@@ -180,9 +154,10 @@ pub fn summarise_within(
         tick,
     };
     let unit_done = || ticks.unit_done();
+    let prepared: Vec<Prepared> = scenarios.iter().map(|s| Prepared::new(s, &layout)).collect();
     for start in (0..months).step_by(window) {
         let keep = start..(start + window).min(months);
-        let (cells, diffs, window_totals) = run_window(scenarios, &layout, seed, runs, keep.clone(), pool, &unit_done);
+        let (cells, diffs, window_totals) = run_window(&prepared, &layout, seed, runs, keep.clone(), pool, &unit_done);
         for (summary, cells) in summaries.iter_mut().zip(cells) {
             summary.push_months(cells);
         }
@@ -251,8 +226,9 @@ struct Chunk {
 
 /// What the chunks of one window share.
 struct Job<'a> {
-    s: &'a Scenario,
-    layout: &'a Layout,
+    prepared: &'a Prepared<'a>,
+    /// Values in a run's row.
+    width: usize,
     seed: u64,
     /// The months kept.
     keep: std::ops::Range<usize>,
@@ -261,22 +237,22 @@ struct Job<'a> {
 impl Chunk {
     /// Simulates runs `first..first + runs` of the job over the months it
     /// keeps, and turns their rows into columns. `rows` is a buffer reused
-    /// from chunk to chunk: every run writes every value of its rows.
+    /// from chunk to chunk, refilled with each run's kept rows in turn (the
+    /// job's months lie within the horizon, so each run hands one row per
+    /// month kept).
     fn simulate(job: &Job, first: usize, runs: usize, tick: &(dyn Fn() + Sync), rows: &mut Vec<f64>) -> Chunk {
-        let stride = job.keep.len() * job.layout.width();
-        if rows.len() < runs * stride {
-            rows.resize(runs * stride, 0.0);
-        }
-        let rows = &mut rows[..runs * stride];
-        let totals = rows
-            .chunks_mut(stride.max(1))
-            .take(runs)
-            .enumerate()
-            .map(|(k, row)| {
-                let run = (first + k) as u64;
-                let totals = simulate_months(job.s, job.layout, job.seed, run, job.keep.clone(), row);
+        let stride = job.keep.len() * job.width;
+        rows.clear();
+        rows.reserve(runs * stride);
+        let totals = (first..first + runs)
+            .map(|run| {
+                let totals = job
+                    .prepared
+                    .simulate_months(job.seed, run as u64, job.keep.clone(), |row| {
+                        rows.extend_from_slice(row)
+                    });
                 tick();
-                totals.unwrap_or_default()
+                totals
             })
             .collect();
         let mut columns = Vec::with_capacity(runs * stride);
@@ -306,12 +282,12 @@ fn gather(chunks: &[Chunk], j: usize, out: &mut Vec<f64>) {
 /// gathered from the chunks in run order, so its mean sums in run order
 /// whatever the threads.
 fn run_window(
-    scenarios: &[&Scenario],
+    scenarios: &[Prepared],
     layout: &Layout,
     seed: u64,
     runs: u32,
     keep: std::ops::Range<usize>,
-    pool: &rayon::ThreadPool,
+    pool: &Pool,
     tick: &(dyn Fn() + Sync),
 ) -> Window {
     let n = runs as usize;
@@ -319,14 +295,14 @@ fn run_window(
     let firsts: Vec<usize> = (0..n).step_by(CHUNK_RUNS).collect();
     let chunks: Vec<Vec<Chunk>> = scenarios
         .iter()
-        .map(|s| {
+        .map(|prepared| {
             let job = Job {
-                s,
-                layout,
+                prepared,
+                width: layout.width(),
                 seed,
                 keep: keep.clone(),
             };
-            pool.install(|| {
+            pool.0.install(|| {
                 firsts
                     .par_iter()
                     .map_init(Vec::new, |rows, &first| {
@@ -339,7 +315,7 @@ fn run_window(
     let cells = chunks
         .iter()
         .map(|scenario| {
-            pool.install(|| {
+            pool.0.install(|| {
                 (0..stride)
                     .into_par_iter()
                     .map_init(Vec::new, |values: &mut Vec<f64>, j| {
@@ -353,7 +329,7 @@ fn run_window(
     let diffs = chunks[1..]
         .iter()
         .map(|other| {
-            pool.install(|| {
+            pool.0.install(|| {
                 (0..stride)
                     .into_par_iter()
                     .map_init(
@@ -380,21 +356,27 @@ fn run_window(
 
 /// `f` of every item, in parallel, results in the items' order (charts are
 /// rendered this way: rayon stays in this module).
-pub fn map_in_parallel<I: Sync, T: Send>(
-    pool: &rayon::ThreadPool,
-    items: &[I],
-    f: impl Fn(&I) -> T + Sync + Send,
-) -> Vec<T> {
-    pool.install(|| items.par_iter().map(f).collect())
+pub fn map_in_parallel<I: Sync, T: Send>(pool: &Pool, items: &[I], f: impl Fn(&I) -> T + Sync + Send) -> Vec<T> {
+    pool.0.install(|| items.par_iter().map(f).collect())
 }
 
+/// The workers that runs and charts are made on: made by [`pool`] and
+/// passed along by other modules, which never reach inside (rayon stays in
+/// this module).
+pub struct Pool(rayon::ThreadPool);
+
+/// Why the workers could not be started.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct PoolError(#[from] rayon::ThreadPoolBuildError);
+
 /// A pool of `threads` workers (one per core when `None`).
-pub fn pool(threads: Option<u32>) -> Result<rayon::ThreadPool, rayon::ThreadPoolBuildError> {
+pub fn pool(threads: Option<u32>) -> Result<Pool, PoolError> {
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(n) = threads {
         builder = builder.num_threads(n as usize);
     }
-    builder.build()
+    Ok(Pool(builder.build()?))
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! percentiles of INTERFACE.md, computed in run order so they are
 //! reproducible to the last bit.
 
-use crate::runner::Runs;
+use crate::model::Layout;
 
 /// A paired run-by-run difference: inf - inf (the same infinite caseload
 /// in both) is no difference.
@@ -135,6 +135,24 @@ pub fn percentile_sorted(sorted: &[f64], q: f64) -> f64 {
     }
     let lo = lower_rank(n, q);
     interpolate(sorted[lo], sorted[(lo + 1).min(n - 1)], (n - 1) as f64 * q - lo as f64)
+}
+
+/// Every run's record of one scenario, as the runner keeps them for tests
+/// and analyses that want the runs themselves (`runner::run`; the commands
+/// summarise window by window instead, `runner::summarise`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Runs {
+    pub layout: Layout,
+    pub months: usize,
+    /// `records[r]` is run r: `months` rows of `layout.width()` values.
+    pub records: Vec<Vec<f64>>,
+}
+
+impl Runs {
+    /// The value of metric index `k` in month `t` of run `r`.
+    pub fn value(&self, r: usize, t: usize, k: usize) -> f64 {
+        self.records[r][t * self.layout.width() + k]
+    }
 }
 
 /// Every month's and metric's cell, `cells[t * width + k]`.

@@ -8,7 +8,8 @@
 //! hyphen-minus, so a figure copied from a page into Excel is still a number;
 //! on an HTML page [`html_num`] keeps a figure on one line, so that its sign
 //! never wraps away from it (report.html's stylesheet gives `span.num`
-//! `white-space: nowrap`).
+//! `white-space: nowrap`). [`escape`] makes any text safe in HTML, for
+//! `html_num` and every page and chart title.
 //!
 //! None of this reaches the CSV files, whose numbers are written for
 //! spreadsheets (`output::fmt_value`, `output::headline`).
@@ -154,7 +155,23 @@ pub fn ordinal(n: usize) -> String {
 /// A figure on an HTML page that never wraps across lines, its sign and
 /// currency kept with its digits: `<span class="num">-£1,234</span>`.
 pub fn html_num(text: &str) -> String {
-    format!("<span class=\"num\">{}</span>", crate::output::report::escape(text))
+    format!("<span class=\"num\">{}</span>", escape(text))
+}
+
+/// Text made safe for HTML.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -237,5 +254,10 @@ mod tests {
     fn an_html_figure_does_not_wrap() {
         assert_eq!(html_num("-£1,234"), "<span class=\"num\">-£1,234</span>");
         assert_eq!(html_num("<1"), "<span class=\"num\">&lt;1</span>");
+    }
+
+    #[test]
+    fn html_is_escaped() {
+        assert_eq!(escape("<a & 'b'>\""), "&lt;a &amp; &#39;b&#39;&gt;&quot;");
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::common::{run_all, scenario_from};
 use caseload::compare;
-use caseload::model::{Metric, simulate};
+use caseload::model::{Metric, Prepared};
 use caseload::runner;
 use caseload::stats::Cell;
 
@@ -66,7 +66,7 @@ to = "2024-12"
 fn spend_of_a_certain_scenario_matches_a_hand_calculation_to_the_penny() {
     let s = scenario_from(CERTAIN);
     let layout = runner::layout(&s);
-    let record = simulate(&s, &layout, 7, 0);
+    let record = Prepared::new(&s, &layout).simulate(7, 0);
     let at = |t: usize, m: Metric| record[t * layout.width() + layout.index(m)];
 
     // By hand, month by month (t = 0 is January 2024):

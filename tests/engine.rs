@@ -3,13 +3,13 @@
 //! property tests; zero capacity.
 
 use crate::common::{run_all, scenario_from};
-use caseload::model::{Layout, Metric, simulate, simulate_months};
+use caseload::model::{Layout, Metric, Prepared};
 use caseload::runner;
-use caseload::stats::Summary;
+use caseload::stats::{Runs, Summary};
 use proptest::prelude::*;
 
 /// Sample mean and (unbiased) variance of one metric in month t across runs.
-fn moments(runs: &runner::Runs, t: usize, metric: usize) -> (f64, f64) {
+fn moments(runs: &Runs, t: usize, metric: usize) -> (f64, f64) {
     let n = runs.records.len() as f64;
     let values: Vec<f64> = (0..runs.records.len()).map(|r| runs.value(r, t, metric)).collect();
     let mean = values.iter().sum::<f64>() / n;
@@ -353,7 +353,7 @@ fn zero_capacity_with_no_open_cases_is_still_infinite() {
         .replace("referrals_per_month = 50", "referrals_per_month = 0");
     let s = scenario_from(&text);
     let layout = runner::layout(&s);
-    let record = simulate(&s, &layout, 1, 0);
+    let record = Prepared::new(&s, &layout).simulate(1, 0);
     assert!(record[layout.index(Metric::Caseload)].is_infinite());
 }
 
@@ -487,10 +487,11 @@ proptest! {
         let w = layout.width();
         let at = |record: &[f64], t: usize, m: Metric| record[t * w + layout.index(m)];
         for run in 0..3 {
-            // Every value of every month is written: the record starts as NaN
-            // (the runner reuses its buffers from run to run).
-            let mut rec = vec![f64::NAN; s.months as usize * w];
-            simulate_months(&s, &layout, seed, run, 0..s.months as usize, &mut rec);
+            // Every value of every month is written: the step's row starts
+            // as NaN, and rows are handed on as they are.
+            let mut rec = Vec::new();
+            Prepared::new(&s, &layout).simulate_months(seed, run, 0..s.months as usize, |row| rec.extend_from_slice(row));
+            prop_assert_eq!(rec.len(), s.months as usize * w);
             let mut permanent = s.workforce.permanent_fte;
             let mut covering = s.agency.as_ref().map_or(0.0, |a| a.fte);
             let mut open: f64 = s.cases.iter().map(|c| c.open as f64).sum();

@@ -127,8 +127,8 @@ fn history_does_not_change_a_run() {
     let layout = caseload::runner::layout(&plain);
     for run in 0..3 {
         assert_eq!(
-            caseload::model::simulate(&plain, &layout, 7, run),
-            caseload::model::simulate(&dated, &layout, 7, run)
+            caseload::model::Prepared::new(&plain, &layout).simulate(7, run),
+            caseload::model::Prepared::new(&dated, &layout).simulate(7, run)
         );
     }
 }

@@ -2,7 +2,7 @@
 //! key the scenario format accepts as a distribution is declared, sampled
 //! from its own stream and described in words, and nothing else is.
 
-use crate::common::{FULL, check_text};
+use crate::common::{FULL, MINIMAL, check_text};
 use caseload::model::Parameter;
 use caseload::model::sample::RunParams;
 use toml::Value;
@@ -152,4 +152,23 @@ fn the_sweepable_parameters_are_the_payments_effects() {
     for key in &sweepable {
         assert!(Parameter::from_key(key).is_some_and(Parameter::is_sweepable));
     }
+}
+
+/// The runner gives a scenario's runs one table of initial service when
+/// their leaving rates agree (`model::step::Prepared`): the rates it takes
+/// for every run's are every run's, bit for bit, and a scenario with an
+/// uncertain rate has none.
+#[test]
+fn fixed_leaving_rates_are_every_runs_and_uncertain_ones_are_nobodys() {
+    let fixed = check_text(MINIMAL, &[]).unwrap().scenario;
+    let shared = RunParams::fixed_leaving_by_year(&fixed).unwrap();
+    let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    for (seed, run) in [(1, 0), (2, 5), (7, 99)] {
+        assert_eq!(
+            bits(&RunParams::sample(&fixed, seed, run).leaving_by_year),
+            bits(&shared)
+        );
+    }
+    let uncertain = check_text(FULL, &[]).unwrap().scenario;
+    assert_eq!(RunParams::fixed_leaving_by_year(&uncertain), None);
 }

@@ -111,7 +111,7 @@ fn the_run_report_is_self_contained_and_quotes_headline_csv_to_the_digit() {
         let line = &rest[..rest.find("</tr>").unwrap()];
         let shown = as_shown(&row[0], &row[1]);
         assert!(
-            line.ends_with(&format!("<td class=\"num\">{}</td>", report::escape(&shown))),
+            line.ends_with(&format!("<td class=\"num\">{}</td>", caseload::text::escape(&shown))),
             "{}: the report does not show {:?}: {line}",
             row[0],
             shown
@@ -203,7 +203,7 @@ fn the_comparison_report_puts_scenarios_side_by_side_with_headline_csv_figures()
         let column = scenarios.iter().position(|s| s == scenario).unwrap();
         assert_eq!(
             cells[column],
-            report::escape(&as_shown(key, value)),
+            caseload::text::escape(&as_shown(key, value)),
             "{scenario} {key}: the report shows {:?}",
             cells[column]
         );

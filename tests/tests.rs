@@ -19,5 +19,6 @@ mod la;
 mod parameters;
 mod report;
 mod scenario_props;
+mod tidy;
 mod validation;
 mod xlsx;

@@ -1,7 +1,7 @@
 //! `caseload compare`: every scenario on common random numbers, each
 //! against the first; with `--break-even`, where a payment pays for itself.
 
-use super::outputs::{chart_files, csv_file, quoted, render_error, resolved_bytes, runs_file};
+use super::outputs::{chart_files, csv_file, quoted, resolved_bytes, runs_file};
 use super::progress::{Progress, summarise};
 use super::run::shown;
 use super::{Console, distinct_slugs, load_all, thread_pool, warn_all};
@@ -79,7 +79,7 @@ fn break_even(
     sweep: &Sweep,
     base_totals: &[RunTotals],
     settings: &Settings,
-    pool: &rayon::ThreadPool,
+    pool: &runner::Pool,
 ) -> Result<compare::Sweep> {
     let mut at = Vec::with_capacity(sweep.grid.len());
     for v in &sweep.grid {
@@ -146,11 +146,7 @@ struct Outcome<'a> {
 }
 
 /// Every file of the comparison's folder.
-fn folder<'a>(
-    outcome: &Outcome<'a>,
-    settings: &'a Settings,
-    pool: &'a rayon::ThreadPool,
-) -> Result<Vec<OutputFile<'a>>> {
+fn folder<'a>(outcome: &Outcome<'a>, settings: &'a Settings, pool: &'a runner::Pool) -> Result<Vec<OutputFile<'a>>> {
     let Outcome {
         loaded,
         results,
@@ -193,7 +189,7 @@ fn folder<'a>(
     files.push(OutputFile::bytes(xlsx::NAME, workbook));
     let pairs: Vec<(&Scenario, &Summary)> = all.iter().copied().zip(&results.summaries).collect();
     let diffs: Vec<&Summary> = results.differences.iter().collect();
-    let charts = charts::comparison_charts(&pairs, &diffs, settings.seed).map_err(|e| render_error("charts", e))?;
+    let charts = charts::comparison_charts(&pairs, &diffs, settings.seed)?;
     let svgs = chart_files(&charts, pool, &mut files)?;
     let resolved: Vec<(String, Vec<u8>)> = loaded
         .iter()

@@ -92,6 +92,6 @@ fn distinct_slugs(loaded: &[Loaded]) -> Result<()> {
     Ok(())
 }
 
-fn thread_pool(settings: &Settings) -> Result<rayon::ThreadPool> {
+fn thread_pool(settings: &Settings) -> Result<runner::Pool> {
     runner::pool(settings.threads).map_err(|e| Error::Usage(format!("--threads: cannot start the workers: {e}")))
 }

@@ -13,37 +13,24 @@ use crate::runner;
 use crate::scenario::Loaded;
 use std::io::Write;
 
-/// A renderer's failure, named by the file it was making.
-pub fn render_error(what: &str, e: impl std::fmt::Display) -> Error {
-    Error::Render {
-        what: what.to_string(),
-        message: e.to_string(),
-    }
-}
-
 /// A CSV rendered in memory, as a file of the folder.
 pub fn csv_file<'a>(name: &str, bytes: std::result::Result<Vec<u8>, csv::Error>) -> Result<OutputFile<'a>> {
-    Ok(OutputFile::bytes(name, bytes.map_err(|e| render_error(name, e))?))
+    Ok(OutputFile::bytes(name, bytes.map_err(|e| Error::render(name, e))?))
 }
 
 /// The scenario as run (the report fingerprints its bytes).
 pub fn resolved_bytes(name: &str, loaded: &Loaded, settings: &Settings) -> Result<Vec<u8>> {
-    resolved::resolved_toml(loaded, settings.runs, settings.seed).map_err(|e| render_error(name, e))
+    resolved::resolved_toml(loaded, settings.runs, settings.seed).map_err(|e| Error::render(name, e))
 }
 
 /// runs.csv of a scenario, streamed: its runs are simulated again, in run
 /// order, chunk by chunk, as the file is written.
-pub fn runs_file<'a>(
-    name: &str,
-    s: &'a Scenario,
-    settings: &'a Settings,
-    pool: &'a rayon::ThreadPool,
-) -> OutputFile<'a> {
+pub fn runs_file<'a>(name: &str, s: &'a Scenario, settings: &'a Settings, pool: &'a runner::Pool) -> OutputFile<'a> {
     let path = name.to_string();
     OutputFile::stream(
         name,
         Box::new(move |out: &mut dyn Write| {
-            let fail = |e: csv::Error| render_error(&path, e);
+            let fail = |e: csv::Error| tables::csv_error(&path, e);
             let mut csv = tables::RunsCsv::new(out, &runner::layout(s).names(), s.start).map_err(fail)?;
             runner::for_each_run(s, settings.seed, settings.runs, pool, |r, record| {
                 csv.write_run(r, record)
@@ -66,14 +53,14 @@ pub fn quoted(settings: &Settings) -> Quoted<'_> {
 /// Adds every chart as PNG and SVG to `files`; returns each chart's SVG
 /// for the report. Charts are rendered in parallel: PNG encoding is most
 /// of the cost of the outputs.
-pub fn chart_files(charts: &[Chart], pool: &rayon::ThreadPool, files: &mut Vec<OutputFile>) -> Result<Vec<ChartSvg>> {
+pub fn chart_files(charts: &[Chart], pool: &runner::Pool, files: &mut Vec<OutputFile>) -> Result<Vec<ChartSvg>> {
     let rendered = runner::map_in_parallel(pool, charts, |chart| -> Result<(String, Vec<u8>)> {
         let svg = chart
             .svg()
-            .map_err(|e| render_error(&format!("{}.svg", chart.name), e))?;
+            .map_err(|e| Error::render(format!("{}.svg", chart.name), e))?;
         let png = chart
             .png()
-            .map_err(|e| render_error(&format!("{}.png", chart.name), e))?;
+            .map_err(|e| Error::render(format!("{}.png", chart.name), e))?;
         Ok((svg, png))
     });
     let mut svgs = Vec::new();

@@ -50,7 +50,7 @@ impl Progress {
 
 /// Runs scenarios together (common random numbers) with a progress bar
 /// counting runs (the runner ticks once per run, however it splits the work).
-pub fn summarise(scenarios: &[&Scenario], label: &str, settings: &Settings, pool: &rayon::ThreadPool) -> Results {
+pub fn summarise(scenarios: &[&Scenario], label: &str, settings: &Settings, pool: &runner::Pool) -> Results {
     let progress = Progress::new(u64::from(settings.runs), label, settings.quiet);
     let results = runner::summarise(scenarios, settings.seed, settings.runs, pool, &|| progress.tick());
     progress.finish();

@@ -1,7 +1,7 @@
 //! `caseload run`: each scenario simulated, summarised and written to its
 //! own folder.
 
-use super::outputs::{chart_files, csv_file, quoted, render_error, resolved_bytes, runs_file};
+use super::outputs::{chart_files, csv_file, quoted, resolved_bytes, runs_file};
 use super::progress::summarise;
 use super::{Console, distinct_slugs, load_all, thread_pool, warn_all};
 use crate::analysis::headline::RunHeadline;
@@ -39,7 +39,7 @@ pub fn run(scenarios: &Scenarios, settings: &Settings, console: &mut Console) ->
             }
             files.push(runs_file("runs.csv", s, settings, &pool));
         }
-        let charts = charts::run_charts(s, summary, settings.seed).map_err(|e| render_error("charts", e))?;
+        let charts = charts::run_charts(s, summary, settings.seed)?;
         let svgs = chart_files(&charts, &pool, &mut files)?;
         let html = report::run_report(
             shown(l, resolved_name, &resolved),

@@ -830,12 +830,12 @@ fn range(c: Upto, e: Upto, f: PerYear, fallback: Fallback, basis_tolerance: Opti
     let mut kept = Vec::new();
     for o in &obs {
         let off_basis = basis_tolerance
-            .is_some_and(|tol| last.value > 0.0 && (o.value / last.value - 1.0).abs() > tol && o.year != last.year);
-        if off_basis {
+            .filter(|tol| last.value > 0.0 && (o.value / last.value - 1.0).abs() > *tol && o.year != last.year);
+        if let Some(tol) = off_basis {
             lines.push(format!(
                 "{} (left out: more than {}% from the latest, so probably counted on another basis)",
                 o.text,
-                num(basis_tolerance.unwrap_or(0.0) * 100.0, 0)
+                num(tol * 100.0, 0)
             ));
         } else {
             lines.push(o.text.clone());

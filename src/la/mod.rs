@@ -318,12 +318,7 @@ pub struct Found<'a> {
 impl Figures {
     /// The figures compiled into the program.
     pub fn embedded() -> Result<Figures> {
-        Figures::parse(EMBEDDED).map_err(|e| {
-            Error::io(
-                format!("{DATA_FILE} (built into the program)"),
-                std::io::Error::other(e),
-            )
-        })
+        Figures::parse(EMBEDDED).map_err(|e| Error::Internal(format!("{DATA_FILE} (built into the program): {e}")))
     }
 
     /// Reads figures in the layout of `data/la_figures.csv`: `la_name,

@@ -1,7 +1,9 @@
-//! Binomial draws with large means: the BTRS algorithm ("transformed
-//! rejection with squeeze") of W. Hörmann, "The generation of binomial
-//! random variates", Journal of Statistical Computation and Simulation 46
-//! (1993), 101-110; the algorithm TensorFlow, PyTorch and JAX use.
+//! Binomial counts, and multinomial splits as chains of them: every
+//! binomial draw the model makes. Small means are drawn by `rand_distr`
+//! (inversion), large ones by the BTRS algorithm ("transformed rejection
+//! with squeeze") of W. Hörmann, "The generation of binomial random
+//! variates", Journal of Statistical Computation and Simulation 46 (1993),
+//! 101-110; the algorithm TensorFlow, PyTorch and JAX use.
 //!
 //! Why not `rand_distr::Binomial` throughout: the case states need about
 //! ten binomial draws a month with means between 10 and a few hundred, and
@@ -13,16 +15,55 @@
 //! compares with the binomial probability itself, through Stirling's
 //! series for the factorials (accurate to about 1e-10 of the logarithm,
 //! far below anything a simulation could detect), so the draws follow the
-//! binomial distribution. `rng::binomial` keeps `rand_distr` for small
+//! binomial distribution. [`binomial`] keeps `rand_distr` for small
 //! means, where its inversion is quick, and the tests below compare both
 //! paths with the exact probabilities.
 
 use super::rng::Stream;
 use rand::Rng;
+use rand_distr::{Binomial, Distribution};
 
 /// A binomial draw is taken here when n * min(p, 1 - p) is at least this
 /// (BTRS needs a mean of about 10 for its bounds to hold).
 pub const LARGE_MEAN: f64 = 10.0;
+
+/// Binomial(n, p); no draw when the outcome is certain. Small means are
+/// drawn by `rand_distr` (inversion), large ones by BTRS.
+pub fn binomial(rng: &mut Stream, n: u64, p: f64) -> u64 {
+    if n == 0 || p <= 0.0 {
+        return 0;
+    }
+    if p >= 1.0 {
+        return n;
+    }
+    // Large means by BTRS, on the smaller side of 1/2.
+    let (flipped, q) = if p > 0.5 { (true, 1.0 - p) } else { (false, p) };
+    if n as f64 * q >= LARGE_MEAN {
+        let k = btrs(rng, n, q);
+        return if flipped { n - k } else { k };
+    }
+    // Parameters are checked above, so construction cannot fail.
+    Binomial::new(n, p).map_or(0, |d| d.sample(rng))
+}
+
+/// Splits `n` among `shares` (in order) with the remainder left over:
+/// one multinomial draw as a chain of conditional binomials. Returns the
+/// count per share; the remainder is `n` minus their sum.
+pub fn multinomial(rng: &mut Stream, n: u64, shares: &[f64], out: &mut Vec<u64>) {
+    out.clear();
+    let mut left = n;
+    let mut mass = 1.0;
+    for &p in shares {
+        let k = if mass <= 0.0 {
+            0
+        } else {
+            binomial(rng, left, (p / mass).min(1.0))
+        };
+        out.push(k);
+        left -= k;
+        mass -= p;
+    }
+}
 
 /// Binomial(n, p) for p <= 1/2 and n * p >= [`LARGE_MEAN`].
 pub fn btrs(rng: &mut Stream, n: u64, p: f64) -> u64 {
@@ -88,7 +129,7 @@ fn stirling_tail(k: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::super::rng::{Process, binomial, stream};
+    use super::super::rng::{Process, stream};
     use super::*;
 
     /// ln(k!) by summing logarithms: slow, and exact enough to test with.
@@ -185,7 +226,7 @@ mod tests {
 
     #[test]
     fn large_means_take_btrs_and_small_ones_do_not() {
-        // The same draw through rng::binomial and btrs directly.
+        // The same draw through binomial and btrs directly.
         let (n, p) = (500, 0.3);
         let mut a = stream(1, 0, Process::Cases);
         let mut b = a.clone();
@@ -199,6 +240,18 @@ mod tests {
                 binomial(&mut a, flipped.0, flipped.1),
                 flipped.0 - btrs(&mut b, flipped.0, 1.0 - flipped.1)
             );
+        }
+    }
+
+    #[test]
+    fn multinomial_conserves_the_total() {
+        let mut rng = stream(3, 0, Process::Cases);
+        let mut out = Vec::new();
+        for _ in 0..200 {
+            multinomial(&mut rng, 1000, &[0.3, 0.5, 0.2], &mut out);
+            assert_eq!(out.iter().sum::<u64>(), 1000);
+            multinomial(&mut rng, 1000, &[0.3, 0.1], &mut out);
+            assert!(out.iter().sum::<u64>() <= 1000);
         }
     }
 }

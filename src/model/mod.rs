@@ -12,4 +12,4 @@ pub mod step;
 
 pub use metrics::{Layout, Metric};
 pub use parameter::Parameter;
-pub use step::{RunTotals, Spend, simulate, simulate_months};
+pub use step::{Prepared, RunTotals, Spend};

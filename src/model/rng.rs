@@ -1,4 +1,5 @@
-//! Random streams and the draws the model makes from them.
+//! Random streams, and the Poisson and gamma draws the model makes from
+//! them (binomial counts are `binomial`'s, which draws from these streams).
 //!
 //! Every run draws only from numbers derived from (master seed, run index)
 //! and a key, so a run's results do not depend on how many threads ran it,
@@ -13,9 +14,8 @@
 //! The generator is PCG-64 (`rand_pcg::Pcg64`), named and portable: its
 //! output for a seed is fixed by its algorithm, not by a library version.
 
-use super::binomial::{LARGE_MEAN, btrs};
 use rand::SeedableRng;
-use rand_distr::{Binomial, Distribution, Exp1, Gamma, Poisson};
+use rand_distr::{Distribution, Exp1, Gamma, Poisson};
 use rand_pcg::{Pcg64, Pcg64Mcg};
 
 pub type Stream = Pcg64;
@@ -115,25 +115,6 @@ pub fn parameter_stream(seed: u64, run: u64, key: &str) -> Stream {
     stream_from(seed, run, hash_key(key) | (1 << 63))
 }
 
-/// Binomial(n, p); no draw when the outcome is certain. Small means are
-/// drawn by `rand_distr` (inversion), large ones by BTRS.
-pub fn binomial(rng: &mut Stream, n: u64, p: f64) -> u64 {
-    if n == 0 || p <= 0.0 {
-        return 0;
-    }
-    if p >= 1.0 {
-        return n;
-    }
-    // Large means by BTRS (see `binomial`), on the smaller side of 1/2.
-    let (flipped, q) = if p > 0.5 { (true, 1.0 - p) } else { (false, p) };
-    if n as f64 * q >= LARGE_MEAN {
-        let k = btrs(rng, n, q);
-        return if flipped { n - k } else { k };
-    }
-    // Parameters are checked above, so construction cannot fail.
-    Binomial::new(n, p).map_or(0, |d| d.sample(rng))
-}
-
 /// Poisson(lambda); 0 without a draw when lambda is 0.
 pub fn poisson(rng: &mut Stream, lambda: f64) -> u64 {
     if lambda <= 0.0 || !lambda.is_finite() {
@@ -150,25 +131,6 @@ pub fn gamma_rate(rng: &mut Stream, lambda: f64, k: f64) -> f64 {
         return 0.0;
     }
     Gamma::new(k, lambda / k).map_or(lambda, |g| g.sample(rng))
-}
-
-/// Splits `n` among `shares` (in order) with the remainder left over:
-/// one multinomial draw as a chain of conditional binomials. Returns the
-/// count per share; the remainder is `n` minus their sum.
-pub fn multinomial(rng: &mut Stream, n: u64, shares: &[f64], out: &mut Vec<u64>) {
-    out.clear();
-    let mut left = n;
-    let mut mass = 1.0;
-    for &p in shares {
-        let k = if mass <= 0.0 {
-            0
-        } else {
-            binomial(rng, left, (p / mass).min(1.0))
-        };
-        out.push(k);
-        left -= k;
-        mass -= p;
-    }
 }
 
 #[cfg(test)]
@@ -220,18 +182,6 @@ mod tests {
                 (above - p).abs() < 5.0 * (p * (1.0 - p) / n as f64).sqrt(),
                 "P(E > {x}) = {above}"
             );
-        }
-    }
-
-    #[test]
-    fn multinomial_conserves_the_total() {
-        let mut rng = stream(3, 0, Process::Cases);
-        let mut out = Vec::new();
-        for _ in 0..200 {
-            multinomial(&mut rng, 1000, &[0.3, 0.5, 0.2], &mut out);
-            assert_eq!(out.iter().sum::<u64>(), 1000);
-            multinomial(&mut rng, 1000, &[0.3, 0.1], &mut out);
-            assert!(out.iter().sum::<u64>() <= 1000);
         }
     }
 }

@@ -37,6 +37,13 @@ pub fn monthly(annual: f64) -> f64 {
     1.0 - (1.0 - annual.clamp(0.0, 1.0)).powf(1.0 / 12.0)
 }
 
+/// The rate for completed year `year` of service from rates by year of
+/// service, the last applying beyond. A scenario always has one (`resolve`
+/// checks); none at all would be no leaving.
+pub fn band_rate(bands: &[f64], year: usize) -> f64 {
+    bands.get(year).or(bands.last()).copied().unwrap_or(0.0)
+}
+
 /// The monthly exit probability of a geometric duration with mean `d` months.
 pub fn exit_probability(mean_months: f64) -> f64 {
     1.0 / mean_months.max(1.0)
@@ -120,6 +127,18 @@ impl RunParams {
         }
     }
 
+    /// The monthly leaving probabilities by year of service when they are
+    /// the same in every run (none of the annual rates is uncertain).
+    pub fn fixed_leaving_by_year(s: &Scenario) -> Option<Vec<f64>> {
+        let fixed = s
+            .workforce
+            .annual_leaving_by_service_year
+            .iter()
+            .all(Uncertain::is_fixed);
+        // Any run's, then: run 0's.
+        fixed.then(|| RunParams::sample(s, 0, 0).leaving_by_year)
+    }
+
     /// Draws every uncertain parameter of `s` once (the declaration in
     /// `parameter.rs` says which there are) and puts it in monthly form.
     pub fn sample(s: &Scenario, seed: u64, run: u64) -> RunParams {
@@ -161,7 +180,7 @@ impl RunParams {
         // With no ASYE leaving rate of its own, the ASYE year leaves at the
         // first band's rate.
         if !asye_leaving_drawn {
-            p.asye_leaving = p.leaving_by_year.first().copied().unwrap_or(0.0);
+            p.asye_leaving = band_rate(&p.leaving_by_year, 0);
         }
         p
     }

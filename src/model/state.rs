@@ -3,6 +3,7 @@
 
 use super::params::*;
 use super::rng::{Keyed, Stream};
+use super::sample::band_rate;
 
 /// The keys of people's clocks: permanent and agency workers' leaving
 /// clocks, permanent workers' absence clocks and agency workers'
@@ -47,7 +48,6 @@ impl Clocks {
 pub fn ran_out(clock: f64) -> bool {
     clock <= 0.0 || clock.is_nan()
 }
-use super::sample::RunParams;
 use rand::Rng;
 
 /// An enhanced payment a worker received, kept while it can be clawed back.
@@ -168,6 +168,7 @@ pub fn heads(fte: f64, per_head: f64) -> Vec<f64> {
 const SERVICE_YEARS: usize = 40;
 
 /// Service months drawn for people already in post.
+#[derive(Debug, Clone)]
 enum ServiceDraw {
     /// Weights of completed years; the month within the year is uniform.
     ByYear(Weighted),
@@ -187,11 +188,7 @@ impl ServiceDraw {
                 let mut weights = Vec::with_capacity(12 * SERVICE_YEARS);
                 let mut survival = 1.0;
                 for year in 0..SERVICE_YEARS {
-                    let q = leaving_by_year
-                        .get(year)
-                        .or(leaving_by_year.last())
-                        .copied()
-                        .unwrap_or(0.0);
+                    let q = band_rate(leaving_by_year, year);
                     for _ in 0..12 {
                         weights.push(survival);
                         survival *= 1.0 - q;
@@ -202,25 +199,6 @@ impl ServiceDraw {
         }
     }
 
-    /// Runs with the same inputs (every run, unless the leaving rates are
-    /// uncertain) share one table: each thread keeps the last it built.
-    fn with<T>(shares: Option<&[f64]>, leaving_by_year: &[f64], f: impl FnOnce(&ServiceDraw) -> T) -> T {
-        type Last = Option<(Option<Vec<f64>>, Vec<f64>, ServiceDraw)>;
-        thread_local! {
-            static LAST: std::cell::RefCell<Last> = const { std::cell::RefCell::new(None) };
-        }
-        LAST.with_borrow_mut(|last| match last {
-            Some((s, l, draw)) if same_values(s.as_deref(), shares) && same_values(Some(l), Some(leaving_by_year)) => {
-                f(draw)
-            }
-            _ => {
-                let built = ServiceDraw::new(shares, leaving_by_year);
-                let (_, _, draw) = last.insert((shares.map(<[f64]>::to_vec), leaving_by_year.to_vec(), built));
-                f(draw)
-            }
-        })
-    }
-
     fn draw(&self, rng: &mut Stream) -> u32 {
         match self {
             ServiceDraw::ByYear(years) => years.pick(rng) * 12 + rng.random_range(0..12),
@@ -229,11 +207,45 @@ impl ServiceDraw {
     }
 }
 
-/// Whether two optional lists hold the very same values, bit for bit.
-fn same_values(a: Option<&[f64]>, b: Option<&[f64]>) -> bool {
-    match (a, b) {
-        (Some(a), Some(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits()),
-        (a, b) => a.is_none() && b.is_none(),
+/// The table that people in post at the start draw their months of service
+/// from, with the leaving rates it was built from. Runs with the same
+/// inputs share one (every run of a scenario, unless its leaving rates are
+/// uncertain and it gives no service shares): the runner prepares it once
+/// per scenario (`step::Prepared`) and each run checks that it fits.
+#[derive(Debug, Clone)]
+pub struct ServiceTable {
+    /// The monthly leaving probabilities by year it was built from; `None`
+    /// when it comes from the scenario's service shares, which they do not
+    /// change.
+    leaving_by_year: Option<Vec<f64>>,
+    draw: ServiceDraw,
+}
+
+impl ServiceTable {
+    /// From the scenario's shares of service by year, or else the steady
+    /// state of the monthly leaving probabilities by year of service.
+    pub fn new(shares: Option<&[f64]>, leaving_by_year: &[f64]) -> ServiceTable {
+        ServiceTable {
+            leaving_by_year: shares.is_none().then(|| leaving_by_year.to_vec()),
+            draw: ServiceDraw::new(shares, leaving_by_year),
+        }
+    }
+
+    /// Whether a run of the scenario this table was built for, with these
+    /// monthly leaving probabilities, would build the very same table (the
+    /// same values, bit for bit).
+    pub fn fits(&self, leaving_by_year: &[f64]) -> bool {
+        self.leaving_by_year.as_deref().is_none_or(|built| {
+            built.len() == leaving_by_year.len()
+                && built
+                    .iter()
+                    .zip(leaving_by_year)
+                    .all(|(x, y)| x.to_bits() == y.to_bits())
+        })
+    }
+
+    fn draw(&self, rng: &mut Stream) -> u32 {
+        self.draw.draw(rng)
     }
 }
 
@@ -242,6 +254,7 @@ fn same_values(a: Option<&[f64]>, b: Option<&[f64]>) -> bool {
 /// for each of as many equal slices of the total as there are weights, the
 /// first index that can be drawn in it, so a draw looks at an entry or two
 /// instead of searching the table.
+#[derive(Debug, Clone)]
 struct Weighted {
     cumulative: Vec<f64>,
     guide: Vec<usize>,
@@ -296,7 +309,8 @@ impl Weighted {
 impl State {
     /// The state at the start of step 0, before the pressure multiplier
     /// (which `run` sets from the initial caseload).
-    pub fn initial(s: &Scenario, params: &RunParams, rng: &mut Stream, clocks: Clocks) -> State {
+    /// `service` is the table of initial service for this run's inputs.
+    pub fn initial(s: &Scenario, service: &ServiceTable, rng: &mut Stream, clocks: Clocks) -> State {
         let w = &s.workforce;
         let mut workers = Vec::new();
         // The three disjoint groups of MODEL.md: ASYEs (present, months into
@@ -320,9 +334,7 @@ impl State {
         }
         let absent = heads(w.absent_fte, w.fte_per_head);
         let others = heads((w.permanent_fte - w.asye_fte - w.absent_fte).max(0.0), w.fte_per_head);
-        let services: Vec<u32> = ServiceDraw::with(w.initial_service_shares.as_deref(), &params.leaving_by_year, |d| {
-            (0..absent.len() + others.len()).map(|_| d.draw(rng)).collect()
-        });
+        let services: Vec<u32> = (0..absent.len() + others.len()).map(|_| service.draw(rng)).collect();
         let absent_then_others = absent
             .iter()
             .map(|fte| (*fte, true))
@@ -449,6 +461,16 @@ mod tests {
     }
 
     #[test]
+    fn a_table_fits_the_leaving_rates_it_was_built_from_and_shares_fit_any() {
+        let steady = ServiceTable::new(None, &[0.02, 0.01]);
+        assert!(steady.fits(&[0.02, 0.01]));
+        assert!(!steady.fits(&[0.02, 0.010000000000000002]));
+        assert!(!steady.fits(&[0.02]));
+        let by_shares = ServiceTable::new(Some(&[0.5, 0.5]), &[0.02]);
+        assert!(by_shares.fits(&[0.3, 0.1, 0.0]));
+    }
+
+    #[test]
     fn steady_state_service_is_the_chance_of_surviving_each_month() {
         // Monthly leaving probabilities by year; the last applies beyond.
         let bands = [0.04, 0.02, 0.0, 0.015];
@@ -457,7 +479,7 @@ mod tests {
         let mut weights = Vec::new();
         for s in 0..12 * SERVICE_YEARS {
             weights.push(surviving);
-            surviving *= 1.0 - bands.get(s / 12).or(bands.last()).copied().unwrap_or(0.0);
+            surviving *= 1.0 - band_rate(&bands, s / 12);
         }
         let total: f64 = weights.iter().sum();
         let exact: Vec<f64> = weights.iter().map(|w| w / total).collect();

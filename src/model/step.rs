@@ -4,10 +4,11 @@
 //! same record. The step allocates nothing in a steady state: its scratch
 //! vectors live in the [`Simulation`].
 
+use super::binomial;
 use super::metrics::{Layout, Metric};
 use super::params::*;
 use super::rng::{self, Keyed, Process, Stream};
-use super::sample::{RunParams, round_half_up};
+use super::sample::{RunParams, band_rate, round_half_up};
 use super::state::*;
 use rand::seq::index::sample as sample_indices;
 
@@ -32,12 +33,60 @@ impl Streams {
     }
 }
 
-/// Simulates run `run` of `s` and returns its record: `s.months` rows of
-/// `layout.width()` metric values.
-pub fn simulate(s: &Scenario, layout: &Layout, seed: u64, run: u64) -> Vec<f64> {
-    let mut record = vec![0.0; s.months as usize * layout.width()];
-    simulate_months(s, layout, seed, run, 0..s.months as usize, &mut record);
-    record
+/// What every run of one scenario shares, prepared once (by the runner)
+/// and lent to each run: the scenario, the layout of its records and the
+/// table of initial service when every run would build the same one.
+#[derive(Debug, Clone)]
+pub struct Prepared<'a> {
+    s: &'a Scenario,
+    layout: &'a Layout,
+    /// `None` when the runs' leaving rates differ (they are uncertain and
+    /// the scenario gives no service shares): each run builds its own.
+    service: Option<ServiceTable>,
+}
+
+impl<'a> Prepared<'a> {
+    pub fn new(s: &'a Scenario, layout: &'a Layout) -> Prepared<'a> {
+        let service = match s.workforce.initial_service_shares.as_deref() {
+            Some(shares) => Some(ServiceTable::new(Some(shares), &[])),
+            None => RunParams::fixed_leaving_by_year(s).map(|leaving| ServiceTable::new(None, &leaving)),
+        };
+        Prepared { s, layout, service }
+    }
+
+    /// Simulates run `run` and returns its record: `s.months` rows of
+    /// `layout.width()` metric values.
+    pub fn simulate(&self, seed: u64, run: u64) -> Vec<f64> {
+        let months = self.s.months as usize;
+        let mut record = Vec::with_capacity(months * self.layout.width());
+        self.simulate_months(seed, run, 0..months, |row| record.extend_from_slice(row));
+        record
+    }
+
+    /// Simulates run `run` up to the end of `keep` and hands `kept` the row
+    /// of each month in `keep` (within the horizon), in month order: one row
+    /// per month, of the layout's width. Returns the run's totals over the
+    /// months simulated, which are the whole horizon's when `keep` reaches
+    /// its end.
+    pub fn simulate_months(
+        &self,
+        seed: u64,
+        run: u64,
+        keep: std::ops::Range<usize>,
+        mut kept: impl FnMut(&[f64]),
+    ) -> RunTotals {
+        let mut sim = Simulation::new(self, seed, run);
+        // Every month writes every value of its row (tests/engine.rs checks
+        // that none is left as NaN).
+        let mut row = vec![f64::NAN; self.layout.width()];
+        for t in 0..keep.end.min(self.s.months as usize) {
+            sim.step(t as u32, &mut row);
+            if t >= keep.start {
+                kept(&row);
+            }
+        }
+        sim.totals
+    }
 }
 
 /// What the outputs need of a whole run beyond its monthly values.
@@ -88,31 +137,6 @@ impl Spend {
         self.recruitment += other.recruitment;
         self.asye_grant += other.asye_grant;
     }
-}
-
-/// Simulates run `run` of `s` up to the end of `keep` and writes the rows
-/// of the months in `keep` into `rows` (`keep.len()` rows of the layout's
-/// width). The run's totals come back when it was simulated to the end of
-/// the horizon.
-pub fn simulate_months(
-    s: &Scenario,
-    layout: &Layout,
-    seed: u64,
-    run: u64,
-    keep: std::ops::Range<usize>,
-    rows: &mut [f64],
-) -> Option<RunTotals> {
-    let width = layout.width();
-    let mut sim = Simulation::new(s, layout, seed, run);
-    let mut scratch = vec![0.0; width];
-    for t in 0..keep.end.min(s.months as usize) {
-        let row = match t.checked_sub(keep.start) {
-            Some(i) => rows.get_mut(i * width..(i + 1) * width).unwrap_or(&mut scratch),
-            None => &mut scratch,
-        };
-        sim.step(t as u32, row);
-    }
-    (keep.end >= s.months as usize).then_some(sim.totals)
 }
 
 /// A run in progress: the scenario, the run's parameters and streams, and
@@ -200,7 +224,8 @@ fn hazard(q: f64) -> f64 {
 }
 
 impl<'a> Simulation<'a> {
-    pub fn new(s: &'a Scenario, layout: &'a Layout, seed: u64, run: u64) -> Self {
+    pub fn new(prepared: &Prepared<'a>, seed: u64, run: u64) -> Self {
+        let (s, layout) = (prepared.s, prepared.layout);
         let params = RunParams::sample(s, seed, run);
         let mut initial = rng::stream(seed, run, Process::Initial);
         let clocks = Clocks {
@@ -211,7 +236,15 @@ impl<'a> Simulation<'a> {
             conversion_moves: params.agency_conversion > 0.0,
             absence_moves: params.absence_start > 0.0 || (params.absence_return > 0.0 && s.workforce.absent_fte > 0.0),
         };
-        let state = State::initial(s, &params, &mut initial, clocks);
+        let built;
+        let service = match &prepared.service {
+            Some(shared) if shared.fits(&params.leaving_by_year) => shared,
+            _ => {
+                built = ServiceTable::new(s.workforce.initial_service_shares.as_deref(), &params.leaving_by_year);
+                &built
+            }
+        };
+        let state = State::initial(s, service, &mut initial, clocks);
         let mut sim = Simulation {
             s,
             layout,
@@ -346,7 +379,7 @@ impl<'a> Simulation<'a> {
         past.clear();
         asye.clear();
         for service in 0..len {
-            let band = bands.get(service / 12).or(bands.last()).copied().unwrap_or(0.0);
+            let band = band_rate(bands, service / 12);
             // Hazards are computed once per distinct value, not per month of service.
             let mult = common * retention_mult(service, false);
             match past.last() {
@@ -510,7 +543,7 @@ impl<'a> Simulation<'a> {
             let covering = census.covering;
             if wanted > covering {
                 let missing = round_half_up((wanted - covering) / fte_per_head);
-                let found = rng::binomial(
+                let found = binomial::binomial(
                     &mut self.streams.month(Process::Agency, t),
                     missing,
                     self.params.agency_fill,
@@ -646,11 +679,11 @@ impl<'a> Simulation<'a> {
         sc.delta.clear();
         sc.delta.resize(states.len(), 0);
         for (i, c) in states.iter().enumerate() {
-            let exits = rng::binomial(cases_rng, self.state.open[i], self.params.case_exit[i]);
+            let exits = binomial::binomial(cases_rng, self.state.open[i], self.params.case_exit[i]);
             sc.delta[i] -= exits as i64;
             sc.shares.clear();
             sc.shares.extend(c.next.iter().map(|(_, share)| *share));
-            rng::multinomial(cases_rng, exits, &sc.shares, &mut sc.split);
+            binomial::multinomial(cases_rng, exits, &sc.shares, &mut sc.split);
             let mut moved = 0;
             for ((j, _), n) in c.next.iter().zip(&sc.split) {
                 sc.delta[*j] += *n as i64;

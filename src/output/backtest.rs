@@ -3,10 +3,11 @@
 //! `crate::analysis::backtest`'s results.
 
 use super::fmt_value;
-use super::report::{ChartSvg, charts_section, escape, page, sha256_hex};
+use super::report::{ChartSvg, charts_section, page, sha256_hex};
 use super::tables::{finish, writer};
 use crate::analysis::backtest::{Backtest, Coverage, Measure, Pooled, Row};
 use crate::scenario::describe::{self, month_name};
+use crate::text::escape;
 use std::fmt::Write;
 
 /// 1, 0, or empty when nothing was published.
@@ -129,21 +130,17 @@ pub fn summary_csv(pooled: &[Pooled]) -> Result<Vec<u8>, csv::Error> {
     finish(w)
 }
 
-/// A number for people: `12.3`, `1,515`, with the measure's precision.
-fn amount(measure: Measure, x: f64) -> String {
+/// A number for people, to one decimal whatever the measure (FTE and
+/// caseloads alike): `12.3`, `1,515`.
+fn amount(x: f64) -> String {
     if !x.is_finite() {
         return describe::num(x);
     }
-    let _ = measure;
     crate::la::derive::num(x, 1)
 }
 
-fn signed(measure: Measure, x: f64) -> String {
-    if x > 0.0 {
-        format!("+{}", amount(measure, x))
-    } else {
-        amount(measure, x)
-    }
+fn signed(x: f64) -> String {
+    if x > 0.0 { format!("+{}", amount(x)) } else { amount(x) }
 }
 
 fn percent(x: Option<f64>, signed: bool) -> String {
@@ -172,9 +169,9 @@ pub fn coverage_sentence(c: &Coverage) -> String {
         );
     }
     let balance = if c.mean_error > 0.0 {
-        format!("{} {} too high", amount(c.measure, c.mean_error), c.measure.unit())
+        format!("{} {} too high", amount(c.mean_error), c.measure.unit())
     } else if c.mean_error < 0.0 {
-        format!("{} {} too low", amount(c.measure, -c.mean_error), c.measure.unit())
+        format!("{} {} too low", amount(-c.mean_error), c.measure.unit())
     } else {
         "neither too high nor too low".to_string()
     };
@@ -183,7 +180,7 @@ pub fn coverage_sentence(c: &Coverage) -> String {
         c.measure.words(),
         count(c.in_90, c.n),
         count(c.in_50, c.n),
-        amount(c.measure, c.mae),
+        amount(c.mae),
         c.measure.unit(),
         percent(c.mae_percent, false),
         balance
@@ -200,10 +197,10 @@ fn coverage_row(body: &mut String, label: &str, c: &Coverage) {
         c.n,
         count(c.in_50, c.n),
         count(c.in_90, c.n),
-        amount(c.measure, c.mae),
+        amount(c.mae),
         escape(c.measure.unit()),
         percent(c.mae_percent, false),
-        signed(c.measure, c.mean_error),
+        signed(c.mean_error),
         percent(c.mean_error_percent, true)
     );
 }
@@ -287,11 +284,11 @@ pub fn report(b: &Backtest, charts: &[ChartSvg], resolved_name: &str, resolved: 
             r.date.year(),
             r.actual
                 .map_or("not published".to_string(), crate::la::derive::published),
-            amount(m, r.p[2]),
-            amount(m, r.p[1]),
-            amount(m, r.p[3]),
-            amount(m, r.p[0]),
-            amount(m, r.p[4]),
+            amount(r.p[2]),
+            amount(r.p[1]),
+            amount(r.p[3]),
+            amount(r.p[0]),
+            amount(r.p[4]),
             inside
         );
     }

@@ -14,6 +14,7 @@
 //! is p25 to p75, 90% of runs is p05 to p95.
 
 use crate::analysis::backtest::{Backtest, Measure};
+use crate::error::Error;
 use crate::model::Metric;
 use crate::model::params::{HistoryPoint, Scenario, YearMonth};
 use crate::scenario::describe::calendar_month;
@@ -46,6 +47,18 @@ pub enum ChartError {
     Drawing { chart: String, message: String },
     #[error("encoding the {chart} chart as PNG: {message}")]
     Png { chart: String, message: String },
+}
+
+/// A chart that could not be made, as the program's error
+/// ([`Error::Render`]), naming the chart or file.
+impl From<ChartError> for Error {
+    fn from(e: ChartError) -> Error {
+        match e {
+            ChartError::Font | ChartError::MissingMetric(_) => Error::render("charts", e),
+            ChartError::Drawing { chart, message } => Error::render(format!("the {chart} chart"), message),
+            ChartError::Png { chart, message } => Error::render(format!("{chart}.png"), message),
+        }
+    }
 }
 
 /// A drawing failure, whatever the backend.
@@ -1596,7 +1609,7 @@ pub fn inline_svg(svg: &str, id: &str, title: &str) -> String {
     let (w, h) = SVG_SIZE;
     format!(
         "<svg id=\"{id}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"{id}-title\"><title id=\"{id}-title\">{}</title>{body}",
-        super::report::escape(title)
+        text::escape(title)
     )
 }
 
@@ -1604,6 +1617,29 @@ pub fn inline_svg(svg: &str, id: &str, title: &str) -> String {
 mod tests {
     use super::*;
     use std::time::{Duration, Instant};
+
+    #[test]
+    fn chart_errors_name_the_chart_or_file() {
+        let drawing = ChartError::Drawing {
+            chart: "caseload".into(),
+            message: "no room".into(),
+        };
+        assert_eq!(
+            Error::from(drawing).to_string(),
+            "the caseload chart: could not be made: no room"
+        );
+        let png = ChartError::Png {
+            chart: "cost".into(),
+            message: "too big".into(),
+        };
+        assert_eq!(Error::from(png).to_string(), "cost.png: could not be made: too big");
+        let missing = Error::from(ChartError::MissingMetric("caseload"));
+        assert_eq!(
+            missing.to_string(),
+            "charts: could not be made: the summary has no caseload metric"
+        );
+        assert_eq!(missing.exit_code(), 1);
+    }
 
     fn ym(y: i32, m: u32) -> YearMonth {
         YearMonth::new(y, m).unwrap()

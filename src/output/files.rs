@@ -1,4 +1,5 @@
-//! The one place that writes output files. A folder is written in full
+//! The one place that writes files: output folders, and the new scenario
+//! files of `caseload new` ([`write_new_file`]). A folder is written in full
 //! beside its destination (`.NAME.writing-PID`) and then renamed into
 //! place, so a failed or interrupted command leaves any earlier folder as
 //! it was.
@@ -186,6 +187,23 @@ pub fn write_folder(out: &Path, name: &str, files: Vec<OutputFile>) -> Result<Pa
     Ok(target)
 }
 
+/// Writes a new file (a scenario that `caseload new` makes), never
+/// overwriting one: a file already at `path` is a usage error.
+pub fn write_new_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => Error::Usage(format!(
+                "{}: already exists; caseload new never overwrites a file (choose another name)",
+                path.display()
+            )),
+            _ => Error::io(path, e),
+        })?;
+    file.write_all(bytes).map_err(|e| Error::io(path, e))
+}
+
 /// What a leftover folder was to the process that left it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Leftover {
@@ -253,23 +271,6 @@ fn is_dead(pid: u32) -> bool {
 #[cfg(not(target_os = "linux"))]
 fn is_dead(_pid: u32) -> bool {
     false
-}
-
-/// Writes a new file (a scenario from `caseload new`), never overwriting
-/// one.
-pub fn write_new_file(file: &Path, bytes: &[u8]) -> Result<()> {
-    let mut handle = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(file)
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::AlreadyExists => Error::Usage(format!(
-                "{}: already exists; caseload new never overwrites a file (choose another name)",
-                file.display()
-            )),
-            _ => Error::io(file, e),
-        })?;
-    handle.write_all(bytes).map_err(|e| Error::io(file, e))
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! summary.csv, runs.csv and differences.csv as bytes.
 
 use super::fmt_value;
+use crate::error::Error;
 use crate::model::params::YearMonth;
 use crate::stats::Summary;
 
@@ -10,6 +11,17 @@ pub(crate) fn writer() -> csv::Writer<Vec<u8>> {
 
 pub(crate) fn finish(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, csv::Error> {
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+/// A CSV writer's error as the program's, for the file `name`: writing to
+/// the file failed ([`Error::Io`]; only runs.csv is written to a file as it
+/// is made), or making its text did ([`Error::Render`]).
+pub fn csv_error(name: &str, e: csv::Error) -> Error {
+    let message = e.to_string();
+    match e.into_kind() {
+        csv::ErrorKind::Io(source) => Error::io(name, source),
+        _ => Error::render(name, message),
+    }
 }
 
 /// `scenario,month,metric,mean,p05,p25,p50,p75,p95`, month by month.
@@ -148,6 +160,20 @@ pub fn break_even_csv(sweeps: &[(&str, &crate::analysis::compare::Sweep)]) -> Re
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_errors_say_whether_the_file_or_its_text_failed() {
+        let io = csv::Error::from(std::io::Error::other("disk full"));
+        let e = csv_error("runs.csv", io);
+        assert!(matches!(e, Error::Io { .. }), "{e:?}");
+        assert_eq!(e.to_string(), "runs.csv: disk full");
+        let mut w = writer();
+        w.write_record(["a", "b"]).unwrap();
+        let uneven = w.write_record(["c"]).unwrap_err();
+        let e = csv_error("summary.csv", uneven);
+        assert!(matches!(e, Error::Render { .. }), "{e:?}");
+        assert!(e.to_string().starts_with("summary.csv: could not be made: "), "{e}");
+    }
 
     #[test]
     fn runs_csv_warns_only_past_excels_last_row() {

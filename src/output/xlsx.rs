@@ -65,10 +65,7 @@ pub fn comparison_workbook(
 }
 
 fn render_error(e: XlsxError) -> Error {
-    Error::Render {
-        what: NAME.to_string(),
-        message: e.to_string(),
-    }
+    Error::render(NAME, e)
 }
 
 /// Number formats: money in whole pounds, a share with two decimals (a

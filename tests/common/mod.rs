@@ -201,7 +201,7 @@ pub fn scenario_from(text: &str) -> caseload::model::params::Scenario {
 }
 
 /// Every run's record of `s`, on two threads.
-pub fn run_all(s: &caseload::model::params::Scenario, runs: u32, seed: u64) -> caseload::runner::Runs {
+pub fn run_all(s: &caseload::model::params::Scenario, runs: u32, seed: u64) -> caseload::stats::Runs {
     let pool = caseload::runner::pool(Some(2)).unwrap();
     caseload::runner::run(s, seed, runs, &pool, &|| {})
 }
