@@ -1,6 +1,6 @@
 //! A resolved scenario in plain words, for `caseload check` and the report.
 
-use super::Loaded;
+use super::{Loaded, Warning};
 use crate::model::params::*;
 use std::fmt::Write;
 
@@ -90,7 +90,24 @@ pub fn describe(loaded: &Loaded) -> String {
     o
 }
 
+/// The scenario section by section, in the order of the file.
 fn describe_into(o: &mut String, loaded: &Loaded, s: &Scenario) -> std::fmt::Result {
+    heading(o, loaded, s)?;
+    workforce(o, &s.workforce, &s.target)?;
+    recruitment(o, s.recruitment.as_ref())?;
+    asye(o, s.asye.as_ref(), &s.workforce)?;
+    agency(o, s.agency.as_ref())?;
+    demand(o, &s.demand)?;
+    cases(o, &s.cases)?;
+    costs(o, &s.costs)?;
+    payments(o, &s.payments)?;
+    history(o, &s.history)?;
+    warnings(o, &loaded.warnings)
+}
+
+/// The name, the file and what it builds on, the description, the horizon
+/// and the caseload target.
+fn heading(o: &mut String, loaded: &Loaded, s: &Scenario) -> std::fmt::Result {
     writeln!(o, "Scenario \"{}\" ({})", s.name, loaded.source.file)?;
     if loaded.source.chain.len() > 1 {
         writeln!(o, "  builds on {}", loaded.source.chain[1..].join(", then "))?;
@@ -107,9 +124,12 @@ fn describe_into(o: &mut String, loaded: &Loaded, s: &Scenario) -> std::fmt::Res
         month_name(end),
         num(s.target.low),
         num(s.target.high)
-    )?;
+    )
+}
 
-    let w = &s.workforce;
+/// Posts and people, leaving, service, time available for cases and how
+/// caseloads feed back on leaving.
+fn workforce(o: &mut String, w: &Workforce, target: &Target) -> std::fmt::Result {
     writeln!(o, "\nWorkforce (qualified social workers)")?;
     write!(o, "  Establishment {} FTE", num(w.establishment_fte))?;
     for ch in &w.establishment_changes {
@@ -123,11 +143,7 @@ fn describe_into(o: &mut String, loaded: &Loaded, s: &Scenario) -> std::fmt::Res
         num(w.absent_fte),
         num(w.fte_per_head)
     )?;
-    let bands: Vec<String> = w
-        .annual_leaving_by_service_year
-        .iter()
-        .map(|b| uncertain(b, Unit::Percent))
-        .collect();
+    let bands: Vec<String> = w.annual_leaving_by_service_year.iter().map(leaving_rate).collect();
     writeln!(
         o,
         "  Leaving {} a year by completed years of service (the last rate applies beyond).",
@@ -154,99 +170,122 @@ fn describe_into(o: &mut String, loaded: &Loaded, s: &Scenario) -> std::fmt::Res
         uncertain(&w.long_absence_mean_months, Unit::Plain)
     )?;
     if w.pressure_sensitivity.is_fixed() && w.pressure_sensitivity.central() == 0.0 {
-        writeln!(o, "  High caseloads do not change leaving (no pressure feedback).")?;
+        writeln!(o, "  High caseloads do not change leaving (no pressure feedback).")
     } else {
         writeln!(
             o,
             "  Caseloads above {} raise leaving: sensitivity {} (0.5 means 10% over target raises leaving by 5%).",
-            num(s.target.high),
+            num(target.high),
             uncertain(&w.pressure_sensitivity, Unit::Plain)
-        )?;
+        )
     }
+}
 
-    match &s.recruitment {
-        None => writeln!(
+/// An annual leaving rate, as the workforce's bands and the ASYE year show it.
+fn leaving_rate(rate: &Uncertain) -> String {
+    uncertain(rate, Unit::Percent)
+}
+
+/// Experienced hires: how many, in which months, after what notice, at what cost.
+fn recruitment(o: &mut String, r: Option<&Recruitment>) -> std::fmt::Result {
+    let Some(r) = r else {
+        return writeln!(
             o,
             "\nRecruitment: none (no [recruitment] section): no experienced hires."
-        )?,
-        Some(r) => {
-            let months: Vec<&str> = (1..=12)
-                .filter(|m| r.recruiting[*m as usize - 1])
-                .map(calendar_month)
-                .collect();
-            let when = if months.len() == 12 {
-                "every month".to_string()
-            } else if months.is_empty() {
-                "in no month".to_string()
-            } else {
-                format!("in {}", months.join(", "))
-            };
-            writeln!(
-                o,
-                "\nRecruitment: {} experienced hires a month accept while posts are vacant, recruiting {when}; they start after {} months' notice.",
-                uncertain(&r.applicants_per_month, Unit::Plain),
-                r.notice_months
-            )?;
-            writeln!(
-                o,
-                "  Cost {} per hire and {} a recruiting month.",
-                money(r.cost_per_hire),
-                money(r.campaign_cost_per_month)
-            )?;
-        }
-    }
+        );
+    };
+    writeln!(
+        o,
+        "\nRecruitment: {} experienced hires a month accept while posts are vacant, recruiting {}; they start after {} months' notice.",
+        uncertain(&r.applicants_per_month, Unit::Plain),
+        recruiting_months(&r.recruiting),
+        r.notice_months
+    )?;
+    writeln!(
+        o,
+        "  Cost {} per hire and {} a recruiting month.",
+        money(r.cost_per_hire),
+        money(r.campaign_cost_per_month)
+    )
+}
 
-    match &s.asye {
-        None => writeln!(o, "\nASYE intake: none (no [asye] section).")?,
-        Some(a) => {
-            let leaving = match &a.annual_leaving {
-                Some(rate) => uncertain(rate, Unit::Percent),
-                None => format!("{} (the first band)", bands.first().cloned().unwrap_or_default()),
-            };
-            writeln!(
-                o,
-                "\nASYE intake: {} newly qualified workers join each {}, holding {} of a full caseload in their first year; {} leave a year during it; {}.",
-                uncertain(&a.intake_per_year, Unit::Plain),
-                calendar_month(a.intake_month),
-                percent(a.caseload_weight),
-                leaving,
-                if a.supernumerary {
-                    "supernumerary (they hold no post in that year)"
-                } else {
-                    "they fill posts, even beyond the establishment"
-                }
-            )?;
-        }
+/// `every month`, `in no month` or `in March, September`.
+fn recruiting_months(recruiting: &[bool; 12]) -> String {
+    let months: Vec<&str> = (1..=12)
+        .filter(|m| recruiting[*m as usize - 1])
+        .map(calendar_month)
+        .collect();
+    if months.len() == 12 {
+        "every month".to_string()
+    } else if months.is_empty() {
+        "in no month".to_string()
+    } else {
+        format!("in {}", months.join(", "))
     }
+}
 
-    match &s.agency {
-        None => writeln!(o, "\nAgency: none (no [agency] section).")?,
-        Some(a) => {
-            writeln!(
-                o,
-                "\nAgency: {} FTE now; cover for {} of unfilled posts and {} of absence{}.",
-                num(a.fte),
-                percent(a.cover_vacancies),
-                percent(a.cover_absence),
-                match a.max_fte {
-                    Some(m) => format!(", at most {} FTE", num(m)),
-                    None => ", no cap".into(),
-                }
-            )?;
-            writeln!(
-                o,
-                "  A missing agency worker is found with probability {} a month; they stay {} months on average; {} a year take a permanent post.",
-                uncertain(&a.fill_prob, Unit::Percent),
-                uncertain(&a.mean_tenure_months, Unit::Plain),
-                uncertain(&a.annual_conversion_rate, Unit::Percent)
-            )?;
-            for b in &a.managed_team {
-                writeln!(o, "  Managed team: {} FTE {}.", num(b.fte), period(b.from, b.to))?;
-            }
+/// The newly qualified intake; its leaving rate defaults to the workforce's
+/// first band.
+fn asye(o: &mut String, a: Option<&Asye>, w: &Workforce) -> std::fmt::Result {
+    let Some(a) = a else {
+        return writeln!(o, "\nASYE intake: none (no [asye] section).");
+    };
+    let leaving = match &a.annual_leaving {
+        Some(rate) => leaving_rate(rate),
+        None => format!(
+            "{} (the first band)",
+            w.annual_leaving_by_service_year
+                .first()
+                .map(leaving_rate)
+                .unwrap_or_default()
+        ),
+    };
+    writeln!(
+        o,
+        "\nASYE intake: {} newly qualified workers join each {}, holding {} of a full caseload in their first year; {} leave a year during it; {}.",
+        uncertain(&a.intake_per_year, Unit::Plain),
+        calendar_month(a.intake_month),
+        percent(a.caseload_weight),
+        leaving,
+        if a.supernumerary {
+            "supernumerary (they hold no post in that year)"
+        } else {
+            "they fill posts, even beyond the establishment"
         }
-    }
+    )
+}
 
-    let d = &s.demand;
+/// Agency cover, how agency workers come and go, and any managed team.
+fn agency(o: &mut String, a: Option<&Agency>) -> std::fmt::Result {
+    let Some(a) = a else {
+        return writeln!(o, "\nAgency: none (no [agency] section).");
+    };
+    writeln!(
+        o,
+        "\nAgency: {} FTE now; cover for {} of unfilled posts and {} of absence{}.",
+        num(a.fte),
+        percent(a.cover_vacancies),
+        percent(a.cover_absence),
+        match a.max_fte {
+            Some(m) => format!(", at most {} FTE", num(m)),
+            None => ", no cap".into(),
+        }
+    )?;
+    writeln!(
+        o,
+        "  A missing agency worker is found with probability {} a month; they stay {} months on average; {} a year take a permanent post.",
+        uncertain(&a.fill_prob, Unit::Percent),
+        uncertain(&a.mean_tenure_months, Unit::Plain),
+        uncertain(&a.annual_conversion_rate, Unit::Percent)
+    )?;
+    for b in &a.managed_team {
+        writeln!(o, "  Managed team: {} FTE {}.", num(b.fte), period(b.from, b.to))?;
+    }
+    Ok(())
+}
+
+/// Referrals: their level, growth and variation, seasonality and shocks.
+fn demand(o: &mut String, d: &Demand) -> std::fmt::Result {
     writeln!(
         o,
         "\nDemand: {} referrals a month, growing {} a year; {}.",
@@ -273,13 +312,17 @@ fn describe_into(o: &mut String, loaded: &Loaded, s: &Scenario) -> std::fmt::Res
             period(sh.from, sh.to)
         )?;
     }
+    Ok(())
+}
 
+/// One line per case state: open cases, entry, time there and where next.
+fn cases(o: &mut String, cases: &[CaseState]) -> std::fmt::Result {
     writeln!(o, "\nCases held by social workers")?;
-    for c in &s.cases {
+    for c in cases {
         let next: Vec<String> = c
             .next
             .iter()
-            .map(|(j, share)| format!("{} to {}", percent(*share), s.cases[*j].name))
+            .map(|(j, share)| format!("{} to {}", percent(*share), cases[*j].name))
             .collect();
         let next = if next.is_empty() {
             "then close".to_string()
@@ -295,8 +338,11 @@ fn describe_into(o: &mut String, loaded: &Loaded, s: &Scenario) -> std::fmt::Res
             uncertain(&c.mean_months, Unit::Plain)
         )?;
     }
+    Ok(())
+}
 
-    let k = &s.costs;
+/// Yearly costs per FTE and the ASYE grant.
+fn costs(o: &mut String, k: &Costs) -> std::fmt::Result {
     writeln!(
         o,
         "\nCosts a year per FTE: permanent {}, ASYE {}, agency {}, managed team {}; ASYE grant {} each.",
@@ -305,9 +351,11 @@ fn describe_into(o: &mut String, loaded: &Loaded, s: &Scenario) -> std::fmt::Res
         money(k.agency),
         money(k.managed_team),
         money(k.asye_grant)
-    )?;
+    )
+}
 
-    let p = &s.payments;
+/// The enhanced payments, one line each, or that there are none.
+fn payments(o: &mut String, p: &Payments) -> std::fmt::Result {
     if p.recruitment_bonus.is_none() && p.retention.is_none() && p.market_supplement.is_none() {
         writeln!(o, "Enhanced payments: none.")?;
     }
@@ -348,31 +396,40 @@ fn describe_into(o: &mut String, loaded: &Loaded, s: &Scenario) -> std::fmt::Res
             uncertain(&m.leaving_multiplier, Unit::Plain)
         )?;
     }
+    Ok(())
+}
 
-    if let (Some(first), Some(last)) = (s.history.first(), s.history.last()) {
-        let n = s.history.len();
-        let yearly = s.history.windows(2).all(|w| w[0].date.months_until(w[1].date) == 12);
-        let kind = match (n, yearly) {
-            (1, _) => "1 dated actual value".to_string(),
-            (_, true) => format!("{n} published yearly values"),
-            (_, false) => format!("{n} dated actual values"),
-        };
-        let span = if n == 1 {
-            first.date.to_string()
-        } else {
-            format!("{} to {}", first.date, last.date)
-        };
-        writeln!(
-            o,
-            "History: {kind}, {span} (to compare with the projection; the model does not use them)."
-        )?;
+/// How many dated actual values there are and the span they cover, if any.
+fn history(o: &mut String, history: &[HistoryPoint]) -> std::fmt::Result {
+    let (Some(first), Some(last)) = (history.first(), history.last()) else {
+        return Ok(());
+    };
+    let n = history.len();
+    let yearly = history.windows(2).all(|w| w[0].date.months_until(w[1].date) == 12);
+    let kind = match (n, yearly) {
+        (1, _) => "1 dated actual value".to_string(),
+        (_, true) => format!("{n} published yearly values"),
+        (_, false) => format!("{n} dated actual values"),
+    };
+    let span = if n == 1 {
+        first.date.to_string()
+    } else {
+        format!("{} to {}", first.date, last.date)
+    };
+    writeln!(
+        o,
+        "History: {kind}, {span} (to compare with the projection; the model does not use them)."
+    )
+}
+
+/// Odd but legal values, if any.
+fn warnings(o: &mut String, warnings: &[Warning]) -> std::fmt::Result {
+    if warnings.is_empty() {
+        return Ok(());
     }
-
-    if !loaded.warnings.is_empty() {
-        writeln!(o, "\nWorth a second look:")?;
-        for w in &loaded.warnings {
-            writeln!(o, "  warning: {w}")?;
-        }
+    writeln!(o, "\nWorth a second look:")?;
+    for w in warnings {
+        writeln!(o, "  warning: {w}")?;
     }
     Ok(())
 }

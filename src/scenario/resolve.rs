@@ -372,110 +372,16 @@ fn workforce(c: &mut Checker, w: RawWorkforce) -> Workforce {
     let permanent_fte = c.number("workforce.permanent_fte", w.permanent_fte, None, NON_NEG);
     let asye_fte = c.number("workforce.asye_fte", w.asye_fte, Some(0.0), NON_NEG);
     let absent_fte = c.number("workforce.absent_fte", w.absent_fte, Some(0.0), NON_NEG);
-    // A negative permanent_fte is reported on its own; comparing with it would say so again, confusingly.
-    if permanent_fte >= 0.0 && asye_fte + absent_fte > permanent_fte + 1e-9 {
-        c.problem(
-            "workforce.asye_fte",
-            format!(
-                "= {} with absent_fte = {}: together they must not exceed permanent_fte ({})",
-                fmt_num(asye_fte),
-                fmt_num(absent_fte),
-                fmt_num(permanent_fte)
-            ),
-        );
-    }
-    let fte_per_head = c.number(
-        "workforce.fte_per_head",
-        w.fte_per_head,
-        Some(1.0),
-        Bound::PositiveShare,
-    );
-    // An invalid value is reported above; 1 keeps the head counts below (and
-    // the agency's) finite, so they do not add a confusing second problem.
-    let fte_per_head = if fte_per_head > 0.0 && fte_per_head <= 1.0 {
-        fte_per_head
-    } else {
-        1.0
-    };
-    let mut establishment_changes = Vec::new();
-    let mut peak_establishment = establishment_fte;
-    for (i, ch) in w.establishment_changes.unwrap_or_default().into_iter().enumerate() {
-        let path = format!("workforce.establishment_changes[{i}]");
-        let from = c.month(&format!("{path}.from"), ch.from.as_deref());
-        let change_fte = c.number(&format!("{path}.change_fte"), ch.change_fte, None, Bound::Any);
-        peak_establishment += change_fte.max(0.0);
-        if let Some(from) = from {
-            establishment_changes.push(EstablishmentChange { from, change_fte });
-        }
-    }
+    check_in_post(c, permanent_fte, asye_fte, absent_fte);
+    let fte_per_head = fte_per_head(c, w.fte_per_head);
+    let (establishment_changes, peak_establishment) =
+        establishment_changes(c, establishment_fte, w.establishment_changes.unwrap_or_default());
     c.check_scale("workforce.permanent_fte", permanent_fte / fte_per_head, "heads");
-    if peak_establishment > establishment_fte && peak_establishment > SCALE_LIMIT {
-        // Say where the size comes from: the file's establishment_fte may be small.
-        c.problem(
-            "workforce.establishment_changes",
-            format!(
-                "the establishment reaches {} FTE of posts with these changes: too large to simulate on one machine (the limit is 1,000,000)",
-                fmt_num(peak_establishment)
-            ),
-        );
-    } else {
-        c.check_scale("workforce.establishment_fte", establishment_fte, "FTE of posts");
-    }
-
-    let bands_raw = w.annual_leaving_by_service_year;
-    let mut annual_leaving_by_service_year = Vec::new();
-    match bands_raw {
-        None => c.missing(
-            "workforce.annual_leaving_by_service_year",
-            "annual leaving rates by completed years of service",
-        ),
-        Some(bands) if bands.is_empty() => c.problem(
-            "workforce.annual_leaving_by_service_year",
-            "= []: expected at least one annual leaving rate".into(),
-        ),
-        Some(bands) => {
-            for (i, b) in bands.into_iter().enumerate() {
-                let path = format!("workforce.annual_leaving_by_service_year[{i}]");
-                annual_leaving_by_service_year.push(c.uncertain(&path, Some(b), None, ValidRange::Probability));
-            }
-        }
-    }
-    let initial_service_shares = w.initial_service_shares.map(|shares| {
-        let path = "workforce.initial_service_shares";
-        let values: Vec<f64> = shares.iter().map(|n| c.check_number(path, n.0, NON_NEG)).collect();
-        // Negative shares are reported above; only the rest can be above 0.
-        let total: f64 = values.iter().map(|v| v.max(0.0)).sum();
-        if total <= 0.0 {
-            c.problem(
-                path,
-                "expected shares by completed year of service, at least one above 0".into(),
-            );
-            return values;
-        }
-        values.iter().map(|v| v / total).collect()
-    });
-    let sickness_days_per_year = c.number(
-        "workforce.sickness_days_per_year",
-        w.sickness_days_per_year,
-        Some(0.0),
-        NON_NEG,
-    );
-    let working_days_per_year = c.number(
-        "workforce.working_days_per_year",
-        w.working_days_per_year,
-        Some(225.0),
-        Bound::Positive,
-    );
-    if sickness_days_per_year > working_days_per_year {
-        c.problem(
-            "workforce.sickness_days_per_year",
-            format!(
-                "= {}: must not exceed working_days_per_year ({})",
-                fmt_num(sickness_days_per_year),
-                fmt_num(working_days_per_year)
-            ),
-        );
-    }
+    check_establishment_scale(c, establishment_fte, peak_establishment);
+    let annual_leaving_by_service_year = leaving_bands(c, w.annual_leaving_by_service_year);
+    let initial_service_shares = w.initial_service_shares.map(|shares| service_shares(c, &shares));
+    let (sickness_days_per_year, working_days_per_year) =
+        working_days(c, w.sickness_days_per_year, w.working_days_per_year);
     Workforce {
         establishment_fte,
         establishment_changes,
@@ -512,6 +418,127 @@ fn workforce(c: &mut Checker, w: RawWorkforce) -> Workforce {
             ValidRange::NonNegative,
         ),
     }
+}
+
+/// Those in their ASYE year and those absent are among the permanent staff,
+/// so together they cannot be more of them.
+fn check_in_post(c: &mut Checker, permanent_fte: f64, asye_fte: f64, absent_fte: f64) {
+    // A negative permanent_fte is reported on its own; comparing with it would say so again, confusingly.
+    if permanent_fte >= 0.0 && asye_fte + absent_fte > permanent_fte + 1e-9 {
+        c.problem(
+            "workforce.asye_fte",
+            format!(
+                "= {} with absent_fte = {}: together they must not exceed permanent_fte ({})",
+                fmt_num(asye_fte),
+                fmt_num(absent_fte),
+                fmt_num(permanent_fte)
+            ),
+        );
+    }
+}
+
+/// FTE per person, in (0, 1]; 1 in its place after a problem.
+fn fte_per_head(c: &mut Checker, raw: Option<Number>) -> f64 {
+    let fte_per_head = c.number("workforce.fte_per_head", raw, Some(1.0), Bound::PositiveShare);
+    // An invalid value is reported above; 1 keeps the head counts (the
+    // workforce's and the agency's) finite, so they do not add a confusing
+    // second problem.
+    if fte_per_head > 0.0 && fte_per_head <= 1.0 {
+        fte_per_head
+    } else {
+        1.0
+    }
+}
+
+/// The dated changes to funded posts, and the largest establishment they
+/// can reach (counting the increases only).
+fn establishment_changes(
+    c: &mut Checker,
+    establishment_fte: f64,
+    raw: Vec<RawEstablishmentChange>,
+) -> (Vec<EstablishmentChange>, f64) {
+    let mut changes = Vec::new();
+    let mut peak = establishment_fte;
+    for (i, ch) in raw.into_iter().enumerate() {
+        let path = format!("workforce.establishment_changes[{i}]");
+        let from = c.month(&format!("{path}.from"), ch.from.as_deref());
+        let change_fte = c.number(&format!("{path}.change_fte"), ch.change_fte, None, Bound::Any);
+        peak += change_fte.max(0.0);
+        if let Some(from) = from {
+            changes.push(EstablishmentChange { from, change_fte });
+        }
+    }
+    (changes, peak)
+}
+
+/// The scale check for funded posts, blaming the changes when they are what
+/// makes the establishment too large.
+fn check_establishment_scale(c: &mut Checker, establishment_fte: f64, peak: f64) {
+    if peak > establishment_fte && peak > SCALE_LIMIT {
+        // Say where the size comes from: the file's establishment_fte may be small.
+        c.problem(
+            "workforce.establishment_changes",
+            format!(
+                "the establishment reaches {} FTE of posts with these changes: too large to simulate on one machine (the limit is 1,000,000)",
+                fmt_num(peak)
+            ),
+        );
+    } else {
+        c.check_scale("workforce.establishment_fte", establishment_fte, "FTE of posts");
+    }
+}
+
+/// Annual leaving rates by completed years of service: at least one.
+fn leaving_bands(c: &mut Checker, raw: Option<Vec<RawUncertain>>) -> Vec<Uncertain> {
+    let path = "workforce.annual_leaving_by_service_year";
+    match raw {
+        None => {
+            c.missing(path, "annual leaving rates by completed years of service");
+            Vec::new()
+        }
+        Some(bands) if bands.is_empty() => {
+            c.problem(path, "= []: expected at least one annual leaving rate".into());
+            Vec::new()
+        }
+        Some(bands) => bands
+            .into_iter()
+            .enumerate()
+            .map(|(i, b)| c.uncertain(&format!("{path}[{i}]"), Some(b), None, ValidRange::Probability))
+            .collect(),
+    }
+}
+
+/// Shares of staff by completed years of service, scaled to sum to 1.
+fn service_shares(c: &mut Checker, shares: &[Number]) -> Vec<f64> {
+    let path = "workforce.initial_service_shares";
+    let values: Vec<f64> = shares.iter().map(|n| c.check_number(path, n.0, NON_NEG)).collect();
+    // Negative shares are reported above; only the rest can be above 0.
+    let total: f64 = values.iter().map(|v| v.max(0.0)).sum();
+    if total <= 0.0 {
+        c.problem(
+            path,
+            "expected shares by completed year of service, at least one above 0".into(),
+        );
+        return values;
+    }
+    values.iter().map(|v| v / total).collect()
+}
+
+/// Sickness days and working days a year; sickness cannot exceed the year.
+fn working_days(c: &mut Checker, sickness: Option<Number>, working: Option<Number>) -> (f64, f64) {
+    let sickness_days_per_year = c.number("workforce.sickness_days_per_year", sickness, Some(0.0), NON_NEG);
+    let working_days_per_year = c.number("workforce.working_days_per_year", working, Some(225.0), Bound::Positive);
+    if sickness_days_per_year > working_days_per_year {
+        c.problem(
+            "workforce.sickness_days_per_year",
+            format!(
+                "= {}: must not exceed working_days_per_year ({})",
+                fmt_num(sickness_days_per_year),
+                fmt_num(working_days_per_year)
+            ),
+        );
+    }
+    (sickness_days_per_year, working_days_per_year)
 }
 
 fn recruitment(c: &mut Checker, r: RawRecruitment) -> Recruitment {
@@ -683,35 +710,8 @@ fn cases(c: &mut Checker, raw: Vec<RawCase>) -> Vec<CaseState> {
             Some(n) if !n.trim().is_empty() => format!("cases.{n}"),
             _ => format!("cases[{i}]"),
         };
-        let name = match r.name {
-            None => {
-                c.missing(&format!("{label}.name"), "a name for the case state");
-                format!("state {i}")
-            }
-            Some(n) if n.trim().is_empty() => {
-                c.problem(&format!("{label}.name"), "= \"\": a case state needs a name".into());
-                n
-            }
-            Some(n) => {
-                if !seen.insert(n.clone()) {
-                    c.problem(
-                        &format!("{label}.name"),
-                        format!("= \"{n}\": two case states have this name"),
-                    );
-                }
-                n
-            }
-        };
-        let open = c.number(&format!("{label}.open"), r.open, Some(0.0), NON_NEG);
-        let open = if open.fract() != 0.0 {
-            c.problem(
-                &format!("{label}.open"),
-                format!("= {}: expected a whole number of cases", fmt_num(open)),
-            );
-            0.0
-        } else {
-            open
-        };
+        let name = case_name(c, &label, i, r.name, &mut seen);
+        let open = open_cases(c, &label, r.open);
         open_total += open;
         let entry_share = c.number(&format!("{label}.entry_share"), r.entry_share, Some(0.0), PROB);
         entry_total += entry_share;
@@ -721,45 +721,7 @@ fn cases(c: &mut Checker, raw: Vec<RawCase>) -> Vec<CaseState> {
             None,
             ValidRange::AtLeastOneMonth,
         );
-        let mut next = Vec::new();
-        let mut next_total = 0.0;
-        for (dest, share) in r.next.unwrap_or_default() {
-            let path = format!("{label}.next.{dest}");
-            let share = match share {
-                toml::Value::Integer(v) => v as f64,
-                toml::Value::Float(v) => v,
-                other => {
-                    c.problem(&path, format!("= {other}: expected a share between 0 and 1"));
-                    continue;
-                }
-            };
-            let share = c.check_number(&path, share, PROB);
-            next_total += share;
-            if dest == name {
-                c.problem(
-                    &path,
-                    "a state cannot move to itself (its time there is mean_months)".into(),
-                );
-            } else if let Some(j) = names.iter().position(|n| n.as_deref() == Some(dest.as_str())) {
-                next.push((j, share));
-            } else {
-                let known = names.iter().flatten().map(String::as_str).filter(|n| *n != name);
-                let hint = match super::problem::nearest(&dest, known) {
-                    Some(k) => format!("; did you mean `{k}`?"),
-                    None => String::new(),
-                };
-                c.problem(&path, format!("names no case state{hint}"));
-            }
-        }
-        if next_total > 1.0 + 1e-9 {
-            c.problem(
-                &format!("{label}.next"),
-                format!(
-                    "shares sum to {}: must not exceed 1 (the rest close)",
-                    fmt_num(next_total)
-                ),
-            );
-        }
+        let next = next_states(c, &label, &name, r.next.unwrap_or_default(), &names);
         out.push(CaseState {
             name,
             open: open as u64,
@@ -768,7 +730,7 @@ fn cases(c: &mut Checker, raw: Vec<RawCase>) -> Vec<CaseState> {
             next,
         });
     }
-    if entry_total > 1.0 + 1e-9 {
+    if above_one(entry_total) {
         c.problem(
             "cases",
             format!(
@@ -779,6 +741,104 @@ fn cases(c: &mut Checker, raw: Vec<RawCase>) -> Vec<CaseState> {
     }
     c.check_scale("cases", open_total, "open cases");
     out
+}
+
+/// Shares that must not sum to more than 1, give or take rounding.
+fn above_one(total: f64) -> bool {
+    total > 1.0 + 1e-9
+}
+
+/// A case state's name: present, not blank and not already taken.
+fn case_name(c: &mut Checker, label: &str, i: usize, raw: Option<String>, seen: &mut BTreeSet<String>) -> String {
+    let path = format!("{label}.name");
+    match raw {
+        None => {
+            c.missing(&path, "a name for the case state");
+            format!("state {i}")
+        }
+        Some(n) if n.trim().is_empty() => {
+            c.problem(&path, "= \"\": a case state needs a name".into());
+            n
+        }
+        Some(n) => {
+            if !seen.insert(n.clone()) {
+                c.problem(&path, format!("= \"{n}\": two case states have this name"));
+            }
+            n
+        }
+    }
+}
+
+/// Cases open now: a whole number, 0 or more (0 after a problem).
+fn open_cases(c: &mut Checker, label: &str, raw: Option<Number>) -> f64 {
+    let path = format!("{label}.open");
+    let open = c.number(&path, raw, Some(0.0), NON_NEG);
+    if open.fract() != 0.0 {
+        c.problem(&path, format!("= {}: expected a whole number of cases", fmt_num(open)));
+        return 0.0;
+    }
+    open
+}
+
+/// Where cases go after the state `name`: (index of the state, share), in
+/// file order, with shares that leave the rest to close.
+fn next_states(
+    c: &mut Checker,
+    label: &str,
+    name: &str,
+    raw: toml::Table,
+    names: &[Option<String>],
+) -> Vec<(usize, f64)> {
+    let mut next = Vec::new();
+    let mut next_total = 0.0;
+    for (dest, share) in raw {
+        let path = format!("{label}.next.{dest}");
+        let share = match share {
+            toml::Value::Integer(v) => v as f64,
+            toml::Value::Float(v) => v,
+            other => {
+                c.problem(&path, format!("= {other}: expected a share between 0 and 1"));
+                continue;
+            }
+        };
+        let share = c.check_number(&path, share, PROB);
+        next_total += share;
+        if let Some(j) = destination(c, &path, &dest, name, names) {
+            next.push((j, share));
+        }
+    }
+    if above_one(next_total) {
+        c.problem(
+            &format!("{label}.next"),
+            format!(
+                "shares sum to {}: must not exceed 1 (the rest close)",
+                fmt_num(next_total)
+            ),
+        );
+    }
+    next
+}
+
+/// The index of the case state `dest` names, or a problem: a state cannot
+/// move to itself, and an unknown name gets the nearest known one as a hint.
+fn destination(c: &mut Checker, path: &str, dest: &str, name: &str, names: &[Option<String>]) -> Option<usize> {
+    if dest == name {
+        c.problem(
+            path,
+            "a state cannot move to itself (its time there is mean_months)".into(),
+        );
+        return None;
+    }
+    let found = names.iter().position(|n| n.as_deref() == Some(dest));
+    if found.is_none() {
+        let known = names.iter().flatten().map(String::as_str).filter(|n| *n != name);
+        let hint = match super::problem::nearest(dest, known) {
+            Some(k) => format!("; did you mean `{k}`?"),
+            None => String::new(),
+        };
+        c.problem(path, format!("names no case state{hint}"));
+    }
+    found
 }
 
 fn costs(c: &mut Checker, k: RawCosts) -> Costs {
