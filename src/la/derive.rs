@@ -202,21 +202,64 @@ pub fn derive(figures: &Figures, council: &Area, year: i32) -> Result<Derivation
         area: &figures.england,
         year,
     };
-    let first = year - WINDOW_YEARS + 1;
+    let permanent_fte = in_post(c)?;
+    let inpost = permanent_fte.value;
+    let fte_per_head = fte_per_head(c, e);
+    let fph = fte_per_head.value;
+    let posts = posts_and_agency(c, e, &permanent_fte, fph);
+    let turnover = turnover(c, e);
+    let leaving = leaving_bands(&turnover);
+    let starters = starters(c, e, inpost, fph);
+    let referrals_per_month = count_range(c, e, &referrals_obs, inpost, "referral_count / 12", 1);
+    let cases_total = cases_held(c, e, inpost);
+    let (case_lines, states) = calibrate(c, e, &referrals_per_month, cases_total.value);
 
+    Ok(Derivation {
+        council: council.name.clone(),
+        region: council.region.clone(),
+        year,
+        establishment_fte: posts.establishment_fte,
+        permanent_fte,
+        fte_per_head,
+        asye_fte: starters.asye_fte,
+        case_holding_share: case_holding_share(c, e, fph),
+        turnover,
+        leaving,
+        sickness_days_per_year: sickness(c, e),
+        applicants_per_month: starters.applicants_per_month,
+        intake_per_year: starters.intake_per_year,
+        agency_fte: posts.agency_fte,
+        cover_vacancies: posts.cover_vacancies,
+        agency_extra_fte: posts.agency_extra_fte,
+        referrals_per_month,
+        cases_total,
+        case_lines,
+        states,
+        history: published_history(c),
+    })
+}
+
+/// The permanent social workers in post: the council's latest figure in the
+/// window, which every scenario needs (England's would not do).
+fn in_post(c: Upto) -> Result<Sourced> {
     let inpost = latest(c, &inpost_obs).ok_or_else(|| {
         Error::Usage(format!(
-            "--la {}: no social workers in post published for {first} to {year}, so no scenario can start from {year}",
-            council.name
+            "--la {}: no social workers in post published for {} to {}, so no scenario can start from {}",
+            c.area.name,
+            c.year - WINDOW_YEARS + 1,
+            c.year,
+            c.year
         ))
     })?;
-    let inpost_value = inpost.value;
-    let permanent_fte = Sourced {
+    Ok(Sourced {
         value: inpost.value,
         national: false,
-        lines: vec![inpost.text.clone()],
-    };
+        lines: vec![inpost.text],
+    })
+}
 
+/// FTE per person in post, kept within 0.5 to 1.
+fn fte_per_head(c: Upto, e: Upto) -> Sourced {
     let mut fte_per_head = pick(
         c,
         e,
@@ -225,8 +268,22 @@ pub fn derive(figures: &Figures, council: &Area, year: i32) -> Result<Derivation
         "FTE per person, inpost_fte / inpost_headcount",
     );
     fte_per_head.value = round_to(fte_per_head.value.clamp(0.5, 1.0), 2);
-    let fph = fte_per_head.value;
+    fte_per_head
+}
 
+/// The funded posts and the agency in post, split into covering agency and
+/// the fixed block beyond the vacancies.
+struct Posts {
+    establishment_fte: Sourced,
+    agency_fte: Sourced,
+    cover_vacancies: Sourced,
+    agency_extra_fte: Option<Sourced>,
+}
+
+/// Establishment = in post + vacancies; the agency as the model holds it
+/// ([`agency_split`]).
+fn posts_and_agency(c: Upto, e: Upto, permanent_fte: &Sourced, fph: f64) -> Posts {
+    let inpost_value = permanent_fte.value;
     let vacancy = pick(c, e, &vacancy_obs, Fallback::PerInpost(inpost_value), "vacancy_fte");
     let agency_obs = |v: Upto, y: i32| agency_of(v, y, fph);
     let agency = pick(c, e, &agency_obs, Fallback::PerInpost(inpost_value), "agency_fte");
@@ -249,7 +306,16 @@ pub fn derive(figures: &Figures, council: &Area, year: i32) -> Result<Derivation
     };
 
     let (agency_fte, cover_vacancies, agency_extra_fte) = agency_split(agency_value, vacancy_value, &agency, e);
+    Posts {
+        establishment_fte,
+        agency_fte,
+        cover_vacancies,
+        agency_extra_fte,
+    }
+}
 
+/// Working days lost to sickness per FTE a year.
+fn sickness(c: Upto, e: Upto) -> Sourced {
     let sickness = pick(
         c,
         e,
@@ -257,13 +323,17 @@ pub fn derive(figures: &Figures, council: &Area, year: i32) -> Result<Derivation
         Fallback::Ratio,
         "working_days_lost_fte / inpost_fte",
     );
-    let sickness_days_per_year = Sourced {
+    Sourced {
         value: round_to(sickness.value.clamp(0.0, WORKING_DAYS), 1),
         ..sickness
-    };
+    }
+}
 
+/// The share of social work FTE holding cases, leaving out years probably
+/// counted on another basis.
+fn case_holding_share(c: Upto, e: Upto, fph: f64) -> Ranged {
     let share_obs = |v: Upto, y: i32| share_of(v, y, fph);
-    let case_holding_share = range(
+    range(
         c,
         e,
         &share_obs,
@@ -271,9 +341,12 @@ pub fn derive(figures: &Figures, council: &Area, year: i32) -> Result<Derivation
         Some(SHARE_BASIS_TOLERANCE),
         "case_holders_fte / (inpost_fte + agency_fte)",
     )
-    .map_clamped(0.01, 1.0, 3);
+    .map_clamped(0.01, 1.0, 3)
+}
 
-    let turnover = range(
+/// Turnover as a share of in post.
+fn turnover(c: Upto, e: Upto) -> Ranged {
+    range(
         c,
         e,
         &turnover_obs,
@@ -281,28 +354,21 @@ pub fn derive(figures: &Figures, council: &Area, year: i32) -> Result<Derivation
         None,
         "turnover_rate_fte (leavers in the year / in post)",
     )
-    .map_clamped(0.0, 1.0, 3);
-    let leaving = leaving_bands(&turnover);
+    .map_clamped(0.0, 1.0, 3)
+}
 
+/// Starters: the experienced a month, the newly qualified a year, and one
+/// year's intake of the newly qualified in post now.
+struct Starters {
+    applicants_per_month: Ranged,
+    intake_per_year: Ranged,
+    asye_fte: Sourced,
+}
+
+fn starters(c: Upto, e: Upto, inpost_value: f64, fph: f64) -> Starters {
     let experienced_obs = |v: Upto, y: i32| experienced_of(v, y, fph);
-    let applicants_per_month = range(
-        c,
-        e,
-        &experienced_obs,
-        Fallback::PerInpost(inpost_value),
-        None,
-        "experienced starters a month",
-    )
-    .map_clamped(0.0, f64::INFINITY, 2);
-    let intake_per_year = range(
-        c,
-        e,
-        &intake_obs,
-        Fallback::PerInpost(inpost_value),
-        None,
-        "newly qualified starters a year",
-    )
-    .map_clamped(0.0, f64::INFINITY, 1);
+    let applicants_per_month = count_range(c, e, &experienced_obs, inpost_value, "experienced starters a month", 2);
+    let intake_per_year = count_range(c, e, &intake_obs, inpost_value, "newly qualified starters a year", 1);
     let asye_heads = round_half_up(intake_per_year.latest);
     let asye_value = round_to((asye_heads * fph).min(inpost_value), 2);
     let asye_fte = Sourced {
@@ -320,30 +386,35 @@ pub fn derive(figures: &Figures, council: &Area, year: i32) -> Result<Derivation
             }
         )],
     };
+    Starters {
+        applicants_per_month,
+        intake_per_year,
+        asye_fte,
+    }
+}
 
-    let referrals_per_month = range(
-        c,
-        e,
-        &referrals_obs,
-        Fallback::PerInpost(inpost_value),
-        None,
-        "referral_count / 12",
-    )
-    .map_clamped(0.0, f64::INFINITY, 1);
+/// The range of a count that scales with a council's size (England's per
+/// FTE in post when the council's is missing), kept at 0 or more.
+fn count_range(c: Upto, e: Upto, f: PerYear, inpost_value: f64, what: &str, decimals: i32) -> Ranged {
+    range(c, e, f, Fallback::PerInpost(inpost_value), None, what).map_clamped(0.0, f64::INFINITY, decimals)
+}
 
+/// The cases held now, a whole number.
+fn cases_held(c: Upto, e: Upto, inpost_value: f64) -> Sourced {
     let cases = pick(c, e, &cases_obs, Fallback::PerInpost(inpost_value), "cases held");
-    let cases_total = Sourced {
+    Sourced {
         value: cases.value.round(),
         ..cases
-    };
+    }
+}
 
-    let (case_lines, states) = calibrate(c, e, &referrals_per_month, cases_total.value);
-
-    let history = c
-        .area
+/// The published actual values at each 30 September up to the year, for
+/// the years with any of them.
+fn published_history(c: Upto) -> Vec<HistoryPoint> {
+    c.area
         .workforce_years()
         .into_iter()
-        .filter(|y| *y <= year)
+        .filter(|y| *y <= c.year)
         .filter_map(|y| YearMonth::new(y, 9).map(|date| (y, date)))
         .map(|(y, date)| HistoryPoint {
             date,
@@ -366,31 +437,7 @@ pub fn derive(figures: &Figures, council: &Area, year: i32) -> Result<Derivation
             .iter()
             .any(Option::is_some)
         })
-        .collect();
-
-    Ok(Derivation {
-        council: council.name.clone(),
-        region: council.region.clone(),
-        year,
-        establishment_fte,
-        permanent_fte,
-        fte_per_head,
-        asye_fte,
-        case_holding_share,
-        turnover,
-        leaving,
-        sickness_days_per_year,
-        applicants_per_month,
-        intake_per_year,
-        agency_fte,
-        cover_vacancies,
-        agency_extra_fte,
-        referrals_per_month,
-        cases_total,
-        case_lines,
-        states,
-        history,
-    })
+        .collect()
 }
 
 /// Covering agency follows the vacancies in the model: agency up to the
@@ -504,27 +551,78 @@ pub fn base_rate_for_turnover(turnover: f64) -> f64 {
 /// The case states: open cases split and durations set so that, at the
 /// latest referrals, the total open stays at the cases held.
 fn calibrate(c: Upto, e: Upto, referrals: &Ranged, cases_held: f64) -> (Vec<String>, Vec<State>) {
-    let annual = referrals.latest * 12.0;
-    let nfa = pick(c, e, &nfa_obs, Fallback::Ratio, "no further action");
-    let close = pick(c, e, &close_obs, Fallback::Ratio, "assessed not in need");
-    let plans = pick(c, e, &plan_obs, Fallback::Ratio, "plans started per assessment");
-    let cpp = pick(c, e, &cpp_obs, Fallback::PerReferral(annual), "CPP_At31");
-    let at31 = pick(c, e, &at31_obs, Fallback::PerReferral(annual), "At31_episodes");
-    let rereferral = pick(c, e, &rereferral_obs, Fallback::Ratio, "re-referrals");
+    let figures = case_figures(c, e, referrals.latest * 12.0);
+    let flows = flows(referrals.latest, &figures);
+    let open = open_cases(&flows, cases_held);
+    let mut lines = flow_lines(referrals.latest, &figures, &flows, &open);
+    lines.extend(balance_lines(referrals.latest, &flows, &open, cases_held));
+    (lines, case_states(&flows, &open))
+}
 
-    let nfa_share = nfa.value.clamp(0.0, 1.0);
-    let assessments = referrals.latest * (1.0 - nfa_share);
-    let p_close = round_to(close.value.clamp(0.0, 1.0 - ASSESSMENT_TO_CARE), 3);
-    let p_plan = round_to(plans.value.clamp(0.0, 1.0 - ASSESSMENT_TO_CARE - p_close), 3);
+/// The council's figures (or England's) that the case states follow.
+struct CaseFigures {
+    nfa: Sourced,
+    close: Sourced,
+    plans: Sourced,
+    cpp: Sourced,
+    at31: Sourced,
+    rereferral: Sourced,
+}
+
+fn case_figures(c: Upto, e: Upto, annual_referrals: f64) -> CaseFigures {
+    CaseFigures {
+        nfa: pick(c, e, &nfa_obs, Fallback::Ratio, "no further action"),
+        close: pick(c, e, &close_obs, Fallback::Ratio, "assessed not in need"),
+        plans: pick(c, e, &plan_obs, Fallback::Ratio, "plans started per assessment"),
+        cpp: pick(c, e, &cpp_obs, Fallback::PerReferral(annual_referrals), "CPP_At31"),
+        at31: pick(
+            c,
+            e,
+            &at31_obs,
+            Fallback::PerReferral(annual_referrals),
+            "At31_episodes",
+        ),
+        rereferral: pick(c, e, &rereferral_obs, Fallback::Ratio, "re-referrals"),
+    }
+}
+
+/// A month's flows between the states at the latest referrals.
+struct Flows {
+    /// Share of referrals ending with no further action.
+    nfa_share: f64,
+    /// Assessments started a month.
+    assessments: f64,
+    /// Shares of assessments closed (not in need), going to a plan, and to
+    /// child in need.
+    p_close: f64,
+    p_plan: f64,
+    p_cin: f64,
+    plan_starts: f64,
+    plan_months: f64,
+    /// Child-in-need cases starting a month, from assessments and plans.
+    cin_inflow: f64,
+    looked_after_estimate: f64,
+    /// Entering care a month from assessments and ended plans.
+    care_fixed: f64,
+    /// Share of child-in-need cases ending in care.
+    q_care: f64,
+    care_inflow: f64,
+}
+
+fn flows(referrals: f64, f: &CaseFigures) -> Flows {
+    let nfa_share = f.nfa.value.clamp(0.0, 1.0);
+    let assessments = referrals * (1.0 - nfa_share);
+    let p_close = round_to(f.close.value.clamp(0.0, 1.0 - ASSESSMENT_TO_CARE), 3);
+    let p_plan = round_to(f.plans.value.clamp(0.0, 1.0 - ASSESSMENT_TO_CARE - p_close), 3);
     let p_cin = round_to((1.0 - ASSESSMENT_TO_CARE - p_close - p_plan).max(0.0), 3);
     let plan_starts = assessments * p_plan;
     let plan_months = if plan_starts > 0.0 {
-        (cpp.value / plan_starts).clamp(MIN_MONTHS, MAX_PLAN_MONTHS)
+        (f.cpp.value / plan_starts).clamp(MIN_MONTHS, MAX_PLAN_MONTHS)
     } else {
         MAX_PLAN_MONTHS
     };
     let cin_inflow = assessments * p_cin + plan_starts * PLAN_TO_CHILD_IN_NEED;
-    let looked_after_estimate = LOOKED_AFTER_PER_CHILD_IN_NEED * at31.value;
+    let looked_after_estimate = LOOKED_AFTER_PER_CHILD_IN_NEED * f.at31.value;
     let care_fixed = assessments * ASSESSMENT_TO_CARE + plan_starts * PLAN_TO_CARE;
     let q_care = if cin_inflow > 0.0 {
         round_to(
@@ -535,15 +633,54 @@ fn calibrate(c: Upto, e: Upto, referrals: &Ranged, cases_held: f64) -> (Vec<Stri
         0.0
     };
     let care_inflow = care_fixed + q_care * cin_inflow;
+    Flows {
+        nfa_share,
+        assessments,
+        p_close,
+        p_plan,
+        p_cin,
+        plan_starts,
+        plan_months,
+        cin_inflow,
+        looked_after_estimate,
+        care_fixed,
+        q_care,
+        care_inflow,
+    }
+}
 
-    let assessment_open = assessments * ASSESSMENT_MONTHS;
-    let plan_open = plan_starts * plan_months;
-    let care_open = care_inflow * LOOKED_AFTER_MONTHS;
+/// The cases held split among the states.
+struct Open {
+    /// Open in steady state at the flows: assessments, plans, looked after.
+    assessment_open: f64,
+    plan_open: f64,
+    care_open: f64,
+    /// The cases held less those three: child in need's share.
+    room: f64,
+    /// Below 1 when the cases held are fewer than the flows need.
+    scale: f64,
+    cin_months: f64,
+    /// Each state's open cases, whole numbers adding up to the cases held.
+    assessment: f64,
+    plan: f64,
+    care: f64,
+    cin: f64,
+    /// Share of referrals entering an assessment.
+    entry: f64,
+}
+
+/// Child in need is the balancing state: it holds the cases the other
+/// states leave, lasting at least [`MIN_MONTHS`]; when the cases held are
+/// too few even for that, every state is scaled down.
+fn open_cases(f: &Flows, cases_held: f64) -> Open {
+    let assessment_open = f.assessments * ASSESSMENT_MONTHS;
+    let plan_open = f.plan_starts * f.plan_months;
+    let care_open = f.care_inflow * LOOKED_AFTER_MONTHS;
     let room = cases_held - assessment_open - plan_open - care_open;
-    let (scale, cin_months) = if cin_inflow > 0.0 && room >= cin_inflow * MIN_MONTHS {
-        (1.0, room / cin_inflow)
+    let (scale, cin_months) = if f.cin_inflow > 0.0 && room >= f.cin_inflow * MIN_MONTHS {
+        (1.0, room / f.cin_inflow)
     } else {
-        let needed = assessment_open + plan_open + care_open + cin_inflow * MIN_MONTHS;
+        let needed = assessment_open + plan_open + care_open + f.cin_inflow * MIN_MONTHS;
         let scale = if needed > 0.0 {
             (cases_held / needed).min(1.0)
         } else {
@@ -551,42 +688,53 @@ fn calibrate(c: Upto, e: Upto, referrals: &Ranged, cases_held: f64) -> (Vec<Stri
         };
         (scale, MIN_MONTHS)
     };
-    let open_a = (scale * assessment_open).round();
-    let open_p = (scale * plan_open).round();
-    let open_l = (scale * care_open).round();
-    let open_c = (cases_held - open_a - open_p - open_l).max(0.0);
-    let entry = round_to((1.0 - nfa_share) * scale, 3);
+    let assessment = (scale * assessment_open).round();
+    let plan = (scale * plan_open).round();
+    let care = (scale * care_open).round();
+    Open {
+        assessment_open,
+        plan_open,
+        care_open,
+        room,
+        scale,
+        cin_months,
+        assessment,
+        plan,
+        care,
+        cin: (cases_held - assessment - plan - care).max(0.0),
+        entry: round_to((1.0 - f.nfa_share) * scale, 3),
+    }
+}
 
-    let mut lines = vec![
-        format!(
-            "Referrals: {} a month (the latest, as above).",
-            num(referrals.latest, 1)
-        ),
-        format!("No further action: {}", inline(&nfa)),
+/// How the flows follow from the figures: referrals to looked after.
+fn flow_lines(referrals: f64, figures: &CaseFigures, f: &Flows, open: &Open) -> Vec<String> {
+    vec![
+        format!("Referrals: {} a month (the latest, as above).", num(referrals, 1)),
+        format!("No further action: {}", inline(&figures.nfa)),
         format!(
             "Re-referrals: {}; they are counted in the referrals and start a new assessment, as in the model: no adjustment.",
-            inline(&rereferral)
+            inline(&figures.rereferral)
         ),
         format!(
             "Assessment: {} x (1 - {}) = {} start a month, lasting {} months (assumption): {} open.",
-            num(referrals.latest, 1),
-            num(nfa_share, 3),
-            num(assessments, 1),
+            num(referrals, 1),
+            num(f.nfa_share, 3),
+            num(f.assessments, 1),
             num(ASSESSMENT_MONTHS, 1),
-            num(assessment_open, 0)
+            num(open.assessment_open, 0)
         ),
-        format!("Closed after assessment (not in need): {}", inline(&close)),
-        format!("Protection plans per assessment: {}", inline(&plans)),
+        format!("Closed after assessment (not in need): {}", inline(&figures.close)),
+        format!("Protection plans per assessment: {}", inline(&figures.plans)),
         format!(
             "Child protection: {} x {} = {} plans start a month; {} open, so a plan lasts {} / {} = {} months{}.",
-            num(assessments, 1),
-            num(p_plan, 3),
-            num(plan_starts, 1),
-            inline(&cpp),
-            num(cpp.value, 0),
-            num(plan_starts, 1),
-            num(plan_months, 1),
-            if plan_starts > 0.0 && (cpp.value / plan_starts - plan_months).abs() > 1e-9 {
+            num(f.assessments, 1),
+            num(f.p_plan, 3),
+            num(f.plan_starts, 1),
+            inline(&figures.cpp),
+            num(figures.cpp.value, 0),
+            num(f.plan_starts, 1),
+            num(f.plan_months, 1),
+            if f.plan_starts > 0.0 && (figures.cpp.value / f.plan_starts - f.plan_months).abs() > 1e-9 {
                 format!(" (kept within {MIN_MONTHS} to {MAX_PLAN_MONTHS})")
             } else {
                 String::new()
@@ -595,103 +743,112 @@ fn calibrate(c: Upto, e: Upto, referrals: &Ranged, cases_held: f64) -> (Vec<Stri
         format!(
             "Looked after (not in the shipped figures): {} (England's looked-after children per child in need) x {} = {}, lasting {} months (England), so {} enter a month.",
             num(LOOKED_AFTER_PER_CHILD_IN_NEED, 3),
-            inline(&at31),
-            num(looked_after_estimate, 0),
+            inline(&figures.at31),
+            num(f.looked_after_estimate, 0),
             num(LOOKED_AFTER_MONTHS, 1),
-            num(looked_after_estimate / LOOKED_AFTER_MONTHS, 1)
+            num(f.looked_after_estimate / LOOKED_AFTER_MONTHS, 1)
         ),
         format!(
             "  {}% of assessments and {}% of ended plans (assumptions) give {}; the rest come from child in need: {} of cases ending there (kept within 0 to 0.5); {} open in steady state.",
             num(ASSESSMENT_TO_CARE * 100.0, 0),
             num(PLAN_TO_CARE * 100.0, 0),
-            num(care_fixed, 1),
-            num(q_care, 3),
-            num(care_open, 0)
+            num(f.care_fixed, 1),
+            num(f.q_care, 3),
+            num(open.care_open, 0)
         ),
-    ];
+    ]
+}
+
+/// How child in need balances the cases held, and the scaling when they
+/// are too few.
+fn balance_lines(referrals: f64, f: &Flows, open: &Open, cases_held: f64) -> Vec<String> {
     let cin_enter = format!(
         "Child in need: {} x {} + {} x {} = {} enter a month",
-        num(assessments, 1),
-        num(p_cin, 3),
-        num(plan_starts, 1),
+        num(f.assessments, 1),
+        num(f.p_cin, 3),
+        num(f.plan_starts, 1),
         num(PLAN_TO_CHILD_IN_NEED, 1),
-        num(cin_inflow, 1)
+        num(f.cin_inflow, 1)
     );
-    if scale < 1.0 {
+    let mut lines = Vec::new();
+    if open.scale < 1.0 {
         lines.push(format!("{cin_enter}."));
         lines.push(format!(
             "Cases held ({}) are fewer than these figures need ({} + {} + {} open, and at least {} month of child in need: {}). So only {} of referrals needing a case are taken to become one held by a social worker (entry share {} x {} = {}), every state's open cases are scaled by {}, and a child-in-need case lasts {} month.",
             num(cases_held, 0),
-            num(assessment_open, 0),
-            num(plan_open, 0),
-            num(care_open, 0),
+            num(open.assessment_open, 0),
+            num(open.plan_open, 0),
+            num(open.care_open, 0),
             num(MIN_MONTHS, 0),
-            num(assessment_open + plan_open + care_open + cin_inflow * MIN_MONTHS, 0),
-            num(scale, 3),
-            num(1.0 - nfa_share, 3),
-            num(scale, 3),
-            num(entry, 3),
-            num(scale, 3),
+            num(open.assessment_open + open.plan_open + open.care_open + f.cin_inflow * MIN_MONTHS, 0),
+            num(open.scale, 3),
+            num(1.0 - f.nfa_share, 3),
+            num(open.scale, 3),
+            num(open.entry, 3),
+            num(open.scale, 3),
             num(MIN_MONTHS, 0)
         ));
     } else {
         lines.push(format!(
             "{cin_enter}; the balance of the cases held, {} - {} - {} - {} = {}, is open, lasting {} / {} = {} months.",
             num(cases_held, 0),
-            num(open_a, 0),
-            num(open_p, 0),
-            num(open_l, 0),
-            num(open_c, 0),
-            num(room, 0),
-            num(cin_inflow, 1),
-            num(cin_months, 1)
+            num(open.assessment, 0),
+            num(open.plan, 0),
+            num(open.care, 0),
+            num(open.cin, 0),
+            num(open.room, 0),
+            num(f.cin_inflow, 1),
+            num(open.cin_months, 1)
         ));
     }
     lines.push(format!(
         "So, at {} referrals a month, open cases stay near the {} held.",
-        num(referrals.latest, 1),
+        num(referrals, 1),
         num(cases_held, 0)
     ));
+    lines
+}
 
-    let states = vec![
+/// The four case states as the scenario writes them.
+fn case_states(f: &Flows, open: &Open) -> Vec<State> {
+    vec![
         State {
             name: "assessment",
-            open: open_a as u64,
-            entry_share: entry,
+            open: open.assessment as u64,
+            entry_share: open.entry,
             mean_months: ASSESSMENT_MONTHS,
             next: vec![
-                ("child_in_need", p_cin),
-                ("child_protection", p_plan),
+                ("child_in_need", f.p_cin),
+                ("child_protection", f.p_plan),
                 ("looked_after", ASSESSMENT_TO_CARE),
             ],
-            note: format!("the rest ({}) close: assessed not in need", num(p_close, 3)),
+            note: format!("the rest ({}) close: assessed not in need", num(f.p_close, 3)),
         },
         State {
             name: "child_in_need",
-            open: open_c as u64,
+            open: open.cin as u64,
             entry_share: 0.0,
-            mean_months: round_to(cin_months, 1).max(MIN_MONTHS),
-            next: vec![("looked_after", q_care)],
+            mean_months: round_to(open.cin_months, 1).max(MIN_MONTHS),
+            next: vec![("looked_after", f.q_care)],
             note: "the balancing state: child in need plans and other support".into(),
         },
         State {
             name: "child_protection",
-            open: open_p as u64,
+            open: open.plan as u64,
             entry_share: 0.0,
-            mean_months: round_to(plan_months, 1).max(MIN_MONTHS),
+            mean_months: round_to(f.plan_months, 1).max(MIN_MONTHS),
             next: vec![("child_in_need", PLAN_TO_CHILD_IN_NEED), ("looked_after", PLAN_TO_CARE)],
             note: "children on a child protection plan; where plans go when they end is an assumption".into(),
         },
         State {
             name: "looked_after",
-            open: open_l as u64,
+            open: open.care as u64,
             entry_share: 0.0,
             mean_months: LOOKED_AFTER_MONTHS,
             next: Vec::new(),
             note: "looked-after children (an estimate); leaving care closes the case".into(),
         },
-    ];
-    (lines, states)
+    ]
 }
 
 /// A value's provenance as one sentence.

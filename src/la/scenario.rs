@@ -174,9 +174,32 @@ pub fn render(d: &Derivation) -> String {
     o
 }
 
+/// The file's parts in order.
 fn render_into(o: &mut String, d: &Derivation) -> std::fmt::Result {
+    title(o, d)?;
+    successors_note(o, d)?;
+    opening_keys(o, d)?;
+    history(o, d)?;
+    target(o)?;
+    workforce(o, d)?;
+    recruitment(o, d)?;
+    asye(o, d)?;
+    agency(o, d)?;
+    demand(o, d)?;
+    cases(o, d)?;
+    costs(o)
+}
+
+/// The first of the years the ranges are taken from.
+fn first_year(d: &Derivation) -> i32 {
+    d.year - derive::WINDOW_YEARS + 1
+}
+
+/// The title and how to read the file: the command that made it, its
+/// sources and what ranges and national defaults mean.
+fn title(o: &mut String, d: &Derivation) -> std::fmt::Result {
     let y = d.year;
-    let first = y - derive::WINDOW_YEARS + 1;
+    let first = first_year(d);
     let rule = "# =============================================================================";
     writeln!(o, "{rule}")?;
     writeln!(o, "# {}: a scenario from its published figures for {y}", d.council)?;
@@ -213,8 +236,11 @@ fn render_into(o: &mut String, d: &Derivation) -> std::fmt::Result {
         d.council,
         if d.region.is_empty() { "England" } else { &d.region },
         d.council
-    )?;
+    )
+}
 
+/// For an abolished council, which councils took on its services.
+fn successors_note(o: &mut String, d: &Derivation) -> std::fmt::Result {
     if let Some(r) = super::successors::of(&d.council) {
         let note = format!(
             "{}. For the councils of today: caseload new FILE.toml {}",
@@ -224,7 +250,13 @@ fn render_into(o: &mut String, d: &Derivation) -> std::fmt::Result {
         comment(o, &[&note], &[])?;
         writeln!(o)?;
     }
+    Ok(())
+}
 
+/// The scenario's name, description, start and length.
+fn opening_keys(o: &mut String, d: &Derivation) -> std::fmt::Result {
+    let y = d.year;
+    let first = first_year(d);
     let description = format!(
         "{} at 30 September {y} from its published figures: {} FTE social workers in post, {} vacant, {} agency, {} cases held; {} referrals a month in {}-{:02}. Ranges from its {first}-{y} figures. Costs are illustrative assumptions.",
         d.council,
@@ -245,23 +277,20 @@ fn render_into(o: &mut String, d: &Derivation) -> std::fmt::Result {
         o,
         "start = \"{y}-10\"        # first simulated month: the October after the 30 September {y} figures"
     )?;
-    writeln!(o, "months = {MONTHS}              # three years\n")?;
+    writeln!(o, "months = {MONTHS}              # three years\n")
+}
 
-    history(o, d)?;
-
+/// The caseload target band.
+fn target(o: &mut String) -> std::fmt::Result {
     section(
         o,
         "[target]                 # the caseload target band: cases per case-holding FTE",
     )?;
-    writeln!(o, "low = 20\nhigh = 25\n")?;
+    writeln!(o, "low = 20\nhigh = 25\n")
+}
 
-    workforce(o, d)?;
-    recruitment(o, d)?;
-    asye(o, d)?;
-    agency(o, d)?;
-    demand(o, d)?;
-    cases(o, d)?;
-
+/// Costs: the shipped scenarios' illustrative figures.
+fn costs(o: &mut String) -> std::fmt::Result {
     section(o, "[costs]                  # £ a year per FTE, salary plus on-costs")?;
     writeln!(
         o,
@@ -274,8 +303,7 @@ agency = 90000.0
 managed_team = 90000.0   # the agency beyond the vacancies is ordinary agency: the agency rate
 
 # No enhanced payments: add [payments.retention] etc. to test one."
-    )?;
-    Ok(())
+    )
 }
 
 fn history(o: &mut String, d: &Derivation) -> std::fmt::Result {
