@@ -187,6 +187,15 @@ struct Flows {
     closed_cases: u64,
 }
 
+/// What step 12 records beyond the census and the flows.
+#[derive(Clone, Copy)]
+struct MonthEnd {
+    establishment: f64,
+    capacity: f64,
+    load: f64,
+    costs: Spend,
+}
+
 /// Sums over the permanent workforce, taken in one pass, and the agency
 /// cover.
 #[derive(Default)]
@@ -414,12 +423,53 @@ impl<'a> Simulation<'a> {
     pub fn step(&mut self, t: u32, row: &mut [f64]) {
         let m = self.month(t);
         let mut flows = Flows::default();
-        let fte_per_head = self.s.workforce.fte_per_head;
 
         // 1. Establishment.
         let establishment = self.establishment(t);
-
         // 2. Starts: the pipeline, then the yearly ASYE cohort.
+        self.starts(t, m, &mut flows);
+        // 3. Leaving: each worker's clock runs down by this month's hazard.
+        self.leaving(t, m, &mut flows);
+        // 4. Absence.
+        self.absence();
+        // 5. Recruitment.
+        let mut census = self.census(t);
+        self.recruitment(t, m, establishment, &mut census, &mut flows);
+        // 6. Agency cover, release and conversion.
+        self.agency_cover(t, establishment, &mut census, &mut flows);
+        // 7. Demand.
+        self.demand(t, m, &mut flows);
+        // 8. Cases: moves from the month's opening counts, then new cases.
+        self.move_cases(t, &mut flows);
+
+        // 9. Capacity and caseload (the census of step 5 with its joiners
+        // and step 6's agency cover: nobody leaves or changes absence after
+        // step 4).
+        let capacity = self.capacity(&census);
+        let load = caseload(self.state.open_total(), capacity);
+
+        // 10. Feedback for next month.
+        self.state.pressure = self.pressure(load);
+
+        // 11. Costs.
+        let costs = self.costs(t, &census, &mut flows);
+
+        // 12. Record, then age.
+        self.state.leavers_by_month.push(flows.leavers_fte);
+        let month = MonthEnd {
+            establishment,
+            capacity,
+            load,
+            costs,
+        };
+        self.record(t, row, &census, &flows, &month);
+        self.age();
+    }
+
+    /// Step 2: the pipeline's offers that start this month, then the yearly
+    /// ASYE cohort.
+    fn starts(&mut self, t: u32, m: YearMonth, flows: &mut Flows) {
+        let fte_per_head = self.s.workforce.fte_per_head;
         let mut starting = std::mem::take(&mut self.scratch.starting);
         starting.clear();
         self.state.pipeline.retain(|o| {
@@ -430,7 +480,7 @@ impl<'a> Simulation<'a> {
             !starts
         });
         for &fte in &starting {
-            let worker = self.hire(t, fte, &mut flows);
+            let worker = self.hire(t, fte, flows);
             self.state.workers.push(worker);
         }
         self.scratch.starting = starting;
@@ -444,8 +494,11 @@ impl<'a> Simulation<'a> {
                 flows.asye_starters += 1;
             }
         }
+    }
 
-        // 3. Leaving: each worker's clock runs down by this month's hazard.
+    /// Step 3: permanent workers whose clocks run out leave (with any
+    /// clawback), then agency workers likewise.
+    fn leaving(&mut self, t: u32, m: YearMonth, flows: &mut Flows) {
         self.fill_hazards(m);
         let [past, asye] = &self.scratch.hazard;
         let last = past.len() - 1;
@@ -493,9 +546,11 @@ impl<'a> Simulation<'a> {
                 !leaves
             });
         }
+    }
 
-        // 4. Absence: returns, then new absences among those present when
-        // the step began (a returner cannot start a new absence this month).
+    /// Step 4: returns, then new absences among those present when the step
+    /// began (a returner cannot start a new absence this month).
+    fn absence(&mut self) {
         let (back, away) = (hazard(self.params.absence_return), hazard(self.params.absence_start));
         if self.state.clocks.absence_moves {
             let keyed = self.state.clocks.absence;
@@ -508,9 +563,11 @@ impl<'a> Simulation<'a> {
                 }
             }
         }
+    }
 
-        // 5. Recruitment: the labour market limits hiring, capped at the vacant heads.
-        let mut census = self.census(t);
+    /// Step 5: the labour market limits hiring, capped at the vacant heads.
+    fn recruitment(&mut self, t: u32, m: YearMonth, establishment: f64, census: &mut Census, flows: &mut Flows) {
+        let fte_per_head = self.s.workforce.fte_per_head;
         let vacant = establishment - census.post_holding - self.pipeline_fte();
         if let Some(r) = &self.s.recruitment
             && r.recruiting[m.month() as usize - 1]
@@ -523,7 +580,7 @@ impl<'a> Simulation<'a> {
             for _ in 0..hires {
                 if r.notice_months == 0 {
                     // Joins after this month's leaving and absence.
-                    let worker = self.hire(t, fte_per_head, &mut flows);
+                    let worker = self.hire(t, fte_per_head, flows);
                     census.add_hire(worker.fte, &self.s.costs);
                     self.state.workers.push(worker);
                 } else {
@@ -534,41 +591,49 @@ impl<'a> Simulation<'a> {
                 }
             }
         }
+    }
 
-        // 6. Agency cover, release and conversion.
-        if let Some(a) = &self.s.agency {
-            let unfilled = (establishment - census.post_holding).max(0.0);
-            let wanted = a.cover_vacancies * unfilled + a.cover_absence * census.absent;
-            let wanted = a.max_fte.map_or(wanted, |cap| wanted.min(cap));
-            let covering = census.covering;
-            if wanted > covering {
-                let missing = round_half_up((wanted - covering) / fte_per_head);
-                let found = binomial::binomial(
-                    &mut self.streams.month(Process::Agency, t),
-                    missing,
-                    self.params.agency_fill,
-                );
-                for _ in 0..found {
-                    let engaged = self.state.new_agency_worker(fte_per_head);
-                    self.state.agency.push(engaged);
-                    flows.agency_starters_fte += fte_per_head;
-                }
-            } else if covering > wanted {
-                let surplus = round_half_up((covering - wanted) / fte_per_head) as usize;
-                // The list is in engagement order: release the latest engaged first.
-                let keep = self.state.agency.len().saturating_sub(surplus);
-                for released in self.state.agency.drain(keep..) {
-                    flows.agency_leavers_fte += released.fte;
-                }
+    /// Step 6: agency cover engaged or released to what is wanted, then
+    /// conversions to permanent posts.
+    fn agency_cover(&mut self, t: u32, establishment: f64, census: &mut Census, flows: &mut Flows) {
+        let fte_per_head = self.s.workforce.fte_per_head;
+        let Some(a) = &self.s.agency else {
+            return;
+        };
+        let unfilled = (establishment - census.post_holding).max(0.0);
+        let wanted = a.cover_vacancies * unfilled + a.cover_absence * census.absent;
+        let wanted = a.max_fte.map_or(wanted, |cap| wanted.min(cap));
+        let covering = census.covering;
+        if wanted > covering {
+            let missing = round_half_up((wanted - covering) / fte_per_head);
+            let found = binomial::binomial(
+                &mut self.streams.month(Process::Agency, t),
+                missing,
+                self.params.agency_fill,
+            );
+            for _ in 0..found {
+                let engaged = self.state.new_agency_worker(fte_per_head);
+                self.state.agency.push(engaged);
+                flows.agency_starters_fte += fte_per_head;
             }
-            let conversion_cap = round_half_up(unfilled / fte_per_head) as usize;
-            if unfilled > 0.0 && conversion_cap > 0 && self.params.agency_conversion > 0.0 {
-                self.convert(t, conversion_cap, &mut flows, &mut census);
+        } else if covering > wanted {
+            let surplus = round_half_up((covering - wanted) / fte_per_head) as usize;
+            // The list is in engagement order: release the latest engaged first.
+            let keep = self.state.agency.len().saturating_sub(surplus);
+            for released in self.state.agency.drain(keep..) {
+                flows.agency_leavers_fte += released.fte;
             }
-            census.covering = self.covering_fte();
         }
+        let conversion_cap = round_half_up(unfilled / fte_per_head) as usize;
+        if unfilled > 0.0 && conversion_cap > 0 && self.params.agency_conversion > 0.0 {
+            self.convert(t, conversion_cap, flows, census);
+        }
+        census.covering = self.covering_fte();
+    }
 
-        // 7. Demand.
+    /// Step 7: this month's referrals, split among the case states they
+    /// enter.
+    fn demand(&mut self, t: u32, m: YearMonth, flows: &mut Flows) {
         let d = &self.s.demand;
         let shocks: f64 = d
             .shocks
@@ -602,26 +667,6 @@ impl<'a> Simulation<'a> {
         );
         let no_case = (1.0 - self.s.cases.iter().map(|c| c.entry_share).sum::<f64>()).max(0.0);
         flows.referrals = entering.iter().sum::<u64>() + rng::poisson(demand_rng, rate * no_case);
-
-        // 8. Cases: moves from the month's opening counts, then new cases.
-        self.move_cases(t, &mut flows);
-
-        // 9. Capacity and caseload (the census of step 5 with its joiners
-        // and step 6's agency cover: nobody leaves or changes absence after
-        // step 4).
-        let capacity = self.capacity(&census);
-        let load = caseload(self.state.open_total(), capacity);
-
-        // 10. Feedback for next month.
-        self.state.pressure = self.pressure(load);
-
-        // 11. Costs.
-        let costs = self.costs(t, &census, &mut flows);
-
-        // 12. Record, then age.
-        self.state.leavers_by_month.push(flows.leavers_fte);
-        self.record(t, row, establishment, &census, capacity, load, &flows, costs);
-        self.age();
     }
 
     /// Step 6's conversions: each covering agency worker after engagement
@@ -737,18 +782,13 @@ impl<'a> Simulation<'a> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn record(
-        &mut self,
-        t: u32,
-        row: &mut [f64],
-        establishment: f64,
-        census: &Census,
-        capacity: f64,
-        load: f64,
-        flows: &Flows,
-        costs: Spend,
-    ) {
+    fn record(&mut self, t: u32, row: &mut [f64], census: &Census, flows: &Flows, month: &MonthEnd) {
+        let MonthEnd {
+            establishment,
+            capacity,
+            load,
+            costs,
+        } = *month;
         let layout = self.layout;
         let mut set = |metric: Metric, value: f64| row[layout.index(metric)] = value;
         let managed = census.managed;
