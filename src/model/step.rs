@@ -825,7 +825,9 @@ impl<'a> Simulation<'a> {
         set(Metric::CostAgency, costs.agency);
         set(Metric::CostPayments, costs.payments());
         set(Metric::ClawbackRecovered, costs.clawback);
-        set(Metric::CostRecruitment, costs.recruitment);
+        // MODEL.md step 11: recruitment spend less the ASYE grant (the grant
+        // is also its own metric, so charts can show it as income).
+        set(Metric::CostRecruitment, costs.recruitment - costs.asye_grant);
         set(Metric::AsyeGrantIncome, costs.asye_grant);
         set(Metric::CostTotal, total_cost);
         set(Metric::CostCumulative, self.state.cost_cumulative);
