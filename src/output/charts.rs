@@ -370,8 +370,35 @@ pub fn run_charts(s: &Scenario, summary: &Summary, seed: u64) -> Result<Vec<Char
         months: summary.months,
         panels,
     };
-    let (low, high) = (s.target.low, s.target.high);
+    let marks = events(s);
+    let fan = caseload_panel(s, summary, &marks)?;
+    let workforce = workforce_panel(s, summary, &marks)?;
+    let target = target_panel(s, summary)?;
+    let monthly = monthly_spend_panel(summary)?;
+    let total = cumulative_spend_panel(summary)?;
+    Ok(vec![
+        chart("caseload", format!("Average caseload: {}", s.name), vec![fan]),
+        chart(
+            "workforce",
+            format!("Social workers against funded posts: {}", s.name),
+            vec![workforce],
+        ),
+        chart(
+            "target",
+            format!(
+                "Chance the caseload is within the target of {}: {}",
+                target_text(s.target.high),
+                s.name
+            ),
+            vec![target],
+        ),
+        chart("cost", format!("Spend: {}", s.name), vec![monthly, total]),
+    ])
+}
 
+/// The caseload fan: median, 50% and 90% of runs, the target band, the
+/// published figures and the scenario's dated changes.
+fn caseload_panel(s: &Scenario, summary: &Summary, marks: &[Event]) -> Result<Panel, ChartError> {
     let caseload = cells(summary, Metric::Caseload)?;
     let mut fan = Panel::new("Cases per case-holding FTE", Units::Plain);
     fan.bands = vec![
@@ -379,22 +406,22 @@ pub fn run_charts(s: &Scenario, summary: &Summary, seed: u64) -> Result<Vec<Char
         band("50% of runs (p25–p75)", &caseload, false, BAND_50, 1.0),
     ];
     fan.lines = vec![line("Median", column(&caseload, Cell::p50), NAVY, Dash::Solid, 1.6)];
-    fan.target = Some((low, high));
-    let published = published_label(s);
+    fan.target = Some((s.target.low, s.target.high));
     fan.points.extend(history_points(
         s,
-        &format!("Published ({published})"),
+        &format!("Published ({})", published_label(s)),
         |h| h.caseload,
         INK,
         Marker::Circle,
     ));
+    fan.events = marks.to_vec();
+    Ok(fan)
+}
 
-    let marks = events(s);
-    fan.events.clone_from(&marks);
-
-    // Permanent and agency staff, each its median and 90% of runs, against
-    // the funded posts: lines rather than stacked areas, since the
-    // percentiles of a sum are not the sum of percentiles.
+/// Permanent and agency staff, each its median and 90% of runs, against
+/// the funded posts: lines rather than stacked areas, since the
+/// percentiles of a sum are not the sum of percentiles.
+fn workforce_panel(s: &Scenario, summary: &Summary, marks: &[Event]) -> Result<Panel, ChartError> {
     let median = |m: Metric| cells(summary, m).map(|c| column(&c, Cell::p50));
     let permanent = cells(summary, Metric::PermanentFte)?;
     let agency = cells(summary, Metric::AgencyFte)?;
@@ -429,7 +456,8 @@ pub fn run_charts(s: &Scenario, summary: &Summary, seed: u64) -> Result<Vec<Char
         line("Vacant posts", median(Metric::VacancyFte)?, VERMILLION, dash_of(1), 1.2),
     ];
     workforce.band_note = Some(NOTE_WORKFORCE.to_string());
-    workforce.events = marks;
+    workforce.events = marks.to_vec();
+    let published = published_label(s);
     workforce.points.extend(
         [
             history_points(
@@ -451,7 +479,13 @@ pub fn run_charts(s: &Scenario, summary: &Summary, seed: u64) -> Result<Vec<Char
         .into_iter()
         .flatten(),
     );
+    Ok(workforce)
+}
 
+/// The share of runs at or below the target and at or below the low end
+/// of the target band, month by month.
+fn target_panel(s: &Scenario, summary: &Summary) -> Result<Panel, ChartError> {
+    let (low, high) = (s.target.low, s.target.high);
     let mean_percent = |m: Metric| cells(summary, m).map(|c| c.iter().map(|c| c.mean * 100.0).collect::<Vec<_>>());
     let mut target = Panel::new("Share of runs (%)", Units::Percent);
     target.lines = vec![
@@ -472,7 +506,12 @@ pub fn run_charts(s: &Scenario, summary: &Summary, seed: u64) -> Result<Vec<Char
     ];
     target.reference = Some((50.0, "Half of runs".to_string()));
     target.y_range = Some((0.0, 104.0));
+    Ok(target)
+}
 
+/// Average monthly spend by kind, and the ASYE grant as income when there
+/// is one.
+fn monthly_spend_panel(summary: &Summary) -> Result<Panel, ChartError> {
     let mean = |m: Metric| cells(summary, m).map(|c| column(&c, |c| c.mean));
     let mut monthly = Panel::new("£ a month (average across runs)", Units::Money);
     monthly.heading = Some("Monthly spend by kind".to_string());
@@ -497,30 +536,17 @@ pub fn run_charts(s: &Scenario, summary: &Summary, seed: u64) -> Result<Vec<Char
             1.2,
         ));
     }
+    Ok(monthly)
+}
+
+/// Cumulative spend: its median and 90% of runs.
+fn cumulative_spend_panel(summary: &Summary) -> Result<Panel, ChartError> {
     let cumulative = cells(summary, Metric::CostCumulative)?;
     let mut total = Panel::new("£ since the start", Units::Money);
     total.heading = Some("Cumulative spend".to_string());
     total.bands = vec![band("90% of runs (p05–p95)", &cumulative, true, BAND_90, 1.0)];
     total.lines = vec![line("Median", column(&cumulative, Cell::p50), NAVY, Dash::Solid, 1.4)];
-
-    Ok(vec![
-        chart("caseload", format!("Average caseload: {}", s.name), vec![fan]),
-        chart(
-            "workforce",
-            format!("Social workers against funded posts: {}", s.name),
-            vec![workforce],
-        ),
-        chart(
-            "target",
-            format!(
-                "Chance the caseload is within the target of {}: {}",
-                target_text(high),
-                s.name
-            ),
-            vec![target],
-        ),
-        chart("cost", format!("Spend: {}", s.name), vec![monthly, total]),
-    ])
+    Ok(total)
 }
 
 /// A backtest chart's file stem: `backtest-in-post`.
