@@ -626,24 +626,26 @@ fn bands_section(body: &mut String, s: &Scenario, summary: &Summary) {
     let _ = writeln!(body, "</tbody></table></section>");
 }
 
+/// A row of a provenance table: a label and its value, already HTML.
+pub(crate) fn provenance_row(body: &mut String, label: &str, value: &str) {
+    let _ = writeln!(body, "<tr><th>{}</th><td>{value}</td></tr>", escape(label));
+}
+
 fn inputs_section(body: &mut String, shown: &[Shown], settings: Settings) {
     let _ = writeln!(
         body,
         "<section id=\"inputs\"><h2>Inputs and where they came from</h2><p>Anyone can repeat these results with the same version of caseload: the resolved scenario file in this folder holds the inputs as run, and its SHA-256 fingerprint below shows it is unchanged.</p><table class=\"provenance\"><tbody>"
     );
-    let row = |body: &mut String, label: &str, value: &str| {
-        let _ = writeln!(body, "<tr><th>{}</th><td>{value}</td></tr>", escape(label));
-    };
-    row(body, "Program", &format!("caseload {}", env!("CARGO_PKG_VERSION")));
-    row(body, "Runs", &settings.runs.to_string());
-    row(body, "Seed", &settings.seed.to_string());
+    provenance_row(body, "Program", &format!("caseload {}", env!("CARGO_PKG_VERSION")));
+    provenance_row(body, "Runs", &settings.runs.to_string());
+    provenance_row(body, "Seed", &settings.seed.to_string());
     if !settings.sets.is_empty() {
         let sets: Vec<String> = settings
             .sets
             .iter()
             .map(|s| format!("<code>--set {}</code>", escape(s)))
             .collect();
-        row(body, "Overrides", &sets.join("<br>"));
+        provenance_row(body, "Overrides", &sets.join("<br>"));
     }
     for x in shown {
         let source = &x.loaded.source;
@@ -652,7 +654,7 @@ fn inputs_section(body: &mut String, shown: &[Shown], settings: Settings) {
         } else {
             String::new()
         };
-        row(
+        provenance_row(
             body,
             &format!("{prefix}scenario file"),
             &format!("<code>{}</code>", escape(&source.file)),
@@ -662,19 +664,19 @@ fn inputs_section(body: &mut String, shown: &[Shown], settings: Settings) {
                 .iter()
                 .map(|f| format!("<code>{}</code>", escape(f)))
                 .collect();
-            row(body, &format!("{prefix}builds on"), &chain.join(", then "));
+            provenance_row(body, &format!("{prefix}builds on"), &chain.join(", then "));
         }
-        row(
+        provenance_row(
             body,
             &format!("{prefix}resolved file"),
             &format!("<code>{}</code>", escape(x.resolved_name)),
         );
-        row(
+        provenance_row(
             body,
             &format!("{prefix}SHA-256 of the resolved file"),
             &format!("<code class=\"hash\">{}</code>", sha256_hex(x.resolved)),
         );
-        row(
+        provenance_row(
             body,
             &format!("{prefix}repeat with"),
             &format!(
