@@ -1167,6 +1167,9 @@ impl Chart {
     }
 }
 
+/// A part of a chart, in pixels.
+type Area<DB> = DrawingArea<DB, Shift>;
+
 /// The chart a panel's series are drawn on: months across, values up.
 type PanelChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<TickAxis, TickAxis>>;
 
@@ -1228,7 +1231,7 @@ fn panel_areas<DB: DrawingBackend>(
     panel: &Panel,
     row_count: usize,
     u: f64,
-) -> Result<(DrawingArea<DB, Shift>, DrawingArea<DB, Shift>), DrawFailed> {
+) -> Result<(Area<DB>, Area<DB>), DrawFailed> {
     let area = match &panel.heading {
         Some(heading) => {
             let (head, rest) = area.split_vertically(5.5 * u);
