@@ -3,7 +3,7 @@
 //! `crate::analysis::backtest`'s results.
 
 use super::fmt_value;
-use super::report::{ChartSvg, charts_section, page, sha256_hex};
+use super::report::{ChartSvg, charts_section, page, provenance_row, sha256_hex};
 use super::tables::{finish, writer};
 use crate::analysis::backtest::{Backtest, Coverage, Measure, Pooled, Row};
 use crate::scenario::describe::{self, month_name};
@@ -228,8 +228,20 @@ fn method(body: &mut String, caseload_basis: Option<f64>) {
 /// The report of one council's backtest.
 pub fn report(b: &Backtest, charts: &[ChartSvg], resolved_name: &str, resolved: &[u8], seed: u64) -> String {
     let s = &b.setup;
-    let scenario = &s.loaded.scenario;
     let mut body = String::new();
+    report_header(&mut body, b, seed);
+    coverage_section(&mut body, b);
+    comparison_section(&mut body, b);
+    charts_section(&mut body, charts);
+    method(&mut body, Some(s.caseload_basis));
+    inputs_section(&mut body, b, resolved_name, resolved, seed);
+    page(&format!("Backtest: {} from {}", s.council, s.from), &body)
+}
+
+/// The report's header: what was projected from when, against what.
+fn report_header(body: &mut String, b: &Backtest, seed: u64) {
+    let s = &b.setup;
+    let scenario = &s.loaded.scenario;
     let _ = writeln!(
         body,
         "<header><p class=\"kicker\">Backtest</p><h1>{}: projected from 30 September {} against what happened to {}</h1><p class=\"lede\">The scenario {} could have written from its figures published up to 30 September {} (children in need to 31 March {}), run {} times to September {} with the funded posts it actually had, and set against what it published at each 30 September since.</p><p class=\"meta\">{} months, {} to {} · {} simulated runs · seed {} · caseload {}</p></header>",
@@ -248,6 +260,10 @@ pub fn report(b: &Backtest, charts: &[ChartSvg], resolved_name: &str, resolved: 
         seed,
         env!("CARGO_PKG_VERSION")
     );
+}
+
+/// How well it held: a sentence and a table row for each measure.
+fn coverage_section(body: &mut String, b: &Backtest) {
     let coverages = crate::analysis::backtest::coverage_all(&b.rows);
     let _ = writeln!(
         body,
@@ -261,10 +277,13 @@ pub fn report(b: &Backtest, charts: &[ChartSvg], resolved_name: &str, resolved: 
         "</ul><p class=\"note\">If the projection's uncertainty is honest, about half of the published values fall inside the 50% band and nine in ten inside the 90% band; with a handful of values, a miss or two says little on its own (<code>caseload backtest --all</code> pools every council).</p><table class=\"figures\">{COVERAGE_HEAD}<tbody>"
     );
     for c in &coverages {
-        coverage_row(&mut body, c.measure.words(), c);
+        coverage_row(body, c.measure.words(), c);
     }
     let _ = writeln!(body, "</tbody></table></section>");
+}
 
+/// The projection beside each published value, as in backtest.csv.
+fn comparison_section(body: &mut String, b: &Backtest) {
     let _ = writeln!(
         body,
         "<section id=\"comparison\"><h2>Projection and what happened</h2><p>As in backtest.csv in this folder.</p><table class=\"figures\"><thead><tr><th>Measure</th><th>30 September</th><th class=\"num\">Published</th><th class=\"num\">Median</th><th class=\"num\">50% of runs</th><th class=\"num\">90% of runs</th><th>Inside</th></tr></thead><tbody>"
@@ -293,54 +312,51 @@ pub fn report(b: &Backtest, charts: &[ChartSvg], resolved_name: &str, resolved: 
         );
     }
     let _ = writeln!(body, "</tbody></table></section>");
-    charts_section(&mut body, charts);
-    method(&mut body, Some(s.caseload_basis));
+}
 
+/// The inputs: the program, the command that repeats the backtest, how the
+/// scenario was made, and the resolved file with its fingerprint.
+fn inputs_section(body: &mut String, b: &Backtest, resolved_name: &str, resolved: &[u8], seed: u64) {
+    let s = &b.setup;
+    let council = escape(&crate::la::scenario::shell_word(&s.council));
     let _ = writeln!(
         body,
         "<section id=\"inputs\"><h2>Inputs</h2><table class=\"provenance\"><tbody>"
     );
-    let row = |body: &mut String, label: &str, value: &str| {
-        let _ = writeln!(body, "<tr><th>{}</th><td>{value}</td></tr>", escape(label));
-    };
-    row(&mut body, "Program", &format!("caseload {}", env!("CARGO_PKG_VERSION")));
-    row(
-        &mut body,
+    provenance_row(body, "Program", &format!("caseload {}", env!("CARGO_PKG_VERSION")));
+    provenance_row(
+        body,
         "Repeat with",
         &format!(
-            "<code>caseload backtest --la {} --from {} --runs {} --seed {}</code>",
-            escape(&crate::la::scenario::shell_word(&s.council)),
-            s.from,
-            b.runs,
-            seed
+            "<code>caseload backtest --la {council} --from {} --runs {} --seed {seed}</code>",
+            s.from, b.runs
         ),
     );
-    row(
-        &mut body,
+    let sets = s
+        .sets
+        .iter()
+        .map(|x| format!("<code>--set {}</code>", escape(x)))
+        .collect::<Vec<_>>()
+        .join(" ");
+    provenance_row(
+        body,
         "Scenario",
         &format!(
-            "<code>caseload new FILE.toml --la {} --year {}</code>, then {}",
-            escape(&crate::la::scenario::shell_word(&s.council)),
-            s.from,
-            s.sets
-                .iter()
-                .map(|x| format!("<code>--set {}</code>", escape(x)))
-                .collect::<Vec<_>>()
-                .join(" ")
+            "<code>caseload new FILE.toml --la {council} --year {}</code>, then {sets}",
+            s.from
         ),
     );
-    row(
-        &mut body,
+    provenance_row(
+        body,
         "Resolved file",
         &format!("<code>{}</code>", escape(resolved_name)),
     );
-    row(
-        &mut body,
+    provenance_row(
+        body,
         "SHA-256 of the resolved file",
         &format!("<code class=\"hash\">{}</code>", sha256_hex(resolved)),
     );
     let _ = writeln!(body, "</tbody></table></section>");
-    page(&format!("Backtest: {} from {}", s.council, s.from), &body)
 }
 
 /// A council that could not be backtested, and why.

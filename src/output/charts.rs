@@ -370,8 +370,35 @@ pub fn run_charts(s: &Scenario, summary: &Summary, seed: u64) -> Result<Vec<Char
         months: summary.months,
         panels,
     };
-    let (low, high) = (s.target.low, s.target.high);
+    let marks = events(s);
+    let fan = caseload_panel(s, summary, &marks)?;
+    let workforce = workforce_panel(s, summary, &marks)?;
+    let target = target_panel(s, summary)?;
+    let monthly = monthly_spend_panel(summary)?;
+    let total = cumulative_spend_panel(summary)?;
+    Ok(vec![
+        chart("caseload", format!("Average caseload: {}", s.name), vec![fan]),
+        chart(
+            "workforce",
+            format!("Social workers against funded posts: {}", s.name),
+            vec![workforce],
+        ),
+        chart(
+            "target",
+            format!(
+                "Chance the caseload is within the target of {}: {}",
+                target_text(s.target.high),
+                s.name
+            ),
+            vec![target],
+        ),
+        chart("cost", format!("Spend: {}", s.name), vec![monthly, total]),
+    ])
+}
 
+/// The caseload fan: median, 50% and 90% of runs, the target band, the
+/// published figures and the scenario's dated changes.
+fn caseload_panel(s: &Scenario, summary: &Summary, marks: &[Event]) -> Result<Panel, ChartError> {
     let caseload = cells(summary, Metric::Caseload)?;
     let mut fan = Panel::new("Cases per case-holding FTE", Units::Plain);
     fan.bands = vec![
@@ -379,22 +406,22 @@ pub fn run_charts(s: &Scenario, summary: &Summary, seed: u64) -> Result<Vec<Char
         band("50% of runs (p25–p75)", &caseload, false, BAND_50, 1.0),
     ];
     fan.lines = vec![line("Median", column(&caseload, Cell::p50), NAVY, Dash::Solid, 1.6)];
-    fan.target = Some((low, high));
-    let published = published_label(s);
+    fan.target = Some((s.target.low, s.target.high));
     fan.points.extend(history_points(
         s,
-        &format!("Published ({published})"),
+        &format!("Published ({})", published_label(s)),
         |h| h.caseload,
         INK,
         Marker::Circle,
     ));
+    fan.events = marks.to_vec();
+    Ok(fan)
+}
 
-    let marks = events(s);
-    fan.events.clone_from(&marks);
-
-    // Permanent and agency staff, each its median and 90% of runs, against
-    // the funded posts: lines rather than stacked areas, since the
-    // percentiles of a sum are not the sum of percentiles.
+/// Permanent and agency staff, each its median and 90% of runs, against
+/// the funded posts: lines rather than stacked areas, since the
+/// percentiles of a sum are not the sum of percentiles.
+fn workforce_panel(s: &Scenario, summary: &Summary, marks: &[Event]) -> Result<Panel, ChartError> {
     let median = |m: Metric| cells(summary, m).map(|c| column(&c, Cell::p50));
     let permanent = cells(summary, Metric::PermanentFte)?;
     let agency = cells(summary, Metric::AgencyFte)?;
@@ -429,7 +456,8 @@ pub fn run_charts(s: &Scenario, summary: &Summary, seed: u64) -> Result<Vec<Char
         line("Vacant posts", median(Metric::VacancyFte)?, VERMILLION, dash_of(1), 1.2),
     ];
     workforce.band_note = Some(NOTE_WORKFORCE.to_string());
-    workforce.events = marks;
+    workforce.events = marks.to_vec();
+    let published = published_label(s);
     workforce.points.extend(
         [
             history_points(
@@ -451,7 +479,13 @@ pub fn run_charts(s: &Scenario, summary: &Summary, seed: u64) -> Result<Vec<Char
         .into_iter()
         .flatten(),
     );
+    Ok(workforce)
+}
 
+/// The share of runs at or below the target and at or below the low end
+/// of the target band, month by month.
+fn target_panel(s: &Scenario, summary: &Summary) -> Result<Panel, ChartError> {
+    let (low, high) = (s.target.low, s.target.high);
     let mean_percent = |m: Metric| cells(summary, m).map(|c| c.iter().map(|c| c.mean * 100.0).collect::<Vec<_>>());
     let mut target = Panel::new("Share of runs (%)", Units::Percent);
     target.lines = vec![
@@ -472,7 +506,12 @@ pub fn run_charts(s: &Scenario, summary: &Summary, seed: u64) -> Result<Vec<Char
     ];
     target.reference = Some((50.0, "Half of runs".to_string()));
     target.y_range = Some((0.0, 104.0));
+    Ok(target)
+}
 
+/// Average monthly spend by kind, and the ASYE grant as income when there
+/// is one.
+fn monthly_spend_panel(summary: &Summary) -> Result<Panel, ChartError> {
     let mean = |m: Metric| cells(summary, m).map(|c| column(&c, |c| c.mean));
     let mut monthly = Panel::new("£ a month (average across runs)", Units::Money);
     monthly.heading = Some("Monthly spend by kind".to_string());
@@ -497,30 +536,17 @@ pub fn run_charts(s: &Scenario, summary: &Summary, seed: u64) -> Result<Vec<Char
             1.2,
         ));
     }
+    Ok(monthly)
+}
+
+/// Cumulative spend: its median and 90% of runs.
+fn cumulative_spend_panel(summary: &Summary) -> Result<Panel, ChartError> {
     let cumulative = cells(summary, Metric::CostCumulative)?;
     let mut total = Panel::new("£ since the start", Units::Money);
     total.heading = Some("Cumulative spend".to_string());
     total.bands = vec![band("90% of runs (p05–p95)", &cumulative, true, BAND_90, 1.0)];
     total.lines = vec![line("Median", column(&cumulative, Cell::p50), NAVY, Dash::Solid, 1.4)];
-
-    Ok(vec![
-        chart("caseload", format!("Average caseload: {}", s.name), vec![fan]),
-        chart(
-            "workforce",
-            format!("Social workers against funded posts: {}", s.name),
-            vec![workforce],
-        ),
-        chart(
-            "target",
-            format!(
-                "Chance the caseload is within the target of {}: {}",
-                target_text(high),
-                s.name
-            ),
-            vec![target],
-        ),
-        chart("cost", format!("Spend: {}", s.name), vec![monthly, total]),
-    ])
+    Ok(total)
 }
 
 /// A backtest chart's file stem: `backtest-in-post`.
@@ -969,6 +995,8 @@ impl Chart {
         Ok(())
     }
 
+    /// One panel: its heading, the strip of event labels, axes and grid,
+    /// then bands, lines, event marks and points, and its legend below.
     fn draw_panel<DB: DrawingBackend>(
         &self,
         area: &DrawingArea<DB, Shift>,
@@ -977,47 +1005,49 @@ impl Chart {
         row_count: usize,
         u: f64,
     ) -> Result<(), DrawFailed> {
-        let area = match &panel.heading {
-            Some(heading) => {
-                let (head, rest) = area.split_vertically(5.5 * u);
-                head.draw(&Text::new(
-                    heading.clone(),
-                    ((2.2 * u) as i32, (1.0 * u) as i32),
-                    text_style(3.3 * u, INK, HPos::Left, VPos::Top),
-                ))?;
-                rest
-            }
-            None => area.clone(),
-        };
-        let legend_h = (row_count as f64 * 4.2 + 1.0) * u;
-        let (plot, legend) = area.split_vertically(f64::from(area.dim_in_pixel().1) - legend_h);
-
+        let (plot, legend) = panel_areas(area, panel, row_count, u)?;
         let (lo, hi) = y_range(panel);
         let (x_lo, x_hi) = self.x_span();
-        let x_range = x_lo..x_hi;
-        let ticks = month_ticks(
-            self.start,
-            x_lo.ceil() as i64,
-            x_hi.floor() as i64,
-            self.panels.len() > 1,
-        );
-        let start = self.start;
-        let units = panel.units;
-        let scale = lo.abs().max(hi.abs());
+        let frame = Frame {
+            lo,
+            hi,
+            x_lo,
+            x_hi,
+            u,
+            margin_left: (1.0 * u) as i32,
+            margin_right: (3.5 * u) as i32,
+            y_labels: (12.5 * u) as i32,
+        };
+        let strip = self.event_strip(&plot, panel, &frame)?;
+        let mut chart = self.axes(&plot, panel, &frame, strip.height)?;
+        draw_backdrop(&mut chart, panel, &frame)?;
+        draw_lines(&mut chart, panel, &frame)?;
+        self.draw_marks(&plot, &chart, &strip, &frame)?;
+        draw_points(&chart, panel, &frame)?;
+        draw_legend(&legend, rows, u)?;
+        Ok(())
+    }
 
-        // Dated changes: labelled in a strip above the plot, in rows that
-        // keep labels apart, laid out on the x axis the chart builds below.
-        let (margin_left, margin_right, y_labels) = ((1.0 * u) as i32, (3.5 * u) as i32, (12.5 * u) as i32);
-        let marks = self.marks(panel, x_lo, x_hi);
+    /// Lays out the labels of a panel's dated changes in a strip above the
+    /// plot, in rows that keep labels apart, on the x axis that
+    /// [`Chart::axes`] builds.
+    fn event_strip<DB: DrawingBackend>(
+        &self,
+        plot: &DrawingArea<DB, Shift>,
+        panel: &Panel,
+        f: &Frame,
+    ) -> Result<EventStrip, DrawFailed> {
+        let u = f.u;
+        let marks = self.marks(panel, f.x_lo, f.x_hi);
         let label_style = text_style(EVENT_TEXT * u, INK, HPos::Left, VPos::Center);
         let (left, right) = (
-            f64::from(margin_left + y_labels),
-            f64::from(plot.dim_in_pixel().0 as i32 - margin_right),
+            f64::from(f.margin_left + f.y_labels),
+            f64::from(plot.dim_in_pixel().0 as i32 - f.margin_right),
         );
         let mut xs = Vec::with_capacity(marks.len());
         let mut widths = Vec::with_capacity(marks.len());
         for mark in &marks {
-            xs.push(left + (mark.x - x_lo) / (x_hi - x_lo) * (right - left));
+            xs.push(left + (mark.x - f.x_lo) / (f.x_hi - f.x_lo) * (right - left));
             widths.push(f64::from(plot.estimate_text_size(&mark.label, &label_style)?.0));
         }
         let placed = label_rows(&xs, &widths, (left, right), 0.6 * u, 1.2 * u);
@@ -1027,21 +1057,48 @@ impl Chart {
         } else {
             0.0
         };
-        let strip = placed.iter().map(|p| p.1 + 1).max().unwrap_or(0) as f64 * EVENT_ROW * u + ticks_h;
+        let height = placed.iter().map(|p| p.1 + 1).max().unwrap_or(0) as f64 * EVENT_ROW * u + ticks_h;
+        Ok(EventStrip {
+            marks,
+            placed,
+            widths,
+            ticks_h,
+            height,
+        })
+    }
 
-        let mut chart = ChartBuilder::on(&plot)
+    /// The panel's axes and grid, below a strip `strip` pixels high.
+    fn axes<'a, DB: DrawingBackend>(
+        &self,
+        plot: &'a DrawingArea<DB, Shift>,
+        panel: &Panel,
+        f: &Frame,
+        strip: f64,
+    ) -> Result<PanelChart<'a, DB>, DrawFailed> {
+        let u = f.u;
+        let ticks = month_ticks(
+            self.start,
+            f.x_lo.ceil() as i64,
+            f.x_hi.floor() as i64,
+            self.panels.len() > 1,
+        );
+        let mut chart = ChartBuilder::on(plot)
             .margin_top((2.0 * u + strip) as i32)
-            .margin_right(margin_right)
-            .margin_left(margin_left)
+            .margin_right(f.margin_right)
+            .margin_left(f.margin_left)
             .x_label_area_size((7.5 * u) as i32)
-            .y_label_area_size(y_labels)
+            .y_label_area_size(f.y_labels)
             .build_cartesian_2d(
-                TickAxis { range: x_range, ticks },
                 TickAxis {
-                    range: lo..hi,
-                    ticks: value_ticks(lo, hi, Y_LABELS),
+                    range: f.x_lo..f.x_hi,
+                    ticks,
+                },
+                TickAxis {
+                    range: f.lo..f.hi,
+                    ticks: value_ticks(f.lo, f.hi, Y_LABELS),
                 },
             )?;
+        let (start, units, scale) = (self.start, panel.units, f.lo.abs().max(f.hi.abs()));
         let x_fmt = |x: &f64| month_label(start, *x);
         let y_fmt = |y: &f64| axis_label(units, scale, *y);
         chart
@@ -1057,138 +1114,253 @@ impl Chart {
             .light_line_style(WHITE.mix(0.0))
             .axis_style(GREY.stroke_width(1))
             .draw()?;
+        Ok(chart)
+    }
 
-        // Values beyond the axis (an infinite caseload) are drawn at its edge.
-        let clip = |v: f64| if v.is_nan() { lo } else { v.clamp(lo, hi) };
-        // A single month is drawn as a short level segment, so it shows.
-        let xy = |values: &[f64]| -> Vec<(f64, f64)> {
-            match values {
-                [v] => vec![(-0.3, clip(*v)), (0.3, clip(*v))],
-                _ => values.iter().enumerate().map(|(t, v)| (t as f64, clip(*v))).collect(),
-            }
+    /// The dated changes: a dashed line down from each label (through the
+    /// plot for a change, to the plot for the projection's start, to the
+    /// row of ticks for a yearly change), then the labels.
+    fn draw_marks<DB: DrawingBackend>(
+        &self,
+        plot: &DrawingArea<DB, Shift>,
+        chart: &PanelChart<'_, DB>,
+        strip: &EventStrip,
+        f: &Frame,
+    ) -> Result<(), DrawFailed> {
+        if strip.marks.is_empty() {
+            return Ok(());
+        }
+        let u = f.u;
+        let base = plot.get_base_pixel();
+        let at = |x: f64, y: f64| {
+            let (px, py) = chart.backend_coord(&(x, y));
+            (px - base.0, py - base.1)
         };
-
-        if let Some((low, high)) = panel.target {
-            let (a, b) = (clip(low), clip(high));
-            let (x0, x1) = (chart.x_range().start, chart.x_range().end);
-            chart.draw_series(std::iter::once(Rectangle::new(
-                [(x0, a), (x1, b)],
-                GREEN.mix(0.13).filled(),
-            )))?;
-        }
-        for b in &panel.bands {
-            let mut points = xy(&b.low);
-            points.extend(xy(&b.high).into_iter().rev());
-            chart.draw_series(std::iter::once(Polygon::new(points, b.colour.mix(b.opacity).filled())))?;
-        }
-        if let Some((r, _)) = panel.reference {
-            let (x0, x1) = (chart.x_range().start, chart.x_range().end);
-            chart.draw_series(DashedLineSeries::new(
-                vec![(x0, r), (x1, r)],
-                (1.2 * u) as i32,
-                (0.8 * u) as i32,
-                GREY.stroke_width(1.max((0.25 * u) as u32)),
-            ))?;
-        }
-        if let Some((low, high)) = panel.target {
-            let (x0, x1) = (chart.x_range().start, chart.x_range().end);
-            for edge in [low, high] {
-                chart.draw_series(DashedLineSeries::new(
-                    vec![(x0, clip(edge)), (x1, clip(edge))],
-                    (1.6 * u) as i32,
-                    (0.8 * u) as i32,
-                    GREEN.stroke_width(1.max((0.3 * u) as u32)),
-                ))?;
-            }
-        }
-        for l in &panel.lines {
-            let style = l.colour.stroke_width(1.max((0.3 * u * l.width).round() as u32));
-            match l.dash {
-                Dash::Solid => {
-                    chart.draw_series(LineSeries::new(xy(&l.values), style))?;
-                }
-                Dash::Dashed(size, gap) => {
-                    chart.draw_series(DashedLineSeries::new(
-                        xy(&l.values),
-                        (size * 100.0 * u) as i32,
-                        (gap * 100.0 * u) as i32,
-                        style,
-                    ))?;
-                }
-            }
-        }
-        // With points before the start, a line marks where the projection begins.
-        if x_lo < -0.5 {
-            chart.draw_series(DashedLineSeries::new(
-                vec![(-0.5, lo), (-0.5, hi)],
-                (0.8 * u) as i32,
-                (0.8 * u) as i32,
-                GREY.stroke_width(1.max((0.25 * u) as u32)),
-            ))?;
-        }
-        if !marks.is_empty() {
-            let base = plot.get_base_pixel();
-            let at = |x: f64, y: f64| {
-                let (px, py) = chart.backend_coord(&(x, y));
-                (px - base.0, py - base.1)
-            };
-            let (top_y, bottom_y) = (at(x_lo, hi).1, at(x_lo, lo).1);
-            let thin = GREY.stroke_width(1.max((0.22 * u) as u32));
-            let row_mid = |row: usize| top_y - strip as i32 + ((row as f64 + 0.5) * EVENT_ROW * u) as i32;
-            let tick_top = top_y - (ticks_h - 0.4 * u) as i32;
-            for (mark, (_, row)) in marks.iter().zip(&placed) {
-                let line_x = at(mark.x, hi).0;
-                match mark.kind {
-                    MarkKind::Start => dashed_vline(&plot, line_x, row_mid(*row), top_y, u, thin)?,
-                    MarkKind::Once => dashed_vline(&plot, line_x, row_mid(*row), bottom_y, u, thin)?,
-                    MarkKind::Yearly(first) => {
-                        dashed_vline(&plot, line_x, row_mid(*row), tick_top, u, thin)?;
-                        let mut month = first;
-                        loop {
-                            let t = self.start.months_until(month) as f64 - 0.5;
-                            if t > x_hi {
-                                break;
-                            }
-                            let tick_x = at(t, hi).0;
-                            plot.draw(&PathElement::new(
-                                vec![(tick_x, tick_top), (tick_x, top_y - (0.2 * u) as i32)],
-                                SKY.stroke_width(1.max((0.5 * u) as u32)),
-                            ))?;
-                            month = month.plus(12);
+        let (top_y, bottom_y) = (at(f.x_lo, f.hi).1, at(f.x_lo, f.lo).1);
+        let thin = GREY.stroke_width(1.max((0.22 * u) as u32));
+        let row_mid = |row: usize| top_y - strip.height as i32 + ((row as f64 + 0.5) * EVENT_ROW * u) as i32;
+        let tick_top = top_y - (strip.ticks_h - 0.4 * u) as i32;
+        for (mark, (_, row)) in strip.marks.iter().zip(&strip.placed) {
+            let line_x = at(mark.x, f.hi).0;
+            match mark.kind {
+                MarkKind::Start => dashed_vline(plot, line_x, row_mid(*row), top_y, u, thin)?,
+                MarkKind::Once => dashed_vline(plot, line_x, row_mid(*row), bottom_y, u, thin)?,
+                MarkKind::Yearly(first) => {
+                    dashed_vline(plot, line_x, row_mid(*row), tick_top, u, thin)?;
+                    let mut month = first;
+                    loop {
+                        let t = self.start.months_until(month) as f64 - 0.5;
+                        if t > f.x_hi {
+                            break;
                         }
+                        let tick_x = at(t, f.hi).0;
+                        plot.draw(&PathElement::new(
+                            vec![(tick_x, tick_top), (tick_x, top_y - (0.2 * u) as i32)],
+                            SKY.stroke_width(1.max((0.5 * u) as u32)),
+                        ))?;
+                        month = month.plus(12);
                     }
                 }
             }
-            // Labels last, on white, so that no line runs through one.
-            for (mark, ((text_left, row), width)) in marks.iter().zip(placed.iter().zip(&widths)) {
-                let (x0, y) = (*text_left as i32, row_mid(*row));
-                let (pad, half) = ((0.3 * u) as i32, (1.3 * u) as i32);
-                plot.draw(&Rectangle::new(
-                    [(x0 - pad, y - half), (x0 + *width as i32 + pad, y + half)],
-                    WHITE.filled(),
-                ))?;
-                let colour = if matches!(mark.kind, MarkKind::Start) {
-                    GREY
-                } else {
-                    INK
-                };
-                plot.draw(&Text::new(
-                    mark.label.clone(),
-                    (x0, y),
-                    text_style(EVENT_TEXT * u, colour, HPos::Left, VPos::Center),
-                ))?;
-            }
         }
-        for p in &panel.points {
-            for (x, y) in &p.at {
-                if x.is_finite() && !y.is_nan() {
-                    draw_marker(chart.plotting_area(), (*x, clip(*y)), p.marker, p.colour, u)?;
-                }
-            }
-        }
-        draw_legend(&legend, rows, u)?;
-        Ok(())
+        draw_mark_labels(plot, strip, &row_mid, u)
     }
+}
+
+/// A part of a chart, in pixels.
+type Area<DB> = DrawingArea<DB, Shift>;
+
+/// The chart a panel's series are drawn on: months across, values up.
+type PanelChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<TickAxis, TickAxis>>;
+
+/// What the parts of drawing one panel share: its ranges, the unit of
+/// size and the plot's margins.
+#[derive(Debug, Clone, Copy)]
+struct Frame {
+    /// The y range.
+    lo: f64,
+    hi: f64,
+    /// The x range, in months from the chart's start.
+    x_lo: f64,
+    x_hi: f64,
+    /// A hundredth of the chart's height, in pixels.
+    u: f64,
+    /// The plot's margins and the width of its y labels, in pixels.
+    margin_left: i32,
+    margin_right: i32,
+    y_labels: i32,
+}
+
+impl Frame {
+    /// A value as drawn: beyond the axis (an infinite caseload) at its edge.
+    fn clip(&self, v: f64) -> f64 {
+        if v.is_nan() { self.lo } else { v.clamp(self.lo, self.hi) }
+    }
+
+    /// Values by month as points; a single month is drawn as a short level
+    /// segment, so it shows.
+    fn xy(&self, values: &[f64]) -> Vec<(f64, f64)> {
+        match values {
+            [v] => vec![(-0.3, self.clip(*v)), (0.3, self.clip(*v))],
+            _ => values
+                .iter()
+                .enumerate()
+                .map(|(t, v)| (t as f64, self.clip(*v)))
+                .collect(),
+        }
+    }
+}
+
+/// The strip above a plot where dated changes are labelled.
+struct EventStrip {
+    marks: Vec<Mark>,
+    /// Each mark's label: its left edge (pixels) and row.
+    placed: Vec<(f64, usize)>,
+    /// Each mark's label width, in pixels.
+    widths: Vec<f64>,
+    /// The height of the row of yearly ticks (0 with none), in pixels.
+    ticks_h: f64,
+    /// The strip's whole height, in pixels.
+    height: f64,
+}
+
+/// A panel's area less its heading, split into the plot and, below it,
+/// room for `row_count` rows of legend.
+fn panel_areas<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    panel: &Panel,
+    row_count: usize,
+    u: f64,
+) -> Result<(Area<DB>, Area<DB>), DrawFailed> {
+    let area = match &panel.heading {
+        Some(heading) => {
+            let (head, rest) = area.split_vertically(5.5 * u);
+            head.draw(&Text::new(
+                heading.clone(),
+                ((2.2 * u) as i32, (1.0 * u) as i32),
+                text_style(3.3 * u, INK, HPos::Left, VPos::Top),
+            ))?;
+            rest
+        }
+        None => area.clone(),
+    };
+    let legend_h = (row_count as f64 * 4.2 + 1.0) * u;
+    Ok(area.split_vertically(f64::from(area.dim_in_pixel().1) - legend_h))
+}
+
+/// What lies under a panel's lines: the target band's shading, the bands,
+/// the reference line and the target band's dashed edges.
+fn draw_backdrop<DB: DrawingBackend>(
+    chart: &mut PanelChart<'_, DB>,
+    panel: &Panel,
+    f: &Frame,
+) -> Result<(), DrawFailed> {
+    let u = f.u;
+    let (x0, x1) = (chart.x_range().start, chart.x_range().end);
+    if let Some((low, high)) = panel.target {
+        let (a, b) = (f.clip(low), f.clip(high));
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(x0, a), (x1, b)],
+            GREEN.mix(0.13).filled(),
+        )))?;
+    }
+    for b in &panel.bands {
+        let mut points = f.xy(&b.low);
+        points.extend(f.xy(&b.high).into_iter().rev());
+        chart.draw_series(std::iter::once(Polygon::new(points, b.colour.mix(b.opacity).filled())))?;
+    }
+    if let Some((r, _)) = panel.reference {
+        chart.draw_series(DashedLineSeries::new(
+            vec![(x0, r), (x1, r)],
+            (1.2 * u) as i32,
+            (0.8 * u) as i32,
+            GREY.stroke_width(1.max((0.25 * u) as u32)),
+        ))?;
+    }
+    if let Some((low, high)) = panel.target {
+        for edge in [low, high] {
+            chart.draw_series(DashedLineSeries::new(
+                vec![(x0, f.clip(edge)), (x1, f.clip(edge))],
+                (1.6 * u) as i32,
+                (0.8 * u) as i32,
+                GREEN.stroke_width(1.max((0.3 * u) as u32)),
+            ))?;
+        }
+    }
+    Ok(())
+}
+
+/// A panel's lines, then, when points reach back before the start, a line
+/// where the projection begins.
+fn draw_lines<DB: DrawingBackend>(chart: &mut PanelChart<'_, DB>, panel: &Panel, f: &Frame) -> Result<(), DrawFailed> {
+    let u = f.u;
+    for l in &panel.lines {
+        let style = l.colour.stroke_width(1.max((0.3 * u * l.width).round() as u32));
+        match l.dash {
+            Dash::Solid => {
+                chart.draw_series(LineSeries::new(f.xy(&l.values), style))?;
+            }
+            Dash::Dashed(size, gap) => {
+                chart.draw_series(DashedLineSeries::new(
+                    f.xy(&l.values),
+                    (size * 100.0 * u) as i32,
+                    (gap * 100.0 * u) as i32,
+                    style,
+                ))?;
+            }
+        }
+    }
+    if f.x_lo < -0.5 {
+        chart.draw_series(DashedLineSeries::new(
+            vec![(-0.5, f.lo), (-0.5, f.hi)],
+            (0.8 * u) as i32,
+            (0.8 * u) as i32,
+            GREY.stroke_width(1.max((0.25 * u) as u32)),
+        ))?;
+    }
+    Ok(())
+}
+
+/// The labels of the event strip, drawn last and on white so that no line
+/// runs through one; `row_mid` is the y of a row's middle.
+fn draw_mark_labels<DB: DrawingBackend>(
+    plot: &DrawingArea<DB, Shift>,
+    strip: &EventStrip,
+    row_mid: &dyn Fn(usize) -> i32,
+    u: f64,
+) -> Result<(), DrawFailed> {
+    let labels = strip.placed.iter().zip(&strip.widths);
+    for (mark, ((text_left, row), width)) in strip.marks.iter().zip(labels) {
+        let (x0, y) = (*text_left as i32, row_mid(*row));
+        let (pad, half) = ((0.3 * u) as i32, (1.3 * u) as i32);
+        plot.draw(&Rectangle::new(
+            [(x0 - pad, y - half), (x0 + *width as i32 + pad, y + half)],
+            WHITE.filled(),
+        ))?;
+        let colour = if matches!(mark.kind, MarkKind::Start) {
+            GREY
+        } else {
+            INK
+        };
+        plot.draw(&Text::new(
+            mark.label.clone(),
+            (x0, y),
+            text_style(EVENT_TEXT * u, colour, HPos::Left, VPos::Center),
+        ))?;
+    }
+    Ok(())
+}
+
+/// Markers for dated values, over everything else in the plot.
+fn draw_points<DB: DrawingBackend>(chart: &PanelChart<'_, DB>, panel: &Panel, f: &Frame) -> Result<(), DrawFailed> {
+    for p in &panel.points {
+        for (x, y) in &p.at {
+            if x.is_finite() && !y.is_nan() {
+                draw_marker(chart.plotting_area(), (*x, f.clip(*y)), p.marker, p.colour, f.u)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Months of room kept on the axis either side of a point.

@@ -137,12 +137,29 @@ pub fn comparison_report(
         return page("Scenario comparison", "");
     };
     let base_s = &base.loaded.scenario;
-    let value = |scenario: &str, key: &str| {
-        rows.iter()
-            .find(|(s, h)| s == scenario && h.key == key)
-            .map_or_else(|| Figure::Text(String::new()), |(_, h)| h.figure.clone())
-    };
     let mut body = String::new();
+    comparison_header(&mut body, shown, base_s, settings);
+    comparison_headlines_section(&mut body, shown, base_s, rows, differences, notes);
+    side_by_side_section(&mut body, shown, rows, base_s);
+    history_section(&mut body, base_s);
+    charts_section(&mut body, charts);
+    assumptions_section(&mut body, shown);
+    inputs_section(&mut body, shown, settings);
+    limits_section(&mut body);
+    page(&format!("Scenario comparison: {}", base_s.name), &body)
+}
+
+/// A scenario's figure for a headline key among a comparison's rows; empty
+/// text when it has none.
+fn row_figure(rows: &[(String, Headline)], scenario: &str, key: &str) -> Figure {
+    rows.iter()
+        .find(|(s, h)| s == scenario && h.key == key)
+        .map_or_else(|| Figure::Text(String::new()), |(_, h)| h.figure.clone())
+}
+
+/// A comparison's header: the scenarios, the baseline, and the span, runs
+/// and seed.
+fn comparison_header(body: &mut String, shown: &[Shown], base_s: &Scenario, settings: Settings) {
     let end = base_s.month_at(base_s.months - 1);
     let _ = writeln!(
         body,
@@ -162,6 +179,18 @@ pub fn comparison_report(
         settings.seed,
         env!("CARGO_PKG_VERSION")
     );
+}
+
+/// The headlines: each scenario against the baseline, the notes (such as
+/// break-even), then each scenario's own headlines.
+fn comparison_headlines_section(
+    body: &mut String,
+    shown: &[Shown],
+    base_s: &Scenario,
+    rows: &[(String, Headline)],
+    differences: &[Difference],
+    notes: &[String],
+) {
     let _ = writeln!(body, "<section id=\"headlines\"><h2>Headlines</h2>");
     for (x, difference) in shown.iter().skip(1).zip(differences) {
         let name = &x.loaded.scenario.name;
@@ -184,7 +213,7 @@ pub fn comparison_report(
     }
     for x in shown {
         let s = &x.loaded.scenario;
-        let get = |key: &str| value(&s.name, key);
+        let get = |key: &str| row_figure(rows, &s.name, key);
         let _ = writeln!(body, "<h3>{}</h3><ul class=\"headlines\">", escape(&s.name));
         for sentence in scenario_sentences(s, &get) {
             let _ = writeln!(body, "<li>{sentence}</li>");
@@ -192,8 +221,12 @@ pub fn comparison_report(
         let _ = writeln!(body, "</ul>");
     }
     let _ = writeln!(body, "</section>");
+}
 
-    // Side by side: every headline key a row, every scenario a column.
+/// Side by side: every headline key a row, every scenario a column, with a
+/// line above the first key the baseline does not have itself (those
+/// compare each scenario with the baseline).
+fn side_by_side_section(body: &mut String, shown: &[Shown], rows: &[(String, Headline)], base_s: &Scenario) {
     let _ = writeln!(
         body,
         "<section id=\"side-by-side\"><h2>Side by side</h2><p>The figures of headline.csv in this folder. The rows below the line compare each scenario with the baseline, run by run.</p><table class=\"figures\"><thead><tr><th>Figure</th>"
@@ -223,18 +256,12 @@ pub fn comparison_report(
         };
         let _ = write!(body, "<tr{class}><td>{} <code>{key}</code></td>", escape(meaning(key)));
         for x in shown {
-            let v = value(&x.loaded.scenario.name, key);
+            let v = row_figure(rows, &x.loaded.scenario.name, key);
             let _ = write!(body, "<td class=\"num\">{}</td>", escape(&figure(&v)));
         }
         let _ = writeln!(body, "</tr>");
     }
     let _ = writeln!(body, "</tbody></table></section>");
-    history_section(&mut body, base_s);
-    charts_section(&mut body, charts);
-    assumptions_section(&mut body, shown);
-    inputs_section(&mut body, shown, settings);
-    limits_section(&mut body);
-    page(&format!("Scenario comparison: {}", base_s.name), &body)
 }
 
 /// A headline month in words: `2023-10` -> `October 2023`.
@@ -626,24 +653,26 @@ fn bands_section(body: &mut String, s: &Scenario, summary: &Summary) {
     let _ = writeln!(body, "</tbody></table></section>");
 }
 
+/// A row of a provenance table: a label and its value, already HTML.
+pub(crate) fn provenance_row(body: &mut String, label: &str, value: &str) {
+    let _ = writeln!(body, "<tr><th>{}</th><td>{value}</td></tr>", escape(label));
+}
+
 fn inputs_section(body: &mut String, shown: &[Shown], settings: Settings) {
     let _ = writeln!(
         body,
         "<section id=\"inputs\"><h2>Inputs and where they came from</h2><p>Anyone can repeat these results with the same version of caseload: the resolved scenario file in this folder holds the inputs as run, and its SHA-256 fingerprint below shows it is unchanged.</p><table class=\"provenance\"><tbody>"
     );
-    let row = |body: &mut String, label: &str, value: &str| {
-        let _ = writeln!(body, "<tr><th>{}</th><td>{value}</td></tr>", escape(label));
-    };
-    row(body, "Program", &format!("caseload {}", env!("CARGO_PKG_VERSION")));
-    row(body, "Runs", &settings.runs.to_string());
-    row(body, "Seed", &settings.seed.to_string());
+    provenance_row(body, "Program", &format!("caseload {}", env!("CARGO_PKG_VERSION")));
+    provenance_row(body, "Runs", &settings.runs.to_string());
+    provenance_row(body, "Seed", &settings.seed.to_string());
     if !settings.sets.is_empty() {
         let sets: Vec<String> = settings
             .sets
             .iter()
             .map(|s| format!("<code>--set {}</code>", escape(s)))
             .collect();
-        row(body, "Overrides", &sets.join("<br>"));
+        provenance_row(body, "Overrides", &sets.join("<br>"));
     }
     for x in shown {
         let source = &x.loaded.source;
@@ -652,7 +681,7 @@ fn inputs_section(body: &mut String, shown: &[Shown], settings: Settings) {
         } else {
             String::new()
         };
-        row(
+        provenance_row(
             body,
             &format!("{prefix}scenario file"),
             &format!("<code>{}</code>", escape(&source.file)),
@@ -662,19 +691,19 @@ fn inputs_section(body: &mut String, shown: &[Shown], settings: Settings) {
                 .iter()
                 .map(|f| format!("<code>{}</code>", escape(f)))
                 .collect();
-            row(body, &format!("{prefix}builds on"), &chain.join(", then "));
+            provenance_row(body, &format!("{prefix}builds on"), &chain.join(", then "));
         }
-        row(
+        provenance_row(
             body,
             &format!("{prefix}resolved file"),
             &format!("<code>{}</code>", escape(x.resolved_name)),
         );
-        row(
+        provenance_row(
             body,
             &format!("{prefix}SHA-256 of the resolved file"),
             &format!("<code class=\"hash\">{}</code>", sha256_hex(x.resolved)),
         );
-        row(
+        provenance_row(
             body,
             &format!("{prefix}repeat with"),
             &format!(
