@@ -567,3 +567,31 @@ fn the_workforce_chart_shades_90_percent_of_runs_of_permanent_and_agency_staff()
         summary.cell(3, summary.index("permanent_fte").unwrap()).p50()
     );
 }
+
+/// Issue 11: the ASYE grant drew recruitment spend below zero in intake
+/// months. The cost chart now draws recruitment before the grant and the
+/// grant as income of its own.
+#[test]
+fn the_asye_grant_is_income_of_its_own_and_recruitment_never_dips_below_zero() {
+    let gyo = load("bury-2022-grow-your-own.toml");
+    let results = simulate(&[&gyo], 20, 3);
+    let all = charts::run_charts(&gyo.scenario, &results.summaries[0], 3).unwrap();
+    let cost = by_name(&all, "cost");
+    let lines: Vec<_> = cost.panels.iter().flat_map(|p| &p.lines).collect();
+    let recruitment = lines.iter().find(|l| l.label == "Recruitment").unwrap();
+    assert!(recruitment.values.iter().all(|x| *x >= 0.0), "{:?}", recruitment.values);
+    let grant = lines
+        .iter()
+        .find(|l| l.label == "ASYE grant received (income)")
+        .unwrap();
+    // Twelve ASYEs each September at £2,000 each.
+    assert!(
+        grant.values.iter().any(|x| (*x - 24_000.0).abs() < 1e-6),
+        "{:?}",
+        grant.values
+    );
+    // The spreadsheet's cost_recruitment stays net of the grant (MODEL.md).
+    let summary = &results.summaries[0];
+    let k = summary.index("cost_recruitment").unwrap();
+    assert!((0..summary.months).any(|t| summary.cell(t, k).mean < 0.0));
+}

@@ -515,26 +515,29 @@ fn monthly_spend_panel(summary: &Summary) -> Result<Panel, ChartError> {
     let mean = |m: Metric| cells(summary, m).map(|c| column(&c, |c| c.mean));
     let mut monthly = Panel::new("£ a month (average across runs)", Units::Money);
     monthly.heading = Some("Monthly spend by kind".to_string());
-    let kinds = [
-        ("Permanent", Metric::CostPermanent, BLUE),
-        ("Agency", Metric::CostAgency, ORANGE),
-        ("Enhanced payments", Metric::CostPayments, GREEN),
-        ("Recruitment", Metric::CostRecruitment, PURPLE),
-    ];
-    for (i, (label, metric, colour)) in kinds.into_iter().enumerate() {
-        monthly.lines.push(line(label, mean(metric)?, colour, dash_of(i), 1.2));
-    }
-    // The ASYE grant is income, drawn as its own line (recruitment spend
-    // never dips below zero because of it).
+    // cost_recruitment is net of the ASYE grant (MODEL.md step 11): the
+    // chart adds the grant back and draws it as income of its own, so
+    // recruitment spend never dips below zero because of it.
     let grant = mean(Metric::AsyeGrantIncome)?;
+    let recruitment: Vec<f64> = mean(Metric::CostRecruitment)?
+        .iter()
+        .zip(&grant)
+        .map(|(net, g)| net + g)
+        .collect();
+    let kinds = [
+        ("Permanent", mean(Metric::CostPermanent)?, BLUE),
+        ("Agency", mean(Metric::CostAgency)?, ORANGE),
+        ("Enhanced payments", mean(Metric::CostPayments)?, GREEN),
+        ("Recruitment", recruitment, PURPLE),
+    ];
+    let drawn = kinds.len();
+    for (i, (label, values, colour)) in kinds.into_iter().enumerate() {
+        monthly.lines.push(line(label, values, colour, dash_of(i), 1.2));
+    }
     if grant.iter().any(|&x| x > 0.0) {
-        monthly.lines.push(line(
-            "ASYE grant received (income)",
-            grant,
-            SKY,
-            dash_of(kinds.len()),
-            1.2,
-        ));
+        monthly
+            .lines
+            .push(line("ASYE grant received (income)", grant, SKY, dash_of(drawn), 1.2));
     }
     Ok(monthly)
 }
