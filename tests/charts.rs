@@ -595,3 +595,36 @@ fn the_asye_grant_is_income_of_its_own_and_recruitment_never_dips_below_zero() {
     let k = summary.index("cost_recruitment").unwrap();
     assert!((0..summary.months).any(|t| summary.cell(t, k).mean < 0.0));
 }
+
+/// A review found a comparison's legends overprinting each other when a
+/// scenario's name was long: a label too long for its panel's row is cut
+/// at a word with an ellipsis, and a short one is left whole.
+#[test]
+fn a_legend_label_too_long_for_its_panel_is_shortened_not_run_into_the_next() {
+    let base = load("bury-2022.toml");
+    let long_name = "Bournemouth, Christchurch and Poole, September 2025 published figures, with a £3,000 retention payment from April and a market supplement";
+    let other = scenario::load(
+        &crate::common::scenario("bury-2022-retention.toml"),
+        &[format!("name = \"{long_name}\"")],
+    )
+    .unwrap();
+    let results = simulate(&[&base, &other], 10, 3);
+    let all = charts::comparison_charts(
+        &[
+            (&base.scenario, &results.summaries[0]),
+            (&other.scenario, &results.summaries[1]),
+        ],
+        &[&results.differences[0]],
+        3,
+    )
+    .unwrap();
+    let cost = by_name(&all, "comparison-cost").svg().unwrap();
+    let labels = texts(&cost);
+    assert!(
+        labels
+            .iter()
+            .any(|t| t.starts_with("Bournemouth, Christchurch") && t.ends_with('…')),
+        "{labels:?}"
+    );
+    assert!(labels.iter().any(|t| t == &base.scenario.name), "{labels:?}");
+}

@@ -1687,8 +1687,12 @@ fn legend_rows<DB: DrawingBackend>(
     let mut x = left;
     let style = text_style(2.9 * u, INK, HPos::Left, VPos::Center);
     for (swatch, label) in entries {
-        let (text_w, _) = area.estimate_text_size(label, &style)?;
         let swatch_w = if matches!(swatch, Swatch::Note) { 0.0 } else { 5.7 * u };
+        // A label too long for a row of its own (a long scenario name) is
+        // shortened with an ellipsis rather than run into the next panel.
+        let room = f64::from(width) - left - swatch_w - 3.5 * u;
+        let label = &fit_label(area, label, &style, room)?;
+        let (text_w, _) = area.estimate_text_size(label, &style)?;
         let need = swatch_w + f64::from(text_w) + 3.5 * u;
         if x + need > f64::from(width) && x > left {
             rows.push(Vec::new());
@@ -1700,6 +1704,38 @@ fn legend_rows<DB: DrawingBackend>(
         x += need;
     }
     Ok(rows)
+}
+
+/// `label` as it fits in `room` pixels: whole, or cut at a word (or, for
+/// one long word, a character) with an ellipsis.
+fn fit_label<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    label: &str,
+    style: &TextStyle,
+    room: f64,
+) -> Result<String, DrawFailed> {
+    let fits =
+        |text: &str| -> Result<bool, DrawFailed> { Ok(f64::from(area.estimate_text_size(text, style)?.0) <= room) };
+    if fits(label)? {
+        return Ok(label.to_string());
+    }
+    let mut words: Vec<&str> = label.split(' ').collect();
+    while words.len() > 1 {
+        words.pop();
+        let cut = format!("{}…", words.join(" ").trim_end_matches([',', ';', ':']));
+        if fits(&cut)? {
+            return Ok(cut);
+        }
+    }
+    let mut chars: Vec<char> = label.chars().collect();
+    while chars.len() > 1 {
+        chars.pop();
+        let cut = format!("{}…", chars.iter().collect::<String>());
+        if fits(&cut)? {
+            return Ok(cut);
+        }
+    }
+    Ok("…".to_string())
 }
 
 fn draw_legend<DB: DrawingBackend>(
