@@ -289,6 +289,12 @@ fn backtest_all_covers_every_council_and_pools_their_counts() {
     let elapsed = started.elapsed();
     let folder = dir.path().join("backtest-all-2022");
 
+    // The console says where the councils not backtested are listed.
+    assert!(
+        stdout.contains("not backtested (report.html lists them, with why)"),
+        "{stdout}"
+    );
+
     let figures = Figures::embedded().unwrap();
     let expected: Vec<&str> = figures
         .councils

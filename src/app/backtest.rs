@@ -106,7 +106,7 @@ fn every_council(figures: &la::Figures, from: i32, settings: &Settings, console:
     let folder = write_folder(&settings.out, &format!("backtest-all-{from}"), files)?;
 
     console.say(format_args!(
-        "{} councils projected from 30 September {from} ({} runs each); {} not backtested:",
+        "{} councils projected from 30 September {from} ({} runs each); {} not backtested (report.html lists them, with why). Over every council:",
         done.len(),
         settings.runs,
         skipped.len()
