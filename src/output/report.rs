@@ -272,29 +272,29 @@ fn month_words(f: &Figure) -> String {
     }
 }
 
-/// A headline share in words: `0.64` -> `64%`: the share as headline.csv
-/// rounds it (two decimals), so this re-words, it does not re-round.
-fn percent_words(f: &Figure) -> String {
+/// A headline number in words by `render`, from the value as headline.csv
+/// rounds it, so the words re-word, never re-round; anything else (inf,
+/// words) as headline.csv writes it.
+fn number_words(f: &Figure, render: fn(f64) -> String) -> String {
     match f.rounded_value() {
-        Some(x) if x.is_finite() => text::percent(x),
+        Some(x) if x.is_finite() => render(x),
         _ => f.text(),
     }
+}
+
+/// A headline share in words: `0.64` -> `64%`.
+fn percent_words(f: &Figure) -> String {
+    number_words(f, text::percent)
 }
 
 /// A headline sum of money in words: `28123456` -> `£28,123,456`.
 fn money_words(f: &Figure) -> String {
-    match f.rounded_value() {
-        Some(x) if x.is_finite() => text::money(x),
-        _ => f.text(),
-    }
+    number_words(f, text::money)
 }
 
 /// A difference in money with its sign: `+£472,907`, `-£705`, `£0`.
 fn signed_money_words(f: &Figure) -> String {
-    match f.rounded_value() {
-        Some(x) if x.is_finite() => text::signed_money(x),
-        _ => f.text(),
-    }
+    number_words(f, text::signed_money)
 }
 
 /// A headline figure as a table shows it: money as `£28,123,456` (a change

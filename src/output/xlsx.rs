@@ -10,7 +10,7 @@
 //! header.
 
 use super::assumptions::AssumptionTable;
-use super::headline::{Figure, Headline};
+use super::headline::{Figure, Headline, Kind};
 use super::report::meaning;
 use crate::error::{Error, Result};
 use crate::model::Metric;
@@ -89,24 +89,13 @@ fn metric_format(metric: &str) -> &'static str {
     }
 }
 
-/// The number format of a numeric headline figure, from its key.
-fn headline_format(key: &str) -> &'static str {
-    match key {
-        k if [
-            "spend_",
-            "net_cost_",
-            "payments_made_",
-            "clawback_recovered_",
-            "asye_grant_income_",
-        ]
-        .iter()
-        .any(|prefix| k.starts_with(prefix)) =>
-        {
-            MONEY
-        }
-        k if k.starts_with("prob_") || k.starts_with("vacancy_rate_") => PERCENT,
-        k if k.starts_with("caseload_") || k.ends_with("_fte_end_median") => ONE_DECIMAL,
-        k if k.starts_with("break_even_") => THREE_DECIMALS,
+/// The number format of a numeric headline figure, from what it is.
+fn figure_format(figure: &Figure) -> &'static str {
+    match figure {
+        Figure::Number(_, Kind::Money | Kind::MoneyChange) => MONEY,
+        Figure::Number(_, Kind::Share) => PERCENT,
+        Figure::Number(_, Kind::Caseload | Kind::Fte) => ONE_DECIMAL,
+        Figure::Number(_, Kind::Multiplier) => THREE_DECIMALS,
         _ => GENERAL,
     }
 }
@@ -349,11 +338,11 @@ fn headline_sheet(
                 sheet.write_string_with_format(r, value_col, &text, &f.text)?;
             }
             Typed::Number(x) => {
-                sheet.write_number_with_format(r, value_col, x, f.number(headline_format(key)))?;
+                sheet.write_number_with_format(r, value_col, x, f.number(figure_format(&h.figure)))?;
             }
             Typed::Infinite(sign) => {
                 let note = infinite_note(sign, "caseload", "headline.csv");
-                sheet.write_blank(r, value_col, f.number(headline_format(key)))?;
+                sheet.write_blank(r, value_col, f.number(figure_format(&h.figure)))?;
                 sheet.insert_note(r, value_col, &Note::new(note.as_str()).set_author("caseload"))?;
                 sheet.write_string(r, col(first + 3), note)?;
             }
@@ -524,15 +513,13 @@ mod tests {
         assert_eq!(metric_format("caseload"), NUMBER);
         assert_eq!(metric_format("clawback_recovered"), MONEY);
         assert_eq!(metric_format("asye_grant_income"), MONEY);
-        assert_eq!(headline_format("asye_grant_income_difference_mean"), MONEY);
-        assert_eq!(headline_format("clawback_recovered_difference_mean"), MONEY);
-        assert_eq!(headline_format("payments_made_difference_mean"), MONEY);
-        assert_eq!(metric_format("open_cases_cin"), NUMBER);
-        assert_eq!(headline_format("net_cost_p05"), MONEY);
-        assert_eq!(headline_format("spend_total_mean"), MONEY);
-        assert_eq!(headline_format("prob_at_or_below_high_end"), PERCENT);
-        assert_eq!(headline_format("vacancy_rate_end_median"), PERCENT);
-        assert_eq!(headline_format("caseload_end_p95"), ONE_DECIMAL);
-        assert_eq!(headline_format("target_high"), GENERAL);
+        let number = |kind: Kind| Figure::Number(1.0, kind);
+        assert_eq!(figure_format(&number(Kind::MoneyChange)), MONEY);
+        assert_eq!(figure_format(&number(Kind::Money)), MONEY);
+        assert_eq!(figure_format(&number(Kind::Share)), PERCENT);
+        assert_eq!(figure_format(&number(Kind::Caseload)), ONE_DECIMAL);
+        assert_eq!(figure_format(&number(Kind::Fte)), ONE_DECIMAL);
+        assert_eq!(figure_format(&number(Kind::Multiplier)), THREE_DECIMALS);
+        assert_eq!(figure_format(&Figure::Target(25.0)), GENERAL);
     }
 }
