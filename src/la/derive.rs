@@ -3,16 +3,17 @@
 //!
 //! Start values (posts, people, agency, cases) are the council's figures at
 //! 30 September of the year. Values that move from year to year
-//! (case-holding share, turnover, starters, referrals) are ranges:
-//! `[lowest, latest, highest]` of the council's last five published years,
-//! stretched to hold a later year's value about 9 times in 10
-//! ([`prediction_stretch`]), because a projection that took this year's
-//! value for certain would give bands far too narrow (the backtests of
-//! docs/model.md, section 11, measure how narrow). A value the council did
-//! not publish in those five years is England's (a ratio, or England's
-//! ratio times the council's size) and says so. docs/model.md ("Starting from a council's figures") sets out
-//! every derivation; the constants below are its assumptions.
+//! (case-holding share, turnover, starters, referrals) are ranges: a
+//! lognormal whose median is the latest published value and whose spread is
+//! how far such figures wander from one year to the next across England's
+//! councils, scaled by the council's own changes ([`wander`]); the rates
+//! also drift (MODEL.md), and agency is a level of its own that follows
+//! vacancies only partly. A value the council did not publish in its last
+//! five years is England's (a ratio, or England's ratio times the council's
+//! size) and says so. docs/model.md ("Starting from a council's figures")
+//! sets out every derivation; the constants below are its assumptions.
 
+use super::wander::{self, Series, Z90};
 use super::{Area, Cell, Column, Figures, Upto};
 use crate::error::{Error, Result};
 use crate::model::params::{HistoryPoint, YearMonth};
@@ -24,29 +25,6 @@ pub const WINDOW_YEARS: i32 = 5;
 /// this (as a share of the latest) is left out of its range: it was
 /// probably counted on another basis (Bury's 2021 and 2022 figures).
 pub const SHARE_BASIS_TOLERANCE: f64 = 0.25;
-/// With fewer than three years published, a range is widened to this
-/// share either side of the latest value.
-pub const NARROW_SPREAD: f64 = 0.10;
-
-/// How far the range of `n` years' values is stretched at each end, as a
-/// share of its width, so that it holds a later year's value about 9 times
-/// in 10 (a 90% prediction range), not only the years seen. For values
-/// scattered normally with standard deviation s, n of them span d2(n) s on
-/// average (d2 = 1.693, 2.059, 2.326 for 3, 4, 5), while a 90% prediction
-/// interval for one more is t(0.95, n - 1) x sqrt(1 + 1/n) s either side
-/// of their mean (2.920 x 1.155, 2.353 x 1.118, 2.132 x 1.095). So the
-/// range's width is multiplied by 2 t sqrt(1 + 1/n) / d2(n): 3.98, 2.56
-/// and 2.01, that is stretched by 1.49, 0.78 and 0.50 of its width at each
-/// end. None for fewer than three years (see [`NARROW_SPREAD`]).
-pub fn prediction_stretch(n: usize) -> Option<f64> {
-    match n {
-        0..=2 => None,
-        3 => Some(1.49),
-        4 => Some(0.78),
-        _ => Some(0.50),
-    }
-}
-
 /// Assumption: a third of starters are newly qualified (ASYE).
 pub const ASYE_SHARE_OF_STARTERS: f64 = 1.0 / 3.0;
 /// Assumption: agency workers taking a permanent post each year.
@@ -86,46 +64,42 @@ pub struct Sourced {
     pub lines: Vec<String>,
 }
 
-/// An uncertain value: the lowest, latest and highest of recent years.
+/// An uncertain value: a lognormal whose median is the latest published
+/// value, with the spread such figures show from year to year
+/// ([`wander`]), scaled by the council's own changes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ranged {
-    pub min: f64,
     pub latest: f64,
-    pub max: f64,
+    /// The lognormal's `sd_log`; 0 for a fixed value.
+    pub spread: f64,
+    /// The council's own scale of England's pooled spread and drift (1:
+    /// the pooled figures), from its year-to-year changes.
+    pub scale: f64,
     pub national: bool,
     pub lines: Vec<String>,
 }
 
 impl Ranged {
-    fn map(&self, f: impl Fn(f64) -> f64) -> Ranged {
-        Ranged {
-            min: f(self.min),
-            latest: f(self.latest),
-            max: f(self.max),
-            national: self.national,
-            lines: Vec::new(),
-        }
+    /// The value 9 runs in 10 draw above (`low`) or below (`high`).
+    pub fn low(&self) -> f64 {
+        self.latest * (-Z90 * self.spread).exp()
+    }
+
+    pub fn high(&self) -> f64 {
+        self.latest * (Z90 * self.spread).exp()
     }
 
     /// Kept within `lo..=hi` and rounded, with its provenance.
-    fn map_clamped(self, lo: f64, hi: f64, decimals: i32) -> Ranged {
-        let mut lines = self.lines.clone();
-        if self.min < lo || self.max > hi {
-            lines.push(if hi.is_finite() {
+    fn clamped(mut self, lo: f64, hi: f64, decimals: i32) -> Ranged {
+        if self.latest < lo || self.latest > hi {
+            self.lines.push(if hi.is_finite() {
                 format!("Kept within {} to {}.", num(lo, 3), num(hi, 3))
             } else {
                 format!("Kept at {} or more.", num(lo, 3))
             });
         }
-        let mut r = self.map(|x| x.clamp(lo, hi)).round(decimals);
-        r.lines = lines;
-        r
-    }
-
-    fn round(mut self, decimals: i32) -> Ranged {
-        self.min = round_to(self.min, decimals);
-        self.latest = round_to(self.latest, decimals);
-        self.max = round_to(self.max, decimals);
+        self.latest = round_to(self.latest.clamp(lo, hi), decimals);
+        self.spread = round_to(self.spread, 3);
         self
     }
 }
@@ -160,17 +134,29 @@ pub struct Derivation {
     pub sickness_days_per_year: Sourced,
     pub applicants_per_month: Ranged,
     pub intake_per_year: Ranged,
+    /// The agency in post: the level agency persists at (MODEL.md's
+    /// `agency.mode = "level"`).
     pub agency_fte: Sourced,
-    pub cover_vacancies: Sourced,
-    /// Agency beyond the vacancies, kept as a fixed block.
-    pub agency_extra_fte: Option<Sourced>,
+    /// How much agency moves per FTE of change in vacant posts.
+    pub vacancy_link: Sourced,
     pub referrals_per_month: Ranged,
+    /// How far the rates drift (MODEL.md), per square root of a year.
+    pub drift: Drifts,
     /// How referrals become cases: shares, counts and the calibration.
     pub cases_total: Sourced,
     pub case_lines: Vec<String>,
     pub states: Vec<State>,
     /// Published actual values at each 30 September up to the year.
     pub history: Vec<HistoryPoint>,
+}
+
+/// The drift sigmas of MODEL.md's four processes, with where each came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Drifts {
+    pub leaving: Sourced,
+    pub applicants: Sourced,
+    pub referrals: Sourced,
+    pub agency: Sourced,
 }
 
 /// One year's value and how it was worked out.
@@ -210,9 +196,23 @@ pub fn derive(figures: &Figures, council: &Area, year: i32) -> Result<Derivation
     let turnover = turnover(c, e);
     let leaving = leaving_bands(&turnover);
     let starters = starters(c, e, inpost, fph);
-    let referrals_per_month = count_range(c, e, &referrals_obs, inpost, "referral_count / 12", 1);
+    let referrals_per_month = count_range(
+        c,
+        e,
+        &referrals_obs,
+        inpost,
+        "referral_count / 12",
+        Series::Referrals,
+        1,
+    );
     let cases_total = cases_held(c, e, inpost);
     let (case_lines, states) = calibrate(c, e, &referrals_per_month, cases_total.value);
+    let drift = Drifts {
+        leaving: drift_of(Series::Turnover, turnover.scale, "leaving rates"),
+        applicants: drift_of(Series::Starters, starters.applicants_per_month.scale, "experienced hires"),
+        referrals: drift_of(Series::Referrals, referrals_per_month.scale, "referrals"),
+        agency: agency_drift(c, fph),
+    };
 
     Ok(Derivation {
         council: council.name.clone(),
@@ -229,9 +229,9 @@ pub fn derive(figures: &Figures, council: &Area, year: i32) -> Result<Derivation
         applicants_per_month: starters.applicants_per_month,
         intake_per_year: starters.intake_per_year,
         agency_fte: posts.agency_fte,
-        cover_vacancies: posts.cover_vacancies,
-        agency_extra_fte: posts.agency_extra_fte,
+        vacancy_link: vacancy_link(c),
         referrals_per_month,
+        drift,
         cases_total,
         case_lines,
         states,
@@ -271,24 +271,20 @@ fn fte_per_head(c: Upto, e: Upto) -> Sourced {
     fte_per_head
 }
 
-/// The funded posts and the agency in post, split into covering agency and
-/// the fixed block beyond the vacancies.
+/// The funded posts and the agency in post.
 struct Posts {
     establishment_fte: Sourced,
     agency_fte: Sourced,
-    cover_vacancies: Sourced,
-    agency_extra_fte: Option<Sourced>,
 }
 
-/// Establishment = in post + vacancies; the agency as the model holds it
-/// ([`agency_split`]).
+/// Establishment = in post + vacancies; the agency in post, all of it: in
+/// level mode agency persists at its level whatever the vacancies.
 fn posts_and_agency(c: Upto, e: Upto, permanent_fte: &Sourced, fph: f64) -> Posts {
     let inpost_value = permanent_fte.value;
     let vacancy = pick(c, e, &vacancy_obs, Fallback::PerInpost(inpost_value), "vacancy_fte");
     let agency_obs = |v: Upto, y: i32| agency_of(v, y, fph);
     let agency = pick(c, e, &agency_obs, Fallback::PerInpost(inpost_value), "agency_fte");
     let vacancy_value = round_to(vacancy.value, 1);
-    let agency_value = round_to(agency.value, 1);
 
     let establishment = round_to(inpost_value + vacancy_value, 2);
     let mut lines = vec![format!(
@@ -299,18 +295,71 @@ fn posts_and_agency(c: Upto, e: Upto, permanent_fte: &Sourced, fph: f64) -> Post
     )];
     lines.extend(permanent_fte.lines.iter().map(|l| format!("  in post: {l}")));
     lines.extend(vacancy.lines.iter().map(|l| format!("  vacancies: {l}")));
-    let establishment_fte = Sourced {
-        value: establishment,
-        national: vacancy.national,
-        lines,
-    };
-
-    let (agency_fte, cover_vacancies, agency_extra_fte) = agency_split(agency_value, vacancy_value, &agency, e);
     Posts {
-        establishment_fte,
-        agency_fte,
-        cover_vacancies,
-        agency_extra_fte,
+        establishment_fte: Sourced {
+            value: establishment,
+            national: vacancy.national,
+            lines,
+        },
+        agency_fte: Sourced {
+            value: round_to(agency.value, 1),
+            ..agency
+        },
+    }
+}
+
+/// A process's drift: England's councils' lasting change a year (figures to
+/// [`wander::CALIBRATION_LAST_YEAR`]) times the council's own scale.
+fn drift_of(series: Series, scale: f64, what: &str) -> Sourced {
+    let pooled = series.pooled().drift;
+    let value = round_to(pooled * scale, 3);
+    Sourced {
+        value,
+        national: false,
+        lines: vec![format!(
+            "{what}: {} = England's councils' {} (lasting change in {} per square root of a year, figures to {}) x {} (this council's scale, as its range)",
+            num(value, 3),
+            num(pooled, 3),
+            series.name().replace('_', " "),
+            wander::CALIBRATION_LAST_YEAR,
+            num(scale, 2)
+        )],
+    }
+}
+
+/// The agency level's drift, scaled by the council's own year-to-year
+/// changes in agency.
+fn agency_drift(c: Upto, fph: f64) -> Sourced {
+    let agency_obs = |v: Upto, y: i32| agency_of(v, y, fph);
+    let obs = observations(c, &agency_obs);
+    let kept: Vec<&Obs> = obs.iter().collect();
+    let changes = yearly_changes(&kept);
+    let scale = wander::own_scale(&changes, Series::Agency.pooled());
+    let mut d = drift_of(Series::Agency, scale, "agency level");
+    d.lines.push(format!("Its scale is from {}.", own_changes_words(changes.len())));
+    d
+}
+
+/// The vacancy link: the council's own slope of agency's change on the
+/// vacancies' change over its years in the window, shrunk toward England's.
+fn vacancy_link(c: Upto) -> Sourced {
+    let first = c.year - WINDOW_YEARS + 1;
+    let changes = wander::vacancy_agency_changes(c.area, first, c.year);
+    let value = wander::own_vacancy_link(&changes);
+    Sourced {
+        value,
+        national: changes.is_empty(),
+        lines: vec![format!(
+            "{} = this council's slope of agency's change on the vacancies' change over {} ({} pair{} of years), weighed against England's councils' {} (figures to {}) as {} to {}",
+            num(value, 3),
+            if changes.is_empty() { "no years".to_string() } else { format!("{first} to {}", c.year) },
+            changes.len(),
+            if changes.len() == 1 { "" } else { "s" },
+            num(wander::VACANCY_LINK, 2),
+            wander::CALIBRATION_LAST_YEAR,
+            changes.len(),
+            wander::POOLED_WEIGHT
+        )],
     }
 }
 
@@ -340,8 +389,9 @@ fn case_holding_share(c: Upto, e: Upto, fph: f64) -> Ranged {
         Fallback::Ratio,
         Some(SHARE_BASIS_TOLERANCE),
         "case_holders_fte / (inpost_fte + agency_fte)",
+        Series::CaseHoldingShare,
     )
-    .map_clamped(0.01, 1.0, 3)
+    .clamped(0.01, 1.0, 3)
 }
 
 /// Turnover as a share of in post.
@@ -353,8 +403,9 @@ fn turnover(c: Upto, e: Upto) -> Ranged {
         Fallback::Ratio,
         None,
         "turnover_rate_fte (leavers in the year / in post)",
+        Series::Turnover,
     )
-    .map_clamped(0.0, 1.0, 3)
+    .clamped(0.0, 1.0, 3)
 }
 
 /// Starters: the experienced a month, the newly qualified a year, and one
@@ -367,8 +418,24 @@ struct Starters {
 
 fn starters(c: Upto, e: Upto, inpost_value: f64, fph: f64) -> Starters {
     let experienced_obs = |v: Upto, y: i32| experienced_of(v, y, fph);
-    let applicants_per_month = count_range(c, e, &experienced_obs, inpost_value, "experienced starters a month", 2);
-    let intake_per_year = count_range(c, e, &intake_obs, inpost_value, "newly qualified starters a year", 1);
+    let applicants_per_month = count_range(
+        c,
+        e,
+        &experienced_obs,
+        inpost_value,
+        "experienced starters a month",
+        Series::Starters,
+        2,
+    );
+    let intake_per_year = count_range(
+        c,
+        e,
+        &intake_obs,
+        inpost_value,
+        "newly qualified starters a year",
+        Series::Starters,
+        1,
+    );
     let asye_heads = round_half_up(intake_per_year.latest);
     let asye_value = round_to((asye_heads * fph).min(inpost_value), 2);
     let asye_fte = Sourced {
@@ -395,8 +462,8 @@ fn starters(c: Upto, e: Upto, inpost_value: f64, fph: f64) -> Starters {
 
 /// The range of a count that scales with a council's size (England's per
 /// FTE in post when the council's is missing), kept at 0 or more.
-fn count_range(c: Upto, e: Upto, f: PerYear, inpost_value: f64, what: &str, decimals: i32) -> Ranged {
-    range(c, e, f, Fallback::PerInpost(inpost_value), None, what).map_clamped(0.0, f64::INFINITY, decimals)
+fn count_range(c: Upto, e: Upto, f: PerYear, inpost_value: f64, what: &str, series: Series, decimals: i32) -> Ranged {
+    range(c, e, f, Fallback::PerInpost(inpost_value), None, what, series).clamped(0.0, f64::INFINITY, decimals)
 }
 
 /// The cases held now, a whole number.
@@ -440,72 +507,30 @@ fn published_history(c: Upto) -> Vec<HistoryPoint> {
         .collect()
 }
 
-/// Covering agency follows the vacancies in the model: agency up to the
-/// vacancies covers them (`cover_vacancies` = agency / vacancies), and
-/// agency beyond them is kept as a fixed block of extra capacity.
-fn agency_split(agency: f64, vacancy: f64, source: &Sourced, e: Upto) -> (Sourced, Sourced, Option<Sourced>) {
-    let covering = agency.min(vacancy);
-    let fte = Sourced {
-        value: covering,
-        national: source.national,
-        lines: source.lines.clone(),
-    };
-    let cover = if vacancy > 0.0 && agency < vacancy {
-        Sourced {
-            value: round_to(agency / vacancy, 3),
-            national: source.national,
-            lines: vec![format!(
-                "agency {} / vacancies {} = {}, so the cover needed at the start is the agency in post",
-                num(agency, 2),
-                num(vacancy, 2),
-                num(agency / vacancy, 3)
-            )],
-        }
-    } else if vacancy > 0.0 || agency > 0.0 {
-        Sourced {
-            value: 1.0,
-            national: source.national,
-            lines: vec![format!(
-                "agency {} is at least the vacancies {}: every vacant post is covered",
-                num(agency, 2),
-                num(vacancy, 2)
-            )],
-        }
-    } else {
-        let year = e.year;
-        let ratio = match (e.value(Column::AgencyFte, year), e.value(Column::VacancyFte, year)) {
-            (Some(a), Some(v)) if v > 0.0 => (a / v).min(1.0),
-            _ => 1.0,
-        };
-        Sourced {
-            value: round_to(ratio, 3),
-            national: true,
-            lines: vec![format!(
-                "no agency and no vacancies: national default, England {year} agency_fte / vacancy_fte = {}",
-                num(ratio, 3)
-            )],
-        }
-    };
-    let extra = (agency > vacancy).then(|| Sourced {
-        value: round_to(agency - vacancy, 2),
-        national: source.national,
-        lines: vec![format!(
-            "agency {} - vacancies {} = {} FTE beyond the vacancies (covering absence or extra work)",
-            num(agency, 2),
-            num(vacancy, 2),
-            num(agency - vacancy, 2)
-        )],
-    });
-    (fte, cover, extra)
-}
-
-/// The leaving rates by service year for each of the turnover range's
-/// values: the shape scaled to give that turnover in steady state.
+/// The leaving rates by service year: the shape scaled to give the latest
+/// turnover in steady state, each a lognormal whose 5th and 95th
+/// percentiles give the turnover range's (the bands move together, so a run
+/// at the turnover range's quantile u has every band at u).
 fn leaving_bands(turnover: &Ranged) -> Vec<Ranged> {
-    let base = turnover.map(base_rate_for_turnover);
-    LEAVING_SHAPE
+    let bands = |t: f64| {
+        let base = base_rate_for_turnover(t);
+        LEAVING_SHAPE.map(|k| (base * k).min(0.95))
+    };
+    let (latest, high) = (bands(turnover.latest), bands(turnover.high()));
+    latest
         .iter()
-        .map(|k| base.map(|b| (b * k).min(0.95)).round(3))
+        .zip(high)
+        .map(|(mid, hi)| Ranged {
+            latest: round_to(*mid, 3),
+            spread: if *mid > 0.0 && hi > *mid {
+                round_to((hi / mid).ln() / Z90, 3)
+            } else {
+                0.0
+            },
+            scale: turnover.scale,
+            national: turnover.national,
+            lines: Vec::new(),
+        })
         .collect()
 }
 
@@ -958,9 +983,18 @@ fn pick(c: Upto, e: Upto, f: PerYear, fallback: Fallback, what: &str) -> Sourced
     }
 }
 
-/// `[lowest, latest, highest]` of the council's years in the window, or of
-/// England's (scaled) when the council published none.
-fn range(c: Upto, e: Upto, f: PerYear, fallback: Fallback, basis_tolerance: Option<f64>, what: &str) -> Ranged {
+/// A lognormal centred on the council's latest value in the window (or
+/// England's, scaled, when the council published none), with `series`'s
+/// pooled spread scaled by the council's own year-to-year changes.
+fn range(
+    c: Upto,
+    e: Upto,
+    f: PerYear,
+    fallback: Fallback,
+    basis_tolerance: Option<f64>,
+    what: &str,
+    series: Series,
+) -> Ranged {
     let mut obs = observations(c, f);
     let national_used = obs.is_empty();
     let mut lines = Vec::new();
@@ -977,14 +1011,14 @@ fn range(c: Upto, e: Upto, f: PerYear, fallback: Fallback, basis_tolerance: Opti
             "{what}: not published for this council or for England: taken as 0"
         ));
         return Ranged {
-            min: 0.0,
             latest: 0.0,
-            max: 0.0,
+            spread: 0.0,
+            scale: 1.0,
             national: true,
             lines,
         };
     };
-    let mut kept = Vec::new();
+    let mut kept: Vec<&Obs> = Vec::new();
     for o in &obs {
         let off_basis = basis_tolerance
             .filter(|tol| last.value > 0.0 && (o.value / last.value - 1.0).abs() > *tol && o.year != last.year);
@@ -996,48 +1030,57 @@ fn range(c: Upto, e: Upto, f: PerYear, fallback: Fallback, basis_tolerance: Opti
             ));
         } else {
             lines.push(o.text.clone());
-            kept.push(o.value);
+            kept.push(o);
         }
     }
-    let mut min = kept.iter().copied().fold(f64::INFINITY, f64::min);
-    let mut max = kept.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    match prediction_stretch(kept.len()) {
-        None => {
-            min = min.min(last.value * (1.0 - NARROW_SPREAD));
-            max = max.max(last.value * (1.0 + NARROW_SPREAD));
-            lines.push(format!(
-                "Range: lowest {}, latest {} ({}), highest {} (fewer than three years: widened to {}% either side of the latest, an assumption).",
-                num(min, 3),
-                num(last.value, 3),
-                last.year,
-                num(max, 3),
-                num(NARROW_SPREAD * 100.0, 0)
-            ));
-        }
-        Some(stretch) => {
-            let width = max - min;
-            lines.push(format!(
-                "Range: lowest {}, latest {} ({}), highest {}; stretched by {}% of its width ({}) at each end to hold a later year's value about 9 times in 10 ({} years: docs/model.md): {} to {}.",
-                num(min, 3),
-                num(last.value, 3),
-                last.year,
-                num(max, 3),
-                num(stretch * 100.0, 0),
-                num(width, 3),
-                kept.len(),
-                num(min - stretch * width, 3),
-                num(max + stretch * width, 3)
-            ));
-            min -= stretch * width;
-            max += stretch * width;
-        }
-    }
-    Ranged {
-        min,
+    // England's figures stand in for the council's: its own changes say nothing.
+    let changes = if national_used { Vec::new() } else { yearly_changes(&kept) };
+    let pooled = series.pooled();
+    let scale = wander::own_scale(&changes, pooled);
+    let spread = pooled.spread * scale;
+    let r = Ranged {
         latest: last.value,
-        max,
+        spread,
+        scale,
         national: national_used,
-        lines,
+        lines: Vec::new(),
+    };
+    lines.push(format!(
+        "Range: centred on the latest value, {} ({}); spread (sd_log) {} = England's councils' {} (year-to-year noise in {}, figures to {}) x {} from {}; 9 runs in 10 draw {} to {} (docs/model.md).",
+        num(last.value, 3),
+        last.year,
+        num(spread, 3),
+        num(pooled.spread, 3),
+        series.name().replace('_', " "),
+        wander::CALIBRATION_LAST_YEAR,
+        num(scale, 2),
+        own_changes_words(changes.len()),
+        num(r.low(), 3),
+        num(r.high(), 3),
+    ));
+    Ranged { lines, ..r }
+}
+
+/// The log changes between consecutive years (both positive) of `kept`.
+fn yearly_changes(kept: &[&Obs]) -> Vec<f64> {
+    kept.windows(2)
+        .filter(|w| w[1].year == w[0].year + 1 && w[0].value > 0.0 && w[1].value > 0.0)
+        .map(|w| (w[1].value / w[0].value).ln())
+        .collect()
+}
+
+/// Where a council's scale came from, in words.
+fn own_changes_words(m: usize) -> String {
+    match m {
+        0 => "no year-to-year change of its own published (so England's)".to_string(),
+        1 => format!(
+            "its one year-to-year change, weighed against England's as 1 to {}",
+            wander::POOLED_WEIGHT
+        ),
+        m => format!(
+            "its {m} year-to-year changes, weighed against England's as {m} to {}",
+            wander::POOLED_WEIGHT
+        ),
     }
 }
 

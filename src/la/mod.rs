@@ -16,6 +16,7 @@
 pub mod derive;
 pub mod scenario;
 pub mod successors;
+pub mod wander;
 
 use crate::error::{Error, Result};
 use std::collections::BTreeMap;
@@ -221,6 +222,11 @@ impl Area {
             })
             .map(|(y, _)| *y)
             .collect()
+    }
+
+    /// Every year with a row of figures (either release), up to `last`.
+    pub fn years_to(&self, last: i32) -> Vec<i32> {
+        self.years.range(..=last).map(|(y, _)| *y).collect()
     }
 
     /// The latest workforce year with social workers in post published:

@@ -79,14 +79,13 @@ fn val(x: f64, decimals: i32) -> String {
 }
 
 fn uncertain(r: &Ranged, decimals: i32) -> String {
-    if r.min == r.max {
+    if r.spread <= 0.0 || r.latest <= 0.0 {
         val(r.latest, decimals)
     } else {
         format!(
-            "{{ triangular = [{}, {}, {}] }}",
-            val(r.min, decimals),
+            "{{ lognormal = [{}, {}] }}",
             val(r.latest, decimals),
-            val(r.max, decimals)
+            val(r.spread, 3)
         )
     }
 }
@@ -185,6 +184,7 @@ fn render_into(o: &mut String, d: &Derivation) -> std::fmt::Result {
     recruitment(o, d)?;
     asye(o, d)?;
     agency(o, d)?;
+    drift(o, d)?;
     demand(o, d)?;
     cases(o, d)?;
     costs(o)
@@ -219,10 +219,13 @@ fn title(o: &mut String, d: &Derivation) -> std::fmt::Result {
 #
 # How to read it. Start values are the council's figures at 30 September
 # {y}. Values that move from year to year are written
-#     {{ triangular = [lowest, latest, highest] }}
-# from the council's published years {first} to {y}, the range stretched so
-# that it would hold a later year's value about 9 times in 10: each simulated
-# run draws one value, so the results show what such movements could mean.
+#     {{ lognormal = [latest, spread] }}
+# centred on the council's latest published value, with the spread such
+# figures show from one year to the next across England's councils, scaled by
+# this council's own changes in {first} to {y}: each simulated run draws one
+# value (9 runs in 10 fall within latest x exp(-1.645 spread) to
+# latest x exp(+1.645 spread)), and rates drift as the years go on ([drift]),
+# so the results show what such movements could mean.
 # \"NATIONAL DEFAULT\" marks a value taken from England's figures because the
 # council's was not published; \"assumption\" marks a value no published figure
 # gives. Change any of them if you know better: docs/model.md (\"Starting from
@@ -262,10 +265,7 @@ fn opening_keys(o: &mut String, d: &Derivation) -> std::fmt::Result {
         d.council,
         num(d.permanent_fte.value, 1),
         num(d.establishment_fte.value - d.permanent_fte.value, 1),
-        num(
-            d.agency_fte.value + d.agency_extra_fte.as_ref().map_or(0.0, |e| e.value),
-            1
-        ),
+        num(d.agency_fte.value, 1),
         num(d.cases_total.value, 0),
         num(d.referrals_per_month.latest, 0),
         y - 1,
@@ -393,7 +393,7 @@ absent_fte = 0.0\n"
     )?;
     let mut lines = d.turnover.lines.clone();
     lines.push(format!(
-        "Assumption: rates by completed years of service in the proportions {} (newer staff leave more; the shipped baseline's shape), each scaled so that the model's steady-state turnover is the lowest, latest and highest turnover above.",
+        "Assumption: rates by completed years of service in the proportions {} (newer staff leave more; the shipped baseline's shape), scaled so that the model's steady-state turnover is the latest turnover above; each band's spread gives the turnover range's 9 runs in 10.",
         derive::LEAVING_SHAPE.map(|k| num(k, 1)).join(" : ")
     ));
     comment(
@@ -414,7 +414,11 @@ absent_fte = 0.0\n"
     {
         writeln!(o, "  {},   # {label}", uncertain(band, 3))?;
     }
-    writeln!(o, "]\n")?;
+    writeln!(o, "]")?;
+    writeln!(
+        o,
+        "leaving_bands_move_together = true   # a run with high turnover has it in every band (MODEL.md)\n"
+    )?;
     writeln!(
         o,
         "# initial_service_shares: left out, so the model starts from the service mix
@@ -490,53 +494,66 @@ supernumerary = false             # ASYEs fill funded posts (the model's default
 
 fn agency(o: &mut String, d: &Derivation) -> std::fmt::Result {
     section(o, "[agency]                 # agency social workers")?;
-    let mut about = vec!["Agency FTE covering vacant posts now. [CSWW]"];
-    if d.agency_extra_fte.is_some() {
-        about.push("The agency in post is more than the vacancies, so the vacancies' worth covers");
-        about.push("them here and the rest is the fixed block in `extra` below.");
-    }
-    sourced_key(o, &about, &d.agency_fte, "fte", val(d.agency_fte.value, 2))?;
     sourced_key(
         o,
-        &["Share of vacant FTE covered by agency (0 to 1)."],
-        &d.cover_vacancies,
-        "cover_vacancies",
-        val(d.cover_vacancies.value, 3),
+        &["Agency social workers in post now, FTE: the level agency use persists at. [CSWW]"],
+        &d.agency_fte,
+        "fte",
+        val(d.agency_fte.value, 2),
+    )?;
+    writeln!(
+        o,
+        "# Agency as a level of its own (MODEL.md): it persists, wanders (drift.agency
+# below) and follows the vacancies only partly, as councils' published agency
+# does; \"cover\" would instead cover a share of every vacant post.
+mode = \"level\""
+    )?;
+    sourced_key(
+        o,
+        &["(U) FTE of agency gained or lost per FTE of change in vacant posts. [CSWW]"],
+        &d.vacancy_link,
+        "vacancy_link",
+        val(d.vacancy_link.value, 3),
     )?;
     writeln!(
         o,
         "cover_absence = 1.0               # the model's default (no long absence here)
-# max_fte = 60.0                  # optional cap on covering agency: none
+# max_fte = 60.0                  # optional cap on agency: none
 fill_prob = 0.8                   # (U) monthly chance a needed agency worker is found: assumption (the model's default)
 mean_tenure_months = 12.0         # (U) average months an agency worker stays: assumption (the model's default)
-annual_conversion_rate = 0.05     # (U) share of agency staff taking a permanent post a year: assumption\n"
+annual_conversion_rate = 0.05     # (U) share of agency staff taking a permanent post a year: assumption
+# extra = [ {{ from = \"{}-04\", to = \"{}-09\", fte = 8.0 }} ]   # a managed team: none\n",
+        d.year + 1,
+        d.year + 1
+    )
+}
+
+/// How far the rates drift: MODEL.md's `[drift]`, from the figures.
+fn drift(o: &mut String, d: &Derivation) -> std::fmt::Result {
+    section(
+        o,
+        "[drift]                  # how far rates wander over the years (sd of a log multiplier per square root of a year)",
     )?;
-    if let Some(extra) = &d.agency_extra_fte {
-        comment(
-            o,
-            &[
-                "Agency beyond the vacancies, kept as a fixed block of capacity for the whole",
-                "projection (the model's managed team; its covering agency follows the vacancies",
-                "and would release these staff in the first month). Assumption; set `to` to end it.",
-            ],
-            &extra.lines,
-        )?;
-        national_note(o, extra.national)?;
-        writeln!(
-            o,
-            "extra = [ {{ from = \"{}-10\", fte = {} }} ]\n",
-            d.year,
-            val(extra.value, 2)
-        )?;
-    } else {
-        writeln!(
-            o,
-            "# extra = [ {{ from = \"{}-04\", to = \"{}-09\", fte = 8.0 }} ]   # a managed team: none\n",
-            d.year + 1,
-            d.year + 1
-        )?;
+    comment(
+        o,
+        &[
+            "Each run's rates wander month by month as a random walk, so the further",
+            "ahead, the wider the range: a drift of 0.15 is a typical lasting change of",
+            "about 15% in a year, 30% in four. From how England's councils' figures moved",
+            "over one to four years up to 2021 (docs/model.md, \"Ranges and drift\").",
+        ],
+        &[],
+    )?;
+    for (key, s) in [
+        ("leaving", &d.drift.leaving),
+        ("applicants", &d.drift.applicants),
+        ("referrals", &d.drift.referrals),
+        ("agency", &d.drift.agency),
+    ] {
+        comment(o, &[], &s.lines)?;
+        writeln!(o, "{key} = {}", val(s.value, 3))?;
     }
-    Ok(())
+    writeln!(o)
 }
 
 fn demand(o: &mut String, d: &Derivation) -> std::fmt::Result {
