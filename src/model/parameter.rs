@@ -60,6 +60,10 @@ pub struct Description {
     pub per: &'static str,
 }
 
+/// The key path of the leaving bands as a whole: it keys the one stream
+/// from which a run draws its shared quantile when the bands move together.
+pub const LEAVING_BANDS: &str = "workforce.annual_leaving_by_service_year";
+
 /// The parameters whose key names are fixed (the rest carry an index).
 const SINGLE: [(Parameter, &str); 16] = [
     (Parameter::CaseHoldingShare, "workforce.case_holding_share"),
@@ -106,7 +110,7 @@ impl Parameter {
     /// also keys the parameter's random stream.
     pub fn key(self, s: &Scenario) -> String {
         match self {
-            Parameter::LeavingBand(i) => format!("workforce.annual_leaving_by_service_year[{i}]"),
+            Parameter::LeavingBand(i) => format!("{LEAVING_BANDS}[{i}]"),
             Parameter::ShockMultiplier(i) => format!("demand.shocks[{i}].multiplier"),
             Parameter::CaseMeanMonths(i) => {
                 let name = s.cases.get(i).map_or("?", |c| c.name.as_str());

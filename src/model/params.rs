@@ -228,6 +228,10 @@ pub struct Workforce {
     pub fte_per_head: f64,
     pub case_holding_share: Uncertain,
     pub annual_leaving_by_service_year: Vec<Uncertain>,
+    /// Whether a run draws every leaving band at one shared quantile
+    /// (comonotone), so that turnover is uncertain as a whole; false: each
+    /// band from its own stream.
+    pub leaving_bands_move_together: bool,
     /// Shares by completed years of service, normalised to sum to 1.
     pub initial_service_shares: Option<Vec<f64>>,
     pub sickness_days_per_year: f64,

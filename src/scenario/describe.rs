@@ -149,6 +149,12 @@ fn workforce(o: &mut String, w: &Workforce, target: &Target) -> std::fmt::Result
         "  Leaving {} a year by completed years of service (the last rate applies beyond).",
         bands.join(" / ")
     )?;
+    if w.leaving_bands_move_together {
+        writeln!(
+            o,
+            "  The leaving rates move together: a run that draws a high rate for one year of service draws high rates for every year (one shared quantile)."
+        )?;
+    }
     match &w.initial_service_shares {
         Some(shares) => {
             let shares: Vec<String> = shares.iter().map(|x| percent(*x)).collect();

@@ -62,6 +62,7 @@ pub struct RawWorkforce {
     pub fte_per_head: Option<Number>,
     pub case_holding_share: Option<RawUncertain>,
     pub annual_leaving_by_service_year: Option<Vec<RawUncertain>>,
+    pub leaving_bands_move_together: Option<bool>,
     pub initial_service_shares: Option<Vec<Number>>,
     pub sickness_days_per_year: Option<Number>,
     pub working_days_per_year: Option<Number>,

@@ -396,6 +396,7 @@ fn workforce(c: &mut Checker, w: RawWorkforce) -> Workforce {
             ValidRange::Probability,
         ),
         annual_leaving_by_service_year,
+        leaving_bands_move_together: w.leaving_bands_move_together.unwrap_or(false),
         initial_service_shares,
         sickness_days_per_year,
         working_days_per_year,
