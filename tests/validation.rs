@@ -288,6 +288,11 @@ fn rows() -> Vec<Row> {
         set("description as a table", &["description={ a = 1 }"], "description", "expected text in quotes"),
         set("case as a number", &["cases=[1]"], "cases[0]", "integer `1`: expected a table"),
         set("next as an array", &["cases.assessment.next=[0.4]"], "cases.assessment.next", "array: expected a table"),
+        // Drift.
+        set("negative drift", &["drift.leaving=-0.1"], "drift.leaving", "= -0.1: must be 0 or more"),
+        set("negative drift range", &["drift.referrals={ uniform = [-0.1, 0.2] }"], "drift.referrals", "both ends must be 0 or more"),
+        set("unknown drift key", &["drift.leaveing=0.1"], "drift.leaveing", "unknown key; did you mean `leaving`?"),
+        set("drift as a number", &["drift=0.1"], "drift", "expected a table"),
         // Clawback.
         set("bad clawback", &["payments.recruitment_bonus={ amount = 1, from = \"2022-06\", clawback = \"partial\" }"], "payments.recruitment_bonus.clawback", "= \"partial\": expected \"pro_rata\" or \"full\""),
         set("bad retention clawback", &["payments.retention={ amount = 1, from = \"2022-06\", clawback = \"Full\" }"], "payments.retention.clawback", "expected \"pro_rata\" or \"full\""),
@@ -435,6 +440,7 @@ fn absent_sections_switch_their_mechanism_off_and_keys_take_defaults() {
     assert!(s.recruitment.is_none());
     assert!(s.asye.is_none());
     assert!(s.agency.is_none());
+    assert!(s.drift.is_none(), "no [drift]: nothing drifts");
     assert_eq!(s.costs, Default::default());
     assert_eq!(s.payments, Default::default());
 
@@ -454,6 +460,7 @@ fn absent_sections_switch_their_mechanism_off_and_keys_take_defaults() {
     assert_eq!(fixed(&w.long_absence_mean_months), 9.0);
     assert_eq!(w.long_absence_mean_months.valid, ValidRange::AtLeastOneMonth);
     assert_eq!(fixed(&w.pressure_sensitivity), 0.0);
+    assert!(!w.leaving_bands_move_together, "each band drawn on its own");
 
     let d = &s.demand;
     assert_eq!(fixed(&d.referrals_per_month), 100.0);
@@ -483,7 +490,7 @@ fn present_but_empty_sections_take_the_documented_defaults() {
     let s = resolve_text(
         &edited(
             "[workforce]",
-            "[target]\n[recruitment]\n[asye]\n[agency]\n[costs]\n\n[workforce]",
+            "[target]\n[recruitment]\n[asye]\n[agency]\n[drift]\n[costs]\n\n[workforce]",
         ),
         &[],
     )
@@ -511,6 +518,12 @@ fn present_but_empty_sections_take_the_documented_defaults() {
     assert_eq!(fixed(&g.mean_tenure_months), 12.0);
     assert_eq!(fixed(&g.annual_conversion_rate), 0.0);
     assert!(g.managed_team.is_empty());
+
+    let d = s.drift.unwrap();
+    for sigma in [d.leaving, d.applicants, d.referrals, d.agency] {
+        assert_eq!(fixed(&sigma), 0.0);
+        assert_eq!(sigma.valid, ValidRange::NonNegative);
+    }
 
     assert_eq!(s.costs, Default::default());
 }

@@ -38,6 +38,11 @@ pub enum Parameter {
     RetentionLeavingMultiplier,
     SupplementApplicantMultiplier,
     SupplementLeavingMultiplier,
+    /// Drift's sigma for leaving, applicants, referrals and the agency level.
+    DriftLeaving,
+    DriftApplicants,
+    DriftReferrals,
+    DriftAgency,
 }
 
 /// How a parameter's values read in words.
@@ -65,7 +70,7 @@ pub struct Description {
 pub const LEAVING_BANDS: &str = "workforce.annual_leaving_by_service_year";
 
 /// The parameters whose key names are fixed (the rest carry an index).
-const SINGLE: [(Parameter, &str); 16] = [
+const SINGLE: [(Parameter, &str); 20] = [
     (Parameter::CaseHoldingShare, "workforce.case_holding_share"),
     (Parameter::LongAbsenceAnnualRate, "workforce.long_absence_annual_rate"),
     (Parameter::LongAbsenceMeanMonths, "workforce.long_absence_mean_months"),
@@ -94,6 +99,10 @@ const SINGLE: [(Parameter, &str); 16] = [
         Parameter::SupplementLeavingMultiplier,
         "payments.market_supplement.leaving_multiplier",
     ),
+    (Parameter::DriftLeaving, "drift.leaving"),
+    (Parameter::DriftApplicants, "drift.applicants"),
+    (Parameter::DriftReferrals, "drift.referrals"),
+    (Parameter::DriftAgency, "drift.agency"),
 ];
 
 impl Parameter {
@@ -209,6 +218,23 @@ impl Parameter {
                 d("Market supplement: experienced applicants", Reads::Times, "")
             }
             Parameter::SupplementLeavingMultiplier => d("Market supplement: leaving", Reads::Times, ""),
+            // Sigma reads as the typical change of the multiplier over a year.
+            Parameter::DriftLeaving => d(
+                "How far leaving rates wander from year to year",
+                Reads::Percent,
+                "a year",
+            ),
+            Parameter::DriftApplicants => d(
+                "How far the number of experienced hires wanders from year to year",
+                Reads::Percent,
+                "a year",
+            ),
+            Parameter::DriftReferrals => d("How far referrals wander from year to year", Reads::Percent, "a year"),
+            Parameter::DriftAgency => d(
+                "How far the level of agency staff wanders from year to year",
+                Reads::Percent,
+                "a year",
+            ),
         }
     }
 }
@@ -241,6 +267,12 @@ impl Scenario {
             out.push((Parameter::AgencyFillProb, &a.fill_prob));
             out.push((Parameter::AgencyMeanTenureMonths, &a.mean_tenure_months));
             out.push((Parameter::AgencyAnnualConversionRate, &a.annual_conversion_rate));
+        }
+        if let Some(d) = &self.drift {
+            out.push((Parameter::DriftLeaving, &d.leaving));
+            out.push((Parameter::DriftApplicants, &d.applicants));
+            out.push((Parameter::DriftReferrals, &d.referrals));
+            out.push((Parameter::DriftAgency, &d.agency));
         }
         let d = &self.demand;
         out.push((Parameter::ReferralsPerMonth, &d.referrals_per_month));

@@ -176,6 +176,8 @@ pub struct Scenario {
     pub recruitment: Option<Recruitment>,
     pub asye: Option<Asye>,
     pub agency: Option<Agency>,
+    /// `None` without a `[drift]` table: no process drifts.
+    pub drift: Option<Drift>,
     pub demand: Demand,
     pub cases: Vec<CaseState>,
     pub costs: Costs,
@@ -290,6 +292,20 @@ pub struct DatedBlock {
     pub from: YearMonth,
     pub to: Option<YearMonth>,
     pub fte: f64,
+}
+
+/// How far each process's rate wanders over the years: sigma, the standard
+/// deviation of its log multiplier per square root of a year (0: none).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Drift {
+    /// Every permanent leaving probability.
+    pub leaving: Uncertain,
+    /// The mean number of experienced hires.
+    pub applicants: Uncertain,
+    /// The mean number of referrals.
+    pub referrals: Uncertain,
+    /// The agency level (with `agency.mode = "level"`).
+    pub agency: Uncertain,
 }
 
 #[derive(Debug, Clone, PartialEq)]

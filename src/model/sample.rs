@@ -152,6 +152,11 @@ pub struct RunParams {
     pub retention_leaving: f64,
     pub supplement_applicants: f64,
     pub supplement_leaving: f64,
+    /// Drift's sigmas (per square root of a year), 0 without drift.
+    pub drift_leaving: f64,
+    pub drift_applicants: f64,
+    pub drift_referrals: f64,
+    pub drift_agency: f64,
 }
 
 impl RunParams {
@@ -178,6 +183,10 @@ impl RunParams {
             retention_leaving: 1.0,
             supplement_applicants: 1.0,
             supplement_leaving: 1.0,
+            drift_leaving: 0.0,
+            drift_applicants: 0.0,
+            drift_referrals: 0.0,
+            drift_agency: 0.0,
         }
     }
 
@@ -229,6 +238,10 @@ impl RunParams {
                 Parameter::RetentionLeavingMultiplier => p.retention_leaving = x,
                 Parameter::SupplementApplicantMultiplier => p.supplement_applicants = x,
                 Parameter::SupplementLeavingMultiplier => p.supplement_leaving = x,
+                Parameter::DriftLeaving => p.drift_leaving = x,
+                Parameter::DriftApplicants => p.drift_applicants = x,
+                Parameter::DriftReferrals => p.drift_referrals = x,
+                Parameter::DriftAgency => p.drift_agency = x,
             }
         }
         // With no ASYE leaving rate of its own, the ASYE year leaves at the

@@ -5,6 +5,7 @@
 //! vectors live in the [`Simulation`].
 
 use super::binomial;
+use super::drift::{DriftPaths, Drifting};
 use super::metrics::{Layout, Metric};
 use super::params::*;
 use super::rng::{self, Keyed, Process, Stream};
@@ -145,6 +146,8 @@ pub struct Simulation<'a> {
     s: &'a Scenario,
     layout: &'a Layout,
     pub params: RunParams,
+    /// The run's drift multipliers by process and month.
+    drift: DriftPaths,
     streams: Streams,
     pub state: State,
     scratch: Scratch,
@@ -254,10 +257,12 @@ impl<'a> Simulation<'a> {
             }
         };
         let state = State::initial(s, service, &mut initial, clocks);
+        let drift = DriftPaths::new(&params, seed, run, s.months);
         let mut sim = Simulation {
             s,
             layout,
             params,
+            drift,
             streams: Streams { seed, run },
             state,
             scratch: Scratch::default(),
@@ -360,13 +365,13 @@ impl<'a> Simulation<'a> {
     }
 
     /// This month's leaving hazard, -ln(1 - q) with q = min(1, q_base *
-    /// m_pressure * m_pay), by months of service: `hazard[0]` for those
-    /// past their ASYE year (band by completed years; retention from
-    /// `min_service_months`), `hazard[1]` for those in it. Service beyond
-    /// the table's end takes its last entry.
-    fn fill_hazards(&mut self, m: YearMonth) {
+    /// m_pressure * m_pay * exp(X_leaving(t))), by months of service:
+    /// `hazard[0]` for those past their ASYE year (band by completed years;
+    /// retention from `min_service_months`), `hazard[1]` for those in it.
+    /// Service beyond the table's end takes its last entry.
+    fn fill_hazards(&mut self, t: u32, m: YearMonth) {
         let p = &self.s.payments;
-        let mut common = self.state.pressure;
+        let mut common = self.state.pressure * self.drift.factor(Drifting::Leaving, t);
         if p.market_supplement.as_ref().is_some_and(|s| s.runs_in(m)) {
             common *= self.params.supplement_leaving;
         }
@@ -499,7 +504,7 @@ impl<'a> Simulation<'a> {
     /// Step 3: permanent workers whose clocks run out leave (with any
     /// clawback), then agency workers likewise.
     fn leaving(&mut self, t: u32, m: YearMonth, flows: &mut Flows) {
-        self.fill_hazards(m);
+        self.fill_hazards(t, m);
         let [past, asye] = &self.scratch.hazard;
         let last = past.len() - 1;
         let leavers = &mut self.scratch.leavers;
@@ -575,7 +580,9 @@ impl<'a> Simulation<'a> {
         {
             flows.campaign = true;
             let cap = round_half_up(vacant / fte_per_head);
-            let lambda = self.params.applicants_per_month * self.applicant_multiplier(m);
+            let lambda = self.params.applicants_per_month
+                * self.applicant_multiplier(m)
+                * self.drift.factor(Drifting::Applicants, t);
             let hires = rng::poisson(&mut self.streams.month(Process::Recruitment, t), lambda).min(cap);
             for _ in 0..hires {
                 if r.notice_months == 0 {
@@ -646,7 +653,11 @@ impl<'a> Simulation<'a> {
             0.0 => 1.0,
             g => (1.0 + g).powf(f64::from(t) / 12.0),
         };
-        let lambda = self.params.referrals_per_month * growth * d.seasonality[m.month() as usize - 1] * shocks;
+        let lambda = self.params.referrals_per_month
+            * growth
+            * d.seasonality[m.month() as usize - 1]
+            * shocks
+            * self.drift.factor(Drifting::Referrals, t);
         // Referrals are Poisson (or, with dispersion, Poisson at a gamma-
         // distributed rate), so their split by entry share is a Poisson
         // count per case state and one for those needing no case, drawn

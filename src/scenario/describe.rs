@@ -97,6 +97,7 @@ fn describe_into(o: &mut String, loaded: &Loaded, s: &Scenario) -> std::fmt::Res
     recruitment(o, s.recruitment.as_ref())?;
     asye(o, s.asye.as_ref(), &s.workforce)?;
     agency(o, s.agency.as_ref())?;
+    drift(o, s.drift.as_ref())?;
     demand(o, &s.demand)?;
     cases(o, &s.cases)?;
     costs(o, &s.costs)?;
@@ -288,6 +289,21 @@ fn agency(o: &mut String, a: Option<&Agency>) -> std::fmt::Result {
         writeln!(o, "  Managed team: {} FTE {}.", num(b.fte), period(b.from, b.to))?;
     }
     Ok(())
+}
+
+/// How far each process's rate wanders, when there is a `[drift]` table.
+fn drift(o: &mut String, d: Option<&Drift>) -> std::fmt::Result {
+    let Some(d) = d else {
+        return Ok(());
+    };
+    writeln!(
+        o,
+        "\nDrift: from year to year, leaving rates wander by {}, experienced hires by {}, referrals by {} and the agency level by {} (the sd of a log multiplier over a year; 0 = no drift).",
+        uncertain(&d.leaving, Unit::Percent),
+        uncertain(&d.applicants, Unit::Percent),
+        uncertain(&d.referrals, Unit::Percent),
+        uncertain(&d.agency, Unit::Percent)
+    )
 }
 
 /// Referrals: their level, growth and variation, seasonality and shocks.

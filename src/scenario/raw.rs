@@ -23,6 +23,7 @@ pub struct RawScenario {
     pub recruitment: Option<RawRecruitment>,
     pub asye: Option<RawAsye>,
     pub agency: Option<RawAgency>,
+    pub drift: Option<RawDrift>,
     pub demand: Option<RawDemand>,
     pub cases: Option<Vec<RawCase>>,
     pub costs: Option<RawCosts>,
@@ -117,6 +118,17 @@ pub struct RawBlock {
     pub from: Option<String>,
     pub to: Option<String>,
     pub fte: Option<Number>,
+}
+
+/// How far rates wander, per process: sigma, the standard deviation of a
+/// log multiplier per square root of a year.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDrift {
+    pub leaving: Option<RawUncertain>,
+    pub applicants: Option<RawUncertain>,
+    pub referrals: Option<RawUncertain>,
+    pub agency: Option<RawUncertain>,
 }
 
 #[derive(Debug, Default, Deserialize)]

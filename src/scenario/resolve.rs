@@ -325,6 +325,7 @@ pub fn resolve(raw: RawScenario, source: &Source) -> Result<(Scenario, Vec<Warni
     let recruitment = raw.recruitment.map(|r| recruitment(&mut c, r));
     let asye = raw.asye.map(|a| asye(&mut c, a));
     let agency = raw.agency.map(|a| agency(&mut c, a, fte_per_head));
+    let drift = raw.drift.map(|d| drift(&mut c, d));
     let demand = match raw.demand {
         Some(d) => Some(demand(&mut c, d)),
         None => {
@@ -350,6 +351,7 @@ pub fn resolve(raw: RawScenario, source: &Source) -> Result<(Scenario, Vec<Warni
         recruitment,
         asye,
         agency,
+        drift,
         demand,
         cases,
         costs,
@@ -639,6 +641,17 @@ fn agency(c: &mut Checker, a: RawAgency, fte_per_head: f64) -> Agency {
             ValidRange::Probability,
         ),
         managed_team,
+    }
+}
+
+/// Each process's sigma, 0 (no drift) unless given.
+fn drift(c: &mut Checker, d: RawDrift) -> Drift {
+    let mut sigma = |key: &str, raw| c.uncertain(&format!("drift.{key}"), raw, Some(0.0), ValidRange::NonNegative);
+    Drift {
+        leaving: sigma("leaving", d.leaving),
+        applicants: sigma("applicants", d.applicants),
+        referrals: sigma("referrals", d.referrals),
+        agency: sigma("agency", d.agency),
     }
 }
 
