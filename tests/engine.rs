@@ -704,3 +704,125 @@ fn a_drift_table_of_zeros_changes_nothing() {
         scenario_from(&crate::common::FULL.replace("pressure_sensitivity = 0.5", "pressure_sensitivity = 0.0"));
     assert_eq!(run_all(&without, 50, 7).records, still.records);
 }
+
+// ---- the agency level ----
+
+/// Posts that move (two establishment changes, an ASYE intake, hires after
+/// notice, conversions) around an agency that leaves and is found again.
+/// Nobody leaves a permanent post and absence never changes, so month 0's
+/// unfilled FTE (60 - 50 = 10) and absent FTE (4) are known exactly: the
+/// cover requirement at month 0 is 10 + 0.5 * 4 = 12, the agency in post.
+const MOVING_POSTS: &str = r#"
+start = "2024-01"
+months = 36
+[workforce]
+establishment_fte = 60
+establishment_changes = [ { from = "2024-07", change_fte = 10 }, { from = "2025-06", change_fte = -15 } ]
+permanent_fte = 50
+absent_fte = 4
+annual_leaving_by_service_year = [0.0]
+long_absence_mean_months = 1e15
+[recruitment]
+applicants_per_month = 0.6
+notice_months = 2
+[asye]
+intake_per_year = 3
+[agency]
+fte = 12
+cover_absence = 0.5
+fill_prob = 0.7
+mean_tenure_months = 6
+annual_conversion_rate = 0.2
+[demand]
+referrals_per_month = 30
+[[cases]]
+name = "cin"
+open = 100
+entry_share = 1
+mean_months = 4
+"#;
+
+/// MOVING_POSTS with agency as a level (`vacancy_link`, `drift.agency`),
+/// found with probability `fill_prob`, and `more` agency keys.
+fn agency_level(vacancy_link: f64, drift: f64, fill_prob: f64, more: &str) -> caseload::model::params::Scenario {
+    scenario_from(&MOVING_POSTS.replace("fill_prob = 0.7\n", "").replace(
+        "[agency]\n",
+        &format!(
+            "[drift]\nagency = {drift}\n[agency]\nmode = \"level\"\nvacancy_link = {vacancy_link}\nfill_prob = {fill_prob}\n{more}\n"
+        ),
+    ))
+}
+
+#[test]
+fn a_level_that_follows_every_unfilled_post_is_cover_mode_when_it_starts_at_the_cover_needed() {
+    let cover = scenario_from(&MOVING_POSTS.replace("[agency]\n", "[agency]\ncover_vacancies = 1\n"));
+    let level = agency_level(1.0, 0.0, 0.7, "");
+    let (a, b) = (run_all(&cover, 300, 12), run_all(&level, 300, 12));
+    assert_eq!(
+        a.records, b.records,
+        "level mode with link 1 and no drift is cover mode"
+    );
+    // And the posts and the agency do move: ten posts are added in month 6
+    // and every vacancy is filled by month 20.
+    let (k, v) = (a.layout.index(Metric::AgencyFte), a.layout.index(Metric::VacancyFte));
+    let runs = 0..a.records.len();
+    assert!(runs.clone().all(|r| a.value(r, 6, v) > a.value(r, 5, v)), "posts added");
+    assert!(runs.clone().all(|r| a.value(r, 20, v) == 0.0), "posts filled");
+    assert!(
+        runs.clone().any(|r| a.value(r, 20, k) < a.value(r, 6, k)),
+        "agency released"
+    );
+}
+
+#[test]
+fn a_level_that_follows_no_vacancy_stays_at_its_level_while_vacancies_move() {
+    let n = 1000;
+    let level = run_all(&agency_level(0.0, 0.0, 0.7, ""), n, 4);
+    let cover = run_all(&scenario_from(MOVING_POSTS), n, 4);
+    let (k, v) = (
+        level.layout.index(Metric::AgencyFte),
+        level.layout.index(Metric::VacancyFte),
+    );
+    let mean =
+        |runs: &Runs, t: usize, k: usize| (0..n as usize).map(|r| runs.value(r, t, k)).sum::<f64>() / f64::from(n);
+    for t in 0..level.months {
+        // Absence never changes: A* is the level, 12, in every month.
+        assert!((0..n as usize).all(|r| level.value(r, t, k) <= 12.0), "month {t}");
+        assert!(
+            mean(&level, t, k) > 10.0,
+            "month {t}: mean agency {}",
+            mean(&level, t, k)
+        );
+    }
+    // Meanwhile ten posts were added in month 6, and filled by month 17,
+    // and cover mode followed them up and down.
+    assert!(mean(&level, 7, v) > mean(&level, 0, v) + 4.0);
+    assert!(mean(&cover, 7, k) > mean(&level, 7, k) + 3.0);
+    assert_eq!(mean(&level, 20, v), 0.0);
+    assert!(mean(&cover, 20, k) < mean(&level, 20, k) - 5.0);
+}
+
+#[test]
+fn a_drifting_level_spreads_agency_within_max_fte() {
+    let n = 1000;
+    let free = run_all(&agency_level(0.4, 0.5, 0.95, ""), n, 8);
+    let capped = run_all(&agency_level(0.4, 0.5, 0.95, "max_fte = 15"), n, 8);
+    let still = run_all(&agency_level(0.4, 0.0, 0.95, ""), n, 8);
+    let k = free.layout.index(Metric::AgencyFte);
+    let last = free.months - 1;
+    let (_, spread) = moments(&free, last, k);
+    let (_, spread_still) = moments(&still, last, k);
+    assert!(
+        spread > 10.0 * spread_still,
+        "variance {spread} drifting, {spread_still} not"
+    );
+    let top = (0..n as usize).map(|r| free.value(r, last, k)).fold(0.0, f64::max);
+    assert!(top > 20.0, "some level drifts far up: {top}");
+    for t in 0..capped.months {
+        assert!((0..n as usize).all(|r| capped.value(r, t, k) <= 15.0), "month {t}");
+    }
+    assert!(
+        (0..n as usize).any(|r| capped.value(r, last, k) == 15.0),
+        "the cap is reached"
+    );
+}

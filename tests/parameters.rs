@@ -74,9 +74,11 @@ fn range_around(x: f64) -> (f64, f64) {
     }
 }
 
-/// FULL with the keys that only some scenarios have: a `[drift]` table.
+/// FULL with the keys that only some scenarios have: the agency as a level,
+/// with its link to vacancies, and a `[drift]` table.
 fn full_with_every_optional_key() -> String {
-    format!("{FULL}\n[drift]\nleaving = 0.1\napplicants = 0.2\nreferrals = 0.05\nagency = 0.1\n")
+    let level = FULL.replace("[agency]\n", "[agency]\nmode = \"level\"\nvacancy_link = 0.4\n");
+    format!("{level}\n[drift]\nleaving = 0.1\napplicants = 0.2\nreferrals = 0.05\nagency = 0.1\n")
 }
 
 #[test]

@@ -9,7 +9,7 @@
 //! (`sample.rs`), the report's assumptions table and the sweep list all come
 //! from these two.
 
-use super::params::{Scenario, Uncertain};
+use super::params::{AgencyMode, Scenario, Uncertain};
 use crate::text::ordinal;
 
 /// One uncertain parameter. Parameters that repeat (leaving bands, demand
@@ -28,6 +28,8 @@ pub enum Parameter {
     AgencyFillProb,
     AgencyMeanTenureMonths,
     AgencyAnnualConversionRate,
+    /// With `agency.mode = "level"`: how far agency follows unfilled posts.
+    AgencyVacancyLink,
     ReferralsPerMonth,
     AnnualGrowth,
     /// The multiplier of demand shock `i`.
@@ -70,7 +72,7 @@ pub struct Description {
 pub const LEAVING_BANDS: &str = "workforce.annual_leaving_by_service_year";
 
 /// The parameters whose key names are fixed (the rest carry an index).
-const SINGLE: [(Parameter, &str); 20] = [
+const SINGLE: [(Parameter, &str); 21] = [
     (Parameter::CaseHoldingShare, "workforce.case_holding_share"),
     (Parameter::LongAbsenceAnnualRate, "workforce.long_absence_annual_rate"),
     (Parameter::LongAbsenceMeanMonths, "workforce.long_absence_mean_months"),
@@ -81,6 +83,7 @@ const SINGLE: [(Parameter, &str); 20] = [
     (Parameter::AgencyFillProb, "agency.fill_prob"),
     (Parameter::AgencyMeanTenureMonths, "agency.mean_tenure_months"),
     (Parameter::AgencyAnnualConversionRate, "agency.annual_conversion_rate"),
+    (Parameter::AgencyVacancyLink, "agency.vacancy_link"),
     (Parameter::ReferralsPerMonth, "demand.referrals_per_month"),
     (Parameter::AnnualGrowth, "demand.annual_growth"),
     (
@@ -197,6 +200,11 @@ impl Parameter {
             Parameter::AgencyAnnualConversionRate => {
                 d("Agency workers taking a permanent post", Reads::Percent, "a year")
             }
+            Parameter::AgencyVacancyLink => d(
+                "Share of a change in unfilled posts that agency use follows",
+                Reads::Percent,
+                "",
+            ),
             Parameter::ReferralsPerMonth => d("Referrals", Reads::Plain, "a month"),
             Parameter::AnnualGrowth => d("Growth in referrals", Reads::Percent, "a year"),
             Parameter::ShockMultiplier(i) => d(
@@ -267,6 +275,9 @@ impl Scenario {
             out.push((Parameter::AgencyFillProb, &a.fill_prob));
             out.push((Parameter::AgencyMeanTenureMonths, &a.mean_tenure_months));
             out.push((Parameter::AgencyAnnualConversionRate, &a.annual_conversion_rate));
+            if let AgencyMode::Level { vacancy_link } = &a.mode {
+                out.push((Parameter::AgencyVacancyLink, vacancy_link));
+            }
         }
         if let Some(d) = &self.drift {
             out.push((Parameter::DriftLeaving, &d.leaving));

@@ -283,6 +283,19 @@ pub struct Agency {
     pub mean_tenure_months: Uncertain,
     pub annual_conversion_rate: Uncertain,
     pub managed_team: Vec<DatedBlock>,
+    pub mode: AgencyMode,
+}
+
+/// How step 6 sets the agency cover requirement.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum AgencyMode {
+    /// Agency covers a share of unfilled posts and of absence
+    /// (`cover_vacancies`, `cover_absence`): MODEL.md's step 6.
+    Cover,
+    /// Agency is a level of its own: the initial FTE, drifting, moved by
+    /// `vacancy_link` per FTE of change in unfilled posts since month 0 and
+    /// by `cover_absence` per FTE of change in absence.
+    Level { vacancy_link: Uncertain },
 }
 
 /// A managed team block: `fte` of capacity from `from` to `to` (inclusive;

@@ -149,6 +149,8 @@ pub struct Simulation<'a> {
     /// The run's drift multipliers by process and month.
     drift: DriftPaths,
     streams: Streams,
+    /// In agency level mode, unfilled and absent FTE at step 6 of month 0.
+    agency_start: Option<(f64, f64)>,
     pub state: State,
     scratch: Scratch,
     totals: RunTotals,
@@ -264,6 +266,7 @@ impl<'a> Simulation<'a> {
             params,
             drift,
             streams: Streams { seed, run },
+            agency_start: None,
             state,
             scratch: Scratch::default(),
             totals: RunTotals::default(),
@@ -603,13 +606,13 @@ impl<'a> Simulation<'a> {
     /// Step 6: agency cover engaged or released to what is wanted, then
     /// conversions to permanent posts.
     fn agency_cover(&mut self, t: u32, establishment: f64, census: &mut Census, flows: &mut Flows) {
-        let fte_per_head = self.s.workforce.fte_per_head;
-        let Some(a) = &self.s.agency else {
+        let s = self.s;
+        let fte_per_head = s.workforce.fte_per_head;
+        let Some(a) = &s.agency else {
             return;
         };
         let unfilled = (establishment - census.post_holding).max(0.0);
-        let wanted = a.cover_vacancies * unfilled + a.cover_absence * census.absent;
-        let wanted = a.max_fte.map_or(wanted, |cap| wanted.min(cap));
+        let wanted = self.cover_requirement(t, a, unfilled, census.absent);
         let covering = census.covering;
         if wanted > covering {
             let missing = round_half_up((wanted - covering) / fte_per_head);
@@ -636,6 +639,25 @@ impl<'a> Simulation<'a> {
             self.convert(t, conversion_cap, flows, census);
         }
         census.covering = self.covering_fte();
+    }
+
+    /// Step 6's cover requirement A*, within `max_fte`: a share of unfilled
+    /// posts and absence in cover mode; in level mode the agency level,
+    /// drifting, moved by the changes in unfilled and absent FTE since month
+    /// 0 (the values of month 0, which runs first, are kept).
+    fn cover_requirement(&mut self, t: u32, a: &Agency, unfilled: f64, absent: f64) -> f64 {
+        let wanted = match a.mode {
+            AgencyMode::Cover => a.cover_vacancies * unfilled + a.cover_absence * absent,
+            AgencyMode::Level { .. } => {
+                let (unfilled_0, absent_0) = *self.agency_start.get_or_insert((unfilled, absent));
+                level_requirement(
+                    a.fte * self.drift.factor(Drifting::Agency, t),
+                    self.params.vacancy_link * (unfilled - unfilled_0),
+                    a.cover_absence * (absent - absent_0),
+                )
+            }
+        };
+        a.max_fte.map_or(wanted, |cap| wanted.min(cap))
     }
 
     /// Step 7: this month's referrals, split among the case states they
@@ -902,6 +924,13 @@ fn clawback(payments: &mut Vec<PaymentReceived>, leavers: &[u64], t: u32) -> f64
     recovered
 }
 
+/// The agency level mode's cover requirement before `max_fte`: the level
+/// (its initial FTE times its drift) plus the agency that follows the
+/// changes in unfilled posts and in absence since month 0, never below 0.
+pub fn level_requirement(level: f64, vacancy_change: f64, absence_change: f64) -> f64 {
+    (level + vacancy_change + absence_change).max(0.0)
+}
+
 /// Open cases per case-holding FTE; infinite with no capacity.
 fn caseload(open: u64, capacity: f64) -> f64 {
     if capacity > 0.0 {
@@ -924,4 +953,16 @@ fn ratio(numerator: f64, denominator: f64) -> f64 {
 
 fn indicator(b: bool) -> f64 {
     if b { 1.0 } else { 0.0 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_agency_level_follows_its_changes_and_is_never_negative() {
+        assert_eq!(level_requirement(12.0, 3.0, -1.0), 14.0);
+        assert_eq!(level_requirement(12.0, -20.0, 0.0), 0.0);
+        assert_eq!(level_requirement(0.0, -0.5, -0.5), 0.0);
+    }
 }

@@ -267,17 +267,26 @@ fn agency(o: &mut String, a: Option<&Agency>) -> std::fmt::Result {
     let Some(a) = a else {
         return writeln!(o, "\nAgency: none (no [agency] section).");
     };
-    writeln!(
-        o,
-        "\nAgency: {} FTE now; cover for {} of unfilled posts and {} of absence{}.",
-        num(a.fte),
-        percent(a.cover_vacancies),
-        percent(a.cover_absence),
-        match a.max_fte {
-            Some(m) => format!(", at most {} FTE", num(m)),
-            None => ", no cap".into(),
-        }
-    )?;
+    let cap = match a.max_fte {
+        Some(m) => format!(", at most {} FTE", num(m)),
+        None => ", no cap".into(),
+    };
+    match &a.mode {
+        AgencyMode::Cover => writeln!(
+            o,
+            "\nAgency: {} FTE now; cover for {} of unfilled posts and {} of absence{cap}.",
+            num(a.fte),
+            percent(a.cover_vacancies),
+            percent(a.cover_absence),
+        )?,
+        AgencyMode::Level { vacancy_link } => writeln!(
+            o,
+            "\nAgency: {} FTE now, a level of its own (mode \"level\"): it follows {} of any change in unfilled posts and {} of any change in absence since the start{cap}.",
+            num(a.fte),
+            uncertain(vacancy_link, Unit::Percent),
+            percent(a.cover_absence),
+        )?,
+    }
     writeln!(
         o,
         "  A missing agency worker is found with probability {} a month; they stay {} months on average; {} a year take a permanent post.",

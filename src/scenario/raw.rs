@@ -110,6 +110,8 @@ pub struct RawAgency {
     pub mean_tenure_months: Option<RawUncertain>,
     pub annual_conversion_rate: Option<RawUncertain>,
     pub extra: Option<Vec<RawBlock>>,
+    pub mode: Option<String>,
+    pub vacancy_link: Option<RawUncertain>,
 }
 
 #[derive(Debug, Default, Deserialize)]
