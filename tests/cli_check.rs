@@ -37,6 +37,48 @@ fn check_of_a_valid_file_exits_0_and_says_it_in_plain_words() {
 }
 
 #[test]
+fn check_says_the_drift_the_agency_level_and_bands_that_move_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = MINIMAL.replace(
+        "annual_leaving_by_service_year = [0.3, 0.2, 0.15]",
+        "annual_leaving_by_service_year = [{ uniform = [0.2, 0.4] }, 0.2]\nleaving_bands_move_together = true",
+    ) + "\n[agency]\nfte = 10\nmode = \"level\"\nvacancy_link = 0.3\ncover_vacancies = 0.9\n\n[drift]\nleaving = 0.1\nagency = { uniform = [0.05, 0.15] }\n";
+    std::fs::write(dir.path().join("x.toml"), text).unwrap();
+    caseload(dir.path())
+        .args(["check", "x.toml"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("The leaving rates move together"))
+        .stdout(predicate::str::contains(
+            "Agency: 10 FTE now, a level of its own (mode \"level\"): it follows 30% of any change in unfilled posts",
+        ))
+        .stdout(predicate::str::contains(
+            "Drift: from year to year, leaving rates wander by 10%, experienced hires by 0%, referrals by 0% and the agency level by between 5% and 15% (uniform)",
+        ))
+        .stdout(predicate::str::contains(
+            "warning: agency.cover_vacancies: not used with mode = \"level\"",
+        ));
+    caseload(dir.path())
+        .args(["check", "x.toml", "--set", "agency.mode=cover"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("cover for 90% of unfilled posts"))
+        .stdout(predicate::str::contains(
+            "warning: agency.vacancy_link: used only with mode = \"level\"",
+        ))
+        .stdout(predicate::str::contains(
+            "warning: drift.agency: used only with agency.mode = \"level\"",
+        ));
+    std::fs::write(dir.path().join("plain.toml"), MINIMAL).unwrap();
+    caseload(dir.path())
+        .args(["check", "plain.toml"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("Drift").not())
+        .stdout(predicate::str::contains("move together").not());
+}
+
+#[test]
 fn check_of_a_bad_file_exits_2_naming_file_key_and_expectation() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("x.toml"), with_eleven_months()).unwrap();

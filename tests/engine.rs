@@ -588,3 +588,241 @@ fn runs_streamed_in_order_equal_the_runs_kept_whole() {
     .unwrap();
     assert_eq!(streamed, kept.records);
 }
+
+// ---- drift ----
+
+#[test]
+fn a_drift_path_is_a_random_walk_of_variance_sigma_squared_t_over_12_with_median_one() {
+    use caseload::model::drift::drift_path;
+    use caseload::model::rng::{Process, stream};
+    let (sigma, months, n) = (0.4, 60u32, 4000);
+    let paths: Vec<Vec<f64>> = (0..n)
+        .map(|run| drift_path(sigma, months, &mut stream(9, run, Process::DriftReferrals)))
+        .collect();
+    let nf = n as f64;
+    for t in [0usize, 1, 6, 12, 35, 59] {
+        let x: Vec<f64> = paths.iter().map(|p| p[t].ln()).collect();
+        let expected = sigma * sigma * t as f64 / 12.0;
+        if t == 0 {
+            assert!(x.iter().all(|x| *x == 0.0), "X(0) = 0");
+            continue;
+        }
+        let mean = x.iter().sum::<f64>() / nf;
+        let var = x.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (nf - 1.0);
+        assert!(mean.abs() <= 5.0 * (expected / nf).sqrt(), "month {t}: mean {mean}");
+        // A normal sample's variance has standard error var * sqrt(2 / (n - 1)).
+        let se = expected * (2.0 / (nf - 1.0)).sqrt();
+        assert!(
+            (var - expected).abs() <= 5.0 * se,
+            "month {t}: variance {var} vs {expected}"
+        );
+        // exp(X) has median 1: half the paths above it, within 5 standard errors.
+        let above = paths.iter().filter(|p| p[t] > 1.0).count() as f64 / nf;
+        assert!(
+            (above - 0.5).abs() <= 5.0 * (0.25 / nf).sqrt(),
+            "month {t}: {above} above 1"
+        );
+    }
+}
+
+/// REFERRALS over three years, with a `[drift]` table.
+fn referrals_drifting(sigma: f64) -> String {
+    REFERRALS.replace("months = 6", "months = 36") + &format!("[drift]\nreferrals = {sigma}\n")
+}
+
+#[test]
+fn drift_in_referrals_spreads_them_as_a_lognormal_mixture_of_poissons() {
+    let n = 4000;
+    let k = |runs: &Runs| runs.layout.index(Metric::Referrals);
+    let still = run_all(&scenario_from(&referrals_drifting(0.0)), n, 6);
+    let drifting = run_all(&scenario_from(&referrals_drifting(0.3)), n, 6);
+    let last = 35;
+    // R | X ~ Poisson(100 exp(X)), X ~ N(0, v), v = sigma^2 * 35 / 12:
+    // E[R] = 100 exp(v / 2), Var[R] = E[R] + 100^2 (exp(2v) - exp(v)).
+    let v = 0.3f64 * 0.3 * 35.0 / 12.0;
+    let mean = 100.0 * (v / 2.0).exp();
+    let var = mean + 1e4 * ((2.0 * v).exp() - v.exp());
+    let (m, s2) = moments(&drifting, last, k(&drifting));
+    assert!(
+        (m - mean).abs() <= 5.0 * (var / f64::from(n)).sqrt(),
+        "mean {m} vs {mean}"
+    );
+    assert!(s2 > 0.7 * var && s2 < 1.4 * var, "variance {s2} vs {var}");
+    let (_, poisson) = moments(&still, last, k(&still));
+    assert!(s2 > 20.0 * poisson, "variance {s2} with drift, {poisson} without");
+    // Month 0 has X(0) = 0: the same referrals, run by run.
+    for r in 0..n as usize {
+        assert_eq!(drifting.value(r, 0, k(&drifting)), still.value(r, 0, k(&still)));
+    }
+}
+
+/// FULL without pressure feedback (so cases never reach leaving), with `drift`.
+fn full_drifting(drift: &str) -> caseload::model::params::Scenario {
+    let text = crate::common::FULL.replace("pressure_sensitivity = 0.5", "pressure_sensitivity = 0.0");
+    scenario_from(&format!("{text}\n[drift]\n{drift}\n"))
+}
+
+/// Whether every run's `metric` is the same, month by month, in both.
+fn same_metric(a: &Runs, b: &Runs, metric: Metric) -> bool {
+    let k = a.layout.index(metric);
+    (0..a.records.len()).all(|r| (0..a.months).all(|t| a.value(r, t, k).to_bits() == b.value(r, t, k).to_bits()))
+}
+
+#[test]
+fn drift_in_one_process_never_shifts_another_processs_draws() {
+    let n = 200;
+    let still = run_all(&full_drifting(""), n, 3);
+    let leaving = run_all(&full_drifting("leaving = 0.5"), n, 3);
+    assert!(same_metric(&still, &leaving, Metric::Referrals));
+    assert!(same_metric(&still, &leaving, Metric::NewCases));
+    assert!(!same_metric(&still, &leaving, Metric::LeaversFte), "leaving drifts");
+    let referrals = run_all(&full_drifting("referrals = 0.5"), n, 3);
+    for metric in [
+        Metric::PermanentFte,
+        Metric::LeaversFte,
+        Metric::AgencyFte,
+        Metric::StartersFte,
+    ] {
+        assert!(same_metric(&still, &referrals, metric), "{metric:?}");
+    }
+    assert!(!same_metric(&still, &referrals, Metric::Referrals), "referrals drift");
+    let applicants = run_all(&full_drifting("applicants = 0.5"), n, 3);
+    assert!(same_metric(&still, &applicants, Metric::Referrals));
+    assert!(!same_metric(&still, &applicants, Metric::StartersFte), "hires drift");
+}
+
+#[test]
+fn a_drift_table_of_zeros_changes_nothing() {
+    let still = run_all(&full_drifting(""), 50, 7);
+    let zeros = run_all(
+        &full_drifting("leaving = 0.0\napplicants = 0\nreferrals = 0.0\nagency = 0.0"),
+        50,
+        7,
+    );
+    assert_eq!(still.records, zeros.records);
+    let without =
+        scenario_from(&crate::common::FULL.replace("pressure_sensitivity = 0.5", "pressure_sensitivity = 0.0"));
+    assert_eq!(run_all(&without, 50, 7).records, still.records);
+}
+
+// ---- the agency level ----
+
+/// Posts that move (two establishment changes, an ASYE intake, hires after
+/// notice, conversions) around an agency that leaves and is found again.
+/// Nobody leaves a permanent post and absence never changes, so month 0's
+/// unfilled FTE (60 - 50 = 10) and absent FTE (4) are known exactly: the
+/// cover requirement at month 0 is 10 + 0.5 * 4 = 12, the agency in post.
+const MOVING_POSTS: &str = r#"
+start = "2024-01"
+months = 36
+[workforce]
+establishment_fte = 60
+establishment_changes = [ { from = "2024-07", change_fte = 10 }, { from = "2025-06", change_fte = -15 } ]
+permanent_fte = 50
+absent_fte = 4
+annual_leaving_by_service_year = [0.0]
+long_absence_mean_months = 1e15
+[recruitment]
+applicants_per_month = 0.6
+notice_months = 2
+[asye]
+intake_per_year = 3
+[agency]
+fte = 12
+cover_absence = 0.5
+fill_prob = 0.7
+mean_tenure_months = 6
+annual_conversion_rate = 0.2
+[demand]
+referrals_per_month = 30
+[[cases]]
+name = "cin"
+open = 100
+entry_share = 1
+mean_months = 4
+"#;
+
+/// MOVING_POSTS with agency as a level (`vacancy_link`, `drift.agency`),
+/// found with probability `fill_prob`, and `more` agency keys.
+fn agency_level(vacancy_link: f64, drift: f64, fill_prob: f64, more: &str) -> caseload::model::params::Scenario {
+    scenario_from(&MOVING_POSTS.replace("fill_prob = 0.7\n", "").replace(
+        "[agency]\n",
+        &format!(
+            "[drift]\nagency = {drift}\n[agency]\nmode = \"level\"\nvacancy_link = {vacancy_link}\nfill_prob = {fill_prob}\n{more}\n"
+        ),
+    ))
+}
+
+#[test]
+fn a_level_that_follows_every_unfilled_post_is_cover_mode_when_it_starts_at_the_cover_needed() {
+    let cover = scenario_from(&MOVING_POSTS.replace("[agency]\n", "[agency]\ncover_vacancies = 1\n"));
+    let level = agency_level(1.0, 0.0, 0.7, "");
+    let (a, b) = (run_all(&cover, 300, 12), run_all(&level, 300, 12));
+    assert_eq!(
+        a.records, b.records,
+        "level mode with link 1 and no drift is cover mode"
+    );
+    // And the posts and the agency do move: ten posts are added in month 6
+    // and every vacancy is filled by month 20.
+    let (k, v) = (a.layout.index(Metric::AgencyFte), a.layout.index(Metric::VacancyFte));
+    let runs = 0..a.records.len();
+    assert!(runs.clone().all(|r| a.value(r, 6, v) > a.value(r, 5, v)), "posts added");
+    assert!(runs.clone().all(|r| a.value(r, 20, v) == 0.0), "posts filled");
+    assert!(
+        runs.clone().any(|r| a.value(r, 20, k) < a.value(r, 6, k)),
+        "agency released"
+    );
+}
+
+#[test]
+fn a_level_that_follows_no_vacancy_stays_at_its_level_while_vacancies_move() {
+    let n = 1000;
+    let level = run_all(&agency_level(0.0, 0.0, 0.7, ""), n, 4);
+    let cover = run_all(&scenario_from(MOVING_POSTS), n, 4);
+    let (k, v) = (
+        level.layout.index(Metric::AgencyFte),
+        level.layout.index(Metric::VacancyFte),
+    );
+    let mean =
+        |runs: &Runs, t: usize, k: usize| (0..n as usize).map(|r| runs.value(r, t, k)).sum::<f64>() / f64::from(n);
+    for t in 0..level.months {
+        // Absence never changes: A* is the level, 12, in every month.
+        assert!((0..n as usize).all(|r| level.value(r, t, k) <= 12.0), "month {t}");
+        assert!(
+            mean(&level, t, k) > 10.0,
+            "month {t}: mean agency {}",
+            mean(&level, t, k)
+        );
+    }
+    // Meanwhile ten posts were added in month 6, and filled by month 17,
+    // and cover mode followed them up and down.
+    assert!(mean(&level, 7, v) > mean(&level, 0, v) + 4.0);
+    assert!(mean(&cover, 7, k) > mean(&level, 7, k) + 3.0);
+    assert_eq!(mean(&level, 20, v), 0.0);
+    assert!(mean(&cover, 20, k) < mean(&level, 20, k) - 5.0);
+}
+
+#[test]
+fn a_drifting_level_spreads_agency_within_max_fte() {
+    let n = 1000;
+    let free = run_all(&agency_level(0.4, 0.5, 0.95, ""), n, 8);
+    let capped = run_all(&agency_level(0.4, 0.5, 0.95, "max_fte = 15"), n, 8);
+    let still = run_all(&agency_level(0.4, 0.0, 0.95, ""), n, 8);
+    let k = free.layout.index(Metric::AgencyFte);
+    let last = free.months - 1;
+    let (_, spread) = moments(&free, last, k);
+    let (_, spread_still) = moments(&still, last, k);
+    assert!(
+        spread > 10.0 * spread_still,
+        "variance {spread} drifting, {spread_still} not"
+    );
+    let top = (0..n as usize).map(|r| free.value(r, last, k)).fold(0.0, f64::max);
+    assert!(top > 20.0, "some level drifts far up: {top}");
+    for t in 0..capped.months {
+        assert!((0..n as usize).all(|r| capped.value(r, t, k) <= 15.0), "month {t}");
+    }
+    assert!(
+        (0..n as usize).any(|r| capped.value(r, last, k) == 15.0),
+        "the cap is reached"
+    );
+}

@@ -3,7 +3,7 @@
 //! and `--set`.
 
 use crate::common::{FULL, MINIMAL, check_text, resolve_text, show, write_files};
-use caseload::model::params::{Clawback, Distribution, ValidRange, YearMonth};
+use caseload::model::params::{AgencyMode, Clawback, Distribution, ValidRange, YearMonth};
 use caseload::scenario::{self, Problem, Source};
 
 /// How a row makes its scenario.
@@ -288,6 +288,19 @@ fn rows() -> Vec<Row> {
         set("description as a table", &["description={ a = 1 }"], "description", "expected text in quotes"),
         set("case as a number", &["cases=[1]"], "cases[0]", "integer `1`: expected a table"),
         set("next as an array", &["cases.assessment.next=[0.4]"], "cases.assessment.next", "array: expected a table"),
+        // Drift.
+        set("negative drift", &["drift.leaving=-0.1"], "drift.leaving", "= -0.1: must be 0 or more"),
+        set("negative drift range", &["drift.referrals={ uniform = [-0.1, 0.2] }"], "drift.referrals", "both ends must be 0 or more"),
+        set("unknown drift key", &["drift.leaveing=0.1"], "drift.leaveing", "unknown key; did you mean `leaving`?"),
+        set("drift as a number", &["drift=0.1"], "drift", "expected a table"),
+        // The agency level.
+        set("agency mode neither cover nor level", &["agency.mode=levels"], "agency.mode", "= \"levels\": expected \"cover\" or \"level\""),
+        set("agency mode not text", &["agency.mode=1"], "agency.mode", "expected text in quotes"),
+        set("vacancy_link above 1", &["agency.mode=level", "agency.vacancy_link=1.5"], "agency.vacancy_link", "= 1.5: must be between 0 and 1"),
+        set("vacancy_link below 0 in cover mode", &["agency.vacancy_link=-0.2"], "agency.vacancy_link", "= -0.2: must be between 0 and 1"),
+        set("vacancy_link range outside", &["agency.mode=level", "agency.vacancy_link={ uniform = [0.2, 1.2] }"], "agency.vacancy_link", "both ends must be between 0 and 1"),
+        set("agency level drifting beyond a million heads", &["agency.mode=level", "agency.fte=50", "drift.agency=5"], "drift.agency", "the agency level could drift beyond a million heads"),
+        set("unknown agency key near mode", &["agency.modes=level"], "agency.modes", "did you mean `mode`?"),
         // Clawback.
         set("bad clawback", &["payments.recruitment_bonus={ amount = 1, from = \"2022-06\", clawback = \"partial\" }"], "payments.recruitment_bonus.clawback", "= \"partial\": expected \"pro_rata\" or \"full\""),
         set("bad retention clawback", &["payments.retention={ amount = 1, from = \"2022-06\", clawback = \"Full\" }"], "payments.retention.clawback", "expected \"pro_rata\" or \"full\""),
@@ -435,6 +448,7 @@ fn absent_sections_switch_their_mechanism_off_and_keys_take_defaults() {
     assert!(s.recruitment.is_none());
     assert!(s.asye.is_none());
     assert!(s.agency.is_none());
+    assert!(s.drift.is_none(), "no [drift]: nothing drifts");
     assert_eq!(s.costs, Default::default());
     assert_eq!(s.payments, Default::default());
 
@@ -454,6 +468,7 @@ fn absent_sections_switch_their_mechanism_off_and_keys_take_defaults() {
     assert_eq!(fixed(&w.long_absence_mean_months), 9.0);
     assert_eq!(w.long_absence_mean_months.valid, ValidRange::AtLeastOneMonth);
     assert_eq!(fixed(&w.pressure_sensitivity), 0.0);
+    assert!(!w.leaving_bands_move_together, "each band drawn on its own");
 
     let d = &s.demand;
     assert_eq!(fixed(&d.referrals_per_month), 100.0);
@@ -483,7 +498,7 @@ fn present_but_empty_sections_take_the_documented_defaults() {
     let s = resolve_text(
         &edited(
             "[workforce]",
-            "[target]\n[recruitment]\n[asye]\n[agency]\n[costs]\n\n[workforce]",
+            "[target]\n[recruitment]\n[asye]\n[agency]\n[drift]\n[costs]\n\n[workforce]",
         ),
         &[],
     )
@@ -511,6 +526,13 @@ fn present_but_empty_sections_take_the_documented_defaults() {
     assert_eq!(fixed(&g.mean_tenure_months), 12.0);
     assert_eq!(fixed(&g.annual_conversion_rate), 0.0);
     assert!(g.managed_team.is_empty());
+    assert_eq!(g.mode, AgencyMode::Cover);
+
+    let d = s.drift.unwrap();
+    for sigma in [d.leaving, d.applicants, d.referrals, d.agency] {
+        assert_eq!(fixed(&sigma), 0.0);
+        assert_eq!(sigma.valid, ValidRange::NonNegative);
+    }
 
     assert_eq!(s.costs, Default::default());
 }
@@ -1015,4 +1037,69 @@ fn unreadable_files_are_problems_naming_the_file() {
         "extends naming a folder: {}",
         show(&problems)
     );
+}
+
+/// The warnings (odd but legal values) of MINIMAL with `sets`, as
+/// (location, message).
+fn warnings(sets: &[&str]) -> Vec<(String, String)> {
+    resolve_text(MINIMAL, sets)
+        .warnings
+        .into_iter()
+        .map(|w| (w.location, w.message))
+        .collect()
+}
+
+#[test]
+fn the_agency_level_takes_vacancy_link_0_4_by_default() {
+    let s = resolve_text(MINIMAL, &["agency.mode=level"]).scenario;
+    let Some(AgencyMode::Level { vacancy_link }) = s.agency.map(|a| a.mode) else {
+        panic!("not level mode");
+    };
+    assert_eq!(fixed(&vacancy_link), 0.4);
+    assert_eq!(vacancy_link.valid, ValidRange::Probability);
+    let s = resolve_text(MINIMAL, &["agency.mode=cover", "agency.vacancy_link=0.9"]).scenario;
+    assert_eq!(s.agency.map(|a| a.mode), Some(AgencyMode::Cover));
+}
+
+#[test]
+fn keys_the_agency_mode_does_not_use_are_warned_about() {
+    assert_eq!(warnings(&["agency.fte=5", "drift.leaving=0.1"]), []);
+    assert_eq!(
+        warnings(&["agency.mode=level", "agency.vacancy_link=0.3", "drift.agency=0.1"]),
+        []
+    );
+    let said = |sets: &[&str], at: &str, words: &str| {
+        let found = warnings(sets);
+        assert!(
+            found.iter().any(|(l, m)| l == at && m.contains(words)),
+            "{sets:?}: expected a warning at {at} saying {words:?}, got {found:?}"
+        );
+    };
+    said(
+        &["agency.vacancy_link=0.3"],
+        "agency.vacancy_link",
+        "used only with mode = \"level\"",
+    );
+    said(
+        &["agency.mode=cover", "agency.vacancy_link=0.3"],
+        "agency.vacancy_link",
+        "has no effect",
+    );
+    said(
+        &["agency.mode=level", "agency.cover_vacancies=0.9"],
+        "agency.cover_vacancies",
+        "not used with mode = \"level\"",
+    );
+    said(
+        &["agency.fte=5", "drift.agency=0.2"],
+        "drift.agency",
+        "used only with agency.mode = \"level\"",
+    );
+    said(
+        &["drift.agency={ uniform = [0, 0.2] }"],
+        "drift.agency",
+        "has no effect",
+    );
+    // A drift of 0 says nothing, whatever the mode.
+    assert_eq!(warnings(&["agency.fte=5", "drift.agency=0"]), []);
 }

@@ -9,7 +9,7 @@
 //! (`sample.rs`), the report's assumptions table and the sweep list all come
 //! from these two.
 
-use super::params::{Scenario, Uncertain};
+use super::params::{AgencyMode, Scenario, Uncertain};
 use crate::text::ordinal;
 
 /// One uncertain parameter. Parameters that repeat (leaving bands, demand
@@ -28,6 +28,8 @@ pub enum Parameter {
     AgencyFillProb,
     AgencyMeanTenureMonths,
     AgencyAnnualConversionRate,
+    /// With `agency.mode = "level"`: how far agency follows unfilled posts.
+    AgencyVacancyLink,
     ReferralsPerMonth,
     AnnualGrowth,
     /// The multiplier of demand shock `i`.
@@ -38,6 +40,11 @@ pub enum Parameter {
     RetentionLeavingMultiplier,
     SupplementApplicantMultiplier,
     SupplementLeavingMultiplier,
+    /// Drift's sigma for leaving, applicants, referrals and the agency level.
+    DriftLeaving,
+    DriftApplicants,
+    DriftReferrals,
+    DriftAgency,
 }
 
 /// How a parameter's values read in words.
@@ -60,8 +67,12 @@ pub struct Description {
     pub per: &'static str,
 }
 
+/// The key path of the leaving bands as a whole: it keys the one stream
+/// from which a run draws its shared quantile when the bands move together.
+pub const LEAVING_BANDS: &str = "workforce.annual_leaving_by_service_year";
+
 /// The parameters whose key names are fixed (the rest carry an index).
-const SINGLE: [(Parameter, &str); 16] = [
+const SINGLE: [(Parameter, &str); 21] = [
     (Parameter::CaseHoldingShare, "workforce.case_holding_share"),
     (Parameter::LongAbsenceAnnualRate, "workforce.long_absence_annual_rate"),
     (Parameter::LongAbsenceMeanMonths, "workforce.long_absence_mean_months"),
@@ -72,6 +83,7 @@ const SINGLE: [(Parameter, &str); 16] = [
     (Parameter::AgencyFillProb, "agency.fill_prob"),
     (Parameter::AgencyMeanTenureMonths, "agency.mean_tenure_months"),
     (Parameter::AgencyAnnualConversionRate, "agency.annual_conversion_rate"),
+    (Parameter::AgencyVacancyLink, "agency.vacancy_link"),
     (Parameter::ReferralsPerMonth, "demand.referrals_per_month"),
     (Parameter::AnnualGrowth, "demand.annual_growth"),
     (
@@ -90,6 +102,10 @@ const SINGLE: [(Parameter, &str); 16] = [
         Parameter::SupplementLeavingMultiplier,
         "payments.market_supplement.leaving_multiplier",
     ),
+    (Parameter::DriftLeaving, "drift.leaving"),
+    (Parameter::DriftApplicants, "drift.applicants"),
+    (Parameter::DriftReferrals, "drift.referrals"),
+    (Parameter::DriftAgency, "drift.agency"),
 ];
 
 impl Parameter {
@@ -106,7 +122,7 @@ impl Parameter {
     /// also keys the parameter's random stream.
     pub fn key(self, s: &Scenario) -> String {
         match self {
-            Parameter::LeavingBand(i) => format!("workforce.annual_leaving_by_service_year[{i}]"),
+            Parameter::LeavingBand(i) => format!("{LEAVING_BANDS}[{i}]"),
             Parameter::ShockMultiplier(i) => format!("demand.shocks[{i}].multiplier"),
             Parameter::CaseMeanMonths(i) => {
                 let name = s.cases.get(i).map_or("?", |c| c.name.as_str());
@@ -184,6 +200,11 @@ impl Parameter {
             Parameter::AgencyAnnualConversionRate => {
                 d("Agency workers taking a permanent post", Reads::Percent, "a year")
             }
+            Parameter::AgencyVacancyLink => d(
+                "Share of a change in unfilled posts that agency use follows",
+                Reads::Percent,
+                "",
+            ),
             Parameter::ReferralsPerMonth => d("Referrals", Reads::Plain, "a month"),
             Parameter::AnnualGrowth => d("Growth in referrals", Reads::Percent, "a year"),
             Parameter::ShockMultiplier(i) => d(
@@ -205,6 +226,23 @@ impl Parameter {
                 d("Market supplement: experienced applicants", Reads::Times, "")
             }
             Parameter::SupplementLeavingMultiplier => d("Market supplement: leaving", Reads::Times, ""),
+            // Sigma reads as the typical change of the multiplier over a year.
+            Parameter::DriftLeaving => d(
+                "How far leaving rates wander from year to year",
+                Reads::Percent,
+                "a year",
+            ),
+            Parameter::DriftApplicants => d(
+                "How far the number of experienced hires wanders from year to year",
+                Reads::Percent,
+                "a year",
+            ),
+            Parameter::DriftReferrals => d("How far referrals wander from year to year", Reads::Percent, "a year"),
+            Parameter::DriftAgency => d(
+                "How far the level of agency staff wanders from year to year",
+                Reads::Percent,
+                "a year",
+            ),
         }
     }
 }
@@ -237,6 +275,15 @@ impl Scenario {
             out.push((Parameter::AgencyFillProb, &a.fill_prob));
             out.push((Parameter::AgencyMeanTenureMonths, &a.mean_tenure_months));
             out.push((Parameter::AgencyAnnualConversionRate, &a.annual_conversion_rate));
+            if let AgencyMode::Level { vacancy_link } = &a.mode {
+                out.push((Parameter::AgencyVacancyLink, vacancy_link));
+            }
+        }
+        if let Some(d) = &self.drift {
+            out.push((Parameter::DriftLeaving, &d.leaving));
+            out.push((Parameter::DriftApplicants, &d.applicants));
+            out.push((Parameter::DriftReferrals, &d.referrals));
+            out.push((Parameter::DriftAgency, &d.agency));
         }
         let d = &self.demand;
         out.push((Parameter::ReferralsPerMonth, &d.referrals_per_month));

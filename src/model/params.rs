@@ -176,6 +176,8 @@ pub struct Scenario {
     pub recruitment: Option<Recruitment>,
     pub asye: Option<Asye>,
     pub agency: Option<Agency>,
+    /// `None` without a `[drift]` table: no process drifts.
+    pub drift: Option<Drift>,
     pub demand: Demand,
     pub cases: Vec<CaseState>,
     pub costs: Costs,
@@ -228,6 +230,10 @@ pub struct Workforce {
     pub fte_per_head: f64,
     pub case_holding_share: Uncertain,
     pub annual_leaving_by_service_year: Vec<Uncertain>,
+    /// Whether a run draws every leaving band at one shared quantile
+    /// (comonotone), so that turnover is uncertain as a whole; false: each
+    /// band from its own stream.
+    pub leaving_bands_move_together: bool,
     /// Shares by completed years of service, normalised to sum to 1.
     pub initial_service_shares: Option<Vec<f64>>,
     pub sickness_days_per_year: f64,
@@ -277,6 +283,19 @@ pub struct Agency {
     pub mean_tenure_months: Uncertain,
     pub annual_conversion_rate: Uncertain,
     pub managed_team: Vec<DatedBlock>,
+    pub mode: AgencyMode,
+}
+
+/// How step 6 sets the agency cover requirement.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum AgencyMode {
+    /// Agency covers a share of unfilled posts and of absence
+    /// (`cover_vacancies`, `cover_absence`): MODEL.md's step 6.
+    Cover,
+    /// Agency is a level of its own: the initial FTE, drifting, moved by
+    /// `vacancy_link` per FTE of change in unfilled posts since month 0 and
+    /// by `cover_absence` per FTE of change in absence.
+    Level { vacancy_link: Uncertain },
 }
 
 /// A managed team block: `fte` of capacity from `from` to `to` (inclusive;
@@ -286,6 +305,20 @@ pub struct DatedBlock {
     pub from: YearMonth,
     pub to: Option<YearMonth>,
     pub fte: f64,
+}
+
+/// How far each process's rate wanders over the years: sigma, the standard
+/// deviation of its log multiplier per square root of a year (0: none).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Drift {
+    /// Every permanent leaving probability.
+    pub leaving: Uncertain,
+    /// The mean number of experienced hires.
+    pub applicants: Uncertain,
+    /// The mean number of referrals.
+    pub referrals: Uncertain,
+    /// The agency level (with `agency.mode = "level"`).
+    pub agency: Uncertain,
 }
 
 #[derive(Debug, Clone, PartialEq)]

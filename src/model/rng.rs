@@ -31,6 +31,11 @@ pub enum Process {
     Conversion,
     Demand,
     Cases,
+    /// The drift paths (`drift.rs`), one stream per drifting process.
+    DriftLeaving,
+    DriftApplicants,
+    DriftReferrals,
+    DriftAgency,
 }
 
 impl Process {
@@ -44,6 +49,10 @@ impl Process {
             Process::Demand => 6,
             Process::Cases => 7,
             Process::Conversion => 8,
+            Process::DriftLeaving => 9,
+            Process::DriftApplicants => 10,
+            Process::DriftReferrals => 11,
+            Process::DriftAgency => 12,
         }
     }
 }
@@ -146,6 +155,11 @@ mod tests {
         assert_ne!(a, first(stream(2, 0, Process::Leaving)));
         assert_ne!(a, first(stream(1, 1, Process::Leaving)));
         assert_ne!(a, first(stream(1, 0, Process::Absence)));
+        assert_ne!(a, first(stream(1, 0, Process::DriftLeaving)));
+        assert_ne!(
+            first(stream(1, 0, Process::DriftReferrals)),
+            first(stream(1, 0, Process::DriftAgency))
+        );
         assert_ne!(
             first(parameter_stream(1, 0, "demand.referrals_per_month")),
             first(parameter_stream(1, 0, "demand.annual_growth"))

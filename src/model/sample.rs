@@ -1,7 +1,7 @@
 //! One run's parameters: every uncertain value sampled once, at the start of
 //! the run, and every annual or duration figure turned into its monthly form.
 
-use super::parameter::Parameter;
+use super::parameter::{LEAVING_BANDS, Parameter};
 use super::params::*;
 use super::rng::{Stream, parameter_stream};
 use rand::Rng;
@@ -32,6 +32,40 @@ pub fn draw(u: &Uncertain, rng: &mut Stream) -> f64 {
     u.valid.clip(x)
 }
 
+/// The value of `u` at the quantile of a standard normal `z`: every
+/// distribution at the same probability Phi(z), so that values drawn this
+/// way from one `z` move together (comonotone). Normal and lognormal use
+/// `z` itself, the others Phi(z); out-of-range values are clipped as by
+/// [`draw`].
+pub fn quantile(u: &Uncertain, z: f64) -> f64 {
+    let x = match u.dist {
+        Distribution::Fixed(v) => return v,
+        Distribution::Uniform { min, max } => min + (max - min) * standard_normal_cdf(z),
+        Distribution::Triangular { min, mode, max } => triangular_quantile(min, mode, max, standard_normal_cdf(z)),
+        Distribution::Normal { mean, sd } => mean + sd * z,
+        Distribution::Lognormal { median, sd_log } => median * (sd_log * z).exp(),
+    };
+    u.valid.clip(x)
+}
+
+/// Phi(z), the standard normal distribution function.
+pub fn standard_normal_cdf(z: f64) -> f64 {
+    0.5 * libm::erfc(-z / std::f64::consts::SQRT_2)
+}
+
+/// The inverse of the triangular distribution function at probability `p`.
+fn triangular_quantile(min: f64, mode: f64, max: f64, p: f64) -> f64 {
+    let width = max - min;
+    if width <= 0.0 {
+        return min;
+    }
+    if p * width < mode - min {
+        min + (p * width * (mode - min)).sqrt()
+    } else {
+        max - ((1.0 - p) * width * (max - mode)).sqrt()
+    }
+}
+
 /// The monthly form of an annual probability: 1 - (1 - a)^(1/12).
 pub fn monthly(annual: f64) -> f64 {
     1.0 - (1.0 - annual.clamp(0.0, 1.0)).powf(1.0 / 12.0)
@@ -55,17 +89,37 @@ pub fn round_half_up(x: f64) -> u64 {
 }
 
 /// Samples parameters for one run, each from its own stream, keyed by the
-/// parameter's key path.
+/// parameter's key path; leaving bands that move together at one shared
+/// quantile instead.
 struct Sampler<'a> {
     scenario: &'a Scenario,
     seed: u64,
     run: u64,
+    /// The run's one standard normal for every leaving band, when they
+    /// move together and some band is uncertain.
+    bands_together: Option<f64>,
 }
 
-impl Sampler<'_> {
+impl<'a> Sampler<'a> {
+    fn new(scenario: &'a Scenario, seed: u64, run: u64) -> Sampler<'a> {
+        let w = &scenario.workforce;
+        let together =
+            w.leaving_bands_move_together && !w.annual_leaving_by_service_year.iter().all(Uncertain::is_fixed);
+        let bands_together = together.then(|| StandardNormal.sample(&mut parameter_stream(seed, run, LEAVING_BANDS)));
+        Sampler {
+            scenario,
+            seed,
+            run,
+            bands_together,
+        }
+    }
+
     fn get(&self, parameter: Parameter, u: &Uncertain) -> f64 {
         if u.is_fixed() {
             return u.central();
+        }
+        if let (Parameter::LeavingBand(_), Some(z)) = (parameter, self.bands_together) {
+            return quantile(u, z);
         }
         draw(
             u,
@@ -90,6 +144,8 @@ pub struct RunParams {
     pub agency_fill: f64,
     pub agency_leaving: f64,
     pub agency_conversion: f64,
+    /// Agency FTE per FTE of change in unfilled posts (the agency level).
+    pub vacancy_link: f64,
     pub referrals_per_month: f64,
     pub annual_growth: f64,
     pub shock_multipliers: Vec<f64>,
@@ -98,6 +154,11 @@ pub struct RunParams {
     pub retention_leaving: f64,
     pub supplement_applicants: f64,
     pub supplement_leaving: f64,
+    /// Drift's sigmas (per square root of a year), 0 without drift.
+    pub drift_leaving: f64,
+    pub drift_applicants: f64,
+    pub drift_referrals: f64,
+    pub drift_agency: f64,
 }
 
 impl RunParams {
@@ -116,6 +177,7 @@ impl RunParams {
             agency_fill: 0.0,
             agency_leaving: 0.0,
             agency_conversion: 0.0,
+            vacancy_link: 0.0,
             referrals_per_month: 0.0,
             annual_growth: 0.0,
             shock_multipliers: vec![1.0; s.demand.shocks.len()],
@@ -124,6 +186,10 @@ impl RunParams {
             retention_leaving: 1.0,
             supplement_applicants: 1.0,
             supplement_leaving: 1.0,
+            drift_leaving: 0.0,
+            drift_applicants: 0.0,
+            drift_referrals: 0.0,
+            drift_agency: 0.0,
         }
     }
 
@@ -142,7 +208,7 @@ impl RunParams {
     /// Draws every uncertain parameter of `s` once (the declaration in
     /// `parameter.rs` says which there are) and puts it in monthly form.
     pub fn sample(s: &Scenario, seed: u64, run: u64) -> RunParams {
-        let sampler = Sampler { scenario: s, seed, run };
+        let sampler = Sampler::new(s, seed, run);
         let mut p = RunParams::neutral(s);
         let mut asye_leaving_drawn = false;
         for (parameter, u) in s.parameters() {
@@ -167,6 +233,7 @@ impl RunParams {
                 Parameter::AgencyFillProb => p.agency_fill = x,
                 Parameter::AgencyMeanTenureMonths => p.agency_leaving = exit_probability(x),
                 Parameter::AgencyAnnualConversionRate => p.agency_conversion = monthly(x),
+                Parameter::AgencyVacancyLink => p.vacancy_link = x,
                 Parameter::ReferralsPerMonth => p.referrals_per_month = x,
                 Parameter::AnnualGrowth => p.annual_growth = x,
                 Parameter::ShockMultiplier(i) => slot(&mut p.shock_multipliers, i, x),
@@ -175,6 +242,10 @@ impl RunParams {
                 Parameter::RetentionLeavingMultiplier => p.retention_leaving = x,
                 Parameter::SupplementApplicantMultiplier => p.supplement_applicants = x,
                 Parameter::SupplementLeavingMultiplier => p.supplement_leaving = x,
+                Parameter::DriftLeaving => p.drift_leaving = x,
+                Parameter::DriftApplicants => p.drift_applicants = x,
+                Parameter::DriftReferrals => p.drift_referrals = x,
+                Parameter::DriftAgency => p.drift_agency = x,
             }
         }
         // With no ASYE leaving rate of its own, the ASYE year leaves at the
@@ -217,6 +288,57 @@ mod tests {
         let draws: Vec<f64> = (0..2000).map(|_| draw(&u, &mut rng)).collect();
         assert!(draws.iter().all(|x| (0.0..=1.0).contains(x)));
         assert!(draws.contains(&1.0), "some draws above 1 are clipped to 1");
+    }
+
+    #[test]
+    fn quantiles_invert_each_distribution_function() {
+        let triangular = |min, mode, max| Uncertain {
+            dist: Distribution::Triangular { min, mode, max },
+            valid: ValidRange::NonNegative,
+        };
+        // Triangular: F(x) = (x - min)^2 / ((max - min)(mode - min)) up to
+        // the mode, 1 - (max - x)^2 / ((max - min)(max - mode)) beyond.
+        let cdf = |x: f64| {
+            if x <= 1.2 {
+                (x - 1.0).powi(2) / (0.5 * 0.2)
+            } else {
+                1.0 - (1.5 - x).powi(2) / (0.5 * 0.3)
+            }
+        };
+        for z in [-3.0, -1.0, -0.1, 0.0, 0.3, 1.0, 2.5] {
+            let x = quantile(&triangular(1.0, 1.2, 1.5), z);
+            assert!((cdf(x) - standard_normal_cdf(z)).abs() < 1e-12, "z {z}: x {x}");
+        }
+        // The mode at exactly its probability, and a degenerate triangle.
+        assert!((triangular_quantile(1.0, 1.2, 1.5, 0.4) - 1.2).abs() < 1e-12);
+        assert_eq!(quantile(&triangular(2.0, 2.0, 2.0), 1.0), 2.0);
+        let uniform = Uncertain {
+            dist: Distribution::Uniform { min: 0.1, max: 0.3 },
+            valid: ValidRange::Probability,
+        };
+        assert!((quantile(&uniform, 0.0) - 0.2).abs() < 1e-15);
+        let lognormal = Uncertain {
+            dist: Distribution::Lognormal {
+                median: 9.0,
+                sd_log: 0.2,
+            },
+            valid: ValidRange::AtLeastOneMonth,
+        };
+        assert!((quantile(&lognormal, 1.5) - 9.0 * 0.3f64.exp()).abs() < 1e-12);
+        let normal = Uncertain {
+            dist: Distribution::Normal { mean: 0.95, sd: 0.1 },
+            valid: ValidRange::Probability,
+        };
+        assert_eq!(quantile(&normal, 3.0), 1.0, "clipped to the valid range");
+    }
+
+    #[test]
+    fn the_normal_distribution_function_has_its_known_values() {
+        assert_eq!(standard_normal_cdf(0.0), 0.5);
+        // Phi(1.959963984540054) = 0.975; Phi(-1) = 0.15865525393145707.
+        assert!((standard_normal_cdf(1.959963984540054) - 0.975).abs() < 1e-15);
+        assert!((standard_normal_cdf(-1.0) - 0.158_655_253_931_457_07).abs() < 1e-15);
+        assert!(standard_normal_cdf(-40.0) >= 0.0 && standard_normal_cdf(40.0) <= 1.0);
     }
 
     #[test]

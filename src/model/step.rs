@@ -5,6 +5,7 @@
 //! vectors live in the [`Simulation`].
 
 use super::binomial;
+use super::drift::{DriftPaths, Drifting};
 use super::metrics::{Layout, Metric};
 use super::params::*;
 use super::rng::{self, Keyed, Process, Stream};
@@ -145,7 +146,11 @@ pub struct Simulation<'a> {
     s: &'a Scenario,
     layout: &'a Layout,
     pub params: RunParams,
+    /// The run's drift multipliers by process and month.
+    drift: DriftPaths,
     streams: Streams,
+    /// In agency level mode, unfilled and absent FTE at step 6 of month 0.
+    agency_start: Option<(f64, f64)>,
     pub state: State,
     scratch: Scratch,
     totals: RunTotals,
@@ -254,11 +259,14 @@ impl<'a> Simulation<'a> {
             }
         };
         let state = State::initial(s, service, &mut initial, clocks);
+        let drift = DriftPaths::new(&params, seed, run, s.months);
         let mut sim = Simulation {
             s,
             layout,
             params,
+            drift,
             streams: Streams { seed, run },
+            agency_start: None,
             state,
             scratch: Scratch::default(),
             totals: RunTotals::default(),
@@ -360,13 +368,13 @@ impl<'a> Simulation<'a> {
     }
 
     /// This month's leaving hazard, -ln(1 - q) with q = min(1, q_base *
-    /// m_pressure * m_pay), by months of service: `hazard[0]` for those
-    /// past their ASYE year (band by completed years; retention from
-    /// `min_service_months`), `hazard[1]` for those in it. Service beyond
-    /// the table's end takes its last entry.
-    fn fill_hazards(&mut self, m: YearMonth) {
+    /// m_pressure * m_pay * exp(X_leaving(t))), by months of service:
+    /// `hazard[0]` for those past their ASYE year (band by completed years;
+    /// retention from `min_service_months`), `hazard[1]` for those in it.
+    /// Service beyond the table's end takes its last entry.
+    fn fill_hazards(&mut self, t: u32, m: YearMonth) {
         let p = &self.s.payments;
-        let mut common = self.state.pressure;
+        let mut common = self.state.pressure * self.drift.factor(Drifting::Leaving, t);
         if p.market_supplement.as_ref().is_some_and(|s| s.runs_in(m)) {
             common *= self.params.supplement_leaving;
         }
@@ -499,7 +507,7 @@ impl<'a> Simulation<'a> {
     /// Step 3: permanent workers whose clocks run out leave (with any
     /// clawback), then agency workers likewise.
     fn leaving(&mut self, t: u32, m: YearMonth, flows: &mut Flows) {
-        self.fill_hazards(m);
+        self.fill_hazards(t, m);
         let [past, asye] = &self.scratch.hazard;
         let last = past.len() - 1;
         let leavers = &mut self.scratch.leavers;
@@ -575,7 +583,9 @@ impl<'a> Simulation<'a> {
         {
             flows.campaign = true;
             let cap = round_half_up(vacant / fte_per_head);
-            let lambda = self.params.applicants_per_month * self.applicant_multiplier(m);
+            let lambda = self.params.applicants_per_month
+                * self.applicant_multiplier(m)
+                * self.drift.factor(Drifting::Applicants, t);
             let hires = rng::poisson(&mut self.streams.month(Process::Recruitment, t), lambda).min(cap);
             for _ in 0..hires {
                 if r.notice_months == 0 {
@@ -596,13 +606,13 @@ impl<'a> Simulation<'a> {
     /// Step 6: agency cover engaged or released to what is wanted, then
     /// conversions to permanent posts.
     fn agency_cover(&mut self, t: u32, establishment: f64, census: &mut Census, flows: &mut Flows) {
-        let fte_per_head = self.s.workforce.fte_per_head;
-        let Some(a) = &self.s.agency else {
+        let s = self.s;
+        let fte_per_head = s.workforce.fte_per_head;
+        let Some(a) = &s.agency else {
             return;
         };
         let unfilled = (establishment - census.post_holding).max(0.0);
-        let wanted = a.cover_vacancies * unfilled + a.cover_absence * census.absent;
-        let wanted = a.max_fte.map_or(wanted, |cap| wanted.min(cap));
+        let wanted = self.cover_requirement(t, a, unfilled, census.absent);
         let covering = census.covering;
         if wanted > covering {
             let missing = round_half_up((wanted - covering) / fte_per_head);
@@ -631,6 +641,25 @@ impl<'a> Simulation<'a> {
         census.covering = self.covering_fte();
     }
 
+    /// Step 6's cover requirement A*, within `max_fte`: a share of unfilled
+    /// posts and absence in cover mode; in level mode the agency level,
+    /// drifting, moved by the changes in unfilled and absent FTE since month
+    /// 0 (the values of month 0, which runs first, are kept).
+    fn cover_requirement(&mut self, t: u32, a: &Agency, unfilled: f64, absent: f64) -> f64 {
+        let wanted = match a.mode {
+            AgencyMode::Cover => a.cover_vacancies * unfilled + a.cover_absence * absent,
+            AgencyMode::Level { .. } => {
+                let (unfilled_0, absent_0) = *self.agency_start.get_or_insert((unfilled, absent));
+                level_requirement(
+                    a.fte * self.drift.factor(Drifting::Agency, t),
+                    self.params.vacancy_link * (unfilled - unfilled_0),
+                    a.cover_absence * (absent - absent_0),
+                )
+            }
+        };
+        a.max_fte.map_or(wanted, |cap| wanted.min(cap))
+    }
+
     /// Step 7: this month's referrals, split among the case states they
     /// enter.
     fn demand(&mut self, t: u32, m: YearMonth, flows: &mut Flows) {
@@ -646,7 +675,11 @@ impl<'a> Simulation<'a> {
             0.0 => 1.0,
             g => (1.0 + g).powf(f64::from(t) / 12.0),
         };
-        let lambda = self.params.referrals_per_month * growth * d.seasonality[m.month() as usize - 1] * shocks;
+        let lambda = self.params.referrals_per_month
+            * growth
+            * d.seasonality[m.month() as usize - 1]
+            * shocks
+            * self.drift.factor(Drifting::Referrals, t);
         // Referrals are Poisson (or, with dispersion, Poisson at a gamma-
         // distributed rate), so their split by entry share is a Poisson
         // count per case state and one for those needing no case, drawn
@@ -891,6 +924,13 @@ fn clawback(payments: &mut Vec<PaymentReceived>, leavers: &[u64], t: u32) -> f64
     recovered
 }
 
+/// The agency level mode's cover requirement before `max_fte`: the level
+/// (its initial FTE times its drift) plus the agency that follows the
+/// changes in unfilled posts and in absence since month 0, never below 0.
+pub fn level_requirement(level: f64, vacancy_change: f64, absence_change: f64) -> f64 {
+    (level + vacancy_change + absence_change).max(0.0)
+}
+
 /// Open cases per case-holding FTE; infinite with no capacity.
 fn caseload(open: u64, capacity: f64) -> f64 {
     if capacity > 0.0 {
@@ -913,4 +953,16 @@ fn ratio(numerator: f64, denominator: f64) -> f64 {
 
 fn indicator(b: bool) -> f64 {
     if b { 1.0 } else { 0.0 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_agency_level_follows_its_changes_and_is_never_negative() {
+        assert_eq!(level_requirement(12.0, 3.0, -1.0), 14.0);
+        assert_eq!(level_requirement(12.0, -20.0, 0.0), 0.0);
+        assert_eq!(level_requirement(0.0, -0.5, -0.5), 0.0);
+    }
 }

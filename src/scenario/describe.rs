@@ -97,6 +97,7 @@ fn describe_into(o: &mut String, loaded: &Loaded, s: &Scenario) -> std::fmt::Res
     recruitment(o, s.recruitment.as_ref())?;
     asye(o, s.asye.as_ref(), &s.workforce)?;
     agency(o, s.agency.as_ref())?;
+    drift(o, s.drift.as_ref())?;
     demand(o, &s.demand)?;
     cases(o, &s.cases)?;
     costs(o, &s.costs)?;
@@ -149,6 +150,12 @@ fn workforce(o: &mut String, w: &Workforce, target: &Target) -> std::fmt::Result
         "  Leaving {} a year by completed years of service (the last rate applies beyond).",
         bands.join(" / ")
     )?;
+    if w.leaving_bands_move_together {
+        writeln!(
+            o,
+            "  The leaving rates move together: a run that draws a high rate for one year of service draws high rates for every year (one shared quantile)."
+        )?;
+    }
     match &w.initial_service_shares {
         Some(shares) => {
             let shares: Vec<String> = shares.iter().map(|x| percent(*x)).collect();
@@ -260,17 +267,26 @@ fn agency(o: &mut String, a: Option<&Agency>) -> std::fmt::Result {
     let Some(a) = a else {
         return writeln!(o, "\nAgency: none (no [agency] section).");
     };
-    writeln!(
-        o,
-        "\nAgency: {} FTE now; cover for {} of unfilled posts and {} of absence{}.",
-        num(a.fte),
-        percent(a.cover_vacancies),
-        percent(a.cover_absence),
-        match a.max_fte {
-            Some(m) => format!(", at most {} FTE", num(m)),
-            None => ", no cap".into(),
-        }
-    )?;
+    let cap = match a.max_fte {
+        Some(m) => format!(", at most {} FTE", num(m)),
+        None => ", no cap".into(),
+    };
+    match &a.mode {
+        AgencyMode::Cover => writeln!(
+            o,
+            "\nAgency: {} FTE now; cover for {} of unfilled posts and {} of absence{cap}.",
+            num(a.fte),
+            percent(a.cover_vacancies),
+            percent(a.cover_absence),
+        )?,
+        AgencyMode::Level { vacancy_link } => writeln!(
+            o,
+            "\nAgency: {} FTE now, a level of its own (mode \"level\"): it follows {} of any change in unfilled posts and {} of any change in absence since the start{cap}.",
+            num(a.fte),
+            uncertain(vacancy_link, Unit::Percent),
+            percent(a.cover_absence),
+        )?,
+    }
     writeln!(
         o,
         "  A missing agency worker is found with probability {} a month; they stay {} months on average; {} a year take a permanent post.",
@@ -282,6 +298,21 @@ fn agency(o: &mut String, a: Option<&Agency>) -> std::fmt::Result {
         writeln!(o, "  Managed team: {} FTE {}.", num(b.fte), period(b.from, b.to))?;
     }
     Ok(())
+}
+
+/// How far each process's rate wanders, when there is a `[drift]` table.
+fn drift(o: &mut String, d: Option<&Drift>) -> std::fmt::Result {
+    let Some(d) = d else {
+        return Ok(());
+    };
+    writeln!(
+        o,
+        "\nDrift: from year to year, leaving rates wander by {}, experienced hires by {}, referrals by {} and the agency level by {} (the sd of a log multiplier over a year; 0 = no drift).",
+        uncertain(&d.leaving, Unit::Percent),
+        uncertain(&d.applicants, Unit::Percent),
+        uncertain(&d.referrals, Unit::Percent),
+        uncertain(&d.agency, Unit::Percent)
+    )
 }
 
 /// Referrals: their level, growth and variation, seasonality and shocks.

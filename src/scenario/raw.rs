@@ -23,6 +23,7 @@ pub struct RawScenario {
     pub recruitment: Option<RawRecruitment>,
     pub asye: Option<RawAsye>,
     pub agency: Option<RawAgency>,
+    pub drift: Option<RawDrift>,
     pub demand: Option<RawDemand>,
     pub cases: Option<Vec<RawCase>>,
     pub costs: Option<RawCosts>,
@@ -62,6 +63,7 @@ pub struct RawWorkforce {
     pub fte_per_head: Option<Number>,
     pub case_holding_share: Option<RawUncertain>,
     pub annual_leaving_by_service_year: Option<Vec<RawUncertain>>,
+    pub leaving_bands_move_together: Option<bool>,
     pub initial_service_shares: Option<Vec<Number>>,
     pub sickness_days_per_year: Option<Number>,
     pub working_days_per_year: Option<Number>,
@@ -108,6 +110,8 @@ pub struct RawAgency {
     pub mean_tenure_months: Option<RawUncertain>,
     pub annual_conversion_rate: Option<RawUncertain>,
     pub extra: Option<Vec<RawBlock>>,
+    pub mode: Option<String>,
+    pub vacancy_link: Option<RawUncertain>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -116,6 +120,17 @@ pub struct RawBlock {
     pub from: Option<String>,
     pub to: Option<String>,
     pub fte: Option<Number>,
+}
+
+/// How far rates wander, per process: sigma, the standard deviation of a
+/// log multiplier per square root of a year.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDrift {
+    pub leaving: Option<RawUncertain>,
+    pub applicants: Option<RawUncertain>,
+    pub referrals: Option<RawUncertain>,
+    pub agency: Option<RawUncertain>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -296,6 +296,7 @@ pub fn resolve(raw: RawScenario, source: &Source) -> Result<(Scenario, Vec<Warni
         source,
         problems: Vec::new(),
     };
+    let given = Given::of(&raw);
     let name = raw.name.unwrap_or_else(|| default_name(&source.file));
     let start = c.month("start", raw.start.as_deref());
     let months = c.whole("months", raw.months, None, 1, 600);
@@ -325,6 +326,8 @@ pub fn resolve(raw: RawScenario, source: &Source) -> Result<(Scenario, Vec<Warni
     let recruitment = raw.recruitment.map(|r| recruitment(&mut c, r));
     let asye = raw.asye.map(|a| asye(&mut c, a));
     let agency = raw.agency.map(|a| agency(&mut c, a, fte_per_head));
+    let drift = raw.drift.map(|d| drift(&mut c, d));
+    check_agency_level_scale(&mut c, agency.as_ref(), drift.as_ref(), months, fte_per_head);
     let demand = match raw.demand {
         Some(d) => Some(demand(&mut c, d)),
         None => {
@@ -350,14 +353,32 @@ pub fn resolve(raw: RawScenario, source: &Source) -> Result<(Scenario, Vec<Warni
         recruitment,
         asye,
         agency,
+        drift,
         demand,
         cases,
         costs,
         payments,
         history,
     };
-    let warnings = warnings(&scenario);
+    let warnings = warnings(&scenario, given);
     Ok((scenario, warnings))
+}
+
+/// Keys whose warnings depend on their being written, not on their value
+/// (a default cannot be told from a value written out).
+#[derive(Debug, Clone, Copy, Default)]
+struct Given {
+    vacancy_link: bool,
+    cover_vacancies: bool,
+}
+
+impl Given {
+    fn of(raw: &RawScenario) -> Given {
+        raw.agency.as_ref().map_or_else(Given::default, |a| Given {
+            vacancy_link: a.vacancy_link.is_some(),
+            cover_vacancies: a.cover_vacancies.is_some(),
+        })
+    }
 }
 
 /// The file's stem: `scenarios/bury-2022.toml` -> `bury-2022`.
@@ -396,6 +417,7 @@ fn workforce(c: &mut Checker, w: RawWorkforce) -> Workforce {
             ValidRange::Probability,
         ),
         annual_leaving_by_service_year,
+        leaving_bands_move_together: w.leaving_bands_move_together.unwrap_or(false),
         initial_service_shares,
         sickness_days_per_year,
         working_days_per_year,
@@ -638,6 +660,62 @@ fn agency(c: &mut Checker, a: RawAgency, fte_per_head: f64) -> Agency {
             ValidRange::Probability,
         ),
         managed_team,
+        mode: agency_mode(c, a.mode.as_deref(), a.vacancy_link),
+    }
+}
+
+/// `agency.mode`: "cover" (the default) or "level", which takes
+/// `vacancy_link`. The link is checked in either mode, so a wrong value is
+/// reported even where it would not be used.
+fn agency_mode(c: &mut Checker, mode: Option<&str>, vacancy_link: Option<RawUncertain>) -> AgencyMode {
+    let vacancy_link = c.uncertain("agency.vacancy_link", vacancy_link, Some(0.4), ValidRange::Probability);
+    match mode {
+        None | Some("cover") => AgencyMode::Cover,
+        Some("level") => AgencyMode::Level { vacancy_link },
+        Some(other) => {
+            c.problem("agency.mode", format!("= \"{other}\": expected \"cover\" or \"level\""));
+            AgencyMode::Cover
+        }
+    }
+}
+
+/// The agency level drifts without bound: refuse a level that could reach
+/// more heads than one machine simulates (four standard deviations of its
+/// drift at the end of the horizon, within `max_fte`).
+fn check_agency_level_scale(
+    c: &mut Checker,
+    agency: Option<&Agency>,
+    drift: Option<&Drift>,
+    months: u32,
+    fte_per_head: f64,
+) {
+    let (Some(a), Some(d)) = (agency, drift) else {
+        return;
+    };
+    if a.mode == AgencyMode::Cover || a.fte == 0.0 {
+        return;
+    }
+    let spread = 4.0 * upper_hint(&d.agency) * (f64::from(months) / 12.0).sqrt();
+    let reach = a.max_fte.unwrap_or(f64::INFINITY).min(a.fte * spread.exp());
+    if reach / fte_per_head > SCALE_LIMIT {
+        c.problem(
+            "drift.agency",
+            format!(
+                "with agency.mode = \"level\" and agency.fte = {}, the agency level could drift beyond a million heads within the horizon: too large to simulate on one machine (a smaller drift or an agency.max_fte would keep it in bounds)",
+                fmt_num(a.fte)
+            ),
+        );
+    }
+}
+
+/// Each process's sigma, 0 (no drift) unless given.
+fn drift(c: &mut Checker, d: RawDrift) -> Drift {
+    let mut sigma = |key: &str, raw| c.uncertain(&format!("drift.{key}"), raw, Some(0.0), ValidRange::NonNegative);
+    Drift {
+        leaving: sigma("leaving", d.leaving),
+        applicants: sigma("applicants", d.applicants),
+        referrals: sigma("referrals", d.referrals),
+        agency: sigma("agency", d.agency),
     }
 }
 
@@ -1010,7 +1088,7 @@ fn history(c: &mut Checker, raw: Vec<RawHistoryPoint>) -> Vec<HistoryPoint> {
 }
 
 /// Odd but legal values worth a second look.
-fn warnings(s: &Scenario) -> Vec<Warning> {
+fn warnings(s: &Scenario, given: Given) -> Vec<Warning> {
     let mut out = Vec::new();
     let mut warn = |location: &str, message: String| {
         out.push(Warning {
@@ -1060,6 +1138,41 @@ fn warnings(s: &Scenario) -> Vec<Warning> {
         warn(
             "asye.caseload_weight",
             "0: ASYEs hold no cases at all in their first year".into(),
+        );
+    }
+    out.extend(agency_mode_warnings(s, given));
+    out
+}
+
+/// Agency keys that the scenario's agency mode does not use.
+fn agency_mode_warnings(s: &Scenario, given: Given) -> Vec<Warning> {
+    let level = s
+        .agency
+        .as_ref()
+        .is_some_and(|a| matches!(a.mode, AgencyMode::Level { .. }));
+    let mut out = Vec::new();
+    let mut warn = |location: &str, message: &str| {
+        out.push(Warning {
+            location: location.to_string(),
+            message: message.to_string(),
+        })
+    };
+    if given.vacancy_link && !level {
+        warn(
+            "agency.vacancy_link",
+            "used only with mode = \"level\": with mode = \"cover\" (the default) agency covers cover_vacancies of unfilled posts, and this has no effect",
+        );
+    }
+    if given.cover_vacancies && level {
+        warn(
+            "agency.cover_vacancies",
+            "not used with mode = \"level\": vacancy_link says how far agency follows unfilled posts",
+        );
+    }
+    if s.drift.as_ref().is_some_and(|d| upper_hint(&d.agency) > 0.0) && !level {
+        warn(
+            "drift.agency",
+            "used only with agency.mode = \"level\": the agency cover follows vacancies and absence here, so this drift has no effect",
         );
     }
     out
