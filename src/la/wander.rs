@@ -329,6 +329,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_constants_are_what_the_figures_to_2021_give() {
+        let figures = Figures::embedded().unwrap();
+        for series in Series::ALL {
+            let e = estimate(&figures, series, CALIBRATION_LAST_YEAR);
+            assert_eq!(e.wander, series.pooled(), "{}", series.name());
+            assert_eq!(e.by_years.len(), 4, "{}", series.name());
+        }
+        assert_eq!(estimate_vacancy_link(&figures, CALIBRATION_LAST_YEAR).0, VACANCY_LINK);
+        // Later figures would give other constants: the estimate reads no
+        // year after the one it is given.
+        let later = estimate(&figures, Series::Agency, 2025);
+        assert_ne!(later.wander, Series::Agency.pooled());
+    }
+
+    #[test]
     fn quantiles_are_numpys_linear_ones() {
         let xs = [1.0, 2.0, 3.0, 4.0, 5.0];
         assert_eq!(quantile(&xs, 0.5), 3.0);
