@@ -312,17 +312,18 @@ fn posts_and_agency(c: Upto, e: Upto, permanent_fte: &Sourced, fph: f64) -> Post
 /// [`wander::CALIBRATION_LAST_YEAR`]) times the council's own scale.
 fn drift_of(series: Series, scale: f64, what: &str) -> Sourced {
     let pooled = series.pooled().drift;
-    let value = round_to(pooled * scale, 3);
+    let value = round_to(pooled * scale * series.stretch(), 3);
     Sourced {
         value,
         national: false,
         lines: vec![format!(
-            "{what}: {} = England's councils' {} (lasting change in {} per square root of a year, figures to {}) x {} (this council's scale, as its range)",
+            "{what}: {} = England's councils' {} (lasting change in {} per square root of a year, figures to {}) x {} (this council's scale, as its range) x {} (the backtests' calibration)",
             num(value, 3),
             num(pooled, 3),
             series.name().replace('_', " "),
             wander::CALIBRATION_LAST_YEAR,
-            num(scale, 2)
+            num(scale, 2),
+            num(series.stretch(), 2)
         )],
     }
 }
@@ -1077,7 +1078,7 @@ fn range(
     let changes = if national_used { Vec::new() } else { yearly_changes(&kept) };
     let pooled = series.pooled();
     let scale = wander::own_scale(&changes, pooled);
-    let spread = pooled.spread * scale;
+    let spread = pooled.spread * scale * series.stretch();
     let r = Ranged {
         latest: last.value,
         spread,
@@ -1086,7 +1087,7 @@ fn range(
         lines: Vec::new(),
     };
     lines.push(format!(
-        "Range: centred on the latest value, {} ({}); spread (sd_log) {} = England's councils' {} (year-to-year noise in {}, figures to {}) x {} from {}; 9 runs in 10 draw {} to {} (docs/model.md).",
+        "Range: centred on the latest value, {} ({}); spread (sd_log) {} = England's councils' {} (year-to-year noise in {}, figures to {}) x {} from {} x {} (the backtests' calibration); 9 runs in 10 draw {} to {} (docs/model.md).",
         num(last.value, 3),
         last.year,
         num(spread, 3),
@@ -1095,6 +1096,7 @@ fn range(
         wander::CALIBRATION_LAST_YEAR,
         num(scale, 2),
         own_changes_words(changes.len()),
+        num(series.stretch(), 2),
         num(r.low(), 3),
         num(r.high(), 3),
     ));
