@@ -247,9 +247,9 @@ pub fn vacancy_agency_changes(area: &Area, first_year: i32, last_year: i32) -> V
 /// The stretches of [`Series::stretch`], for the figures that drive social
 /// workers in post (turnover, starters), the caseload (referrals, the
 /// case-holding share) and agency.
-pub const WORKFORCE_STRETCH: f64 = 1.0;
-pub const CASELOAD_STRETCH: f64 = 1.0;
-pub const AGENCY_STRETCH: f64 = 1.0;
+pub const WORKFORCE_STRETCH: f64 = 1.2;
+pub const CASELOAD_STRETCH: f64 = 0.42;
+pub const AGENCY_STRETCH: f64 = 0.72;
 
 /// The pooled vacancy link (estimated from figures to [`CALIBRATION_LAST_YEAR`]).
 pub const VACANCY_LINK: f64 = 0.39;
