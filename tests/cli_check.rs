@@ -76,6 +76,16 @@ fn check_says_the_drift_the_agency_level_and_bands_that_move_together() {
         .code(0)
         .stdout(predicate::str::contains("Drift").not())
         .stdout(predicate::str::contains("move together").not());
+    caseload(dir.path())
+        .args([
+            "check",
+            "plain.toml",
+            "--set",
+            "workforce.leaving_bands_move_together=true",
+        ])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("none is a range, so this changes nothing"));
 }
 
 #[test]

@@ -151,9 +151,15 @@ fn workforce(o: &mut String, w: &Workforce, target: &Target) -> std::fmt::Result
         bands.join(" / ")
     )?;
     if w.leaving_bands_move_together {
+        let any_range = !w.annual_leaving_by_service_year.iter().all(Uncertain::is_fixed);
         writeln!(
             o,
-            "  The leaving rates move together: a run that draws a high rate for one year of service draws high rates for every year (one shared quantile)."
+            "  {}",
+            if any_range {
+                "The leaving rates move together: a run that draws a high rate for one year of service draws high rates for every year (one shared quantile)."
+            } else {
+                "The leaving rates are set to move together, but none is a range, so this changes nothing."
+            }
         )?;
     }
     match &w.initial_service_shares {
