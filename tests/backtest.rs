@@ -227,7 +227,19 @@ fn the_scenario_reads_figures_to_its_year_and_takes_later_posts_as_given() {
     let pool = caseload::runner::pool(Some(2)).unwrap();
     let results = caseload::runner::summarise(&[s], 5, 30, &pool, &|| {});
     let summary = &results.summaries[0];
-    let b = backtest::compare(setup.clone(), summary).unwrap();
+    let changes = backtest::ChangeRatios::of(&figures, 2021);
+    let b = backtest::compare(setup.clone(), summary, &changes).unwrap();
+    // Both benchmarks start from what Bury published at 30 September 2021.
+    let start = published("Bury", 2021, "inpost_fte").unwrap();
+    for r in b.rows.iter().filter(|r| r.measure == Measure::InPost) {
+        let bench = r.benchmarks.unwrap();
+        assert_eq!(bench.no_change, [start; 5]);
+        let ratios = changes.for_years(Measure::InPost, r.years_ahead).unwrap();
+        assert_eq!(bench.pooled_change, ratios.q.map(|q| start * q));
+    }
+    // The change ratios of another year are refused.
+    let other = backtest::ChangeRatios::of(&figures, 2022);
+    assert!(backtest::compare(setup.clone(), summary, &other).is_err());
     let k = summary.index("caseload").unwrap();
     let row = b
         .rows
@@ -368,6 +380,7 @@ fn a_published_value_equal_to_a_band_edge_as_printed_counts_as_inside() {
         years_ahead: 1,
         actual: Some(actual),
         p,
+        benchmarks: Err(backtest::NoBenchmark::NoStartValue),
     };
     // 20.5 published; p95 20.50004 before rounding, 20.5 as printed.
     let above = row(20.500_04, [10.0, 12.0, 15.0, 18.0, 20.5]);
