@@ -578,11 +578,11 @@ pub struct Coverage {
 impl Coverage {
     /// Shares of the published values inside each band; None without any.
     pub fn share_50(&self) -> Option<f64> {
-        (self.n > 0).then(|| self.in_50 as f64 / self.n as f64)
+        score::share(self.in_50, self.n)
     }
 
     pub fn share_90(&self) -> Option<f64> {
-        (self.n > 0).then(|| self.in_90 as f64 / self.n as f64)
+        score::share(self.in_90, self.n)
     }
 }
 

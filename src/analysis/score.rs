@@ -83,15 +83,20 @@ pub struct Score {
     pub interval_90: Option<f64>,
 }
 
+/// `k` of `n` as a share; None when `n` is 0.
+pub fn share(k: usize, n: usize) -> Option<f64> {
+    (n > 0).then(|| k as f64 / n as f64)
+}
+
 impl Score {
     /// The share of outcomes inside the 50% band; None without any.
     pub fn coverage_50(&self) -> Option<f64> {
-        (self.n > 0).then(|| self.in_50 as f64 / self.n as f64)
+        share(self.in_50, self.n)
     }
 
     /// The share of outcomes inside the 90% band; None without any.
     pub fn coverage_90(&self) -> Option<f64> {
-        (self.n > 0).then(|| self.in_90 as f64 / self.n as f64)
+        share(self.in_90, self.n)
     }
 }
 

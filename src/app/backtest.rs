@@ -15,8 +15,9 @@ use crate::analysis::backtest::{self, ChangeRatios, Coverage, Evaluation, Measur
 use crate::error::{Error, Result};
 use crate::la;
 use crate::output::backtest::{self as render, Repeat, Resolved, Skipped};
+use crate::output::charts::{self, Chart};
 use crate::output::files::{OutputFile, write_folder};
-use crate::output::{charts, slug};
+use crate::output::slug;
 use crate::request::{Backtest, Settings};
 use crate::runner;
 
@@ -60,16 +61,7 @@ fn one_council(
     let evaluation = backtest::evaluate(&rows.iter().collect::<Vec<_>>());
     let coverages = backtest::coverage_all(&rows);
 
-    let mut resolved = Vec::new();
-    for b in &done {
-        let name = if range {
-            format!("scenario-{}.resolved.toml", b.setup.from)
-        } else {
-            "scenario.resolved.toml".to_string()
-        };
-        let bytes = resolved_bytes(&name, &b.setup.loaded, settings)?;
-        resolved.push(Resolved { name, bytes });
-    }
+    let resolved = resolved_files(&done, range, settings)?;
     let backtest_csv = if range {
         render::backtest_by_origin_csv(&rows)
     } else {
@@ -83,22 +75,7 @@ fn one_council(
         )?,
         csv_file("scores.csv", render::scores_csv(&evaluation))?,
     ];
-    let mut chart_list = Vec::new();
-    for b in &done {
-        for mut chart in charts::backtest_charts(b, settings.seed) {
-            // From several years, each year's charts are named by it.
-            if range {
-                chart.name = format!("{}-{}", chart.name, b.setup.from);
-            }
-            chart_list.push(chart);
-        }
-    }
-    chart_list.extend(charts::coverage_chart(
-        &evaluation,
-        &council.name,
-        settings.runs as usize,
-        settings.seed,
-    ));
+    let chart_list = council_charts(&done, &evaluation, &council.name, range, settings);
     let svgs = chart_files(&chart_list, pool, &mut files)?;
     let repeat = repeat_of(Some(&council.name), what, settings);
     let html = render::report(&done, &evaluation, &svgs, &resolved, &repeat);
@@ -107,17 +84,7 @@ fn one_council(
     let folder = write_folder(&settings.out, &folder_name(&slug(&council.name), what), files)?;
 
     let to = done.iter().map(|b| b.setup.to).max().unwrap_or(what.origins.last);
-    if range {
-        console.say(format_args!(
-            "{}, projected from each 30 September from {} to {} against what it published to {to} ({} runs each):",
-            council.name, what.origins.first, what.origins.last, settings.runs
-        ))?;
-    } else {
-        console.say(format_args!(
-            "{}, projected from 30 September {} to {to} ({} runs):",
-            council.name, what.origins.first, settings.runs
-        ))?;
-    }
+    console.say(council_heading(&council.name, what, to, settings.runs))?;
     say_scores(&evaluation, console)?;
     console.say(format_args!("Wrote {}", folder.display()))
 }
@@ -130,13 +97,7 @@ fn every_council(
     console: &mut Console,
 ) -> Result<()> {
     let range = what.origins.is_range();
-    let mut jobs = Vec::new();
-    let mut skipped = Vec::new();
-    for from in what.origins.years() {
-        let (eligible, not) = eligible_councils(figures, from, range)?;
-        jobs.extend(eligible.into_iter().map(|council| Job { council, from }));
-        skipped.extend(not);
-    }
+    let (jobs, mut skipped) = every_council_jobs(figures, what)?;
     let label = format!("every council from {}", render::origins_arg(what.origins));
     let mut done = Vec::new();
     for (job, result) in jobs.iter().zip(run_jobs(figures, &jobs, settings, pool, &label)) {
@@ -146,20 +107,7 @@ fn every_council(
         }
     }
 
-    // Each council's rows over every year, in the figures' order of councils.
-    let by_council: Vec<(&str, Vec<Row>)> = figures
-        .councils
-        .iter()
-        .map(|c| {
-            let rows: Vec<Row> = done
-                .iter()
-                .filter(|b| b.setup.council == c.name)
-                .flat_map(|b| b.rows.iter().copied())
-                .collect();
-            (c.name.as_str(), rows)
-        })
-        .filter(|(_, rows)| !rows.is_empty())
-        .collect();
+    let by_council = rows_by_council(figures, &done);
     let coverages: Vec<(&str, Vec<Coverage>)> = by_council
         .iter()
         .map(|(council, rows)| (*council, backtest::coverage_all(rows)))
@@ -185,27 +133,121 @@ fn every_council(
     files.push(OutputFile::bytes("report.html", html.into_bytes()));
     let folder = write_folder(&settings.out, &folder_name("all", what), files)?;
 
-    if range {
-        console.say(format_args!(
-            "{} backtests of {} councils, projected from each 30 September from {} to {} ({} runs each); {} council-years not backtested (report.html lists them, with why). Over every council and year:",
-            done.len(),
-            coverages.len(),
-            what.origins.first,
-            what.origins.last,
-            settings.runs,
-            skipped.len()
-        ))?;
-    } else {
-        console.say(format_args!(
-            "{} councils projected from 30 September {} ({} runs each); {} not backtested (report.html lists them, with why). Over every council:",
-            done.len(),
-            what.origins.first,
-            settings.runs,
-            skipped.len()
-        ))?;
-    }
+    console.say(all_heading(
+        what,
+        done.len(),
+        coverages.len(),
+        skipped.len(),
+        settings.runs,
+    ))?;
     say_scores(&evaluation, console)?;
     console.say(format_args!("Wrote {}", folder.display()))
+}
+
+/// The scenario of each year as run, named by its year when there are
+/// several.
+fn resolved_files(done: &[backtest::Backtest], range: bool, settings: &Settings) -> Result<Vec<Resolved>> {
+    done.iter()
+        .map(|b| {
+            let name = if range {
+                format!("scenario-{}.resolved.toml", b.setup.from)
+            } else {
+                "scenario.resolved.toml".to_string()
+            };
+            let bytes = resolved_bytes(&name, &b.setup.loaded, settings)?;
+            Ok(Resolved { name, bytes })
+        })
+        .collect()
+}
+
+/// Each year's charts (named by the year when there are several), then
+/// the coverage by years ahead.
+fn council_charts(
+    done: &[backtest::Backtest],
+    evaluation: &Evaluation,
+    council: &str,
+    range: bool,
+    settings: &Settings,
+) -> Vec<Chart> {
+    let mut out = Vec::new();
+    for b in done {
+        for mut chart in charts::backtest_charts(b, settings.seed) {
+            if range {
+                chart.name = format!("{}-{}", chart.name, b.setup.from);
+            }
+            out.push(chart);
+        }
+    }
+    out.extend(charts::coverage_chart(
+        evaluation,
+        council,
+        settings.runs as usize,
+        settings.seed,
+    ));
+    out
+}
+
+/// The console's first line for one council.
+fn council_heading(council: &str, what: &Backtest, to: i32, runs: u32) -> String {
+    let o = what.origins;
+    if o.is_range() {
+        format!(
+            "{council}, projected from each 30 September from {} to {} against what it published to {to} ({runs} runs each):",
+            o.first, o.last
+        )
+    } else {
+        format!(
+            "{council}, projected from 30 September {} to {to} ({runs} runs):",
+            o.first
+        )
+    }
+}
+
+/// The console's first line for every council.
+fn all_heading(what: &Backtest, done: usize, councils: usize, skipped: usize, runs: u32) -> String {
+    let o = what.origins;
+    if o.is_range() {
+        format!(
+            "{done} backtests of {councils} councils, projected from each 30 September from {} to {} ({runs} runs each); {skipped} council-years not backtested (report.html lists them, with why). Over every council and year:",
+            o.first, o.last
+        )
+    } else {
+        format!(
+            "{done} councils projected from 30 September {} ({runs} runs each); {skipped} not backtested (report.html lists them, with why). Over every council:",
+            o.first
+        )
+    }
+}
+
+/// Every eligible council from every year, year by year, and those
+/// skipped with why.
+fn every_council_jobs<'a>(figures: &'a la::Figures, what: &Backtest) -> Result<(Vec<Job<'a>>, Vec<Skipped>)> {
+    let mut jobs = Vec::new();
+    let mut skipped = Vec::new();
+    for from in what.origins.years() {
+        let (eligible, not) = eligible_councils(figures, from, what.origins.is_range())?;
+        jobs.extend(eligible.into_iter().map(|council| Job { council, from }));
+        skipped.extend(not);
+    }
+    Ok((jobs, skipped))
+}
+
+/// Each council's rows over every year, in the figures' order of councils;
+/// councils not backtested are left out.
+fn rows_by_council<'a>(figures: &'a la::Figures, done: &[backtest::Backtest]) -> Vec<(&'a str, Vec<Row>)> {
+    figures
+        .councils
+        .iter()
+        .map(|c| {
+            let rows: Vec<Row> = done
+                .iter()
+                .filter(|b| b.setup.council == c.name)
+                .flat_map(|b| b.rows.iter().copied())
+                .collect();
+            (c.name.as_str(), rows)
+        })
+        .filter(|(_, rows)| !rows.is_empty())
+        .collect()
 }
 
 /// One backtest to run: a council from a year.

@@ -414,7 +414,7 @@ fn forecast_words(f: Forecast) -> &'static str {
     }
 }
 
-const SCORES_HEAD: &str = "<th>Measure</th><th>Forecast</th><th class=\"num\">Values</th><th class=\"num\">Inside the 50% band</th><th class=\"num\">Inside the 90% band</th><th class=\"num\">Median off by (mean)</th><th class=\"num\">Interval score, 50% band</th><th class=\"num\">Interval score, 90% band</th>";
+const SCORES_HEAD: &str = "<th>Measure (unit)</th><th>Forecast</th><th class=\"num\">Values</th><th class=\"num\">Inside the<br>50% band</th><th class=\"num\">Inside the<br>90% band</th><th class=\"num\">Median off<br>by (mean)</th><th class=\"num\">Interval score<br>50% band</th><th class=\"num\">Interval score<br>90% band</th>";
 
 /// A table of every measure's three forecasts, pooled over origins or for
 /// each origin in turn.
@@ -435,18 +435,26 @@ fn scores_table(body: &mut String, e: &Evaluation, by_origin: bool) {
                 let Some(s) = e.score(origin, measure, None, forecast) else {
                     continue;
                 };
-                let from = origin.map_or(String::new(), |o| format!("<td>{o}</td>"));
-                let divider = if forecast == Forecast::Model {
-                    " class=\"divider\""
+                // The year and measure head their group of three rows.
+                let first = forecast == Forecast::Model;
+                let from = match origin {
+                    Some(o) if first => format!("<td>{o}</td>"),
+                    Some(_) => "<td></td>".to_string(),
+                    None => String::new(),
+                };
+                let (divider, what) = if first {
+                    (
+                        " class=\"divider\"",
+                        format!("{} ({})", escape(measure.words()), escape(measure.unit())),
+                    )
                 } else {
-                    ""
+                    ("", String::new())
                 };
                 let _ = writeln!(
                     body,
-                    "<tr{divider}>{from}<td>{}</td><td>{}</td>{}</tr>",
-                    escape(measure.words()),
+                    "<tr{divider}>{from}<td>{what}</td><td>{}</td>{}</tr>",
                     forecast_words(forecast),
-                    score_cells(s, measure)
+                    score_cells(s)
                 );
             }
         }
@@ -454,17 +462,21 @@ fn scores_table(body: &mut String, e: &Evaluation, by_origin: bool) {
     let _ = writeln!(body, "</tbody></table>");
 }
 
-fn score_cells(s: &Score, measure: Measure) -> String {
+fn score_cells(s: &Score) -> String {
     format!(
-        "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{} {}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
+        "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
         s.n,
-        count(s.in_50, s.n),
-        count(s.in_90, s.n),
+        percent_of(s.in_50, s.n),
+        percent_of(s.in_90, s.n),
         mean(s.mae),
-        escape(measure.unit()),
         mean(s.interval_50),
         mean(s.interval_90)
     )
+}
+
+/// "75%", or a dash of none.
+fn percent_of(k: usize, n: usize) -> String {
+    crate::analysis::score::share(k, n).map_or("–".to_string(), |x| format!("{}%", (x * 100.0).round()))
 }
 
 /// The model against the two benchmarks: what they are, how to read the
