@@ -271,8 +271,10 @@ fn run_jobs(
     years.dedup();
     let changes: Vec<ChangeRatios> = years.iter().map(|y| ChangeRatios::of(figures, *y)).collect();
     let progress = Progress::new(jobs.len() as u64 * u64::from(settings.runs), label, settings.quiet);
-    // Jobs in progress at once each hold their runs' values: together,
-    // no more than one job alone may.
+    // Each job in progress holds its runs' values: with one job per worker
+    // they hold no more than one job alone may. (A worker waiting for its
+    // runs may start another job meanwhile, so this is a share, not a hard
+    // bound; at the default runs a job holds a few MB.)
     let budget = runner::STORE_BUDGET / pool.threads().max(1);
     let results = runner::map_in_parallel(pool, jobs, |job| -> Result<Result<backtest::Backtest>> {
         let setup = match backtest::setup(figures, job.council, job.from) {
