@@ -60,10 +60,14 @@ Examples:
   caseload backtest --la Bury --from 2019
   caseload backtest --la Worcestershire --from 2021 --runs 500
   caseload backtest --all --from 2019
+  caseload backtest --all --from 2019..2023
 
 Where outputs go: OUT/backtest-<council>-<year>/, where OUT is output unless
 --out DIR is given: output/backtest-bury-2019/ for the first example; with
---all, OUT/backtest-all-<year>/.";
+--all, OUT/backtest-all-<year>/; for a range of years,
+OUT/backtest-all-<first>-<last>/ (output/backtest-all-2019-2023/ for the last
+example) or OUT/backtest-<council>-<first>-<last>/. With --outcomes-to YYYY the
+folder's name ends in -outcomes-to-YYYY.";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -148,9 +152,16 @@ pub enum Command {
         /// Every council with figures for the year, pooling how well the bands held.
         #[arg(long)]
         all: bool,
-        /// The workforce year (30 September) to project from.
+        /// The workforce year (30 September) to project from, or a range of
+        /// years (2019..2023, inclusive): each is backtested and the scores
+        /// are given year by year and pooled.
+        #[arg(long, value_name = "YYYY[..YYYY]")]
+        from: String,
+        /// Compare nothing published after this year (30 September): later
+        /// values are ignored and the projections stop there, so that a
+        /// calibration can be judged on later years it never saw.
         #[arg(long, value_name = "YYYY")]
-        from: i32,
+        outcomes_to: Option<i32>,
         #[command(flatten)]
         options: BacktestOptions,
     },

@@ -2,10 +2,13 @@
 //! types of `cli.rs` turned once into a typed request per command. Every
 //! usage error that needs no file is raised here (a break-even key that is
 //! no payment's effect, a grid that is not FROM:TO:POINTS, `new` without a
-//! file), so the commands in `app` start from checked requests.
+//! file, a backtest's years that are not years or that no council can start
+//! from), so the commands in `app` start from checked requests.
 
+use crate::analysis::backtest::{self, Origins};
 use crate::cli::{BacktestOptions, Cli, Command, RunOptions};
 use crate::error::{Error, Result};
+use crate::la::Figures;
 use crate::model::Parameter;
 use crate::scenario::problem::nearest;
 use std::path::PathBuf;
@@ -67,12 +70,14 @@ pub enum New {
     ListCouncils,
 }
 
-/// `backtest`: one council or all, from a year.
+/// `backtest`: one council or all, from a year or each of a range of years.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Backtest {
     /// `None`: every council.
     pub council: Option<String>,
-    pub from: i32,
+    pub origins: Origins,
+    /// Nothing published after this year is compared (`--outcomes-to`).
+    pub outcomes_to: Option<i32>,
 }
 
 impl Request {
@@ -100,12 +105,27 @@ impl Request {
                 (Some(file), None) => New::Starter { file },
                 (None, _) => return Err(Error::Usage("new: give the file to write, FILE.toml".into())),
             }),
-            Command::Backtest { la, all, from, options } => {
+            Command::Backtest {
+                la,
+                all,
+                from,
+                outcomes_to,
+                options,
+            } => {
                 let council = la.filter(|_| !all);
+                let origins = parse_origins(&from)?;
+                check_outcomes_to(origins, outcomes_to)?;
+                if council.is_none() {
+                    let figures = Figures::embedded()?;
+                    for year in origins.years() {
+                        backtest::check_any_council(&figures, year)?;
+                    }
+                }
                 Request::Backtest(
                     Backtest {
                         council: council.clone(),
-                        from,
+                        origins,
+                        outcomes_to,
                     },
                     backtest_settings(options, council.is_none()),
                 )
@@ -142,6 +162,46 @@ fn backtest_settings(o: BacktestOptions, all: bool) -> Settings {
         per_run: false,
         quiet: o.quiet,
         sets: Vec::new(),
+    }
+}
+
+/// `--from YYYY` or `--from YYYY..YYYY` (inclusive, the earlier first).
+fn parse_origins(text: &str) -> Result<Origins> {
+    let bad = || {
+        Error::Usage(format!(
+            "--from {text}: expected a year or a range of years, such as 2021 or 2019..2023"
+        ))
+    };
+    let year = |t: &str| -> Result<i32> {
+        let t = t.trim();
+        if t.is_empty() || !t.chars().all(|c| c.is_ascii_digit()) {
+            return Err(bad());
+        }
+        t.parse().map_err(|_| bad())
+    };
+    let (first, last) = match text.split_once("..") {
+        Some((a, b)) => (year(a)?, year(b)?),
+        None => {
+            let y = year(text)?;
+            (y, y)
+        }
+    };
+    if first > last {
+        return Err(Error::Usage(format!(
+            "--from {text}: the range starts after it ends; give the earlier year first: {last}..{first}"
+        )));
+    }
+    Ok(Origins { first, last })
+}
+
+/// `--outcomes-to YYYY` must leave something after every origin to compare.
+fn check_outcomes_to(origins: Origins, outcomes_to: Option<i32>) -> Result<()> {
+    match outcomes_to {
+        Some(to) if to <= origins.last => Err(Error::Usage(format!(
+            "--outcomes-to {to}: must be after every year projected from (the last is {}), so that something published after it can be compared",
+            origins.last
+        ))),
+        _ => Ok(()),
     }
 }
 
@@ -217,6 +277,68 @@ mod tests {
         }
         assert_eq!(default_grid("payments.retention.leaving_multiplier").len(), 21);
         assert_eq!(default_grid("payments.retention.leaving_multiplier")[20], 1.0);
+    }
+
+    #[test]
+    fn from_is_a_year_or_an_inclusive_range_with_the_earlier_year_first() {
+        assert_eq!(
+            parse_origins("2021").unwrap(),
+            Origins {
+                first: 2021,
+                last: 2021
+            }
+        );
+        assert_eq!(
+            parse_origins("2019..2023").unwrap(),
+            Origins {
+                first: 2019,
+                last: 2023
+            }
+        );
+        assert_eq!(
+            parse_origins(" 2019 .. 2019 ").unwrap(),
+            Origins {
+                first: 2019,
+                last: 2019
+            }
+        );
+        for bad in [
+            "",
+            "20x1",
+            "2019..",
+            "..2023",
+            "2019...2023",
+            "2019-2023",
+            "-2019",
+            "2019..2023..2024",
+            "+2021",
+        ] {
+            let Err(Error::Usage(message)) = parse_origins(bad) else {
+                panic!("{bad:?} should be refused");
+            };
+            assert!(
+                message.contains("expected a year or a range of years"),
+                "{bad}: {message}"
+            );
+        }
+        let Err(Error::Usage(message)) = parse_origins("2023..2019") else {
+            panic!("a backwards range is refused");
+        };
+        assert!(message.contains("give the earlier year first: 2019..2023"), "{message}");
+    }
+
+    #[test]
+    fn outcomes_must_reach_beyond_every_origin() {
+        let origins = Origins {
+            first: 2017,
+            last: 2020,
+        };
+        assert!(check_outcomes_to(origins, Some(2021)).is_ok());
+        assert!(check_outcomes_to(origins, None).is_ok());
+        let Err(Error::Usage(message)) = check_outcomes_to(origins, Some(2020)) else {
+            panic!("no outcome after the last origin");
+        };
+        assert!(message.contains("the last is 2020"), "{message}");
     }
 
     #[test]

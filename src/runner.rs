@@ -365,6 +365,13 @@ pub fn map_in_parallel<I: Sync, T: Send>(pool: &Pool, items: &[I], f: impl Fn(&I
 /// this module).
 pub struct Pool(rayon::ThreadPool);
 
+impl Pool {
+    /// How many workers it has.
+    pub fn threads(&self) -> usize {
+        self.0.current_num_threads()
+    }
+}
+
 /// Why the workers could not be started.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]

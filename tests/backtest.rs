@@ -227,7 +227,19 @@ fn the_scenario_reads_figures_to_its_year_and_takes_later_posts_as_given() {
     let pool = caseload::runner::pool(Some(2)).unwrap();
     let results = caseload::runner::summarise(&[s], 5, 30, &pool, &|| {});
     let summary = &results.summaries[0];
-    let b = backtest::compare(setup.clone(), summary).unwrap();
+    let changes = backtest::ChangeRatios::of(&figures, 2021);
+    let b = backtest::compare(setup.clone(), summary, &changes).unwrap();
+    // Both benchmarks start from what Bury published at 30 September 2021.
+    let start = published("Bury", 2021, "inpost_fte").unwrap();
+    for r in b.rows.iter().filter(|r| r.measure == Measure::InPost) {
+        let bench = r.benchmarks.unwrap();
+        assert_eq!(bench.no_change, [start; 5]);
+        let ratios = changes.for_years(Measure::InPost, r.years_ahead).unwrap();
+        assert_eq!(bench.pooled_change, ratios.q.map(|q| start * q));
+    }
+    // The change ratios of another year are refused.
+    let other = backtest::ChangeRatios::of(&figures, 2022);
+    assert!(backtest::compare(setup.clone(), summary, &other).is_err());
     let k = summary.index("caseload").unwrap();
     let row = b
         .rows
@@ -368,6 +380,7 @@ fn a_published_value_equal_to_a_band_edge_as_printed_counts_as_inside() {
         years_ahead: 1,
         actual: Some(actual),
         p,
+        benchmarks: Err(backtest::NoBenchmark::NoStartValue),
     };
     // 20.5 published; p95 20.50004 before rounding, 20.5 as printed.
     let above = row(20.500_04, [10.0, 12.0, 15.0, 18.0, 20.5]);
@@ -393,4 +406,276 @@ fn a_published_value_equal_to_a_band_edge_as_printed_counts_as_inside() {
     );
     let c = backtest::coverage(Measure::InPost, &[edge, outside]);
     assert_eq!((c.n, c.in_90), (2, 1));
+}
+
+const SCORES_HEADER: &str =
+    "origin,measure,years_ahead,forecast,n,in_50,in_90,coverage_50,coverage_90,mae,interval_score_50,interval_score_90";
+
+/// The scores.csv row of a group and forecast.
+fn score<'a>(
+    scores: &'a [BTreeMap<String, String>],
+    origin: &str,
+    measure: &str,
+    years: &str,
+    forecast: &str,
+) -> &'a BTreeMap<String, String> {
+    scores
+        .iter()
+        .find(|r| {
+            r["origin"] == origin && r["measure"] == measure && r["years_ahead"] == years && r["forecast"] == forecast
+        })
+        .unwrap_or_else(|| panic!("no scores.csv row for {origin} {measure} {years} {forecast}"))
+}
+
+#[test]
+fn a_council_from_a_range_of_years_backtests_each_year_and_scores_them_with_the_benchmarks() {
+    let dir = tempfile::tempdir().unwrap();
+    let stdout = backtest_into(
+        dir.path(),
+        &["--la", "City of London", "--from", "2019..2020", "--runs", "50"],
+    );
+    let folder = dir.path().join("backtest-city-of-london-2019-2020");
+    for name in [
+        "backtest.csv",
+        "coverage.csv",
+        "scores.csv",
+        "report.html",
+        "scenario-2019.resolved.toml",
+        "scenario-2020.resolved.toml",
+        "backtest-in-post-2019.svg",
+        "backtest-caseload-2020.png",
+        "coverage_by_years_ahead.png",
+        "coverage_by_years_ahead.svg",
+    ] {
+        assert!(folder.join(name).is_file(), "{name} missing");
+    }
+
+    // backtest.csv: the year projected from first; 2019 to 2025 and 2020 to 2025.
+    let text = read(&folder.join("backtest.csv"));
+    assert_eq!(
+        header(&text),
+        "origin,measure,date,actual,p05,p25,p50,p75,p95,in_50,in_90"
+    );
+    let table = rows(&text);
+    assert_eq!(table.len(), 3 * 6 + 3 * 5);
+    assert!(table.iter().all(|r| !r["actual"].is_empty()), "every value published");
+
+    // scores.csv: the model counts what backtest.csv flags, pooled and by year.
+    let scores_text = read(&folder.join("scores.csv"));
+    assert_eq!(header(&scores_text), SCORES_HEADER);
+    let scores = rows(&scores_text);
+    for (measure, column) in [
+        ("in_post", "inpost_fte"),
+        ("agency", "agency_fte"),
+        ("caseload", "caseload_fte"),
+    ] {
+        for origin in ["all", "2019", "2020"] {
+            let mine: Vec<_> = table
+                .iter()
+                .filter(|r| r["measure"] == measure && (origin == "all" || r["origin"] == origin))
+                .collect();
+            let model = score(&scores, origin, measure, "all", "model");
+            let count = |key: &str| mine.iter().filter(|r| r[key] == "1").count().to_string();
+            assert_eq!(model["n"], mine.len().to_string(), "{measure} {origin}");
+            assert_eq!((&model["in_50"], &model["in_90"]), (&count("in_50"), &count("in_90")));
+            let mae = mine
+                .iter()
+                .map(|r| (num(&r["p50"]) - num(&r["actual"])).abs())
+                .sum::<f64>()
+                / mine.len() as f64;
+            assert!((num(&model["mae"]) - mae).abs() < 2e-4, "{measure} {origin}");
+            // 90% interval score: width plus 20 times any miss.
+            let is90 = mine
+                .iter()
+                .map(|r| {
+                    let (l, u, x) = (num(&r["p05"]), num(&r["p95"]), num(&r["actual"]));
+                    (u - l) + 20.0 * ((l - x).max(0.0) + (x - u).max(0.0))
+                })
+                .sum::<f64>()
+                / mine.len() as f64;
+            assert!(
+                (num(&model["interval_score_90"]) - is90).abs() < 5e-3,
+                "{measure} {origin}"
+            );
+            // No change: the value published at the start, a point.
+            let no_change = score(&scores, origin, measure, "all", "no_change");
+            let mae = mine
+                .iter()
+                .map(|r| {
+                    let start = published("City of London", num(&r["origin"]) as i32, column).unwrap();
+                    (start - num(&r["actual"])).abs()
+                })
+                .sum::<f64>()
+                / mine.len() as f64;
+            assert!((num(&no_change["mae"]) - mae).abs() < 1e-4, "{measure} {origin}");
+            assert_eq!(
+                no_change["in_90"], no_change["in_50"],
+                "a point forecast's bands are one"
+            );
+            assert_eq!(score(&scores, origin, measure, "all", "pooled_change")["n"], model["n"]);
+        }
+    }
+
+    // The report: the scores against the benchmarks, each year's charts, the
+    // coverage chart, and the command that repeats it all.
+    let html = read(&folder.join("report.html"));
+    for text in [
+        "Against two simple forecasts",
+        "9 in 10 published values should fall in the 90% band",
+        "Year by year",
+        "<svg id=\"chart-backtest-in-post-2019\"",
+        "<svg id=\"chart-backtest-caseload-2020\"",
+        "<svg id=\"chart-coverage_by_years_ahead\"",
+        "caseload backtest --la &quot;City of London&quot; --from 2019..2020 --runs 50 --seed 1",
+        "scenario-2020.resolved.toml",
+    ] {
+        assert!(html.contains(text), "report.html lacks {text:?}");
+    }
+    assert!(!html.to_lowercase().contains("http"));
+    let model = score(&scores, "all", "in_post", "all", "model");
+    assert!(
+        stdout.contains(&format!("{} of {} (", model["in_90"], model["n"])),
+        "{stdout}"
+    );
+    assert!(stdout.contains("(pooled change: "), "{stdout}");
+}
+
+#[test]
+fn backtest_all_over_two_years_pools_them_and_is_the_same_on_one_thread_and_two() {
+    let one = tempfile::tempdir().unwrap();
+    let two = tempfile::tempdir().unwrap();
+    let args = ["--all", "--from", "2022..2023", "--runs", "4"];
+    let stdout = backtest_into(one.path(), &[&args[..], &["--threads", "1"]].concat());
+    backtest_into(two.path(), &[&args[..], &["--threads", "2"]].concat());
+    let folder = one.path().join("backtest-all-2022-2023");
+    let mut names: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "backtest.csv",
+            "coverage.csv",
+            "coverage_by_years_ahead.png",
+            "coverage_by_years_ahead.svg",
+            "report.html",
+            "scores.csv",
+            "summary.csv"
+        ]
+    );
+    for name in &names {
+        let other = two.path().join("backtest-all-2022-2023").join(name);
+        assert!(
+            std::fs::read(folder.join(name)).unwrap() == std::fs::read(&other).unwrap(),
+            "{name} differs between one thread and two"
+        );
+    }
+    let all = read(&folder.join("backtest.csv"));
+    assert!(header(&all).starts_with("origin,council,measure,date,"));
+    let all = rows(&all);
+    let scores = rows(&read(&folder.join("scores.csv")));
+    let summary = rows(&read(&folder.join("summary.csv")));
+    for measure in ["in_post", "agency", "caseload"] {
+        // Pooled: the two years together, each as its own rows of backtest.csv.
+        let n = |origin: &str| num(&score(&scores, origin, measure, "all", "model")["n"]) as usize;
+        assert_eq!(n("all"), n("2022") + n("2023"), "{measure}");
+        let published = |origin: &str| {
+            all.iter()
+                .filter(|r| r["origin"] == origin && r["measure"] == measure && !r["actual"].is_empty())
+                .count()
+        };
+        assert!(n("2022") <= published("2022") && n("2023") <= published("2023"));
+        // summary.csv pools every council and year; scores.csv the same
+        // rows less those without a benchmark.
+        let pooled = summary
+            .iter()
+            .find(|r| r["measure"] == measure && r["years_ahead"] == "all")
+            .unwrap();
+        assert_eq!(num(&pooled["n"]) as usize, published("2022") + published("2023"));
+        // By years ahead: 1 to 3 from 2022, 1 and 2 from 2023.
+        let by_year: usize = (1..=3)
+            .map(|y| num(&score(&scores, "all", measure, &y.to_string(), "model")["n"]) as usize)
+            .sum();
+        assert_eq!(by_year, n("all"), "{measure}");
+        assert!(
+            scores
+                .iter()
+                .all(|r| !(r["origin"] == "2023" && r["years_ahead"] == "3"))
+        );
+    }
+    assert!(
+        stdout.contains("projected from each 30 September from 2022 to 2023"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn outcomes_to_stops_the_comparison_and_the_projection_at_that_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let common = ["--la", "Bury", "--from", "2019..2020", "--runs", "20"];
+    backtest_into(dir.path(), &common);
+    let stdout = backtest_into(dir.path(), &[&common[..], &["--outcomes-to", "2021"]].concat());
+    let full = dir.path().join("backtest-bury-2019-2020");
+    let calibration = dir.path().join("backtest-bury-2019-2020-outcomes-to-2021");
+    // Nothing published after 2021 is compared, and the runs stop there.
+    let cut = rows(&read(&calibration.join("backtest.csv")));
+    assert_eq!(cut.len(), 3 * 2 + 3);
+    assert!(cut.iter().all(|r| r["date"].as_str() <= "2021-09"), "{cut:?}");
+    assert!(read(&calibration.join("scenario-2019.resolved.toml")).contains("months = 24"));
+    assert!(read(&calibration.join("scenario-2020.resolved.toml")).contains("months = 12"));
+    // What it does compare is what the full backtest had for those years:
+    // a run's months do not depend on how many follow them.
+    let whole = rows(&read(&full.join("backtest.csv")));
+    for r in &cut {
+        let same = whole
+            .iter()
+            .find(|w| w["origin"] == r["origin"] && w["measure"] == r["measure"] && w["date"] == r["date"])
+            .unwrap();
+        assert_eq!(same, r);
+    }
+    let scores = rows(&read(&calibration.join("scores.csv")));
+    assert!(
+        scores
+            .iter()
+            .all(|r| r["years_ahead"] == "all" || num(&r["years_ahead"]) <= 2.0)
+    );
+    assert!(stdout.contains("against what it published to 2021"), "{stdout}");
+}
+
+#[test]
+fn a_bad_from_or_outcomes_to_is_exit_2_and_says_what_is_expected() {
+    let cases: [(&[&str], &str); 6] = [
+        (
+            &["--all", "--from", "20x9"],
+            "--from 20x9: expected a year or a range of years, such as 2021 or 2019..2023",
+        ),
+        (&["--all", "--from", "2019.."], "expected a year or a range of years"),
+        (
+            &["--all", "--from", "2023..2019"],
+            "the range starts after it ends; give the earlier year first: 2019..2023",
+        ),
+        (
+            &["--all", "--from", "2023..2025"],
+            "--from 2025: no council has published figures for 30 September 2025 and a later year; years a backtest can start from: 2017,",
+        ),
+        (
+            &["--la", "Bury", "--from", "2023..2025"],
+            "--from 2025: Bury's latest published year is 2025",
+        ),
+        (
+            &["--all", "--from", "2019..2021", "--outcomes-to", "2021"],
+            "--outcomes-to 2021: must be after every year projected from (the last is 2021)",
+        ),
+    ];
+    for (args, message) in cases {
+        caseload()
+            .arg("backtest")
+            .args(args)
+            .arg("--quiet")
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(message));
+    }
 }

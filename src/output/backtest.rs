@@ -1,11 +1,13 @@
 //! A backtest's files as bytes: backtest.csv, coverage.csv, summary.csv
-//! (for every council) and the short report.html, pure functions of
+//! (for every council), scores.csv (the model against two benchmarks), the
+//! short report.html and the console's sentences, pure functions of
 //! `crate::analysis::backtest`'s results.
 
 use super::fmt_value;
 use super::report::{ChartSvg, charts_section, page, provenance_row, sha256_hex};
 use super::tables::{finish, writer};
-use crate::analysis::backtest::{Backtest, Coverage, Measure, Pooled, Row};
+use crate::analysis::backtest::{Backtest, Coverage, Evaluation, Forecast, Measure, Origins, Pooled, Row, StandIn};
+use crate::analysis::score::Score;
 use crate::scenario::describe::{self, month_name};
 use crate::text::escape;
 use std::fmt::Write;
@@ -43,14 +45,74 @@ pub fn backtest_csv(rows: &[Row]) -> Result<Vec<u8>, csv::Error> {
     finish(w)
 }
 
-/// Every council's backtest.csv in one, with `council` first.
-pub fn all_backtests_csv(councils: &[(&str, &[Row])]) -> Result<Vec<u8>, csv::Error> {
+/// backtest.csv of one council from several years: `origin` (the year
+/// projected from) first.
+pub fn backtest_by_origin_csv(rows: &[Row]) -> Result<Vec<u8>, csv::Error> {
     let mut w = writer();
-    w.write_record(std::iter::once("council").chain(ROW_HEADER))?;
+    w.write_record(std::iter::once("origin").chain(ROW_HEADER))?;
+    for r in rows {
+        w.write_record(std::iter::once(r.origin().to_string()).chain(row_record(r)))?;
+    }
+    finish(w)
+}
+
+/// Every council's backtest.csv in one, with `council` first; with
+/// `by_origin` (several years projected from), `origin` before it.
+pub fn all_backtests_csv(councils: &[(&str, &[Row])], by_origin: bool) -> Result<Vec<u8>, csv::Error> {
+    let mut w = writer();
+    let first: &[&str] = if by_origin {
+        &["origin", "council"]
+    } else {
+        &["council"]
+    };
+    w.write_record(first.iter().copied().chain(ROW_HEADER))?;
     for (council, rows) in councils {
         for r in *rows {
-            w.write_record(std::iter::once(council.to_string()).chain(row_record(r)))?;
+            let origin = by_origin.then(|| r.origin().to_string());
+            w.write_record(origin.into_iter().chain([council.to_string()]).chain(row_record(r)))?;
         }
+    }
+    finish(w)
+}
+
+/// scores.csv: `origin,measure,years_ahead,forecast,n,in_50,in_90,
+/// coverage_50,coverage_90,mae,interval_score_50,interval_score_90`, a row
+/// per group and forecast as [`Evaluation::scores`] orders them; `origin`
+/// and `years_ahead` are `all` for pooled rows; a mean with nothing to
+/// average is empty.
+pub fn scores_csv(e: &Evaluation) -> Result<Vec<u8>, csv::Error> {
+    let mut w = writer();
+    w.write_record([
+        "origin",
+        "measure",
+        "years_ahead",
+        "forecast",
+        "n",
+        "in_50",
+        "in_90",
+        "coverage_50",
+        "coverage_90",
+        "mae",
+        "interval_score_50",
+        "interval_score_90",
+    ])?;
+    let all = |x: Option<i32>| x.map_or("all".to_string(), |y| y.to_string());
+    for s in &e.scores {
+        let c = &s.score;
+        w.write_record([
+            all(s.origin),
+            s.measure.name().to_string(),
+            all(s.years_ahead),
+            s.forecast.name().to_string(),
+            c.n.to_string(),
+            c.in_50.to_string(),
+            c.in_90.to_string(),
+            opt(c.coverage_50()),
+            opt(c.coverage_90()),
+            opt(c.mae),
+            opt(c.interval_50),
+            opt(c.interval_90),
+        ])?;
     }
     finish(w)
 }
@@ -187,6 +249,266 @@ pub fn coverage_sentence(c: &Coverage) -> String {
     )
 }
 
+/// A mean for people, or a dash when there was nothing to average.
+fn mean(x: Option<f64>) -> String {
+    x.map_or("–".to_string(), amount)
+}
+
+/// The years projected from, as typed after `--from`: `2021` or `2019..2023`.
+pub fn origins_arg(o: Origins) -> String {
+    if o.is_range() {
+        format!("{}..{}", o.first, o.last)
+    } else {
+        o.first.to_string()
+    }
+}
+
+/// The years projected from in words: `30 September 2021` or `each 30
+/// September from 2019 to 2023`.
+fn origins_words(o: Origins) -> String {
+    if o.is_range() {
+        format!("each 30 September from {} to {}", o.first, o.last)
+    } else {
+        format!("30 September {}", o.first)
+    }
+}
+
+/// The command that repeats a backtest, as its report quotes it.
+#[derive(Debug, Clone, Copy)]
+pub struct Repeat<'a> {
+    /// None: every council.
+    pub council: Option<&'a str>,
+    pub origins: Origins,
+    pub outcomes_to: Option<i32>,
+    pub runs: u32,
+    pub seed: u64,
+}
+
+impl Repeat<'_> {
+    pub fn command(&self) -> String {
+        let who = self.council.map_or("--all".to_string(), |c| {
+            format!("--la {}", crate::la::scenario::shell_word(c))
+        });
+        let to = self
+            .outcomes_to
+            .map_or(String::new(), |y| format!(" --outcomes-to {y}"));
+        format!(
+            "caseload backtest {who} --from {}{to} --runs {} --seed {}",
+            origins_arg(self.origins),
+            self.runs,
+            self.seed
+        )
+    }
+}
+
+/// One sentence on a measure's scores over every origin, as printed: the
+/// model's coverage of both bands, its median's error against no change's,
+/// and its 90% band's interval score against pooled change's.
+pub fn score_sentence(e: &Evaluation, measure: Measure) -> String {
+    let get = |f| e.score(None, measure, None, f);
+    let (Some(m), Some(same), Some(pooled)) = (
+        get(Forecast::Model),
+        get(Forecast::NoChange),
+        get(Forecast::PooledChange),
+    ) else {
+        return format!("{}: nothing to score.", measure.words());
+    };
+    if m.n == 0 {
+        return format!("{}: nothing published after the start to score.", measure.words());
+    }
+    format!(
+        "{}: {} published values inside the 90% band, {} inside the 50% band; the median was off by {} {} on average (no change: {}); the 90% band's interval score {} (pooled change: {}; lower is better).",
+        measure.words(),
+        count(m.in_90, m.n),
+        count(m.in_50, m.n),
+        mean(m.mae),
+        measure.unit(),
+        mean(same.mae),
+        mean(m.interval_90),
+        mean(pooled.interval_90)
+    )
+}
+
+/// What the scores leave out, in a sentence; None when nothing.
+pub fn left_out_sentence(e: &Evaluation) -> Option<String> {
+    let total: usize = e.left_out.iter().map(|l| l.total()).sum();
+    if total == 0 {
+        return None;
+    }
+    let scored: usize = e.left_out.iter().map(|l| l.scored).sum();
+    let no_start: usize = e.left_out.iter().map(|l| l.no_start_value).sum();
+    let no_ratios: usize = e.left_out.iter().map(|l| l.no_ratios).sum();
+    let mut why = Vec::new();
+    if no_start > 0 {
+        why.push(format!("{no_start} whose council published nothing at the start"));
+    }
+    if no_ratios > 0 {
+        let years: Vec<String> = e.no_ratios_from.iter().map(i32::to_string).collect();
+        why.push(format!(
+            "{no_ratios} projected from {}, by when no council had published two years of figures to take changes from",
+            and_list(&years.iter().map(String::as_str).collect::<Vec<_>>())
+        ));
+    }
+    Some(format!(
+        "The model and both benchmarks are scored on the same {scored} published values: {total} more, which the benchmarks cannot forecast, are left out ({}); coverage.csv and summary.csv count them.",
+        why.join("; ")
+    ))
+}
+
+/// Where the pooled change used shorter changes than the years ahead, a
+/// sentence each (measures alike grouped).
+pub fn stand_in_sentences(e: &Evaluation) -> Vec<String> {
+    let mut groups: Vec<(StandIn, Vec<&'static str>)> = Vec::new();
+    for s in &e.stand_ins {
+        let key = |x: &StandIn| (x.origin, x.first, x.last, x.used);
+        match groups.iter_mut().find(|(g, _)| key(g) == key(s)) {
+            Some((_, measures)) => measures.push(measure_noun(s.measure)),
+            None => groups.push((*s, vec![measure_noun(s.measure)])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(s, measures)| {
+            let years = if s.first == s.last {
+                format!("{} years ahead", s.first)
+            } else {
+                format!("{} to {} years ahead", s.first, s.last)
+            };
+            let changes = if s.used == 1 {
+                "one-year changes".to_string()
+            } else {
+                format!("{}-year changes", s.used)
+            };
+            format!(
+                "From {}, the pooled change of {} {years} uses the {changes}, the longest any council had published by then.",
+                s.origin,
+                and_list(&measures)
+            )
+        })
+        .collect()
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// A measure as a noun in a sentence.
+fn measure_noun(m: Measure) -> &'static str {
+    match m {
+        Measure::InPost => "social workers in post",
+        Measure::Agency => "agency social workers",
+        Measure::Caseload => "the caseload",
+    }
+}
+
+fn forecast_words(f: Forecast) -> &'static str {
+    match f {
+        Forecast::Model => "The model",
+        Forecast::NoChange => "No change",
+        Forecast::PooledChange => "Pooled change",
+    }
+}
+
+const SCORES_HEAD: &str = "<th>Measure (unit)</th><th>Forecast</th><th class=\"num\">Values</th><th class=\"num\">Inside the<br>50% band</th><th class=\"num\">Inside the<br>90% band</th><th class=\"num\">Median off<br>by (mean)</th><th class=\"num\">Interval score<br>50% band</th><th class=\"num\">Interval score<br>90% band</th>";
+
+/// A table of every measure's three forecasts, pooled over origins or for
+/// each origin in turn.
+fn scores_table(body: &mut String, e: &Evaluation, by_origin: bool) {
+    let origins: Vec<Option<i32>> = if by_origin {
+        e.origins.iter().copied().map(Some).collect()
+    } else {
+        vec![None]
+    };
+    let first = if by_origin { "<th>From</th>" } else { "" };
+    let _ = writeln!(
+        body,
+        "<table class=\"figures\"><thead><tr>{first}{SCORES_HEAD}</tr></thead><tbody>"
+    );
+    for origin in origins {
+        for measure in Measure::ALL {
+            for forecast in Forecast::ALL {
+                let Some(s) = e.score(origin, measure, None, forecast) else {
+                    continue;
+                };
+                // The year and measure head their group of three rows.
+                let first = forecast == Forecast::Model;
+                let from = match origin {
+                    Some(o) if first => format!("<td>{o}</td>"),
+                    Some(_) => "<td></td>".to_string(),
+                    None => String::new(),
+                };
+                let (divider, what) = if first {
+                    (
+                        " class=\"divider\"",
+                        format!("{} ({})", escape(measure.words()), escape(measure.unit())),
+                    )
+                } else {
+                    ("", String::new())
+                };
+                let _ = writeln!(
+                    body,
+                    "<tr{divider}>{from}<td>{what}</td><td>{}</td>{}</tr>",
+                    forecast_words(forecast),
+                    score_cells(s)
+                );
+            }
+        }
+    }
+    let _ = writeln!(body, "</tbody></table>");
+}
+
+fn score_cells(s: &Score) -> String {
+    format!(
+        "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
+        s.n,
+        percent_of(s.in_50, s.n),
+        percent_of(s.in_90, s.n),
+        mean(s.mae),
+        mean(s.interval_50),
+        mean(s.interval_90)
+    )
+}
+
+/// "75%", or a dash of none.
+fn percent_of(k: usize, n: usize) -> String {
+    crate::analysis::score::share(k, n).map_or("–".to_string(), |x| format!("{}%", (x * 100.0).round()))
+}
+
+/// The model against the two benchmarks: what they are, how to read the
+/// scores, the tables, and what was left out.
+fn scores_section(body: &mut String, e: &Evaluation) {
+    let _ = writeln!(
+        body,
+        "<section id=\"scores\"><h2>Against two simple forecasts</h2>
+<p>Bands can hold what happened by being too wide to be of use, so the projection is scored beside two forecasts that anyone could have made from the figures published by the start year:</p>
+<ul>
+<li><b>No change</b>: the council's value at the start, carried forward. It is a single number, not a band, so it is inside its bands only when the value published later is exactly the same, and its interval score is the penalty alone.</li>
+<li><b>Pooled change</b>: the council's value at the start times the changes over as many years seen across every council up to the start year (value k years on over value then): their 5th to 95th percentiles make its 90% band, the 25th to 75th its 50% band and the median its median. A council with no agency staff at the start stays at 0.</li>
+</ul>
+<p><b>How to read them.</b> 9 in 10 published values should fall in the 90% band and half in the 50% band: fewer means bands surer of themselves than they should be, more means bands wider than they need be. The median's error is how far the middle of each forecast was from what was published. The interval score (Gneiting and Raftery, 2007) is the band's width plus a penalty for each published value outside it: 20 times the distance outside the 90% band, 4 times outside the 50% band. It rewards a band that is narrow and still holds what happened; lower is better. Errors and scores are in the measure's unit, so compare forecasts of the same measure, not one measure with another. An infinite projected caseload (no capacity at all) counts as a miss and is left out of the averages.</p>"
+    );
+    scores_table(body, e, false);
+    if e.origins.len() > 1 {
+        let _ = writeln!(
+            body,
+            "<h3>Year by year</h3><p>Each year projected from on its own: the rows a judgement on a few start years only needs.</p>"
+        );
+        scores_table(body, e, true);
+    }
+    let mut notes: Vec<String> = left_out_sentence(e).into_iter().collect();
+    notes.extend(stand_in_sentences(e));
+    notes.push(
+        "scores.csv in this folder has every figure, also by years ahead (1 year on, 2 years on and so on)."
+            .to_string(),
+    );
+    let _ = writeln!(body, "<p class=\"note\">{}</p></section>", escape(&notes.join(" ")));
+}
+
 const COVERAGE_HEAD: &str = "<thead><tr><th>Measure</th><th class=\"num\">Published values</th><th class=\"num\">Inside the 50% band</th><th class=\"num\">Inside the 90% band</th><th class=\"num\">Median's error on average</th><th class=\"num\">On balance (+ too high)</th></tr></thead>";
 
 fn coverage_row(body: &mut String, label: &str, c: &Coverage) {
@@ -225,17 +547,52 @@ fn method(body: &mut String, caseload_basis: Option<f64>) {
     );
 }
 
-/// The report of one council's backtest.
-pub fn report(b: &Backtest, charts: &[ChartSvg], resolved_name: &str, resolved: &[u8], seed: u64) -> String {
-    let s = &b.setup;
+/// A resolved scenario as written to the folder: its file name and bytes.
+pub struct Resolved {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The report of one council's backtest from one year or several
+/// (`backtests` in the order of their years, `resolved` beside them).
+pub fn report(
+    backtests: &[Backtest],
+    e: &Evaluation,
+    charts: &[ChartSvg],
+    resolved: &[Resolved],
+    repeat: &Repeat,
+) -> String {
     let mut body = String::new();
-    report_header(&mut body, b, seed);
-    coverage_section(&mut body, b);
-    comparison_section(&mut body, b);
+    let council = backtests.first().map_or("", |b| b.setup.council.as_str());
+    match backtests {
+        [b] => {
+            report_header(&mut body, b, repeat.seed);
+            coverage_section(&mut body, b, None);
+            scores_section(&mut body, e);
+            comparison_section(&mut body, b, None);
+        }
+        _ => {
+            range_header(&mut body, backtests, repeat);
+            scores_section(&mut body, e);
+            for b in backtests {
+                coverage_section(&mut body, b, Some(b.setup.from));
+                comparison_section(&mut body, b, Some(b.setup.from));
+            }
+        }
+    }
     charts_section(&mut body, charts);
-    method(&mut body, Some(s.caseload_basis));
-    inputs_section(&mut body, b, resolved_name, resolved, seed);
-    page(&format!("Backtest: {} from {}", s.council, s.from), &body)
+    let basis = match backtests {
+        [b] => Some(b.setup.caseload_basis),
+        _ => None,
+    };
+    method(&mut body, basis);
+    inputs_section(&mut body, backtests, resolved, repeat);
+    let years = match (backtests.first(), backtests.last()) {
+        (Some(a), Some(b)) if a.setup.from != b.setup.from => format!("{} to {}", a.setup.from, b.setup.from),
+        (Some(a), _) => a.setup.from.to_string(),
+        _ => String::new(),
+    };
+    page(&format!("Backtest: {council} from {years}"), &body)
 }
 
 /// The report's header: what was projected from when, against what.
@@ -262,20 +619,54 @@ fn report_header(body: &mut String, b: &Backtest, seed: u64) {
     );
 }
 
-/// How well it held: a sentence and a table row for each measure.
-fn coverage_section(body: &mut String, b: &Backtest) {
-    let coverages = crate::analysis::backtest::coverage_all(&b.rows);
+/// The header of a council's backtest from several years.
+fn range_header(body: &mut String, backtests: &[Backtest], repeat: &Repeat) {
+    let council = backtests.first().map_or("", |b| b.setup.council.as_str());
+    let to = backtests
+        .iter()
+        .map(|b| b.setup.to)
+        .max()
+        .unwrap_or(repeat.origins.last);
+    let outcomes = repeat
+        .outcomes_to
+        .map_or(String::new(), |y| format!(" · published values to {y} only"));
     let _ = writeln!(
         body,
-        "<section id=\"coverage\"><h2>How well it held</h2><ul class=\"headlines\">"
+        "<header><p class=\"kicker\">Backtest</p><h1>{}: projected from {} against what happened to {to}</h1><p class=\"lede\">From each of those years, the scenario {} could have written from its figures published up to then, run {} times to its latest published year with the funded posts it actually had, and set against what it published at each 30 September since. The scores pool every start year and give each on its own.</p><p class=\"meta\">{} start years · {} simulated runs each · seed {}{outcomes} · caseload {}</p></header>",
+        escape(council),
+        origins_words(repeat.origins),
+        escape(council),
+        repeat.runs,
+        backtests.len(),
+        repeat.runs,
+        repeat.seed,
+        env!("CARGO_PKG_VERSION")
     );
+}
+
+/// How well it held: a sentence and a table row for each measure; `from`
+/// names the start year when the report has several.
+fn coverage_section(body: &mut String, b: &Backtest, from: Option<i32>) {
+    let coverages = crate::analysis::backtest::coverage_all(&b.rows);
+    let (id, heading) = match from {
+        Some(y) => (
+            format!("coverage-{y}"),
+            format!("From 30 September {y}: how well it held"),
+        ),
+        None => ("coverage".to_string(), "How well it held".to_string()),
+    };
+    let _ = writeln!(body, "<section id=\"{id}\"><h2>{heading}</h2><ul class=\"headlines\">");
     for c in &coverages {
         let _ = writeln!(body, "<li>{}</li>", escape(&coverage_sentence(c)));
     }
-    let _ = writeln!(
-        body,
-        "</ul><p class=\"note\">If the projection's uncertainty is honest, about half of the published values fall inside the 50% band and nine in ten inside the 90% band; with a handful of values, a miss or two says little on its own (<code>caseload backtest --all</code> pools every council).</p><table class=\"figures\">{COVERAGE_HEAD}<tbody>"
-    );
+    let _ = writeln!(body, "</ul>");
+    if from.is_none() {
+        let _ = writeln!(
+            body,
+            "<p class=\"note\">If the projection's uncertainty is honest, about half of the published values fall inside the 50% band and nine in ten inside the 90% band; with a handful of values, a miss or two says little on its own (<code>caseload backtest --all</code> pools every council).</p>"
+        );
+    }
+    let _ = writeln!(body, "<table class=\"figures\">{COVERAGE_HEAD}<tbody>");
     for c in &coverages {
         coverage_row(body, c.measure.words(), c);
     }
@@ -283,10 +674,17 @@ fn coverage_section(body: &mut String, b: &Backtest) {
 }
 
 /// The projection beside each published value, as in backtest.csv.
-fn comparison_section(body: &mut String, b: &Backtest) {
+fn comparison_section(body: &mut String, b: &Backtest, from: Option<i32>) {
+    let (id, heading) = match from {
+        Some(y) => (
+            format!("comparison-{y}"),
+            format!("From 30 September {y}: projection and what happened"),
+        ),
+        None => ("comparison".to_string(), "Projection and what happened".to_string()),
+    };
     let _ = writeln!(
         body,
-        "<section id=\"comparison\"><h2>Projection and what happened</h2><p>As in backtest.csv in this folder.</p><table class=\"figures\"><thead><tr><th>Measure</th><th>30 September</th><th class=\"num\">Published</th><th class=\"num\">Median</th><th class=\"num\">50% of runs</th><th class=\"num\">90% of runs</th><th>Inside</th></tr></thead><tbody>"
+        "<section id=\"{id}\"><h2>{heading}</h2><p>As in backtest.csv in this folder.</p><table class=\"figures\"><thead><tr><th>Measure</th><th>30 September</th><th class=\"num\">Published</th><th class=\"num\">Median</th><th class=\"num\">50% of runs</th><th class=\"num\">90% of runs</th><th>Inside</th></tr></thead><tbody>"
     );
     for r in &b.rows {
         let m = r.measure;
@@ -314,11 +712,10 @@ fn comparison_section(body: &mut String, b: &Backtest) {
     let _ = writeln!(body, "</tbody></table></section>");
 }
 
-/// The inputs: the program, the command that repeats the backtest, how the
-/// scenario was made, and the resolved file with its fingerprint.
-fn inputs_section(body: &mut String, b: &Backtest, resolved_name: &str, resolved: &[u8], seed: u64) {
-    let s = &b.setup;
-    let council = escape(&crate::la::scenario::shell_word(&s.council));
+/// The inputs: the program, the command that repeats the backtest, and for
+/// each start year how the scenario was made and the resolved file with
+/// its fingerprint.
+fn inputs_section(body: &mut String, backtests: &[Backtest], resolved: &[Resolved], repeat: &Repeat) {
     let _ = writeln!(
         body,
         "<section id=\"inputs\"><h2>Inputs</h2><table class=\"provenance\"><tbody>"
@@ -327,35 +724,42 @@ fn inputs_section(body: &mut String, b: &Backtest, resolved_name: &str, resolved
     provenance_row(
         body,
         "Repeat with",
-        &format!(
-            "<code>caseload backtest --la {council} --from {} --runs {} --seed {seed}</code>",
-            s.from, b.runs
-        ),
+        &format!("<code>{}</code>", escape(&repeat.command())),
     );
-    let sets = s
-        .sets
-        .iter()
-        .map(|x| format!("<code>--set {}</code>", escape(x)))
-        .collect::<Vec<_>>()
-        .join(" ");
-    provenance_row(
-        body,
-        "Scenario",
-        &format!(
-            "<code>caseload new FILE.toml --la {council} --year {}</code>, then {sets}",
-            s.from
-        ),
-    );
-    provenance_row(
-        body,
-        "Resolved file",
-        &format!("<code>{}</code>", escape(resolved_name)),
-    );
-    provenance_row(
-        body,
-        "SHA-256 of the resolved file",
-        &format!("<code class=\"hash\">{}</code>", sha256_hex(resolved)),
-    );
+    let several = backtests.len() > 1;
+    for (b, file) in backtests.iter().zip(resolved) {
+        let s = &b.setup;
+        let council = escape(&crate::la::scenario::shell_word(&s.council));
+        let from = if several {
+            format!(" from {}", s.from)
+        } else {
+            String::new()
+        };
+        let sets = s
+            .sets
+            .iter()
+            .map(|x| format!("<code>--set {}</code>", escape(x)))
+            .collect::<Vec<_>>()
+            .join(" ");
+        provenance_row(
+            body,
+            &format!("Scenario{from}"),
+            &format!(
+                "<code>caseload new FILE.toml --la {council} --year {}</code>, then {sets}",
+                s.from
+            ),
+        );
+        provenance_row(
+            body,
+            &format!("Resolved file{from}"),
+            &format!("<code>{}</code>", escape(&file.name)),
+        );
+        provenance_row(
+            body,
+            &format!("SHA-256 of the resolved file{from}"),
+            &format!("<code class=\"hash\">{}</code>", sha256_hex(&file.bytes)),
+        );
+    }
     let _ = writeln!(body, "</tbody></table></section>");
 }
 
@@ -366,19 +770,25 @@ pub struct Skipped {
     pub why: String,
 }
 
-/// The report of every council's backtest.
+/// The report of every council's backtest: `councils` holds each council's
+/// coverage over every start year.
 pub fn all_report(
-    from: i32,
-    runs: u32,
-    seed: u64,
+    repeat: &Repeat,
     pooled: &[Pooled],
     councils: &[(&str, Vec<Coverage>)],
+    e: &Evaluation,
+    charts: &[ChartSvg],
     skipped: &[Skipped],
 ) -> String {
     let mut body = String::new();
+    let (runs, seed) = (repeat.runs, repeat.seed);
+    let when = origins_words(repeat.origins);
+    let outcomes = repeat
+        .outcomes_to
+        .map_or(String::new(), |y| format!(" · published values to {y} only"));
     let _ = writeln!(
         body,
-        "<header><p class=\"kicker\">Backtest of every council</p><h1>Every council projected from 30 September {from} against what happened</h1><p class=\"lede\">For each of {} councils, the scenario it could have written from its figures published up to 30 September {from}, run {runs} times to its latest published year with the funded posts it actually had, and set against what it published at each 30 September since.</p><p class=\"meta\">{runs} simulated runs per council · seed {seed} · caseload {}</p></header>",
+        "<header><p class=\"kicker\">Backtest of every council</p><h1>Every council projected from {when} against what happened</h1><p class=\"lede\">For each of {} councils, the scenario it could have written from its figures published up to {when}, run {runs} times to its latest published year with the funded posts it actually had, and set against what it published at each 30 September since.</p><p class=\"meta\">{runs} simulated runs per council · seed {seed}{outcomes} · caseload {}</p></header>",
         councils.len(),
         env!("CARGO_PKG_VERSION")
     );
@@ -407,10 +817,19 @@ pub fn all_report(
         coverage_row(&mut body, &label, &p.coverage);
     }
     let _ = writeln!(body, "</tbody></table></section>");
+    scores_section(&mut body, e);
+    charts_section(&mut body, charts);
     method(&mut body, None);
+    let over = if repeat.origins.is_range() {
+        " over every start year"
+    } else {
+        ""
+    };
     let _ = writeln!(
         body,
-        "<section id=\"councils\"><h2>Council by council</h2><p>As in coverage.csv in this folder; every value compared is in backtest.csv. Repeat one with <code>caseload backtest --la NAME --from {from}</code> for its charts.</p><table class=\"figures\"><thead><tr><th>Council</th>"
+        "<section id=\"councils\"><h2>Council by council</h2><p>As in coverage.csv in this folder{over}; every value compared is in backtest.csv. Repeat one with <code>caseload backtest --la NAME --from {}</code> for its charts; this page was made by <code>{}</code>.</p><table class=\"figures\"><thead><tr><th>Council</th>",
+        origins_arg(repeat.origins),
+        escape(&repeat.command())
     );
     for m in Measure::ALL {
         let _ = write!(body, "<th class=\"num\">{}: inside 90% / 50%</th>", escape(m.words()));
@@ -432,5 +851,10 @@ pub fn all_report(
         let _ = writeln!(body, "</ul>");
     }
     let _ = writeln!(body, "</section>");
-    page(&format!("Backtest of every council from {from}"), &body)
+    let title_years = if repeat.origins.is_range() {
+        format!("{} to {}", repeat.origins.first, repeat.origins.last)
+    } else {
+        repeat.origins.first.to_string()
+    };
+    page(&format!("Backtest of every council from {title_years}"), &body)
 }

@@ -13,7 +13,7 @@
 //! reads. Bands are the same percentiles as summary.csv: 50% of runs
 //! is p25 to p75, 90% of runs is p05 to p95.
 
-use crate::analysis::backtest::{Backtest, Measure};
+use crate::analysis::backtest::{Backtest, Evaluation, Forecast, Measure};
 use crate::error::Error;
 use crate::model::Metric;
 use crate::model::params::{HistoryPoint, Scenario, YearMonth};
@@ -293,7 +293,16 @@ pub fn events(s: &Scenario) -> Vec<Event> {
     out
 }
 
-/// One chart: a title, one or two panels side by side, and a footer saying
+/// What a chart's x axis counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum XAxis {
+    /// Months from the chart's start, labelled by month.
+    Months,
+    /// Years after a start year: value `i` of a series is `i + 1` years on.
+    YearsAhead,
+}
+
+/// One chart: a title, one or more panels side by side, and a footer saying
 /// where the figures come from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Chart {
@@ -302,7 +311,9 @@ pub struct Chart {
     pub title: String,
     pub footer: String,
     pub start: YearMonth,
+    /// Values in each series: months, or years with [`XAxis::YearsAhead`].
     pub months: usize,
+    pub x_axis: XAxis,
     pub panels: Vec<Panel>,
 }
 
@@ -368,6 +379,7 @@ pub fn run_charts(s: &Scenario, summary: &Summary, seed: u64) -> Result<Vec<Char
         footer: foot.clone(),
         start: s.start,
         months: summary.months,
+        x_axis: XAxis::Months,
         panels,
     };
     let marks = events(s);
@@ -612,10 +624,71 @@ pub fn backtest_charts(b: &Backtest, seed: u64) -> Vec<Chart> {
             footer: footer(b.runs, seed),
             start: s.start,
             months: cells.len(),
+            x_axis: XAxis::Months,
             panels: vec![panel],
         });
     }
     out
+}
+
+/// The file stem of the chart of coverage by years ahead.
+pub const COVERAGE_CHART: &str = "coverage_by_years_ahead";
+
+/// The model's coverage by years ahead, pooled over every origin: a panel
+/// per measure with the share of published values inside the 90% and the
+/// 50% band, against the shares they should hold (9 in 10 and half). A
+/// year without values scored leaves a gap. `whose` says whose backtest
+/// it is, for the title. None when nothing was projected.
+pub fn coverage_chart(e: &Evaluation, whose: &str, runs: usize, seed: u64) -> Option<Chart> {
+    // The axis counts years, not months; the start is the first
+    // projection's, for the record.
+    let start = YearMonth::new(*e.origins.first()?, 10)?;
+    let years = usize::try_from(e.longest).unwrap_or(0).max(1);
+    let panels = Measure::ALL
+        .iter()
+        .map(|m| {
+            let share = |band: fn(&crate::analysis::score::Score) -> Option<f64>| -> Vec<f64> {
+                (1..=years as i32)
+                    .map(|y| {
+                        e.score(None, *m, Some(y), Forecast::Model)
+                            .and_then(band)
+                            .map_or(f64::NAN, |x| x * 100.0)
+                    })
+                    .collect()
+            };
+            let mut panel = Panel::new("Published values inside the band (%)", Units::Percent);
+            panel.heading = Some(m.words().to_string());
+            panel.lines = vec![
+                line(
+                    "Inside the 90% band",
+                    share(|s| s.coverage_90()),
+                    BLUE,
+                    Dash::Solid,
+                    1.6,
+                ),
+                line(
+                    "Inside the 50% band",
+                    share(|s| s.coverage_50()),
+                    VERMILLION,
+                    dash_of(1),
+                    1.6,
+                ),
+                line("9 in 10 should be", vec![90.0; years], GREY, dash_of(2), 0.9),
+                line("Half should be", vec![50.0; years], GREY, dash_of(3), 0.9),
+            ];
+            panel.y_range = Some((0.0, 104.0));
+            panel
+        })
+        .collect();
+    Some(Chart {
+        name: COVERAGE_CHART.to_string(),
+        title: format!("How often what was published fell inside the projection's bands, by years ahead: {whose}"),
+        footer: footer(runs, seed),
+        start,
+        months: years,
+        x_axis: XAxis::YearsAhead,
+        panels,
+    })
 }
 
 /// When a scenario's history is dated: "30 September" when every date is
@@ -669,6 +742,7 @@ pub fn comparison_charts(
         footer: foot.clone(),
         start: base.start,
         months: base_summary.months,
+        x_axis: XAxis::Months,
         panels,
     };
     // One line and band per scenario, in the scenario's colour and dash;
@@ -942,6 +1016,10 @@ impl Chart {
     /// The months the x axis spans, as offsets from the start: the
     /// projection, and room for every point before or after it.
     pub fn x_span(&self) -> (f64, f64) {
+        if self.x_axis == XAxis::YearsAhead {
+            // Half a year of room either side of the first and last year.
+            return (-0.5, self.months.max(1) as f64 - 0.5);
+        }
         let (mut lo, mut hi) = if self.months > 1 {
             (0.0, (self.months - 1) as f64)
         } else {
@@ -1079,12 +1157,11 @@ impl Chart {
         strip: f64,
     ) -> Result<PanelChart<'a, DB>, DrawFailed> {
         let u = f.u;
-        let ticks = month_ticks(
-            self.start,
-            f.x_lo.ceil() as i64,
-            f.x_hi.floor() as i64,
-            self.panels.len() > 1,
-        );
+        let (first, last) = (f.x_lo.ceil() as i64, f.x_hi.floor() as i64);
+        let ticks = match self.x_axis {
+            XAxis::Months => month_ticks(self.start, first, last, self.panels.len() > 1),
+            XAxis::YearsAhead => (first..=last).map(|t| t as f64).collect(),
+        };
         let mut chart = ChartBuilder::on(plot)
             .margin_top((2.0 * u + strip) as i32)
             .margin_right(f.margin_right)
@@ -1102,11 +1179,18 @@ impl Chart {
                 },
             )?;
         let (start, units, scale) = (self.start, panel.units, f.lo.abs().max(f.hi.abs()));
-        let x_fmt = |x: &f64| month_label(start, *x);
+        let x_axis = self.x_axis;
+        let x_fmt = |x: &f64| match x_axis {
+            XAxis::Months => month_label(start, *x),
+            XAxis::YearsAhead => (x.round() as i64 + 1).to_string(),
+        };
         let y_fmt = |y: &f64| axis_label(units, scale, *y);
         chart
             .configure_mesh()
-            .x_desc("Month")
+            .x_desc(match x_axis {
+                XAxis::Months => "Month",
+                XAxis::YearsAhead => "Years ahead (each 30 September)",
+            })
             .y_desc(panel.y_label.clone())
             .x_label_formatter(&x_fmt)
             .y_label_formatter(&y_fmt)
@@ -1212,6 +1296,37 @@ impl Frame {
                 .collect(),
         }
     }
+
+    /// A line's values as the runs of points between values that are not
+    /// numbers (a year with nothing to show leaves a gap); a run of one
+    /// value is a short level segment, so it shows. Without such values,
+    /// one run: [`Frame::xy`]'s points.
+    fn segments(&self, values: &[f64]) -> Vec<Vec<(f64, f64)>> {
+        if !values.iter().any(|v| v.is_nan()) {
+            return vec![self.xy(values)];
+        }
+        let mut out: Vec<Vec<(f64, f64)>> = Vec::new();
+        let mut run: Vec<(f64, f64)> = Vec::new();
+        for (t, v) in values.iter().enumerate().map(|(t, v)| (t as f64, *v)) {
+            if !v.is_nan() {
+                run.push((t, self.clip(v)));
+                continue;
+            }
+            out.extend(level_if_alone(std::mem::take(&mut run)));
+        }
+        out.extend(level_if_alone(run));
+        out
+    }
+}
+
+/// A run of points as drawn: none when empty, a short level segment for
+/// one point.
+fn level_if_alone(run: Vec<(f64, f64)>) -> Option<Vec<(f64, f64)>> {
+    match run.as_slice() {
+        [] => None,
+        [(t, v)] => Some(vec![(t - 0.3, *v), (t + 0.3, *v)]),
+        _ => Some(run),
+    }
 }
 
 /// The strip above a plot where dated changes are labelled.
@@ -1299,17 +1414,19 @@ fn draw_lines<DB: DrawingBackend>(chart: &mut PanelChart<'_, DB>, panel: &Panel,
     let u = f.u;
     for l in &panel.lines {
         let style = l.colour.stroke_width(1.max((0.3 * u * l.width).round() as u32));
-        match l.dash {
-            Dash::Solid => {
-                chart.draw_series(LineSeries::new(f.xy(&l.values), style))?;
-            }
-            Dash::Dashed(size, gap) => {
-                chart.draw_series(DashedLineSeries::new(
-                    f.xy(&l.values),
-                    (size * 100.0 * u) as i32,
-                    (gap * 100.0 * u) as i32,
-                    style,
-                ))?;
+        for points in f.segments(&l.values) {
+            match l.dash {
+                Dash::Solid => {
+                    chart.draw_series(LineSeries::new(points, style))?;
+                }
+                Dash::Dashed(size, gap) => {
+                    chart.draw_series(DashedLineSeries::new(
+                        points,
+                        (size * 100.0 * u) as i32,
+                        (gap * 100.0 * u) as i32,
+                        style,
+                    ))?;
+                }
             }
         }
     }
@@ -2018,6 +2135,7 @@ mod tests {
             footer: String::new(),
             start: ym(2022, 4),
             months: values.len(),
+            x_axis: XAxis::Months,
             panels: vec![p],
         }
     }

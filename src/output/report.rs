@@ -493,6 +493,11 @@ pub(crate) fn meaning(key: &str) -> &'static str {
 
 /// How to read each chart.
 fn caption(name: &str) -> &'static str {
+    // A backtest from several years names each year's charts by it
+    // (backtest-in-post-2019): the caption is the chart's.
+    let name = name
+        .trim_end_matches(|c: char| c.is_ascii_digit())
+        .trim_end_matches('-');
     match name {
         "caseload" => {
             "The average caseload month by month. The line is the median run; the darker band holds the middle 50% of runs (p25 to p75) and the lighter band 90% of runs (p05 to p95). The green band between dashed lines is the target band. Dashed vertical lines mark dated changes in the scenario, labelled above the chart. Dots, when the scenario has a history, are the published caseloads before the projection."
@@ -517,6 +522,9 @@ fn caption(name: &str) -> &'static str {
         }
         "backtest-caseload" => {
             "The caseload projected from the start, on the published basis (the model's caseload times 1 − sickness days / working days): the line is the median run, the darker band holds the middle 50% of runs and the lighter band 90%. Grey dots are the caseloads the council published up to the start; black diamonds those it published at each 30 September since."
+        }
+        "coverage_by_years_ahead" => {
+            "For each measure, the share of published values that fell inside the projection's 90% band (solid line) and 50% band (dashed), by years after the start, over every year projected from. The grey lines are what honest bands would hold: 9 in 10 published values inside the 90% band, half inside the 50% band. A line below its grey line means bands surer of themselves than they should be."
         }
         "comparison-cost" => {
             "Left: spend since the start by scenario (median, 50% of runs shaded). Right: each scenario's spend minus the baseline's in the same run (median, 90% of runs shaded)."
