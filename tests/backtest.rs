@@ -679,3 +679,23 @@ fn a_bad_from_or_outcomes_to_is_exit_2_and_says_what_is_expected() {
             .stderr(predicate::str::contains(message));
     }
 }
+
+/// The sentence every `new --la` scenario carries about how well the method
+/// did is what the backtest it names measures: origins 2021 to 2023, every
+/// council, the default runs and seed. (About ten seconds on two cores.)
+#[test]
+fn the_backtest_sentence_new_la_writes_is_what_the_backtest_measures() {
+    let dir = tempfile::tempdir().unwrap();
+    backtest_into(dir.path(), &["--all", "--from", "2021..2023"]);
+    let scores = rows(&read(&dir.path().join("backtest-all-2021-2023/scores.csv")));
+    for (measure, percent) in caseload::la::scenario::BACKTEST_COVERAGE_90 {
+        let row = score(&scores, "all", measure, "all", "model");
+        let measured = (num(&row["coverage_90"]) * 100.0).round() as u32;
+        assert_eq!(
+            measured, percent,
+            "{measure}: the backtest now gives {measured}%; update BACKTEST_COVERAGE_90 and docs/model.md"
+        );
+    }
+    let sentence = caseload::la::scenario::backtest_sentence();
+    assert!(sentence.contains("94% of published values of social workers in post"), "{sentence}");
+}
