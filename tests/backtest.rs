@@ -697,5 +697,8 @@ fn the_backtest_sentence_new_la_writes_is_what_the_backtest_measures() {
         );
     }
     let sentence = caseload::la::scenario::backtest_sentence();
-    assert!(sentence.contains("94% of published values of social workers in post"), "{sentence}");
+    assert!(
+        sentence.contains("94% of published values of social workers in post"),
+        "{sentence}"
+    );
 }

@@ -242,15 +242,17 @@ fn check_against_published(la: &str) {
         .iter()
         .map(lognormal)
         .collect();
-    assert_eq!(
-        at(&t, "workforce.leaving_bands_move_together").as_bool(),
-        Some(true)
-    );
+    assert_eq!(at(&t, "workforce.leaving_bands_move_together").as_bool(), Some(true));
     let z90 = 1.644_853_626_951_472_2;
     let medians: Vec<f64> = bands.iter().map(|b| b[0]).collect();
     let highs: Vec<f64> = bands.iter().map(|b| b[0] * (z90 * b[1]).exp()).collect();
     // Rates are written to 3 decimals: turnover within half a point.
-    close(turnover(&medians), turnover_range[0], 0.005, &what("steady-state turnover"));
+    close(
+        turnover(&medians),
+        turnover_range[0],
+        0.005,
+        &what("steady-state turnover"),
+    );
     close(
         turnover(&highs),
         turnover_range[0] * (z90 * turnover_range[1]).exp(),
@@ -357,7 +359,10 @@ fn bury_values_are_its_published_figures() {
     // spread is near England's.
     let (t, _) = generated("Bury", 2025);
     let share = lognormal(at(&t, "workforce.case_holding_share"));
-    assert!(share[1] < 1.2 * Series::CaseHoldingShare.pooled().spread * Series::CaseHoldingShare.stretch(), "{share:?}");
+    assert!(
+        share[1] < 1.2 * Series::CaseHoldingShare.pooled().spread * Series::CaseHoldingShare.stretch(),
+        "{share:?}"
+    );
 }
 
 #[test]

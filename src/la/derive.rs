@@ -209,7 +209,11 @@ pub fn derive(figures: &Figures, council: &Area, year: i32) -> Result<Derivation
     let (case_lines, states) = calibrate(c, e, &referrals_per_month, cases_total.value);
     let drift = Drifts {
         leaving: drift_of(Series::Turnover, turnover.scale, "leaving rates"),
-        applicants: drift_of(Series::Starters, starters.applicants_per_month.scale, "experienced hires"),
+        applicants: drift_of(
+            Series::Starters,
+            starters.applicants_per_month.scale,
+            "experienced hires",
+        ),
         referrals: drift_of(Series::Referrals, referrals_per_month.scale, "referrals"),
         agency: agency_drift(c, fph),
     };
@@ -337,7 +341,8 @@ fn agency_drift(c: Upto, fph: f64) -> Sourced {
     let changes = yearly_changes(&kept);
     let scale = wander::own_scale(&changes, Series::Agency.pooled());
     let mut d = drift_of(Series::Agency, scale, "agency level");
-    d.lines.push(format!("Its scale is from {}.", own_changes_words(changes.len())));
+    d.lines
+        .push(format!("Its scale is from {}.", own_changes_words(changes.len())));
     d
 }
 
@@ -353,7 +358,11 @@ fn vacancy_link(c: Upto) -> Sourced {
         lines: vec![format!(
             "{} = this council's slope of agency's change on the vacancies' change over {} ({} pair{} of years), weighed against England's councils' {} (figures to {}) as {} to {}",
             num(value, 3),
-            if changes.is_empty() { "no years".to_string() } else { format!("{first} to {}", c.year) },
+            if changes.is_empty() {
+                "no years".to_string()
+            } else {
+                format!("{first} to {}", c.year)
+            },
             changes.len(),
             if changes.len() == 1 { "" } else { "s" },
             num(wander::VACANCY_LINK, 2),
@@ -1075,7 +1084,11 @@ fn range(
         }
     }
     // England's figures stand in for the council's: its own changes say nothing.
-    let changes = if national_used { Vec::new() } else { yearly_changes(&kept) };
+    let changes = if national_used {
+        Vec::new()
+    } else {
+        yearly_changes(&kept)
+    };
     let pooled = series.pooled();
     let scale = wander::own_scale(&changes, pooled);
     let spread = pooled.spread * scale * series.stretch();

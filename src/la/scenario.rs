@@ -82,11 +82,7 @@ fn uncertain(r: &Ranged, decimals: i32) -> String {
     if r.spread <= 0.0 || r.latest <= 0.0 {
         val(r.latest, decimals)
     } else {
-        format!(
-            "{{ lognormal = [{}, {}] }}",
-            val(r.latest, decimals),
-            val(r.spread, 3)
-        )
+        format!("{{ lognormal = [{}, {}] }}", val(r.latest, decimals), val(r.spread, 3))
     }
 }
 
