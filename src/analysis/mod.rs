@@ -9,5 +9,6 @@
 
 pub mod backtest;
 pub mod compare;
+pub mod drivers;
 pub mod headline;
 pub mod score;

@@ -128,6 +128,18 @@ impl<'a> Sampler<'a> {
     }
 }
 
+/// Every uncertain parameter of `s` as run `run` draws it, in the units
+/// of the scenario file and in the order of [`Scenario::parameters`]
+/// (fixed values too). Cheap: no simulation, so a run's draws can be
+/// looked at again after the run (the drivers of its outcome).
+pub fn drawn(s: &Scenario, seed: u64, run: u64) -> Vec<(Parameter, f64)> {
+    let sampler = Sampler::new(s, seed, run);
+    s.parameters()
+        .into_iter()
+        .map(|(parameter, u)| (parameter, sampler.get(parameter, u)))
+        .collect()
+}
+
 /// A run's parameters, in the monthly units the step uses.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunParams {
@@ -208,11 +220,9 @@ impl RunParams {
     /// Draws every uncertain parameter of `s` once (the declaration in
     /// `parameter.rs` says which there are) and puts it in monthly form.
     pub fn sample(s: &Scenario, seed: u64, run: u64) -> RunParams {
-        let sampler = Sampler::new(s, seed, run);
         let mut p = RunParams::neutral(s);
         let mut asye_leaving_drawn = false;
-        for (parameter, u) in s.parameters() {
-            let x = sampler.get(parameter, u);
+        for (parameter, x) in drawn(s, seed, run) {
             let slot = |list: &mut Vec<f64>, i: usize, value: f64| {
                 if let Some(v) = list.get_mut(i) {
                     *v = value;
