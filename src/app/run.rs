@@ -4,8 +4,10 @@
 use super::outputs::{chart_files, csv_file, quoted, resolved_bytes, runs_file};
 use super::progress::summarise;
 use super::{Console, distinct_slugs, load_all, thread_pool, warn_all};
+use crate::analysis::drivers;
 use crate::analysis::headline::RunHeadline;
 use crate::error::Result;
+use crate::output::drivers as output_drivers;
 use crate::output::files::{OutputFile, write_folder};
 use crate::output::headline::{self, caseload_text, share_as_written};
 use crate::output::{assumptions, charts, report, slug, tables, xlsx};
@@ -23,6 +25,7 @@ pub fn run(scenarios: &Scenarios, settings: &Settings, console: &mut Console) ->
         let results = summarise(&[s], &s.name, settings, &pool);
         let summary = &results.summaries[0];
         let figures = RunHeadline::of(s, summary, &results.totals[0])?;
+        let shares = drivers::of_runs(s, settings.seed, &results.totals[0]);
         let rows = headline::run_headlines(&figures);
 
         let resolved_name = "scenario.resolved.toml";
@@ -31,6 +34,7 @@ pub fn run(scenarios: &Scenarios, settings: &Settings, console: &mut Console) ->
         let mut files = vec![
             csv_file("summary.csv", tables::summary_csv(&[(&s.name, s.start, summary)]))?,
             csv_file("headline.csv", headline::csv(&rows))?,
+            csv_file(output_drivers::NAME, output_drivers::run_csv(s, &shares))?,
             OutputFile::bytes(xlsx::NAME, workbook),
         ];
         if settings.per_run {
@@ -39,14 +43,16 @@ pub fn run(scenarios: &Scenarios, settings: &Settings, console: &mut Console) ->
             }
             files.push(runs_file("runs.csv", s, settings, &pool));
         }
-        let charts = charts::run_charts(s, summary, settings.seed)?;
+        let mut charts = charts::run_charts(s, summary, settings.seed)?;
+        charts.extend(charts::drivers_chart(s, &shares, summary.runs, settings.seed));
         let svgs = chart_files(&charts, &pool, &mut files)?;
-        let html = report::run_report(
+        let html = report::run_report_with_drivers(
             shown(l, resolved_name, &resolved),
             &rows,
             summary,
             &svgs,
             quoted(settings),
+            &shares,
         );
         files.push(OutputFile::bytes("report.html", html.into_bytes()));
         files.push(OutputFile::bytes(resolved_name, resolved));

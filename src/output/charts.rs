@@ -14,6 +14,7 @@
 //! is p25 to p75, 90% of runs is p05 to p95.
 
 use crate::analysis::backtest::{Backtest, Evaluation, Forecast, Measure};
+use crate::analysis::drivers::{Drivers, Outcome};
 use crate::error::Error;
 use crate::model::Metric;
 use crate::model::params::{HistoryPoint, Scenario, YearMonth};
@@ -315,6 +316,17 @@ pub struct Chart {
     pub months: usize,
     pub x_axis: XAxis,
     pub panels: Vec<Panel>,
+    /// When not empty, the chart is these horizontal bars instead of its
+    /// panels (the drivers' tornado).
+    pub bars: Vec<Bar>,
+}
+
+/// One horizontal bar: its label, its value (a share, 0 to 1) and colour.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bar {
+    pub label: String,
+    pub value: f64,
+    pub colour: RGBColor,
 }
 
 /// What the bands of a comparison hold.
@@ -381,6 +393,7 @@ pub fn run_charts(s: &Scenario, summary: &Summary, seed: u64) -> Result<Vec<Char
         months: summary.months,
         x_axis: XAxis::Months,
         panels,
+        bars: Vec::new(),
     };
     let marks = events(s);
     let fan = caseload_panel(s, summary, &marks)?;
@@ -626,6 +639,7 @@ pub fn backtest_charts(b: &Backtest, seed: u64) -> Vec<Chart> {
             months: cells.len(),
             x_axis: XAxis::Months,
             panels: vec![panel],
+            bars: Vec::new(),
         });
     }
     out
@@ -688,6 +702,7 @@ pub fn coverage_chart(e: &Evaluation, whose: &str, runs: usize, seed: u64) -> Op
         months: years,
         x_axis: XAxis::YearsAhead,
         panels,
+        bars: Vec::new(),
     })
 }
 
@@ -744,6 +759,7 @@ pub fn comparison_charts(
         months: base_summary.months,
         x_axis: XAxis::Months,
         panels,
+        bars: Vec::new(),
     };
     // One line and band per scenario, in the scenario's colour and dash;
     // `first` is the index of the first scenario drawn (1 for differences,
@@ -1060,6 +1076,9 @@ impl Chart {
             ((2.2 * u) as i32, (2.0 * u) as i32),
             text_style(2.3 * u, GREY, HPos::Left, VPos::Top),
         ))?;
+        if !self.bars.is_empty() {
+            return draw_bars(&body, &self.bars, u);
+        }
         let count = self.panels.len().max(1) as u32;
         let width = w / count;
         let mut legends = Vec::new();
@@ -1941,6 +1960,126 @@ pub fn inline_svg(svg: &str, id: &str, title: &str) -> String {
     )
 }
 
+/// The drivers' tornado: one bar per driver of the caseload at the end,
+/// longest first, and chance last in grey, each with its share at its end.
+/// None when the scenario's drivers hold no caseload.
+pub fn drivers_chart(s: &Scenario, drivers: &[Drivers], runs: usize, seed: u64) -> Option<Chart> {
+    let caseload = drivers.iter().find(|d| d.outcome == Outcome::CaseloadEnd)?;
+    let mut bars: Vec<Bar> = caseload
+        .shares
+        .iter()
+        .map(|(driver, share)| Bar {
+            label: crate::output::drivers::label(*driver, s),
+            value: *share,
+            colour: BLUE,
+        })
+        .collect();
+    bars.push(Bar {
+        label: "Chance, and assumptions acting together".to_string(),
+        value: caseload.chance,
+        colour: GREY,
+    });
+    let end = crate::scenario::describe::month_name(s.month_at(s.months.saturating_sub(1)));
+    Some(Chart {
+        name: DRIVERS_CHART.to_string(),
+        title: format!(
+            "What drives the uncertainty in {end}'s caseload: share of its spread each assumption explains on its own, {}",
+            s.name
+        ),
+        footer: footer(runs, seed),
+        start: s.start,
+        months: s.months as usize,
+        x_axis: XAxis::Months,
+        panels: Vec::new(),
+        bars,
+    })
+}
+
+/// The drivers chart's file stem.
+pub const DRIVERS_CHART: &str = "drivers";
+
+/// Horizontal bars in pixels: labels on the left (wrapped to two lines,
+/// then shortened with an ellipsis), bars scaled so the longest fills the
+/// room, each share written at its bar's end.
+fn draw_bars<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, bars: &[Bar], u: f64) -> Result<(), DrawFailed> {
+    let (w, h) = area.dim_in_pixel();
+    let (w, h) = (f64::from(w), f64::from(h));
+    let label_room = 0.42 * w;
+    let x0 = 2.2 * u + label_room + 1.5 * u;
+    let x1 = w - 9.0 * u;
+    let top = 2.0 * u;
+    let row = ((h - top - 2.0 * u) / bars.len().max(1) as f64).min(9.0 * u);
+    let size = (2.6 * u).min(0.32 * row);
+    let longest = bars.iter().map(|b| b.value).fold(0.0, f64::max).max(1e-9);
+    area.draw(&PathElement::new(
+        vec![
+            (x0 as i32, top as i32),
+            (x0 as i32, (top + row * bars.len() as f64) as i32),
+        ],
+        ShapeStyle::from(&GRID).stroke_width(((0.15 * u) as u32).max(1)),
+    ))?;
+    for (i, bar) in bars.iter().enumerate() {
+        let mid = top + row * (i as f64 + 0.5);
+        let lines = wrap_label(&bar.label, label_room, size, 2);
+        let lead = 1.15 * size;
+        let first = mid - lead * (lines.len() as f64 - 1.0) / 2.0;
+        for (k, line) in lines.into_iter().enumerate() {
+            area.draw(&Text::new(
+                line,
+                ((2.2 * u) as i32, (first + lead * k as f64) as i32),
+                text_style(size, INK, HPos::Left, VPos::Center),
+            ))?;
+        }
+        let end = x0 + (x1 - x0) * bar.value.clamp(0.0, 1.0) / longest.min(1.0);
+        let half = 0.32 * row;
+        area.draw(&Rectangle::new(
+            [
+                (x0 as i32, (mid - half) as i32),
+                (end.max(x0 + 1.0) as i32, (mid + half) as i32),
+            ],
+            bar.colour.filled(),
+        ))?;
+        area.draw(&Text::new(
+            text::percent(bar.value),
+            ((end + 1.0 * u) as i32, mid as i32),
+            text_style(size, INK, HPos::Left, VPos::Center),
+        ))?;
+    }
+    Ok(())
+}
+
+/// `label` in at most `most` lines of at most `room` pixels at `size`:
+/// broken at spaces, the last line shortened with an ellipsis if it must.
+fn wrap_label(label: &str, room: f64, size: f64, most: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut words = label.split_whitespace().peekable();
+    while let Some(word) = words.next() {
+        let last = lines.len() + 1 == most;
+        let mut line = word.to_string();
+        while let Some(next) = words.peek() {
+            let longer = format!("{line} {next}");
+            if !last && measure(&longer, size) > room {
+                break;
+            }
+            line = longer;
+            words.next();
+        }
+        lines.push(line);
+        if lines.len() == most {
+            break;
+        }
+    }
+    if let Some(last) = lines.last_mut()
+        && measure(last, size) > room
+    {
+        while !last.is_empty() && measure(&format!("{last}…"), size) > room {
+            last.pop();
+        }
+        *last = format!("{}…", last.trim_end());
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2137,6 +2276,7 @@ mod tests {
             months: values.len(),
             x_axis: XAxis::Months,
             panels: vec![p],
+            bars: Vec::new(),
         }
     }
 

@@ -6,6 +6,7 @@ pub mod assumptions;
 pub mod backtest;
 pub mod charts;
 pub mod console;
+pub mod drivers;
 pub mod files;
 pub mod headline;
 pub mod report;

@@ -10,11 +10,13 @@
 //! The chances by caseload band are summary.csv's means, as written there.
 
 use crate::analysis::compare::{Difference, spend_breakdown};
+use crate::analysis::drivers::Drivers;
 use crate::model::Metric;
 use crate::model::params::Scenario;
 use crate::output::assumptions;
 use crate::output::charts::inline_svg;
 use crate::output::console::signed_caseload;
+use crate::output::drivers::section as drivers_section;
 use crate::output::headline::{Figure, Headline, Kind, find, share_as_written};
 use crate::scenario::Loaded;
 use crate::scenario::describe::{self, month_name};
@@ -65,6 +67,19 @@ pub fn run_report(
     charts: &[ChartSvg],
     settings: Settings,
 ) -> String {
+    run_report_with_drivers(shown, headlines, summary, charts, settings, &[])
+}
+
+/// [`run_report`] with the section "What drives the uncertainty" from the
+/// run's drivers (none: no section).
+pub fn run_report_with_drivers(
+    shown: Shown,
+    headlines: &[Headline],
+    summary: &Summary,
+    charts: &[ChartSvg],
+    settings: Settings,
+    drivers: &[Drivers],
+) -> String {
     let s = &shown.loaded.scenario;
     let get = |key: &str| {
         find(headlines, key)
@@ -102,6 +117,7 @@ pub fn run_report(
     bands_section(&mut body, s, summary);
     history_section(&mut body, s);
     charts_section(&mut body, charts);
+    drivers_section(&mut body, s, drivers, false);
     assumptions_section(&mut body, &[shown]);
     inputs_section(&mut body, &[shown], settings);
     limits_section(&mut body);
@@ -133,6 +149,20 @@ pub fn comparison_report(
     charts: &[ChartSvg],
     settings: Settings,
 ) -> String {
+    comparison_report_with_drivers(shown, rows, differences, notes, charts, settings, &[])
+}
+
+/// [`comparison_report`] with the section "What drives the uncertainty"
+/// of each scheme's paired difference from the baseline.
+pub fn comparison_report_with_drivers(
+    shown: &[Shown],
+    rows: &[(String, Headline)],
+    differences: &[Difference],
+    notes: &[String],
+    charts: &[ChartSvg],
+    settings: Settings,
+    drivers: &[crate::output::drivers::Part],
+) -> String {
     let Some(base) = shown.first() else {
         return page("Scenario comparison", "");
     };
@@ -143,6 +173,7 @@ pub fn comparison_report(
     side_by_side_section(&mut body, shown, rows, base_s);
     history_section(&mut body, base_s);
     charts_section(&mut body, charts);
+    crate::output::drivers::comparison_section(&mut body, drivers);
     assumptions_section(&mut body, shown);
     inputs_section(&mut body, shown, settings);
     limits_section(&mut body);
