@@ -6,10 +6,12 @@ use super::progress::{Progress, summarise};
 use super::run::shown;
 use super::{Console, distinct_slugs, load_all, thread_pool, warn_all};
 use crate::analysis::compare::{self, Difference};
+use crate::analysis::drivers::{self, Drivers};
 use crate::analysis::headline::RunHeadline;
 use crate::error::Result;
 use crate::model::RunTotals;
 use crate::model::params::Scenario;
+use crate::output::drivers as output_drivers;
 use crate::output::files::{OutputFile, write_folder};
 use crate::output::headline::{self, Headline};
 use crate::output::{assumptions, charts, console, report, slug, tables, xlsx};
@@ -184,6 +186,30 @@ fn folder<'a>(outcome: &Outcome<'a>, settings: &'a Settings, pool: &'a runner::P
             .collect();
         files.push(csv_file("break_even.csv", tables::break_even_csv(&named_sweeps))?);
     }
+    let own: Vec<Vec<Drivers>> = all
+        .iter()
+        .zip(&results.totals)
+        .map(|(s, totals)| drivers::of_runs(s, settings.seed, totals))
+        .collect();
+    let paired: Vec<Vec<Drivers>> = all[1..]
+        .iter()
+        .zip(&results.totals[1..])
+        .map(|(s, totals)| drivers::of_differences(s, base, settings.seed, totals, &results.totals[0]))
+        .collect();
+    let parts = |difference: bool| -> Vec<output_drivers::Part> {
+        let (from, list) = if difference { (1, &paired) } else { (0, &own) };
+        all[from..]
+            .iter()
+            .zip(list)
+            .map(|(s, d)| output_drivers::Part {
+                scenario: s,
+                drivers: d,
+                difference,
+            })
+            .collect()
+    };
+    let every: Vec<output_drivers::Part> = parts(false).into_iter().chain(parts(true)).collect();
+    files.push(csv_file(output_drivers::NAME, output_drivers::comparison_csv(&every))?);
     let table = assumptions::assumption_table(&all);
     let workbook = xlsx::comparison_workbook(&named, rows, (&base.name, base.start, &diff_rows), &table)?;
     files.push(OutputFile::bytes(xlsx::NAME, workbook));
@@ -203,7 +229,8 @@ fn folder<'a>(outcome: &Outcome<'a>, settings: &'a Settings, pool: &'a runner::P
         .zip(&resolved)
         .map(|(l, (name, bytes))| shown(l, name, bytes))
         .collect();
-    let html = report::comparison_report(&shown, rows, differences, notes, &svgs, quoted(settings));
+    let html =
+        report::comparison_report_with_drivers(&shown, rows, differences, notes, &svgs, quoted(settings), &parts(true));
     files.push(OutputFile::bytes("report.html", html.into_bytes()));
     files.extend(resolved.into_iter().map(|(name, bytes)| OutputFile::bytes(name, bytes)));
     if settings.per_run {

@@ -142,7 +142,7 @@ pub fn sentence(s: &Scenario, d: &Drivers, difference: bool) -> String {
     }
     let Some((driver, share)) = d.top().filter(|(_, share)| *share >= 0.07) else {
         return format!(
-            "All the uncertainty in {what} is chance (who leaves, who is referred and when) or parameters acting together: no single assumption explains much of it on its own."
+            "All the uncertainty in {what} is chance (who leaves, who is referred and when) or assumptions acting together: no single assumption explains much of it on its own."
         );
     };
     let words = share_words(share);
