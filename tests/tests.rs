@@ -12,6 +12,7 @@ mod cli_extremes;
 mod cli_run;
 mod common;
 mod costs;
+mod drivers;
 mod engine;
 mod golden;
 mod history;
