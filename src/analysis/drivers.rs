@@ -158,7 +158,7 @@ pub fn first_order(x: &[f64], y: &[f64]) -> Option<f64> {
     let m = bins(n);
     let mean = y.iter().take(n).sum::<f64>() / n as f64;
     let total: f64 = y.iter().take(n).map(|v| (v - mean).powi(2)).sum();
-    if m == 0 || !(total > 0.0) || !total.is_finite() {
+    if m == 0 || total <= 0.0 || !total.is_finite() {
         return None;
     }
     // Ties keep run order, so the bins are the same on every machine.
