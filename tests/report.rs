@@ -142,10 +142,16 @@ fn the_run_report_is_self_contained_and_quotes_headline_csv_to_the_digit() {
     )));
 
     // Every chart inline, by id, with the scenario's assumptions and limits.
-    for id in ["chart-caseload", "chart-workforce", "chart-target", "chart-cost"] {
+    for id in [
+        "chart-caseload",
+        "chart-workforce",
+        "chart-target",
+        "chart-cost",
+        "chart-drivers",
+    ] {
         assert!(html.contains(&format!("<svg id=\"{id}\"")), "{id} missing");
     }
-    assert_eq!(html.matches("<svg").count(), 4);
+    assert_eq!(html.matches("<svg").count(), 5);
     assert!(html.contains("<td class=\"key\"><code>recruitment.applicants_per_month</code></td>"));
     assert!(html.contains("<td>between 0.75 and 1.75 a month, most likely 1.25</td>"));
     assert!(html.contains("What these numbers do not tell you"));

@@ -542,6 +542,9 @@ fn caption(name: &str) -> &'static str {
         "cost" => {
             "Left: each month's spend by kind, the average across runs. Right: spend since the start, the median run with 90% of runs shaded."
         }
+        "drivers" => {
+            "The share of the spread of the caseload at the end that each uncertain assumption explains on its own, largest first; grey is what none explains alone (chance, and assumptions acting together). See \"What drives the uncertainty\" above."
+        }
         "comparison-caseload" => {
             "Every scenario's median caseload, with the middle 50% of its runs shaded; the green band is the baseline's target."
         }
