@@ -11,3 +11,4 @@ pub mod backtest;
 pub mod compare;
 pub mod headline;
 pub mod score;
+pub mod seek;
