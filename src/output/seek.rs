@@ -83,8 +83,8 @@ fn answer_sentence(s: &Seeking) -> String {
     match s.search.outcome {
         Outcome::Found { answer, direction } => {
             let (least, way) = match direction {
-                Direction::Rises => ("at least", "rises"),
-                Direction::Falls => ("at most", "falls as it rises"),
+                Direction::Rises => ("at least", "rises with the lever"),
+                Direction::Falls => ("at most", "falls as the lever rises"),
             };
             let e = tried(answer).map_or_else(String::new, at);
             format!(
