@@ -183,11 +183,12 @@ impl Search {
 }
 
 /// How far the chance may move against the trend, or move at all and
-/// still count as flat: two standard errors of a chance of one half, at
-/// least one run in a hundred. With common random numbers the chance moves
+/// still count as flat: two standard errors of a chance of one half, from
+/// one to ten percentage points (so that a handful of runs can still show
+/// a lever moving the chance). With common random numbers the chance moves
 /// far less than this by chance alone between nearby values.
 pub fn tolerance(runs: u32) -> f64 {
-    (2.0 * (0.25 / f64::from(runs.max(1))).sqrt()).max(0.01)
+    (2.0 * (0.25 / f64::from(runs.max(1))).sqrt()).clamp(0.01, 0.1)
 }
 
 /// The search, with `evaluate` giving the evaluation at a lever value.
