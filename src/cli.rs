@@ -43,6 +43,7 @@ Examples:
   caseload seek scenarios/bury-2022.toml --target \"caseload<=19\" --by 2024-09 --lever workforce.establishment_fte=140..200
   caseload seek scenarios/bury-2022.toml --target \"caseload<=22\" --by 2024-03 --chance 0.9 --lever asye.intake_per_year=5..30
   caseload seek scenarios/bury-2022.toml --target \"agency_rate<=0.2\" --by 2025-03 --lever recruitment.applicants_per_month=1..6
+  caseload seek scenarios/bury-2022.toml --target \"caseload<=19\" --by 2024-09 --lever asye.intake_per_year=5..25 --lever workforce.establishment_fte=140..200
 
 Finds the smallest lever value (or the largest, when the chance falls as the
 lever rises) at which the chance of meeting the target in that month is at
@@ -149,7 +150,9 @@ pub enum Command {
         #[arg(long, default_value_t = 0.8)]
         chance: f64,
         /// The value to move and its range: KEY=LOW..HIGH, KEY as for --set
-        /// (for example workforce.establishment_fte=140..200).
+        /// (for example workforce.establishment_fte=140..200). Two or three
+        /// levers: the cheapest mix that meets the target (the last lever is
+        /// searched finely, the others on a grid of 5 values).
         #[arg(long, required = true, value_name = "KEY=LOW..HIGH")]
         lever: Vec<String>,
         #[command(flatten)]

@@ -230,6 +230,9 @@ fn check_outcomes_to(origins: Origins, outcomes_to: Option<i32>) -> Result<()> {
     }
 }
 
+/// The most levers a cheapest-mix search takes together.
+const MAX_LEVERS: usize = 3;
+
 /// `seek`'s arguments, each checked without the file.
 fn seek(file: PathBuf, target: &str, by: &str, chance: f64, levers: &[String], options: &RunOptions) -> Result<Seek> {
     if !(chance > 0.0 && chance <= 1.0) {
@@ -240,10 +243,21 @@ fn seek(file: PathBuf, target: &str, by: &str, chance: f64, levers: &[String], o
     let by = YearMonth::parse(by.trim())
         .ok_or_else(|| Error::Usage(format!("--by {by}: expected a month as YYYY-MM, such as 2024-09")))?;
     let levers = levers.iter().map(|l| parse_lever(l)).collect::<Result<Vec<_>>>()?;
-    if levers.len() > 1 {
-        return Err(Error::Usage(
-            "seek: give one --lever; searching two or more levers together is not available yet".into(),
-        ));
+    if levers.len() > MAX_LEVERS {
+        return Err(Error::Usage(format!(
+            "seek: at most {MAX_LEVERS} --lever together (the grid grows fivefold with each)"
+        )));
+    }
+    if let Some((i, l)) = levers
+        .iter()
+        .enumerate()
+        .find(|(i, l)| levers[..*i].iter().any(|m| m.key == l.key))
+    {
+        return Err(Error::Usage(format!(
+            "--lever {}: given twice (the {} time)",
+            l.key,
+            crate::text::ordinal(i + 1)
+        )));
     }
     Ok(Seek {
         scenario: scenarios_of(vec![file], options),

@@ -229,7 +229,7 @@ fn an_impossible_target_says_so_with_the_best_chance_and_exits_zero() {
 #[test]
 fn bad_targets_months_and_levers_exit_2_naming_the_problem() {
     let lever = "workforce.establishment_fte=140..200";
-    let cases: [(&str, &str, &str, &str); 9] = [
+    let cases: [(&str, &str, &str, &str); 10] = [
         ("caseload<22x", "2024-09", lever, "expected METRIC<=NUMBER"),
         ("caselod<=22", "2024-09", lever, "did you mean caseload?"),
         (
@@ -269,6 +269,12 @@ fn bad_targets_months_and_levers_exit_2_naming_the_problem() {
             lever,
             "the scenario has no metric open_cases_nothing",
         ),
+        (
+            "caseload<=22",
+            "2024-09",
+            "agency.max_fte=10..=20",
+            "=20 is not a number",
+        ),
     ];
     for (target, by, lever, expected) in cases {
         let output = caseload()
@@ -282,6 +288,72 @@ fn bad_targets_months_and_levers_exit_2_naming_the_problem() {
         assert_eq!(output.status.code(), Some(2), "{target} {by} {lever}: {stderr}");
         assert!(stderr.contains(expected), "{target} {by} {lever}: {stderr}");
     }
+}
+
+#[test]
+fn two_levers_give_the_cheapest_mix_with_its_frontier_and_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let (stdout, folder) = seek(
+        &bury(),
+        dir.path(),
+        &[
+            "--target",
+            "caseload<=19",
+            "--by",
+            "2024-09",
+            "--lever",
+            "asye.intake_per_year=5..25",
+            "--lever",
+            "workforce.establishment_fte=140..200",
+            "--runs",
+            "100",
+        ],
+    );
+    assert!(
+        stdout.contains("The cheapest mix for caseload at or below 19"),
+        "{stdout}"
+    );
+    assert_eq!(headline(&folder, "seek_outcome"), "cheapest_mix");
+    assert_eq!(headline(&folder, "seek_combinations"), "5");
+    let csv = read(&folder.join("seek.csv"));
+    assert!(csv.starts_with(
+        "combination,asye.intake_per_year,workforce.establishment_fte,chance,chance_se,spend_total_mean,meets,frontier\n"
+    ));
+    // One answer per combination, and the cheapest of them is the answer.
+    let frontier: Vec<Vec<&str>> = csv
+        .lines()
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .filter(|cells| cells[7] == "true")
+        .collect();
+    assert_eq!(frontier.len(), 5);
+    let cheapest = frontier
+        .iter()
+        .min_by_key(|cells| cells[5].parse::<i64>().unwrap())
+        .unwrap();
+    assert_eq!(headline(&folder, "seek_answer_asye.intake_per_year"), cheapest[1]);
+    assert_eq!(
+        headline(&folder, "seek_answer_workforce.establishment_fte"),
+        cheapest[2]
+    );
+    let answer = read(&folder.join("answer.toml"));
+    assert!(
+        answer.contains(&format!("intake_per_year = {}", cheapest[1])),
+        "{answer}"
+    );
+    assert!(folder.join("seek.png").exists());
+}
+
+#[test]
+fn a_lever_given_twice_is_refused() {
+    let output = caseload()
+        .arg("seek")
+        .arg(bury())
+        .args(["--target", "caseload<=22", "--by", "2024-09"])
+        .args(["--lever", "agency.max_fte=10..20", "--lever", "agency.max_fte=20..30"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--lever agency.max_fte: given twice"));
 }
 
 #[test]

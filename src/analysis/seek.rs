@@ -337,6 +337,94 @@ impl Searcher<'_> {
     }
 }
 
+/// Values per lever, but the last, in the grid of a cheapest-mix search.
+pub const MIX_GRID: u64 = 5;
+
+/// One combination of a cheapest-mix search: the values of every lever
+/// but the last, and the search over the last lever with them fixed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Combination {
+    pub fixed: Vec<f64>,
+    pub search: Search,
+}
+
+/// A cheapest-mix search over two or more levers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mix {
+    /// In the order tried: the first lever's values slowest.
+    pub combinations: Vec<Combination>,
+    /// The combination whose answer has the least mean spend over the
+    /// horizon (the first, of equals); `None` when no combination meets
+    /// the target.
+    pub cheapest: Option<usize>,
+}
+
+impl Mix {
+    /// The cheapest combination and its answer's evaluation.
+    pub fn answer(&self) -> Option<(&Combination, &Evaluation)> {
+        let c = self.combinations.get(self.cheapest?)?;
+        Some((c, c.search.answer()?))
+    }
+}
+
+/// The values of a lever in a mix's grid: [`MIX_GRID`] spread evenly over
+/// its range, both ends included (fewer when it has fewer steps).
+pub fn mix_values(range: &LeverRange) -> Vec<f64> {
+    let last = range.last_index();
+    let points = MIX_GRID.min(last + 1);
+    (0..points)
+        .map(|i| range.value(((i as f64) * last as f64 / (points - 1) as f64).round() as u64))
+        .collect()
+}
+
+/// The cheapest combination meeting the target: every combination of the
+/// grid values of all levers but the last, and for each the one-lever
+/// search over the last; the cheapest of the answers by mean total spend.
+/// `evaluate` takes every lever's value, in the levers' order.
+pub fn cheapest<E>(
+    levers: &[LeverRange],
+    asked: f64,
+    runs: u32,
+    mut evaluate: impl FnMut(&[f64]) -> Result<Evaluation, E>,
+) -> Result<Mix, E> {
+    let Some((last, others)) = levers.split_last() else {
+        return Ok(Mix {
+            combinations: Vec::new(),
+            cheapest: None,
+        });
+    };
+    let mut combinations = Vec::new();
+    for fixed in product(&others.iter().map(mix_values).collect::<Vec<_>>()) {
+        let search = search(last, asked, runs, |v| {
+            let values: Vec<f64> = fixed.iter().copied().chain([v]).collect();
+            evaluate(&values)
+        })?;
+        combinations.push(Combination { fixed, search });
+    }
+    let cheapest = combinations
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| c.search.answer().map(|a| (i, a.spend_mean)))
+        .fold(None, |best: Option<(usize, f64)>, (i, spend)| match best {
+            Some((_, b)) if b <= spend => best,
+            _ => Some((i, spend)),
+        })
+        .map(|(i, _)| i);
+    Ok(Mix { combinations, cheapest })
+}
+
+/// Every combination of one value from each list, the first list slowest.
+fn product(lists: &[Vec<f64>]) -> Vec<Vec<f64>> {
+    lists.iter().fold(vec![Vec::new()], |acc, list| {
+        acc.iter()
+            .flat_map(|prefix| {
+                list.iter()
+                    .map(move |&v| prefix.iter().copied().chain([v]).collect::<Vec<f64>>())
+            })
+            .collect()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -418,6 +506,36 @@ mod tests {
         assert!(matches!(flat.outcome, Outcome::Flat { .. }), "{:?}", flat.outcome);
         let hump = search(&range(0.0, 8.0, 1.0), 0.8, 1000, with(|x| 1.0 - (x - 4.0).abs() / 4.0)).unwrap();
         assert_eq!(hump.outcome, Outcome::NotMonotone);
+    }
+
+    #[test]
+    fn the_cheapest_mix_is_the_answer_with_the_least_spend() {
+        // Chance rises with x + y (met from x + y >= 10); spend is 3x + y,
+        // so y is cheaper: the cheapest mix is x = 0 and y = 10.
+        let levers = [range(0.0, 8.0, 1.0), range(0.0, 20.0, 1.0)];
+        let mix = cheapest(&levers, 0.8, 1000, |v: &[f64]| -> Result<Evaluation, ()> {
+            let met = if v[0] + v[1] >= 10.0 { 1000 } else { 0 };
+            Ok(Evaluation {
+                value: v[1],
+                runs: 1000,
+                met_by_month: vec![met],
+                met,
+                spend_mean: 3.0 * v[0] + v[1],
+            })
+        })
+        .unwrap();
+        assert_eq!(mix.combinations.len(), 5);
+        let fixed: Vec<f64> = mix.combinations.iter().map(|c| c.fixed[0]).collect();
+        assert_eq!(fixed, [0.0, 2.0, 4.0, 6.0, 8.0]);
+        let answers: Vec<f64> = mix
+            .combinations
+            .iter()
+            .map(|c| c.search.answer().unwrap().value)
+            .collect();
+        assert_eq!(answers, [10.0, 8.0, 6.0, 4.0, 2.0]);
+        let (c, a) = mix.answer().unwrap();
+        assert_eq!((c.fixed[0], a.value), (0.0, 10.0));
+        assert_eq!(product(&[vec![1.0, 2.0], vec![3.0, 4.0]]).len(), 4);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::model::Prepared;
 use crate::model::params::Scenario;
 use crate::output::files::{OutputFile, write_folder};
 use crate::output::resolved::resolved_toml;
-use crate::output::seek::{self as render, Seeking};
+use crate::output::seek::{self as render, Mixing, Seeking};
 use crate::output::slug;
 use crate::request::{Seek, Settings, unknown_lever};
 use crate::runner;
@@ -30,30 +30,83 @@ pub fn seek(request: &Seek, settings: &Settings, console: &mut Console) -> Resul
     warn_all(std::slice::from_ref(&loaded), console)?;
     let s = &loaded.scenario;
     let month = target_month(s, request)?;
-    let lever = request
-        .levers
-        .first()
-        .ok_or_else(|| Error::Internal("seek: no lever".into()))?;
-    let current = current_value(&loaded.source, &set_key(&lever.key));
-    if lever.lever.is_none() && current.is_none() {
-        return Err(unknown_lever(
-            &lever.key,
-            "not a lever, nor a number the scenario gives",
-        ));
-    }
     let metric = metric_index(s, &request.target)?;
+    let currents = request
+        .levers
+        .iter()
+        .map(|l| {
+            let current = current_value(&loaded.source, &set_key(&l.key));
+            if l.lever.is_none() && current.is_none() {
+                return Err(unknown_lever(&l.key, "not a lever, nor a number the scenario gives"));
+            }
+            Ok(current)
+        })
+        .collect::<Result<Vec<_>>>()?;
     let pool = thread_pool(settings)?;
-    let search = seek::search(lever, request.chance, settings.runs, |value| {
-        let variant = variant(&loaded, lever, value)?;
+    let evaluate = |values: &[f64]| -> Result<Evaluation> {
+        let variant = variant(&loaded, &request.levers, values)?;
+        let value = values.last().copied().unwrap_or(f64::NAN);
         let at = At { metric, month, value };
-        Ok::<_, Error>(evaluate(&variant.scenario, &request.target, at, settings, &pool))
-    })?;
+        Ok(evaluate(&variant.scenario, &request.target, at, settings, &pool))
+    };
+    let (files, lines) = match request.levers.as_slice() {
+        [lever] => one_lever(
+            request,
+            &loaded,
+            lever,
+            currents.first().copied().flatten(),
+            settings,
+            evaluate,
+        )?,
+        levers => {
+            let mix = seek::cheapest(levers, request.chance, settings.runs, evaluate)?;
+            let answer = match mix.answer() {
+                Some((c, a)) => {
+                    let values: Vec<f64> = c.fixed.iter().copied().chain([a.value]).collect();
+                    Some(variant(&loaded, levers, &values)?)
+                }
+                None => None,
+            };
+            let mixing = Mixing {
+                scenario: s,
+                target: &request.target,
+                by: request.by,
+                chance: request.chance,
+                levers,
+                currents: &currents,
+                mix: &mix,
+                runs: settings.runs,
+                seed: settings.seed,
+            };
+            (
+                mix_folder(&mixing, answer.as_ref(), settings)?,
+                render::mix_sentences(&mixing),
+            )
+        }
+    };
+    let folder = write_folder(&settings.out, &format!("seek-{}", slug(&s.name)), files)?;
+    for line in lines {
+        console.say(line)?;
+    }
+    console.say(format_args!("Wrote {}", folder.display()))
+}
+
+/// One lever: the search, its files and its sentences.
+fn one_lever<'a>(
+    request: &Seek,
+    loaded: &Loaded,
+    lever: &LeverRange,
+    current: Option<f64>,
+    settings: &Settings,
+    mut evaluate: impl FnMut(&[f64]) -> Result<Evaluation>,
+) -> Result<(Vec<OutputFile<'a>>, Vec<String>)> {
+    let search = seek::search(lever, request.chance, settings.runs, |v| evaluate(&[v]))?;
     let answer = match search.answer() {
-        Some(a) => Some(variant(&loaded, lever, a.value)?),
+        Some(a) => Some(variant(loaded, std::slice::from_ref(lever), &[a.value])?),
         None => None,
     };
     let seeking = Seeking {
-        scenario: s,
+        scenario: &loaded.scenario,
         target: &request.target,
         by: request.by,
         chance: request.chance,
@@ -63,12 +116,47 @@ pub fn seek(request: &Seek, settings: &Settings, console: &mut Console) -> Resul
         runs: settings.runs,
         seed: settings.seed,
     };
-    let files = folder(&seeking, answer.as_ref(), settings)?;
-    let folder = write_folder(&settings.out, &format!("seek-{}", slug(&s.name)), files)?;
-    for line in render::sentences(&seeking) {
-        console.say(line)?;
+    Ok((
+        folder(&seeking, answer.as_ref(), settings)?,
+        render::sentences(&seeking),
+    ))
+}
+
+/// Every file of a cheapest-mix seek's folder.
+fn mix_folder<'a>(mixing: &Mixing, answer: Option<&Loaded>, settings: &Settings) -> Result<Vec<OutputFile<'a>>> {
+    let mut files = vec![
+        csv_file("seek.csv", render::mix_csv(mixing))?,
+        csv_file("headline.csv", render::mix_headline_csv(mixing))?,
+    ];
+    let svg = match render::frontier_chart(mixing) {
+        Some(chart) => chart_pair(&chart, &mut files)?,
+        None => String::new(),
+    };
+    answer_file(answer, settings, &mut files)?;
+    let html = render::mix_report(mixing, &svg, answer.is_some(), &settings.sets);
+    files.push(OutputFile::bytes("report.html", html.into_bytes()));
+    Ok(files)
+}
+
+/// The chart as PNG and SVG files; returns the SVG for the report.
+fn chart_pair(chart: &render::SeekChart, files: &mut Vec<OutputFile>) -> Result<String> {
+    let svg = chart.svg()?;
+    files.push(OutputFile::bytes(format!("{}.png", render::CHART), chart.png()?));
+    files.push(OutputFile::bytes(
+        format!("{}.svg", render::CHART),
+        svg.clone().into_bytes(),
+    ));
+    Ok(svg)
+}
+
+/// answer.toml, when there is an answer.
+fn answer_file(answer: Option<&Loaded>, settings: &Settings, files: &mut Vec<OutputFile>) -> Result<()> {
+    if let Some(answer) = answer {
+        let bytes =
+            resolved_toml(answer, settings.runs, settings.seed).map_err(|e| Error::render(render::ANSWER, e))?;
+        files.push(OutputFile::bytes(render::ANSWER, bytes));
     }
-    console.say(format_args!("Wrote {}", folder.display()))
+    Ok(())
 }
 
 /// Every file of the seek's folder.
@@ -77,17 +165,8 @@ fn folder<'a>(seeking: &Seeking, answer: Option<&Loaded>, settings: &Settings) -
         csv_file("seek.csv", render::seek_csv(seeking))?,
         csv_file("headline.csv", render::headline_csv(seeking))?,
     ];
-    let chart = render::chart(seeking);
-    let svg = chart.svg()?;
-    files.push(OutputFile::bytes(format!("{}.png", render::CHART), chart.png()?));
-    files.push(OutputFile::bytes(
-        format!("{}.svg", render::CHART),
-        svg.clone().into_bytes(),
-    ));
-    if let Some(answer) = answer {
-        let bytes = resolved_toml(answer, settings.runs, settings.seed).map_err(|e| Error::render("answer.toml", e))?;
-        files.push(OutputFile::bytes(render::ANSWER, bytes));
-    }
+    let svg = chart_pair(&render::chart(seeking), &mut files)?;
+    answer_file(answer, settings, &mut files)?;
     let html = render::report(seeking, &svg, answer.is_some(), &settings.sets);
     files.push(OutputFile::bytes("report.html", html.into_bytes()));
     Ok(files)
@@ -130,15 +209,18 @@ fn set_key(key: &str) -> String {
     key.replace('[', ".").replace(']', "")
 }
 
-/// The scenario with the lever at `value`, as `--set KEY=value` makes it.
-fn variant(loaded: &Loaded, lever: &LeverRange, value: f64) -> Result<Loaded> {
+/// The scenario with each lever at its value, as `--set KEY=value` makes
+/// it.
+fn variant(loaded: &Loaded, levers: &[LeverRange], values: &[f64]) -> Result<Loaded> {
     let mut source = loaded.source.clone();
-    let assignment = format!("{}={value}", set_key(&lever.key));
-    if let Err(problem) = source.apply_set(&assignment) {
-        return Err(match lever.lever {
-            Some(_) => ScenarioError::from(problem).into(),
-            None => unknown_lever(&lever.key, &problem.message),
-        });
+    for (lever, value) in levers.iter().zip(values) {
+        let assignment = format!("{}={value}", set_key(&lever.key));
+        if let Err(problem) = source.apply_set(&assignment) {
+            return Err(match lever.lever {
+                Some(_) => ScenarioError::from(problem).into(),
+                None => unknown_lever(&lever.key, &problem.message),
+            });
+        }
     }
     Ok(scenario::check(source)?)
 }
