@@ -173,9 +173,14 @@ pub struct Search {
 impl Search {
     /// The evaluation that answers, if any.
     pub fn answer(&self) -> Option<&Evaluation> {
+        self.tried.get(self.answer_index()?)
+    }
+
+    /// The position in `tried` of the evaluation that answers, if any.
+    pub fn answer_index(&self) -> Option<usize> {
         match self.outcome {
             Outcome::Found { answer, .. } | Outcome::MetAtLow { answer } | Outcome::MetAtHigh { answer } => {
-                self.tried.get(answer)
+                Some(answer)
             }
             _ => None,
         }

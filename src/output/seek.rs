@@ -529,10 +529,10 @@ fn mix_rows<'a>(m: &Mixing<'a>) -> Vec<(Vec<f64>, &'a Evaluation, bool)> {
         .combinations
         .iter()
         .flat_map(|c| {
-            let answer = c.search.answer().map(|a| a as *const Evaluation);
-            c.search.tried.iter().map(move |e| {
+            let answer = c.search.answer_index();
+            c.search.tried.iter().enumerate().map(move |(i, e)| {
                 let values = c.fixed.iter().copied().chain([e.value]).collect();
-                (values, e, answer == Some(e as *const Evaluation))
+                (values, e, answer == Some(i))
             })
         })
         .collect()
@@ -597,8 +597,8 @@ pub fn mix_csv(m: &Mixing) -> Result<Vec<u8>, csv::Error> {
     let mut combination = 0;
     for c in &m.mix.combinations {
         combination += 1;
-        let answer = c.search.answer().map(|a| a as *const Evaluation);
-        for e in &c.search.tried {
+        let answer = c.search.answer_index();
+        for (i, e) in c.search.tried.iter().enumerate() {
             let mut row = vec![combination.to_string()];
             row.extend(c.fixed.iter().chain([&e.value]).map(|v| fmt_value(*v)));
             row.extend([
@@ -606,7 +606,7 @@ pub fn mix_csv(m: &Mixing) -> Result<Vec<u8>, csv::Error> {
                 fmt_value(e.chance_se()),
                 format!("{:.0}", e.spend_mean),
                 e.meets(m.chance).to_string(),
-                (answer == Some(e as *const Evaluation)).to_string(),
+                (answer == Some(i)).to_string(),
             ]);
             w.write_record(&row)?;
         }
