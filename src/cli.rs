@@ -10,10 +10,11 @@ Examples:
   caseload check scenarios/bury-2022.toml
   caseload run scenarios/bury-2022.toml
   caseload compare scenarios/bury-2022.toml scenarios/bury-2022-retention.toml
+  caseload seek scenarios/bury-2022.toml --target \"caseload<=19\" --by 2024-09 --lever workforce.establishment_fte=140..200
 
 Where outputs go: run writes output/<scenario name>/ for each scenario (its
 `name`, in lower case with hyphens: output/bury-march-2022-position/); compare
-writes OUT/compare-<baseline name>/ and backtest OUT/backtest-<council>-<year>/,
+writes OUT/compare-<baseline name>/, seek OUT/seek-<scenario name>/ and backtest OUT/backtest-<council>-<year>/,
 where OUT is output unless --out DIR is given. new writes only the file it names;
 check writes nothing.";
 
@@ -36,6 +37,23 @@ Examples:
 Where outputs go: one folder, OUT/compare-<baseline name>/, where OUT is output
 unless --out DIR is given and the baseline is the first scenario:
 output/compare-bury-march-2022-position/ for these examples.";
+
+const SEEK_EXAMPLES: &str = "\
+Examples:
+  caseload seek scenarios/bury-2022.toml --target \"caseload<=19\" --by 2024-09 --lever workforce.establishment_fte=140..200
+  caseload seek scenarios/bury-2022.toml --target \"caseload<=22\" --by 2024-03 --chance 0.9 --lever asye.intake_per_year=5..30
+  caseload seek scenarios/bury-2022.toml --target \"agency_rate<=0.2\" --by 2025-03 --lever recruitment.applicants_per_month=1..6
+  caseload seek scenarios/bury-2022.toml --target \"caseload<=19\" --by 2024-09 --lever asye.intake_per_year=5..25 --lever workforce.establishment_fte=140..200
+
+Finds the smallest lever value (or the largest, when the chance falls as the
+lever rises) at which the chance of meeting the target in that month is at
+least --chance (default 0.8), every value run on the same random numbers.
+Targets name a column of summary.csv with <= or >= and a number; quote them
+in the shell. Levers are KEY=LOW..HIGH, KEY as for --set.
+
+Where outputs go: OUT/seek-<scenario name>/, where OUT is output unless --out
+DIR is given: output/seek-bury-march-2022-position/ for these examples, with
+seek.csv, headline.csv, the seek chart, answer.toml and report.html.";
 
 const CHECK_EXAMPLES: &str = "\
 Examples:
@@ -114,6 +132,31 @@ pub enum Command {
         /// multiplier, 1:2:21 for an applicant multiplier).
         #[arg(long, value_name = "FROM:TO:POINTS", requires = "break_even")]
         grid: Option<String>,
+    },
+    /// Find the lever value at which the target is met by a month, at a chance.
+    #[command(after_help = SEEK_EXAMPLES)]
+    Seek {
+        /// The scenario file (TOML).
+        #[arg(value_name = "SCENARIO.toml")]
+        scenario: PathBuf,
+        /// What must hold: a column of summary.csv, <= or >=, and a number
+        /// (for example caseload<=19 or agency_rate<=0.2).
+        #[arg(long, value_name = "METRIC<=NUMBER")]
+        target: String,
+        /// The month by which the target must hold, within the horizon.
+        #[arg(long, value_name = "YYYY-MM")]
+        by: String,
+        /// The share of runs that must meet the target (above 0, at most 1).
+        #[arg(long, default_value_t = 0.8)]
+        chance: f64,
+        /// The value to move and its range: KEY=LOW..HIGH, KEY as for --set
+        /// (for example workforce.establishment_fte=140..200). Two or three
+        /// levers: the cheapest mix that meets the target (the last lever is
+        /// searched finely, the others on a grid of 5 values).
+        #[arg(long, required = true, value_name = "KEY=LOW..HIGH")]
+        lever: Vec<String>,
+        #[command(flatten)]
+        options: RunOptions,
     },
     /// Read and validate scenarios and say what they resolve to, in plain words.
     #[command(after_help = CHECK_EXAMPLES)]

@@ -6,10 +6,13 @@
 //! from), so the commands in `app` start from checked requests.
 
 use crate::analysis::backtest::{self, Origins};
+use crate::analysis::seek::{LeverRange, Op, Target, default_step};
 use crate::cli::{BacktestOptions, Cli, Command, RunOptions};
 use crate::error::{Error, Result};
 use crate::la::Figures;
-use crate::model::Parameter;
+use crate::model::lever::{self, LEVERS};
+use crate::model::params::YearMonth;
+use crate::model::{Metric, Parameter};
 use crate::scenario::problem::nearest;
 use std::path::PathBuf;
 
@@ -25,6 +28,7 @@ pub enum Request {
     Check(Scenarios),
     New(New),
     Backtest(Backtest, Settings),
+    Seek(Seek, Settings),
 }
 
 /// Scenario files and the `--set` overrides applied to each.
@@ -70,6 +74,16 @@ pub enum New {
     ListCouncils,
 }
 
+/// `seek`: the scenario, the target, its month and chance, and the lever.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Seek {
+    pub scenario: Scenarios,
+    pub target: Target,
+    pub by: YearMonth,
+    pub chance: f64,
+    pub levers: Vec<LeverRange>,
+}
+
 /// `backtest`: one council or all, from a year or each of a range of years.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Backtest {
@@ -93,6 +107,17 @@ impl Request {
                 let sweep = break_even.map(|key| sweep(&key, grid.as_deref())).transpose()?;
                 Request::Compare(scenarios_of(scenarios, &options), settings(options), sweep)
             }
+            Command::Seek {
+                scenario,
+                target,
+                by,
+                chance,
+                lever,
+                options,
+            } => Request::Seek(
+                seek(scenario, &target, &by, chance, &lever, &options)?,
+                settings(options),
+            ),
             Command::Check { scenarios, sets } => Request::Check(Scenarios { files: scenarios, sets }),
             Command::New {
                 file,
@@ -203,6 +228,133 @@ fn check_outcomes_to(origins: Origins, outcomes_to: Option<i32>) -> Result<()> {
         ))),
         _ => Ok(()),
     }
+}
+
+/// The most levers a cheapest-mix search takes together.
+const MAX_LEVERS: usize = 3;
+
+/// `seek`'s arguments, each checked without the file.
+fn seek(file: PathBuf, target: &str, by: &str, chance: f64, levers: &[String], options: &RunOptions) -> Result<Seek> {
+    if !(chance > 0.0 && chance <= 1.0) {
+        return Err(Error::Usage(format!(
+            "--chance {chance}: must be above 0 and at most 1, such as 0.8 for 8 runs in 10"
+        )));
+    }
+    let by = YearMonth::parse(by.trim())
+        .ok_or_else(|| Error::Usage(format!("--by {by}: expected a month as YYYY-MM, such as 2024-09")))?;
+    let levers = levers.iter().map(|l| parse_lever(l)).collect::<Result<Vec<_>>>()?;
+    if levers.len() > MAX_LEVERS {
+        return Err(Error::Usage(format!(
+            "seek: at most {MAX_LEVERS} --lever together (the grid grows fivefold with each)"
+        )));
+    }
+    if let Some((i, l)) = levers
+        .iter()
+        .enumerate()
+        .find(|(i, l)| levers[..*i].iter().any(|m| m.key == l.key))
+    {
+        return Err(Error::Usage(format!(
+            "--lever {}: given twice (the {} time)",
+            l.key,
+            crate::text::ordinal(i + 1)
+        )));
+    }
+    Ok(Seek {
+        scenario: scenarios_of(vec![file], options),
+        target: parse_target(target)?,
+        by,
+        chance,
+        levers,
+    })
+}
+
+/// `METRIC<=NUMBER` or `METRIC>=NUMBER`, METRIC a column of summary.csv
+/// (`open_cases_<state>` is checked against the scenario's states later).
+pub fn parse_target(text: &str) -> Result<Target> {
+    let bad = || {
+        Error::Usage(format!(
+            "--target {text}: expected METRIC<=NUMBER or METRIC>=NUMBER, such as caseload<=22"
+        ))
+    };
+    let (metric, op, number) = if let Some((m, n)) = text.split_once("<=") {
+        (m, Op::AtMost, n)
+    } else if let Some((m, n)) = text.split_once(">=") {
+        (m, Op::AtLeast, n)
+    } else {
+        return Err(bad());
+    };
+    let value: f64 = number.trim().parse().map_err(|_| bad())?;
+    let metric = metric.trim();
+    if !value.is_finite() || metric.is_empty() {
+        return Err(bad());
+    }
+    let names = Metric::ALL.map(Metric::name);
+    if !names.contains(&metric) && !metric.starts_with("open_cases_") {
+        let hint = nearest(metric, names.iter().copied()).map_or(String::new(), |k| format!(" (did you mean {k}?)"));
+        return Err(Error::Usage(format!(
+            "--target {text}: no metric {metric}{hint}; a target names a column of summary.csv: {}, or open_cases_<state>",
+            names.join(", ")
+        )));
+    }
+    Ok(Target {
+        metric: metric.to_string(),
+        op,
+        value,
+    })
+}
+
+/// `KEY=LOW..HIGH`: numbers with LOW below HIGH, whole for a whole lever.
+/// A key that is no declared lever is checked against the scenario later
+/// (it must be a number the scenario gives).
+pub fn parse_lever(text: &str) -> Result<LeverRange> {
+    let bad = |why: &str| Error::Usage(format!("--lever {text}: {why}"));
+    let Some((key, range)) = text.split_once('=') else {
+        return Err(bad(
+            "expected KEY=LOW..HIGH, such as workforce.establishment_fte=140..200",
+        ));
+    };
+    let Some((low, high)) = range.split_once("..") else {
+        return Err(bad("expected LOW..HIGH after the =, such as 140..200"));
+    };
+    let number = |t: &str| -> Result<f64> {
+        t.trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite())
+            .ok_or_else(|| bad(&format!("{} is not a number", t.trim())))
+    };
+    let (low, high) = (number(low)?, number(high)?);
+    if low >= high {
+        return Err(bad("LOW must be below HIGH"));
+    }
+    let key = key.trim();
+    if key.is_empty() {
+        return Err(bad("no key before the ="));
+    }
+    let declared = lever::find(key);
+    let integer = declared.is_some_and(|l| l.integer);
+    if integer && (low.fract() != 0.0 || high.fract() != 0.0) {
+        return Err(bad(&format!(
+            "{key} takes whole numbers, so LOW and HIGH must be whole"
+        )));
+    }
+    Ok(LeverRange {
+        key: key.to_string(),
+        low,
+        high,
+        step: declared.map_or_else(|| default_step(low, high), |l| l.step),
+        integer,
+        lever: declared,
+    })
+}
+
+/// The message for a key that is no lever: the nearest declared one.
+pub fn unknown_lever(key: &str, why: &str) -> Error {
+    let hint = nearest(key, LEVERS.iter().map(|l| l.key)).map_or(String::new(), |k| format!(" (did you mean {k}?)"));
+    Error::Usage(format!(
+        "--lever {key}: {why}{hint}; levers include {}",
+        LEVERS.iter().map(|l| l.key).collect::<Vec<_>>().join(", ")
+    ))
 }
 
 /// `--break-even KEY [--grid FROM:TO:POINTS]`: the key must name a

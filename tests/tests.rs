@@ -20,6 +20,7 @@ mod la;
 mod parameters;
 mod report;
 mod scenario_props;
+mod seek;
 mod tidy;
 mod validation;
 mod xlsx;

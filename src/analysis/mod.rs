@@ -12,3 +12,4 @@ pub mod compare;
 pub mod drivers;
 pub mod headline;
 pub mod score;
+pub mod seek;

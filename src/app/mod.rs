@@ -9,6 +9,7 @@ mod new;
 mod outputs;
 mod progress;
 mod run;
+mod seek;
 
 use crate::error::{Error, Result};
 use crate::output::slug;
@@ -46,6 +47,7 @@ pub fn run(request: Request, console: &mut Console) -> Result<()> {
         Request::Check(scenarios) => new::check(&scenarios, console),
         Request::New(what) => new::new(what, console),
         Request::Backtest(what, settings) => backtest::backtest(&what, &settings, console),
+        Request::Seek(what, settings) => seek::seek(&what, &settings, console),
     }
 }
 

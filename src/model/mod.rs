@@ -3,6 +3,7 @@
 
 pub mod binomial;
 pub mod drift;
+pub mod lever;
 pub mod metrics;
 pub mod parameter;
 pub mod params;

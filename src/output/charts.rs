@@ -36,7 +36,7 @@ pub const PNG_SIZE: (u32, u32) = (1600, 900);
 static FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 /// The family every text of a chart uses; an SVG names it, so a browser
 /// falls back to its own sans-serif font.
-const FAMILY: &str = "sans-serif";
+pub(crate) const FAMILY: &str = "sans-serif";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ChartError {
@@ -73,7 +73,7 @@ impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for DrawF
 }
 
 /// Registers the bundled font with plotters, once per process.
-fn ensure_font() -> Result<(), ChartError> {
+pub(crate) fn ensure_font() -> Result<(), ChartError> {
     static REGISTERED: OnceLock<bool> = OnceLock::new();
     let ok = *REGISTERED.get_or_init(|| plotters::style::register_font(FAMILY, FontStyle::Normal, FONT).is_ok());
     if ok { Ok(()) } else { Err(ChartError::Font) }
@@ -984,49 +984,66 @@ fn value_ticks(lo: f64, hi: f64, most: usize) -> Vec<f64> {
         .collect()
 }
 
+/// A drawing as SVG text, `name` naming it in errors (any chart, such as
+/// seek's, draws through this and [`png_of`]).
+pub fn svg_of(
+    name: &str,
+    draw: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> Result<(), DrawFailed>,
+) -> Result<String, ChartError> {
+    let mut text = String::new();
+    {
+        let root = SVGBackend::with_string(&mut text, SVG_SIZE).into_drawing_area();
+        draw(&root).map_err(|e| drawing_error(name, e))?;
+        root.present().map_err(|e| drawing_error(name, e.into()))?;
+    }
+    Ok(text)
+}
+
+/// A drawing as PNG bytes, drawn and encoded in memory.
+pub fn png_of(
+    name: &str,
+    draw: impl FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>) -> Result<(), DrawFailed>,
+) -> Result<Vec<u8>, ChartError> {
+    let (w, h) = PNG_SIZE;
+    let mut pixels = vec![255u8; (w * h * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut pixels, PNG_SIZE).into_drawing_area();
+        draw(&root).map_err(|e| drawing_error(name, e))?;
+        root.present().map_err(|e| drawing_error(name, e.into()))?;
+    }
+    let png_error = |e: png::EncodingError| ChartError::Png {
+        chart: name.to_string(),
+        message: e.to_string(),
+    };
+    let mut bytes = Vec::new();
+    let mut encoder = png::Encoder::new(&mut bytes, w, h);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    // Fast compression: a third of the time of the default for files
+    // about twice the size (some 120 kB), small enough to attach anywhere.
+    encoder.set_compression(png::Compression::Fast);
+    let mut writer = encoder.write_header().map_err(png_error)?;
+    writer.write_image_data(&pixels).map_err(png_error)?;
+    writer.finish().map_err(png_error)?;
+    Ok(bytes)
+}
+
+fn drawing_error(name: &str, e: DrawFailed) -> ChartError {
+    ChartError::Drawing {
+        chart: name.to_string(),
+        message: e.0,
+    }
+}
+
 impl Chart {
     /// The chart as SVG text: a pure function of the chart's data.
     pub fn svg(&self) -> Result<String, ChartError> {
-        let mut text = String::new();
-        {
-            let root = SVGBackend::with_string(&mut text, SVG_SIZE).into_drawing_area();
-            self.draw(&root).map_err(|e| self.drawing_error(e))?;
-            root.present().map_err(|e| self.drawing_error(e.into()))?;
-        }
-        Ok(text)
+        svg_of(&self.name, |root| self.draw(root))
     }
 
     /// The chart as PNG bytes, drawn and encoded in memory.
     pub fn png(&self) -> Result<Vec<u8>, ChartError> {
-        let (w, h) = PNG_SIZE;
-        let mut pixels = vec![255u8; (w * h * 3) as usize];
-        {
-            let root = BitMapBackend::with_buffer(&mut pixels, PNG_SIZE).into_drawing_area();
-            self.draw(&root).map_err(|e| self.drawing_error(e))?;
-            root.present().map_err(|e| self.drawing_error(e.into()))?;
-        }
-        let png_error = |e: png::EncodingError| ChartError::Png {
-            chart: self.name.clone(),
-            message: e.to_string(),
-        };
-        let mut bytes = Vec::new();
-        let mut encoder = png::Encoder::new(&mut bytes, w, h);
-        encoder.set_color(png::ColorType::Rgb);
-        encoder.set_depth(png::BitDepth::Eight);
-        // Fast compression: a third of the time of the default for files
-        // about twice the size (some 120 kB), small enough to attach anywhere.
-        encoder.set_compression(png::Compression::Fast);
-        let mut writer = encoder.write_header().map_err(png_error)?;
-        writer.write_image_data(&pixels).map_err(png_error)?;
-        writer.finish().map_err(png_error)?;
-        Ok(bytes)
-    }
-
-    fn drawing_error(&self, e: DrawFailed) -> ChartError {
-        ChartError::Drawing {
-            chart: self.name.clone(),
-            message: e.0,
-        }
+        png_of(&self.name, |root| self.draw(root))
     }
 
     /// The months the x axis spans, as offsets from the start: the

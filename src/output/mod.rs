@@ -11,6 +11,7 @@ pub mod files;
 pub mod headline;
 pub mod report;
 pub mod resolved;
+pub mod seek;
 pub mod tables;
 pub mod xlsx;
 
