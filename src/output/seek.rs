@@ -319,7 +319,8 @@ pub fn chart(s: &Seeking) -> SeekChart {
     let mut points: Vec<(f64, f64)> = s.search.tried.iter().map(|e| (e.value, e.chance())).collect();
     points.sort_by(|a, b| a.0.total_cmp(&b.0));
     SeekChart {
-        title: format!("Chance of {} against {}", target_words(s.target, s.by), s.lever.key),
+        // The axis says what the lever is, in words.
+        title: format!("Chance of {}, at each value tried", target_words(s.target, s.by)),
         x_label: axis_words(s.lever),
         y_label: "Chance of meeting the target".into(),
         footer: super::charts::footer(s.runs as usize, s.seed),
@@ -665,11 +666,9 @@ pub fn frontier_chart(m: &Mixing) -> Option<SeekChart> {
     points.sort_by(|a, b| a.0.total_cmp(&b.0));
     Some(SeekChart {
         title: format!(
-            "{} needed for {} in {} of runs, against {}",
-            last.key,
+            "What each combination needs for {} in {} of runs",
             target_words(m.target, m.by),
-            text::percent(m.chance),
-            first.key
+            text::percent(m.chance)
         ),
         x_label: axis_words(first),
         y_label: axis_words(last),
