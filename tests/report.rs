@@ -267,8 +267,11 @@ fn the_report_is_a_pure_function_that_escapes_what_users_write() {
         seed: 1,
         sets: &["demand.referrals_per_month=90".to_string()],
     };
-    let html = report::run_report(shown, &headlines, summary, &charts, settings);
-    assert_eq!(html, report::run_report(shown, &headlines, summary, &charts, settings));
+    let html = report::run_report(shown, &headlines, summary, &charts, settings, &[]);
+    assert_eq!(
+        html,
+        report::run_report(shown, &headlines, summary, &charts, settings, &[])
+    );
     assert_self_contained(&html);
     assert!(html.contains("Tom &amp; Jerry&#39;s &lt;b&gt;team&lt;/b&gt;"));
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
@@ -377,7 +380,7 @@ fn the_assumptions_are_in_words_with_the_key_paths_beside_them() {
         seed: 1,
         sets: &[],
     };
-    let html = report::run_report(shown, &headlines, summary, &[], settings);
+    let html = report::run_report(shown, &headlines, summary, &[], settings, &[]);
     let rows = table_rows(&html, "assumptions");
     let keys: Vec<String> = loaded
         .scenario

@@ -229,8 +229,7 @@ fn folder<'a>(outcome: &Outcome<'a>, settings: &'a Settings, pool: &'a runner::P
         .zip(&resolved)
         .map(|(l, (name, bytes))| shown(l, name, bytes))
         .collect();
-    let html =
-        report::comparison_report_with_drivers(&shown, rows, differences, notes, &svgs, quoted(settings), &parts(true));
+    let html = report::comparison_report(&shown, rows, differences, notes, &svgs, quoted(settings), &parts(true));
     files.push(OutputFile::bytes("report.html", html.into_bytes()));
     files.extend(resolved.into_iter().map(|(name, bytes)| OutputFile::bytes(name, bytes)));
     if settings.per_run {

@@ -46,7 +46,7 @@ pub fn run(scenarios: &Scenarios, settings: &Settings, console: &mut Console) ->
         let mut charts = charts::run_charts(s, summary, settings.seed)?;
         charts.extend(charts::drivers_chart(s, &shares, summary.runs, settings.seed));
         let svgs = chart_files(&charts, &pool, &mut files)?;
-        let html = report::run_report_with_drivers(
+        let html = report::run_report(
             shown(l, resolved_name, &resolved),
             &rows,
             summary,

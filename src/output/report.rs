@@ -59,20 +59,9 @@ pub struct Shown<'a> {
     pub resolved: &'a [u8],
 }
 
-/// The report of one scenario's run.
+/// The report of one scenario's run, with the section "What drives the
+/// uncertainty" from the run's drivers (none: no section).
 pub fn run_report(
-    shown: Shown,
-    headlines: &[Headline],
-    summary: &Summary,
-    charts: &[ChartSvg],
-    settings: Settings,
-) -> String {
-    run_report_with_drivers(shown, headlines, summary, charts, settings, &[])
-}
-
-/// [`run_report`] with the section "What drives the uncertainty" from the
-/// run's drivers (none: no section).
-pub fn run_report_with_drivers(
     shown: Shown,
     headlines: &[Headline],
     summary: &Summary,
@@ -141,20 +130,9 @@ pub fn run_report_with_drivers(
 /// The report of a comparison. `rows` are headline.csv's rows (scenario,
 /// key, value): every scenario's headlines, then each scenario against the
 /// baseline; `notes` are sentences already said (such as break-even).
+/// `drivers` give the section "What drives the uncertainty" of each scheme's
+/// paired difference from the baseline (none: no section).
 pub fn comparison_report(
-    shown: &[Shown],
-    rows: &[(String, Headline)],
-    differences: &[Difference],
-    notes: &[String],
-    charts: &[ChartSvg],
-    settings: Settings,
-) -> String {
-    comparison_report_with_drivers(shown, rows, differences, notes, charts, settings, &[])
-}
-
-/// [`comparison_report`] with the section "What drives the uncertainty"
-/// of each scheme's paired difference from the baseline.
-pub fn comparison_report_with_drivers(
     shown: &[Shown],
     rows: &[(String, Headline)],
     differences: &[Difference],
