@@ -93,6 +93,9 @@ pub fn describe(loaded: &Loaded) -> String {
 /// The scenario section by section, in the order of the file.
 fn describe_into(o: &mut String, loaded: &Loaded, s: &Scenario) -> std::fmt::Result {
     heading(o, loaded, s)?;
+    if let Some(org) = &s.organisation {
+        organisation(o, s, org)?;
+    }
     workforce(o, &s.workforce, &s.target)?;
     recruitment(o, s.recruitment.as_ref())?;
     asye(o, s.asye.as_ref(), &s.workforce)?;
@@ -125,6 +128,55 @@ fn heading(o: &mut String, loaded: &Loaded, s: &Scenario) -> std::fmt::Result {
         month_name(end),
         num(s.target.low),
         num(s.target.high)
+    )
+}
+
+/// Roles, teams and each team's people by role.
+fn organisation(o: &mut String, s: &Scenario, org: &Organisation) -> std::fmt::Result {
+    writeln!(o, "\nTeams and roles")?;
+    for r in &org.roles {
+        writeln!(
+            o,
+            "  Role {}: holds {} of a full caseload{}.",
+            r.name,
+            percent(r.caseload_share),
+            if r.manager { "; manages social workers" } else { "" }
+        )?;
+    }
+    if let Some(span) = org.span_of_control {
+        writeln!(
+            o,
+            "  Span of control target: at most {} social workers per manager.",
+            num(span)
+        )?;
+    }
+    for (ti, t) in org.teams.iter().enumerate() {
+        let states: Vec<&str> = t.states.iter().map(|i| s.cases[*i].name.as_str()).collect();
+        writeln!(
+            o,
+            "  Team {}: holds {}; caseload target {} to {}.",
+            t.name,
+            states.join(", "),
+            num(t.target.low),
+            num(t.target.high)
+        )?;
+        for p in org.pools.iter().filter(|p| p.team == ti) {
+            let w = &p.scenario.workforce;
+            let agency = p.scenario.agency.as_ref().map_or(0.0, |a| a.fte);
+            writeln!(
+                o,
+                "    {}: {} FTE of posts, {} in post ({} absent), {} agency.",
+                org.roles[p.role].name,
+                num(w.establishment_fte),
+                num(w.permanent_fte),
+                num(w.absent_fte),
+                num(agency)
+            )?;
+        }
+    }
+    writeln!(
+        o,
+        "  The sections below are the social worker role's; other roles and teams change only what they state."
     )
 }
 
