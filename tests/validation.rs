@@ -332,7 +332,7 @@ fn rows() -> Vec<Row> {
         text("team without states", TEAMS.replace("states = [\"cin\"]\n", ""), "teams.care.states", "missing: required"),
         text("team names no role", TEAMS.replace("[teams.care.roles.team_manager]", "[teams.care.roles.team_managers]"), "teams.care.roles.team_managers", "names no role"),
         text("team's low target above its high", TEAMS.replace("low = 10, high = 15", "low = 16, high = 15"), "teams.front_door.target.low", "must not be above the team's high target"),
-        text("team and role of one name", TEAMS.replace("[teams.care", "[teams.team_manager").replace("[teams.team_manager.roles.team_manager", "[teams.team_manager.roles.team_manager"), "teams.team_manager", "a team and a role have this name"),
+        text("team and role of one name", TEAMS.replace("[teams.care", "[teams.team_manager"), "teams.team_manager", "a team and a role have this name"),
         text("council amounts with teams", TEAMS.replace("annual_leaving_by_service_year = [0.3, 0.2, 0.15]", "annual_leaving_by_service_year = [0.3, 0.2, 0.15]\npermanent_fte = 40"), "workforce.permanent_fte", "with [teams], each team states its own"),
         text("a team's people out of range", TEAMS.replace("establishment_fte = 40, permanent_fte = 36", "establishment_fte = 40, permanent_fte = -36"), "teams.care.roles.social_worker.workforce.permanent_fte", "= -36: must be 0 or more"),
         text("a team's absent above its people", TEAMS.replace("establishment_fte = 40, permanent_fte = 36", "establishment_fte = 40, permanent_fte = 36, absent_fte = 40"), "teams.care.roles.social_worker.workforce.asye_fte", "must not exceed permanent_fte"),

@@ -174,6 +174,30 @@ fn organisation(o: &mut String, s: &Scenario, org: &Organisation) -> std::fmt::R
             )?;
         }
     }
+    let kinds: [(&str, fn(&Payments) -> bool); 3] = [
+        ("recruitment bonus", |p| p.recruitment_bonus.is_some()),
+        ("retention payment", |p| p.retention.is_some()),
+        ("market supplement", |p| p.market_supplement.is_some()),
+    ];
+    for (kind, has) in kinds {
+        let reached: Vec<String> = org
+            .pools
+            .iter()
+            .filter(|p| has(&p.scenario.payments))
+            .map(|p| format!("{} in {}", org.roles[p.role].name, org.teams[p.team].name))
+            .collect();
+        if has(&s.payments) && reached.len() < org.pools.len() {
+            writeln!(
+                o,
+                "  The {kind} is limited to: {}.",
+                if reached.is_empty() {
+                    "nobody".to_string()
+                } else {
+                    reached.join(", ")
+                }
+            )?;
+        }
+    }
     writeln!(
         o,
         "  The sections below are the social worker role's; other roles and teams change only what they state."
