@@ -293,7 +293,15 @@ fn bad_targets_months_and_levers_exit_2_naming_the_problem() {
     let output = caseload()
         .args(["seek"])
         .arg(bury())
-        .args(["--target", "caseload<=22", "--by", "2024-09", "--lever", lever, "--per-run"])
+        .args([
+            "--target",
+            "caseload<=22",
+            "--by",
+            "2024-09",
+            "--lever",
+            lever,
+            "--per-run",
+        ])
         .args(["--runs", "5", "--out"])
         .arg(std::env::temp_dir().join("caseload-seek-never-written"))
         .output()
