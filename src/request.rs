@@ -235,6 +235,13 @@ const MAX_LEVERS: usize = 3;
 
 /// `seek`'s arguments, each checked without the file.
 fn seek(file: PathBuf, target: &str, by: &str, chance: f64, levers: &[String], options: &RunOptions) -> Result<Seek> {
+    if options.per_run {
+        return Err(Error::Usage(
+            "--per-run: seek writes no per-run file (it runs many scenarios); for the answer's runs, \
+             run its answer.toml: caseload run answer.toml --per-run"
+                .into(),
+        ));
+    }
     if !(chance > 0.0 && chance <= 1.0) {
         return Err(Error::Usage(format!(
             "--chance {chance}: must be above 0 and at most 1, such as 0.8 for 8 runs in 10"

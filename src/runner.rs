@@ -236,29 +236,28 @@ struct Job<'a> {
 
 impl Chunk {
     /// Simulates runs `first..first + runs` of the job over the months it
-    /// keeps, and turns their rows into columns. `rows` is a buffer reused
-    /// from chunk to chunk, refilled with each run's kept rows in turn (the
-    /// job's months lie within the horizon, so each run hands one row per
-    /// month kept).
-    fn simulate(job: &Job, first: usize, runs: usize, tick: &(dyn Fn() + Sync), rows: &mut Vec<f64>) -> Chunk {
+    /// keeps, writing each month's row straight into the chunk's columns
+    /// (value i of the run's jth kept month goes to cell `j * width + i`,
+    /// at the run's place in it). The job's months lie within the horizon,
+    /// so each run hands one row per month kept and every value is written.
+    fn simulate(job: &Job, first: usize, runs: usize, tick: &(dyn Fn() + Sync)) -> Chunk {
         let stride = job.keep.len() * job.width;
-        rows.clear();
-        rows.reserve(runs * stride);
-        let totals = (first..first + runs)
-            .map(|run| {
+        let mut columns = vec![0.0; runs * stride];
+        let totals = (0..runs)
+            .map(|k| {
+                let mut cell = 0;
                 let totals = job
                     .prepared
-                    .simulate_months(job.seed, run as u64, job.keep.clone(), |row| {
-                        rows.extend_from_slice(row)
+                    .simulate_months(job.seed, (first + k) as u64, job.keep.clone(), |row| {
+                        for (i, value) in row.iter().enumerate() {
+                            columns[(cell + i) * runs + k] = *value;
+                        }
+                        cell += row.len();
                     });
                 tick();
                 totals
             })
             .collect();
-        let mut columns = Vec::with_capacity(runs * stride);
-        for j in 0..stride {
-            columns.extend(rows.iter().skip(j).step_by(stride).take(runs));
-        }
         Chunk { runs, columns, totals }
     }
 
@@ -305,9 +304,7 @@ fn run_window(
             pool.0.install(|| {
                 firsts
                     .par_iter()
-                    .map_init(Vec::new, |rows, &first| {
-                        Chunk::simulate(&job, first, CHUNK_RUNS.min(n - first), tick, rows)
-                    })
+                    .map(|&first| Chunk::simulate(&job, first, CHUNK_RUNS.min(n - first), tick))
                     .collect()
             })
         })

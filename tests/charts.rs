@@ -318,7 +318,13 @@ fn run_and_compare_write_every_chart_as_png_and_svg() {
         .assert()
         .success();
     let folder = dir.path().join("compare-bury-march-2022-position");
-    for name in ["comparison-caseload", "comparison-difference", "comparison-cost"] {
+    // The drivers of the difference the second scenario makes, named by it.
+    for name in [
+        "comparison-caseload",
+        "comparison-difference",
+        "comparison-cost",
+        "drivers-bury-march-2022-with-a-2-000-retention-payment",
+    ] {
         assert_eq!(png_size(&folder.join(format!("{name}.png"))), PNG_SIZE, "{name}");
         let svg = std::fs::read_to_string(folder.join(format!("{name}.svg"))).unwrap();
         assert!(svg.starts_with("<svg"), "{name}");

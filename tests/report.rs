@@ -218,9 +218,12 @@ fn the_comparison_report_puts_scenarios_side_by_side_with_headline_csv_figures()
         "chart-comparison-caseload",
         "chart-comparison-difference",
         "chart-comparison-cost",
+        "chart-drivers-bury-march-2022-with-a-2-000-retention-payment",
     ] {
         assert!(html.contains(&format!("<svg id=\"{id}\"")), "{id} missing");
     }
+    // The difference's drivers chart has its own caption.
+    assert!(html.contains("the difference this scenario makes to the caseload at the end"));
     assert!(html.contains("Does it pay for itself?"));
     assert!(html.contains("break_even_value"));
     // Both scenarios' resolved files are fingerprinted.

@@ -288,6 +288,27 @@ fn bad_targets_months_and_levers_exit_2_naming_the_problem() {
         assert_eq!(output.status.code(), Some(2), "{target} {by} {lever}: {stderr}");
         assert!(stderr.contains(expected), "{target} {by} {lever}: {stderr}");
     }
+    // --per-run has no per-run file to write in a seek: it says where the
+    // answer's runs come from instead of being ignored.
+    let output = caseload()
+        .args(["seek"])
+        .arg(bury())
+        .args([
+            "--target",
+            "caseload<=22",
+            "--by",
+            "2024-09",
+            "--lever",
+            lever,
+            "--per-run",
+        ])
+        .args(["--runs", "5", "--out"])
+        .arg(std::env::temp_dir().join("caseload-seek-never-written"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("caseload run answer.toml --per-run"), "{stderr}");
 }
 
 #[test]

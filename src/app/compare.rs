@@ -215,7 +215,14 @@ fn folder<'a>(outcome: &Outcome<'a>, settings: &'a Settings, pool: &'a runner::P
     files.push(OutputFile::bytes(xlsx::NAME, workbook));
     let pairs: Vec<(&Scenario, &Summary)> = all.iter().copied().zip(&results.summaries).collect();
     let diffs: Vec<&Summary> = results.differences.iter().collect();
-    let charts = charts::comparison_charts(&pairs, &diffs, settings.seed)?;
+    let mut charts = charts::comparison_charts(&pairs, &diffs, settings.seed)?;
+    let runs = results.summaries.first().map_or(0, |s| s.runs);
+    charts.extend(
+        all[1..]
+            .iter()
+            .zip(&paired)
+            .filter_map(|(s, d)| charts::difference_drivers_chart(s, base, d, runs, settings.seed)),
+    );
     let svgs = chart_files(&charts, pool, &mut files)?;
     let resolved: Vec<(String, Vec<u8>)> = loaded
         .iter()

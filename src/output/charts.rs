@@ -2045,6 +2045,36 @@ pub fn inline_svg(svg: &str, id: &str, title: &str) -> String {
 /// longest first, and chance last in grey, each with its share at its end.
 /// None when the scenario's drivers hold no caseload.
 pub fn drivers_chart(s: &Scenario, drivers: &[Drivers], runs: usize, seed: u64) -> Option<Chart> {
+    let end = crate::scenario::describe::month_name(s.month_at(s.months.saturating_sub(1)));
+    let title = format!(
+        "What drives the uncertainty in {end}'s caseload: share of its spread each assumption explains on its own, {}",
+        s.name
+    );
+    tornado(DRIVERS_CHART.to_string(), title, s, drivers, runs, seed)
+}
+
+/// A comparison's drivers chart for one scenario: the tornado of the
+/// difference it makes to the caseload at the end, run by run, against
+/// the baseline; named `drivers-<scenario>` (as runs-<scenario>.csv).
+pub fn difference_drivers_chart(
+    s: &Scenario,
+    baseline: &Scenario,
+    drivers: &[Drivers],
+    runs: usize,
+    seed: u64,
+) -> Option<Chart> {
+    let end = crate::scenario::describe::month_name(s.month_at(s.months.saturating_sub(1)));
+    let title = format!(
+        "What drives the uncertainty in the difference {} makes to {end}'s caseload against {}: share each assumption explains on its own",
+        s.name, baseline.name
+    );
+    let name = format!("{DRIVERS_CHART}-{}", crate::output::slug(&s.name));
+    tornado(name, title, s, drivers, runs, seed)
+}
+
+/// Bars of the caseload's drivers, longest first as `drivers` orders them,
+/// then chance in grey.
+fn tornado(name: String, title: String, s: &Scenario, drivers: &[Drivers], runs: usize, seed: u64) -> Option<Chart> {
     let caseload = drivers.iter().find(|d| d.outcome == Outcome::CaseloadEnd)?;
     let mut bars: Vec<Bar> = caseload
         .shares
@@ -2060,13 +2090,9 @@ pub fn drivers_chart(s: &Scenario, drivers: &[Drivers], runs: usize, seed: u64) 
         value: caseload.chance,
         colour: GREY,
     });
-    let end = crate::scenario::describe::month_name(s.month_at(s.months.saturating_sub(1)));
     Some(Chart {
-        name: DRIVERS_CHART.to_string(),
-        title: format!(
-            "What drives the uncertainty in {end}'s caseload: share of its spread each assumption explains on its own, {}",
-            s.name
-        ),
+        name,
+        title,
         footer: footer(runs, seed),
         start: s.start,
         months: s.months as usize,

@@ -548,6 +548,9 @@ fn caption(name: &str) -> &'static str {
         "comparison-cost" => {
             "Left: spend since the start by scenario (median, 50% of runs shaded). Right: each scenario's spend minus the baseline's in the same run (median, 90% of runs shaded)."
         }
+        n if n.starts_with("drivers-") => {
+            "The share of the spread of the difference this scenario makes to the caseload at the end (its caseload minus the baseline's in the same run) that each uncertain assumption explains on its own, largest first; grey is what none explains alone. See \"What drives the uncertainty\" above."
+        }
         _ => "",
     }
 }
