@@ -7,7 +7,7 @@
 //!
 //! Pure, as `step.rs`: the same (scenario, seed, run) gives the same record.
 
-use super::metrics::{Layout, RoleMetric, TeamMetric};
+use super::metrics::{RoleMetric, TeamMetric};
 use super::params::*;
 use super::step::{Census, Flows, MonthEnd, Prepared, RunTotals, Simulation, Spend, caseload, indicator, ratio};
 
@@ -40,16 +40,33 @@ struct Sums {
     managers: f64,
 }
 
+/// What the council needs of each pool every month, looked up once.
+#[derive(Clone, Copy)]
+struct PoolFacts {
+    team: usize,
+    role: usize,
+    caseload_share: f64,
+    social_worker: bool,
+    manager: bool,
+}
+
 /// A run in progress with teams and roles.
 pub struct Council<'a> {
     org: &'a Organisation,
-    layout: &'a Layout,
+    facts: Vec<PoolFacts>,
+    /// Where each team's and each role's metrics go in a row (`None`: not
+    /// recorded), in the order of `TeamMetric::ALL` and `RoleMetric::ALL`.
+    team_indices: Vec<[Option<usize>; TeamMetric::ALL.len()]>,
+    role_indices: Vec<[Option<usize>; RoleMetric::ALL.len()]>,
+    span_index: Option<usize>,
+    within_span_index: Option<usize>,
     /// The council's own simulation: demand, cases, the record and the
     /// run's totals (its workforce is not stepped).
     council: Simulation<'a>,
     pools: Vec<Simulation<'a>>,
     months: Vec<PoolMonth>,
     team_open: Vec<u64>,
+    team_capacity: Vec<f64>,
     team_sums: Vec<Sums>,
     role_sums: Vec<Sums>,
 }
@@ -59,6 +76,24 @@ impl<'a> Council<'a> {
     /// pool of `org`, in its order.
     pub fn new(council: &Prepared<'a>, pools: &[Prepared<'a>], org: &'a Organisation, seed: u64, run: u64) -> Self {
         let layout = council.layout();
+        let social_worker = org.social_worker();
+        let facts = org
+            .pools
+            .iter()
+            .map(|p| PoolFacts {
+                team: p.team,
+                role: p.role,
+                caseload_share: org.roles[p.role].caseload_share,
+                social_worker: Some(p.role) == social_worker,
+                manager: org.roles[p.role].manager,
+            })
+            .collect();
+        let team_indices = (0..org.teams.len())
+            .map(|t| TeamMetric::ALL.map(|m| layout.team_index(t, m)))
+            .collect();
+        let role_indices = (0..org.roles.len())
+            .map(|r| RoleMetric::ALL.map(|m| layout.role_index(r, m)))
+            .collect();
         let pool_sims: Vec<Simulation<'a>> = pools
             .iter()
             .zip(&org.pools)
@@ -66,18 +101,22 @@ impl<'a> Council<'a> {
             .collect();
         let mut sim = Council {
             org,
-            layout,
+            facts,
+            team_indices,
+            role_indices,
+            span_index: layout.span_index(),
+            within_span_index: layout.within_span_index(),
             council: Simulation::new(council, seed, run),
             months: pool_sims.iter().map(|_| PoolMonth::default()).collect(),
             pools: pool_sims,
             team_open: vec![0; org.teams.len()],
+            team_capacity: vec![0.0; org.teams.len()],
             team_sums: vec![Sums::default(); org.teams.len()],
             role_sums: vec![Sums::default(); org.roles.len()],
         };
         // The pressure of month 0 comes from each team's initial caseload.
-        for (k, pool) in sim.pools.iter().enumerate() {
-            let census = pool.census(0);
-            sim.months[k].capacity = pool.capacity(&census) * org.roles[org.pools[k].role].caseload_share;
+        for ((pool, month), facts) in sim.pools.iter().zip(&mut sim.months).zip(&sim.facts) {
+            month.capacity = pool.capacity(&pool.census(0)) * facts.caseload_share;
         }
         sim.feed_back();
         sim
@@ -101,8 +140,8 @@ impl<'a> Council<'a> {
         let mut flows = Flows::default();
         self.council.cases_month(t, &mut flows);
         // 9. Capacity by pool, weighted by the role's share of a caseload.
-        for (k, (pool, month)) in self.pools.iter().zip(&mut self.months).enumerate() {
-            month.capacity = pool.capacity(&month.census) * self.org.roles[self.org.pools[k].role].caseload_share;
+        for ((pool, month), facts) in self.pools.iter().zip(&mut self.months).zip(&self.facts) {
+            month.capacity = pool.capacity(&month.census) * facts.caseload_share;
         }
         // 10. Feedback for next month, team by team.
         self.feed_back();
@@ -113,10 +152,19 @@ impl<'a> Council<'a> {
             pool.close_month(month.flows.leavers_fte);
         }
         // 12. The council's record: the sums over pools.
-        let mut census = Census::default();
-        let mut spend = Spend::default();
-        let mut establishment = 0.0;
-        let mut capacity = 0.0;
+        // Sums start at -0.0, the identity of addition, so that one pool's
+        // values come through bit for bit (an empty sum is -0.0 too).
+        let mut census = Census::empty();
+        let mut spend = Spend {
+            permanent: -0.0,
+            agency: -0.0,
+            payments_made: -0.0,
+            clawback: -0.0,
+            recruitment: -0.0,
+            asye_grant: -0.0,
+        };
+        let mut establishment = -0.0;
+        let mut capacity = -0.0;
         for month in &self.months {
             census.add(&month.census);
             flows.add(&month.flows);
@@ -139,31 +187,29 @@ impl<'a> Council<'a> {
     /// Each team's open cases and caseload against its high target set
     /// the pressure multiplier of every pool in it.
     fn feed_back(&mut self) {
-        self.sum_teams_and_roles();
-        for (k, pool) in self.pools.iter_mut().enumerate() {
-            let team = self.org.pools[k].team;
-            let load = caseload(self.team_open[team], self.team_sums[team].capacity);
-            let high = self.org.teams[team].target.high;
-            pool.state.pressure = pool.pressure_against(high, load);
-        }
-    }
-
-    /// Open cases by team, and each team's and role's sums over its pools.
-    fn sum_teams_and_roles(&mut self) {
         let open = &self.council.state.open;
         for (team, sum) in self.org.teams.iter().zip(&mut self.team_open) {
             *sum = team.states.iter().map(|i| open[*i]).sum();
         }
+        self.team_capacity.fill(-0.0);
+        for (month, facts) in self.months.iter().zip(&self.facts) {
+            self.team_capacity[facts.team] += month.capacity;
+        }
+        for (pool, facts) in self.pools.iter_mut().zip(&self.facts) {
+            let load = caseload(self.team_open[facts.team], self.team_capacity[facts.team]);
+            let high = self.org.teams[facts.team].target.high;
+            pool.state.pressure = pool.pressure_against(high, load);
+        }
+    }
+
+    /// Each team's and role's sums over its pools.
+    fn sum_teams_and_roles(&mut self) {
         self.team_sums.fill(Sums::default());
         self.role_sums.fill(Sums::default());
-        let social_worker = self.org.social_worker();
-        for (k, month) in self.months.iter().enumerate() {
-            let pool = &self.org.pools[k];
+        for (month, facts) in self.months.iter().zip(&self.facts) {
             let c = &month.census;
             let in_post = c.permanent + c.covering;
-            let is_social_worker = Some(pool.role) == social_worker;
-            let is_manager = self.org.roles[pool.role].manager;
-            for sums in [&mut self.team_sums[pool.team], &mut self.role_sums[pool.role]] {
+            for sums in [&mut self.team_sums[facts.team], &mut self.role_sums[facts.role]] {
                 sums.establishment += month.establishment;
                 sums.permanent += c.permanent;
                 sums.post_holding += c.post_holding;
@@ -174,10 +220,10 @@ impl<'a> Council<'a> {
                 sums.cost_permanent += month.spend.permanent;
                 sums.cost_agency += month.spend.agency;
                 sums.cost_payments += month.spend.payments();
-                if is_social_worker {
+                if facts.social_worker {
                     sums.social_workers += in_post;
                 }
-                if is_manager {
+                if facts.manager {
                     sums.managers += in_post;
                 }
             }
@@ -186,57 +232,58 @@ impl<'a> Council<'a> {
 
     fn record_teams_and_roles(&mut self, row: &mut [f64]) {
         self.sum_teams_and_roles();
-        let layout = self.layout;
         let target = self.org.span_of_control;
         let (social_workers, managers) = self
             .team_sums
             .iter()
             .fold((0.0, 0.0), |(w, m), s| (w + s.social_workers, m + s.managers));
         let span = ratio(social_workers, managers);
-        if let Some(i) = layout.span_index() {
+        if let Some(i) = self.span_index {
             row[i] = span;
         }
-        if let (Some(i), Some(target)) = (layout.within_span_index(), target) {
+        if let (Some(i), Some(target)) = (self.within_span_index, target) {
             row[i] = indicator(span <= target);
         }
         for (t, (team, s)) in self.org.teams.iter().zip(&self.team_sums).enumerate() {
             let load = caseload(self.team_open[t], s.capacity);
             let team_span = ratio(s.social_workers, s.managers);
+            // In the order of TeamMetric::ALL.
             let values = [
-                (TeamMetric::Caseload, load),
-                (TeamMetric::AtOrBelowLow, indicator(load <= team.target.low)),
-                (TeamMetric::AtOrBelowHigh, indicator(load <= team.target.high)),
-                (TeamMetric::CapacityFte, s.capacity),
-                (TeamMetric::OpenCases, self.team_open[t] as f64),
-                (TeamMetric::EstablishmentFte, s.establishment),
-                (TeamMetric::PermanentFte, s.permanent),
-                (TeamMetric::AgencyFte, s.agency),
-                (TeamMetric::VacancyFte, (s.establishment - s.post_holding).max(0.0)),
-                (TeamMetric::SpanOfControl, team_span),
-                (TeamMetric::WithinSpan, target.map_or(0.0, |x| indicator(team_span <= x))),
+                load,
+                indicator(load <= team.target.low),
+                indicator(load <= team.target.high),
+                s.capacity,
+                self.team_open[t] as f64,
+                s.establishment,
+                s.permanent,
+                s.agency,
+                (s.establishment - s.post_holding).max(0.0),
+                team_span,
+                target.map_or(0.0, |x| indicator(team_span <= x)),
             ];
-            for (m, value) in values {
-                if let Some(i) = layout.team_index(t, m) {
-                    row[i] = value;
+            for (index, value) in self.team_indices[t].iter().zip(values) {
+                if let Some(i) = index {
+                    row[*i] = value;
                 }
             }
         }
         for (r, s) in self.role_sums.iter().enumerate() {
+            // In the order of RoleMetric::ALL.
             let values = [
-                (RoleMetric::EstablishmentFte, s.establishment),
-                (RoleMetric::PermanentFte, s.permanent),
-                (RoleMetric::AgencyFte, s.agency),
-                (RoleMetric::VacancyFte, (s.establishment - s.post_holding).max(0.0)),
-                (RoleMetric::StartersFte, s.starters),
-                (RoleMetric::LeaversFte, s.leavers),
-                (RoleMetric::CapacityFte, s.capacity),
-                (RoleMetric::CostPermanent, s.cost_permanent),
-                (RoleMetric::CostAgency, s.cost_agency),
-                (RoleMetric::CostPayments, s.cost_payments),
+                s.establishment,
+                s.permanent,
+                s.agency,
+                (s.establishment - s.post_holding).max(0.0),
+                s.starters,
+                s.leavers,
+                s.capacity,
+                s.cost_permanent,
+                s.cost_agency,
+                s.cost_payments,
             ];
-            for (m, value) in values {
-                if let Some(i) = layout.role_index(r, m) {
-                    row[i] = value;
+            for (index, value) in self.role_indices[r].iter().zip(values) {
+                if let Some(i) = index {
+                    row[*i] = value;
                 }
             }
         }

@@ -511,6 +511,11 @@ fn resolve_pool(
     match resolve::resolve(raw, source) {
         Ok((mut s, _)) => {
             s.target = *target;
+            // Demand and cases are the council's: a pool neither samples
+            // nor keeps them (nor the history, which the model never reads).
+            s.cases.clear();
+            s.demand.shocks.clear();
+            s.history.clear();
             Some(s)
         }
         Err(problems) => {
