@@ -174,7 +174,8 @@ fn organisation(o: &mut String, s: &Scenario, org: &Organisation) -> std::fmt::R
             )?;
         }
     }
-    let kinds: [(&str, fn(&Payments) -> bool); 3] = [
+    type Has = fn(&Payments) -> bool;
+    let kinds: [(&str, Has); 3] = [
         ("recruitment bonus", |p| p.recruitment_bonus.is_some()),
         ("retention payment", |p| p.retention.is_some()),
         ("market supplement", |p| p.market_supplement.is_some()),
