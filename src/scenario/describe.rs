@@ -96,7 +96,8 @@ fn describe_into(o: &mut String, loaded: &Loaded, s: &Scenario) -> std::fmt::Res
     if let Some(org) = &s.organisation {
         organisation(o, s, org)?;
     }
-    workforce(o, &s.workforce, &s.target)?;
+    let by_team = s.organisation.as_ref().is_some_and(|o| o.teams_declared);
+    workforce(o, &s.workforce, &s.target, by_team)?;
     recruitment(o, s.recruitment.as_ref())?;
     asye(o, s.asye.as_ref(), &s.workforce)?;
     agency(o, s.agency.as_ref())?;
@@ -207,20 +208,29 @@ fn organisation(o: &mut String, s: &Scenario, org: &Organisation) -> std::fmt::R
 
 /// Posts and people, leaving, service, time available for cases and how
 /// caseloads feed back on leaving.
-fn workforce(o: &mut String, w: &Workforce, target: &Target) -> std::fmt::Result {
+fn workforce(o: &mut String, w: &Workforce, target: &Target, by_team: bool) -> std::fmt::Result {
     writeln!(o, "\nWorkforce (qualified social workers)")?;
-    write!(o, "  Establishment {} FTE", num(w.establishment_fte))?;
-    for ch in &w.establishment_changes {
-        write!(o, "; {:+} FTE from {}", num(ch.change_fte), month_name(ch.from))?;
+    if by_team {
+        // With teams the posts and people are the teams' (listed above).
+        writeln!(
+            o,
+            "  Posts and people by team, above; people of {} FTE each.",
+            num(w.fte_per_head)
+        )?;
+    } else {
+        write!(o, "  Establishment {} FTE", num(w.establishment_fte))?;
+        for ch in &w.establishment_changes {
+            write!(o, "; {:+} FTE from {}", num(ch.change_fte), month_name(ch.from))?;
+        }
+        writeln!(
+            o,
+            "; {} FTE in post ({} in ASYE year, {} absent); people of {} FTE each.",
+            num(w.permanent_fte),
+            num(w.asye_fte),
+            num(w.absent_fte),
+            num(w.fte_per_head)
+        )?;
     }
-    writeln!(
-        o,
-        "; {} FTE in post ({} in ASYE year, {} absent); people of {} FTE each.",
-        num(w.permanent_fte),
-        num(w.asye_fte),
-        num(w.absent_fte),
-        num(w.fte_per_head)
-    )?;
     let bands: Vec<String> = w.annual_leaving_by_service_year.iter().map(leaving_rate).collect();
     writeln!(
         o,
