@@ -420,7 +420,7 @@ pub fn run_charts(s: &Scenario, summary: &Summary, seed: u64) -> Result<Vec<Char
         chart("cost", format!("Spend: {}", s.name), vec![monthly, total]),
     ];
     if let Some(org) = &s.organisation {
-        let teams = team_panels(s, org, summary);
+        let teams = team_panels(org, summary);
         if !teams.is_empty() {
             charts.push(chart("teams", format!("Average caseload by team: {}", s.name), teams));
         }
@@ -454,7 +454,7 @@ fn fan_panel(y_label: &str, cells: &[Cell]) -> Panel {
 }
 
 /// Small multiples: each declared team's caseload fan with its own band.
-fn team_panels(s: &Scenario, org: &Organisation, summary: &Summary) -> Vec<Panel> {
+fn team_panels(org: &Organisation, summary: &Summary) -> Vec<Panel> {
     if !org.teams_declared {
         return Vec::new();
     }
@@ -463,8 +463,9 @@ fn team_panels(s: &Scenario, org: &Organisation, summary: &Summary) -> Vec<Panel
         .filter_map(|team| {
             let cells = cells_named(summary, &format!("caseload_{}", team.name))?;
             let mut fan = fan_panel("Cases per case-holding FTE", &cells);
-            let states: Vec<&str> = team.states.iter().map(|i| s.cases[*i].name.as_str()).collect();
-            fan.heading = Some(format!("{} ({})", team.name, states.join(", ")));
+            // The name alone: panels sit side by side, and the report's
+            // table says which case states each team holds.
+            fan.heading = Some(team.name.clone());
             fan.target = Some((team.target.low, team.target.high));
             Some(fan)
         })

@@ -98,6 +98,9 @@ pub fn run_report(
     for sentence in scenario_sentences(s, &get) {
         let _ = writeln!(body, "<li>{sentence}</li>");
     }
+    for sentence in team_sentences(s, summary) {
+        let _ = writeln!(body, "<li>{sentence}</li>");
+    }
     let _ = writeln!(body, "</ul>");
     let _ = writeln!(
         body,
@@ -681,6 +684,52 @@ fn bands_section(body: &mut String, s: &Scenario, summary: &Summary) {
         let _ = writeln!(body, "</tr>");
     }
     let _ = writeln!(body, "</tbody></table></section>");
+}
+
+/// A headline per declared team: its caseload at the end and the chance
+/// of keeping to its own band's top; and the span of control against its
+/// target (nothing without teams and roles).
+fn team_sentences(s: &Scenario, summary: &Summary) -> Vec<String> {
+    let (Some(org), Some(last)) = (&s.organisation, summary.months.checked_sub(1)) else {
+        return Vec::new();
+    };
+    let at_end = |name: &str| summary.index(name).map(|k| *summary.cell(last, k));
+    let end = escape(&month_name(s.month_at(last as u32)));
+    let mut out = Vec::new();
+    if org.teams_declared {
+        for team in &org.teams {
+            let (Some(caseload), Some(within)) = (
+                at_end(&format!("caseload_{}", team.name)),
+                at_end(&format!("at_or_below_high_{}", team.name)),
+            ) else {
+                continue;
+            };
+            out.push(format!(
+                "Team {}: average caseload in {end} of <strong>{}</strong> in the median run (9 runs out of 10 between {} and {}); a {} chance of being at or below its own target of {}.",
+                escape(&team.name),
+                text::caseload(caseload.p50()),
+                text::caseload(caseload.p05()),
+                text::caseload(caseload.p95()),
+                text::percent(within.mean),
+                text::number(team.target.high)
+            ));
+        }
+    }
+    if let (Some(target), Some(span), Some(within)) = (
+        org.span_of_control,
+        at_end(crate::model::metrics::SPAN_OF_CONTROL),
+        at_end(crate::model::metrics::WITHIN_SPAN),
+    ) {
+        out.push(format!(
+            "Span of control in {end}: <strong>{}</strong> social workers per manager in the median run (9 runs out of 10 between {} and {}); a {} chance of keeping to one manager to {}.",
+            text::number(span.p50()),
+            text::number(span.p05()),
+            text::number(span.p95()),
+            text::percent(within.mean),
+            text::number(target)
+        ));
+    }
+    out
 }
 
 /// Caseloads team by team and the span of control at the end, and spend by
