@@ -345,3 +345,47 @@ fn bury_2018_runs_and_its_report_shows_caseloads_by_team_and_the_span_of_control
         assert!(summary.contains(&format!(",{metric},")), "summary.csv lacks {metric}");
     }
 }
+
+#[test]
+fn the_levers_of_a_scenario_with_teams_are_each_pools_own_and_set_reaches_them() {
+    let loaded = caseload::scenario::load(&scenario("bury-2018-manager-payment.toml"), &[]).unwrap();
+    let levers = caseload::model::lever::levers_of(&loaded.scenario);
+    let keys: Vec<&str> = levers.iter().map(|(k, _)| k.as_str()).collect();
+    for expected in [
+        "teams.front_door.roles.team_manager.recruitment.applicants_per_month",
+        "teams.child_protection.roles.social_worker.workforce.establishment_fte",
+        "teams.front_door.roles.social_worker.asye.intake_per_year",
+        "payments.market_supplement.annual_amount",
+    ] {
+        assert!(keys.contains(&expected), "no lever {expected}: {keys:?}");
+    }
+    assert!(!keys.contains(&"teams.front_door.roles.team_manager.asye.intake_per_year"));
+    assert!(
+        !keys.contains(&"workforce.establishment_fte"),
+        "the council's posts are the teams'"
+    );
+    for (key, lever) in &levers {
+        assert_eq!(
+            caseload::model::lever::find(key).map(|l| l.key),
+            Some(lever.key),
+            "{key}"
+        );
+    }
+    // --set reaches a team's own value.
+    let set = "teams.front_door.roles.team_manager.recruitment.applicants_per_month=0.5";
+    let loaded = caseload::scenario::load(&scenario("bury-2018-teams.toml"), &[set.to_string()]).unwrap();
+    let org = loaded.scenario.organisation.unwrap();
+    let pool = org
+        .pools
+        .iter()
+        .find(|p| org.teams[p.team].name == "front_door" && org.roles[p.role].name == "team_manager")
+        .unwrap();
+    let hires = pool
+        .scenario
+        .recruitment
+        .as_ref()
+        .unwrap()
+        .applicants_per_month
+        .central();
+    assert_eq!(hires, 0.5);
+}

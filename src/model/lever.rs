@@ -166,6 +166,56 @@ pub fn find(key: &str) -> Option<&'static Lever> {
     LEVERS.iter().find(|l| l.key == unscoped(key))
 }
 
+/// The levers a scenario offers, each with its key path as `--set` takes
+/// it: without teams and roles, every declared lever; with them, the
+/// payments' and the council's shares as they are, and each pool's own
+/// posts, people, hires, intake and agency under
+/// `teams.<team>.roles.<role>.` (or, without declared teams,
+/// `roles.<role>.`; the social worker role's at the top level), so that a
+/// front end can offer "a managed team for the front door" or "hires of
+/// team managers" by name.
+pub fn levers_of(s: &super::params::Scenario) -> Vec<(String, &'static Lever)> {
+    let Some(org) = &s.organisation else {
+        return LEVERS.iter().map(|l| (l.key.to_string(), l)).collect();
+    };
+    let per_pool = |l: &Lever| {
+        ["workforce.", "recruitment.", "asye.", "agency."]
+            .iter()
+            .any(|p| l.key.starts_with(p))
+    };
+    let mut out: Vec<(String, &'static Lever)> = LEVERS
+        .iter()
+        .filter(|l| !per_pool(l) || l.key == "workforce.case_holding_share")
+        .map(|l| (l.key.to_string(), l))
+        .collect();
+    for pool in &org.pools {
+        let (team, role) = (&org.teams[pool.team].name, &org.roles[pool.role].name);
+        let prefix = if org.teams_declared {
+            format!("teams.{team}.roles.{role}.")
+        } else if role == super::params::SOCIAL_WORKER {
+            String::new()
+        } else {
+            format!("roles.{role}.")
+        };
+        for l in LEVERS
+            .iter()
+            .filter(|l| per_pool(l) && l.key != "workforce.case_holding_share")
+        {
+            let is_asye = l.key.starts_with("asye.");
+            let has_managed_team = pool
+                .scenario
+                .agency
+                .as_ref()
+                .is_some_and(|a| !a.managed_team.is_empty());
+            if (is_asye && role != super::params::SOCIAL_WORKER) || (l.key.contains("extra[0]") && !has_managed_team) {
+                continue;
+            }
+            out.push((format!("{prefix}{}", l.key), l));
+        }
+    }
+    out
+}
+
 /// A key path without its team or role prefix.
 pub fn unscoped(key: &str) -> &str {
     let rest = match key.strip_prefix("teams.") {
