@@ -214,7 +214,7 @@ fn workforce(o: &mut String, w: &Workforce, target: &Target, by_team: bool) -> s
         // With teams the posts and people are the teams' (listed above).
         writeln!(
             o,
-            "  Posts and people by team, above; people of {} FTE each.",
+            "  Establishment and people by team, above; people of {} FTE each.",
             num(w.fte_per_head)
         )?;
     } else {
