@@ -1,0 +1,229 @@
+//! `caseload serve`: the workshop page, live what-ifs in a browser.
+//!
+//! A thin HTTP front end (axum on tokio) over the same typed pipeline as
+//! the command line: a request's plan becomes a scenario in one place
+//! (`plan`), is simulated by the runner on the shared worker pool, compared
+//! with the starting position on common random numbers (the analysis
+//! layer, as `compare` does) and rendered by `output` (the headline words,
+//! the SVG charts, the drivers). `api` holds the handlers and the limits;
+//! the page itself (`assets/`) is compiled in, so the server reads no file
+//! but the scenarios named on its command line, read once at start.
+//!
+//! Load: simulations run one at a time on a blocking thread (each uses
+//! every core through the runner's pool), behind a short queue; a newer
+//! request of the same page supersedes its older ones still queued, which
+//! are answered 409; a full queue is answered 503.
+
+mod api;
+pub mod plan;
+
+use crate::error::{Error, Result};
+use crate::la;
+use crate::runner;
+use crate::scenario::Loaded;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request, State as Shared};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// The largest request body the server reads.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// What the server is started with: where to listen and the scenario files
+/// the page may start from, already read and checked.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub address: SocketAddr,
+    pub files: Vec<Loaded>,
+}
+
+/// A bound server, not yet answering.
+pub struct Server {
+    listener: tokio::net::TcpListener,
+    state: Arc<api::State>,
+    address: SocketAddr,
+}
+
+/// Binds the address. A port in use or an address that is not this
+/// computer's is a usage error (exit 2).
+pub async fn bind(config: Config) -> Result<Server> {
+    let listener = tokio::net::TcpListener::bind(config.address).await.map_err(|e| {
+        let why = match e.kind() {
+            std::io::ErrorKind::AddrInUse => format!(
+                "port {} is in use (is another caseload serve running?); choose another with --port",
+                config.address.port()
+            ),
+            std::io::ErrorKind::AddrNotAvailable => {
+                "that address is not one of this computer's; use 127.0.0.1 (this computer only)".to_string()
+            }
+            std::io::ErrorKind::PermissionDenied => format!(
+                "not allowed to listen on port {} (ports below 1024 need an administrator); choose another with --port",
+                config.address.port()
+            ),
+            _ => e.to_string(),
+        };
+        Error::Usage(format!("serve: cannot listen on {}: {why}", config.address))
+    })?;
+    let address = listener
+        .local_addr()
+        .map_err(|e| Error::Usage(format!("serve: cannot listen on {}: {e}", config.address)))?;
+    let figures = la::Figures::embedded()?;
+    let starts = config
+        .files
+        .iter()
+        .map(|l| plan::Start::file(l).map(Arc::new))
+        .collect::<Result<Vec<_>>>()?;
+    let pool = runner::pool(None).map_err(|e| Error::Internal(format!("serve: cannot start the workers: {e}")))?;
+    let state = Arc::new(api::State::new(figures, starts, pool, address));
+    Ok(Server {
+        listener,
+        state,
+        address,
+    })
+}
+
+impl Server {
+    /// The address it listens on (with the port chosen when 0 was asked).
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// Answers until `shutdown` completes, then finishes the answers in
+    /// flight.
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<()> {
+        let app = router(self.state);
+        axum::serve(self.listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await
+            .map_err(|e| Error::io(format!("serve on {}", self.address), e))
+    }
+}
+
+/// Every route, with the body limit and the checks every request passes.
+fn router(state: Arc<api::State>) -> Router {
+    Router::new()
+        .route("/", get(api::page))
+        .route("/page.js", get(api::script))
+        .route("/page.css", get(api::style))
+        .route("/api/starts", get(api::starts))
+        .route("/api/start", post(api::start))
+        .route("/api/plan", post(api::plan))
+        .route("/api/report", post(api::report))
+        .fallback(api::not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(state.clone(), guard))
+        .with_state(state)
+}
+
+/// Refuses a request for another host name when listening on loopback (a
+/// web page elsewhere cannot reach the server through a name that points
+/// here), and marks every answer as not to be sniffed, framed or cached.
+async fn guard(Shared(state): Shared<Arc<api::State>>, request: Request, next: Next) -> Response {
+    if state.loopback {
+        let host = request
+            .headers()
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("");
+        if !api::is_local_host(host) {
+            return api::error(
+                StatusCode::MISDIRECTED_REQUEST,
+                "this server answers only to 127.0.0.1, localhost or [::1]",
+            )
+            .into_response();
+        }
+    }
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    response
+}
+
+/// Whether an address reaches only this computer.
+pub fn is_loopback(address: &SocketAddr) -> bool {
+    address.ip().is_loopback()
+}
+
+/// A server answering on a runtime of its own thread, until dropped: for
+/// tests, and for anything that embeds the page.
+pub struct Running {
+    pub address: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<Result<()>>>,
+}
+
+/// Starts a server on a thread of its own and returns once it listens.
+pub fn spawn(config: Config) -> Result<Running> {
+    let runtime = runtime()?;
+    let server = runtime.block_on(bind(config))?;
+    let address = server.address();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let thread = std::thread::spawn(move || {
+        runtime.block_on(server.run(async move {
+            let _ = stopped.await;
+        }))
+    });
+    Ok(Running {
+        address,
+        stop: Some(stop),
+        thread: Some(thread),
+    })
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// The runtime the server answers on: two threads are plenty, since the
+/// simulations run on the runner's pool.
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Internal(format!("serve: cannot start the server's runtime: {e}")))
+}
+
+/// Completes on Ctrl-C or, on Unix, SIGTERM.
+pub async fn stop_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    {
+        let term = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut s) => {
+                    s.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            () = ctrl_c => {},
+            () = term => {},
+        }
+    }
+    #[cfg(not(unix))]
+    ctrl_c.await;
+}
