@@ -108,11 +108,7 @@ impl Sessions {
         self.clock += 1;
         let clock = self.clock;
         if !self.pages.contains_key(session) && self.pages.len() >= MAX_SESSIONS {
-            let oldest = self
-                .pages
-                .iter()
-                .min_by_key(|(_, p)| p.touched)
-                .map(|(k, _)| k.clone());
+            let oldest = self.pages.iter().min_by_key(|(_, p)| p.touched).map(|(k, _)| k.clone());
             if let Some(k) = oldest {
                 self.pages.remove(&k);
             }
@@ -202,12 +198,7 @@ pub fn error(status: StatusCode, message: &str) -> Refusal {
 /// A scenario's problems, each with the control it belongs to: 422.
 fn problems(e: &ScenarioError) -> Refusal {
     let list: Vec<Value> = e.problems.iter().map(problem_json).collect();
-    let error = e
-        .problems
-        .iter()
-        .map(Problem::to_string)
-        .collect::<Vec<_>>()
-        .join("\n");
+    let error = e.problems.iter().map(Problem::to_string).collect::<Vec<_>>().join("\n");
     Refusal {
         status: StatusCode::UNPROCESSABLE_ENTITY,
         body: json!({ "error": error, "problems": list }),
@@ -354,7 +345,9 @@ async fn simulate(state: &Arc<State>, body: &[u8], purpose: Purpose) -> Result<V
     }
     let session = match (&request.session, request.seq) {
         (Some(id), Some(seq)) if purpose != Purpose::Report => {
-            if id.is_empty() || id.len() > MAX_ID || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            if id.is_empty()
+                || id.len() > MAX_ID
+                || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
             {
                 return Err(unprocessable(&format!(
                     "session: at most {MAX_ID} letters, digits, - or _"
@@ -406,7 +399,8 @@ async fn simulate(state: &Arc<State>, body: &[u8], purpose: Purpose) -> Result<V
                 let ms = |d: Duration| d.as_secs_f64() * 1000.0;
                 v["timings_ms"] = json!({
                     "start": ms(based),
-                    "simulate": ms(simulated - based),
+                    "simulate": ms(outcome.simulated),
+                    "analyse": ms(simulated - based - outcome.simulated),
                     "render": ms(began.elapsed() - simulated),
                     "total": ms(began.elapsed()),
                 });
@@ -416,7 +410,12 @@ async fn simulate(state: &Arc<State>, body: &[u8], purpose: Purpose) -> Result<V
     });
     let value = job
         .await
-        .map_err(|e| error(StatusCode::INTERNAL_SERVER_ERROR, &format!("the simulation stopped: {e}")))?
+        .map_err(|e| {
+            error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &format!("the simulation stopped: {e}"),
+            )
+        })?
         .map_err(|e| refusal(&e))?;
     let mut value = value;
     if let (Some((_, seq)), Value::Object(map)) = (&session, &mut value) {
@@ -554,12 +553,16 @@ struct Outcome {
     own: RunHeadline,
     difference: Difference,
     shares: Vec<drivers::Drivers>,
+    /// How long the runs took (the rest is analysis).
+    simulated: Duration,
 }
 
 impl Outcome {
     fn of(state: &State, baseline: &Baseline, applied: &Applied, runs: u32) -> crate::error::Result<Outcome> {
         let s = &applied.loaded.scenario;
+        let began = Instant::now();
         let mut results = runner::summarise(&[s], SEED, runs, &state.pool, &|| {});
+        let simulated = began.elapsed();
         let summary = results
             .summaries
             .pop()
@@ -577,6 +580,7 @@ impl Outcome {
             own,
             difference,
             shares,
+            simulated,
         })
     }
 
@@ -598,7 +602,9 @@ impl Outcome {
     ) -> crate::error::Result<Value> {
         let s = &applied.loaded.scenario;
         let list = self.charts(applied)?;
-        let drawn = runner::map_in_parallel(pool, &list, |c| c.svg().map(|svg| (c.name.clone(), c.title.clone(), svg)));
+        let drawn = runner::map_in_parallel(pool, &list, |c| {
+            c.svg().map(|svg| (c.name.clone(), c.title.clone(), svg))
+        });
         let mut svgs = Vec::new();
         for d in drawn {
             let (name, title, svg) = d?;
@@ -609,8 +615,8 @@ impl Outcome {
             }));
         }
         let rows = headline::run_headlines(&self.own);
-        let summary_csv = tables::summary_csv(&[(&s.name, s.start, &self.summary)])
-            .map_err(|e| Error::render("summary.csv", e))?;
+        let summary_csv =
+            tables::summary_csv(&[(&s.name, s.start, &self.summary)]).map_err(|e| Error::render("summary.csv", e))?;
         let d = &self.difference;
         let caseload_sentence = self
             .shares
@@ -671,7 +677,14 @@ impl Outcome {
             seed: SEED,
             sets: &[],
         };
-        Ok(report::run_report(shown, &rows, &self.summary, &svgs, settings, &self.shares))
+        Ok(report::run_report(
+            shown,
+            &rows,
+            &self.summary,
+            &svgs,
+            settings,
+            &self.shares,
+        ))
     }
 }
 
@@ -707,26 +720,33 @@ fn controls(start: &Start) -> Value {
         "target": { "low": s.target.low, "high": s.target.high },
         "list": [
             { "id": Control::AsyeIntake.id(), "label": label(Control::AsyeIntake), "kind": "number",
-              "value": asye, "min": 0, "max": round_up(asye * 3.0, 10.0).max(40.0), "step": 1, "unit": "a year" },
+              "value": asye, "min": 0, "max": round_up(asye * 3.0, 10.0).max(40.0), "step": 1, "unit": "a year",
+              "note": "A decision: the plan takes exactly this many each September." },
             { "id": Control::ExperiencedHires.id(), "label": label(Control::ExperiencedHires), "kind": "number",
-              "value": hires, "min": 0, "max": round_up(hires * 4.0, 1.0).max(6.0), "step": 0.1, "unit": "a month" },
+              "value": hires, "min": 0, "max": round_up(hires * 4.0, 1.0).max(6.0), "step": 0.1, "unit": "a month",
+              "note": "Not in the council's gift: the plan moves the centre of the starting position's range." },
             { "id": Control::FundedPosts.id(), "label": label(Control::FundedPosts), "kind": "dated",
               "value": 0, "min": -round_up(establishment / 2.0, 10.0), "max": round_up(establishment / 2.0, 10.0), "step": 1,
-              "unit": "FTE", "from": half_way, "now": establishment },
+              "unit": "FTE", "from": half_way, "now": establishment,
+              "note": format!("Funded posts now: {} FTE.", crate::text::number(establishment)) },
             { "id": Control::AgencyCap.id(), "label": label(Control::AgencyCap), "kind": "cap",
               "value": cap, "min": 0, "max": round_up(agency.max(cap.unwrap_or(0.0)) * 1.5, 10.0), "step": 1, "unit": "FTE",
               "now": agency, "enabled": has("agency") },
             { "id": Control::ManagedTeam.id(), "label": label(Control::ManagedTeam), "kind": "team",
               "value": 0, "min": 0, "max": 40, "step": 1, "unit": "FTE",
-              "from": months.first(), "to": months.get(5).or(months.last()), "enabled": has("agency") },
+              "from": months.first(), "to": months.get(5).or(months.last()), "enabled": has("agency"),
+              "note": "Agency staff beyond those covering vacancies, for the months chosen." },
             { "id": Control::Retention.id(), "label": label(Control::Retention), "kind": "payment",
-              "effect": "leaving", "min": 0, "max": 10000, "step": 250, "unit": "£ a worker a year",
-              "start": payment("retention", "leaving_multiplier") },
+              "effect": "leaving", "effect_label": Control::Retention.effect_label(s), "min": 0, "max": 10000, "step": 250, "unit": "£ a worker a year",
+              "start": payment("retention", "leaving_multiplier"),
+              "note": "Paid each year from the first month to staff with a year's service; its effect is an assumption, anywhere in the range." },
             { "id": Control::RecruitmentBonus.id(), "label": label(Control::RecruitmentBonus), "kind": "payment",
-              "effect": "applicants", "min": 0, "max": 10000, "step": 250, "unit": "£ a hire",
-              "start": payment("recruitment_bonus", "applicant_multiplier") },
+              "effect": "applicants", "effect_label": Control::RecruitmentBonus.effect_label(s), "min": 0, "max": 10000, "step": 250, "unit": "£ a hire",
+              "start": payment("recruitment_bonus", "applicant_multiplier"),
+              "note": "Paid to each experienced hire from the first month; its effect is an assumption, anywhere in the range." },
             { "id": Control::DemandGrowth.id(), "label": label(Control::DemandGrowth), "kind": "percent",
-              "value": growth, "min": -0.1, "max": 0.15, "step": 0.005, "unit": "a year" },
+              "value": growth, "min": -0.1, "max": 0.15, "step": 0.005, "unit": "a year",
+              "note": "An assumption: the plan moves the centre of the starting position's range." },
         ],
     })
 }

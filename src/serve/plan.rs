@@ -11,10 +11,10 @@
 //! file the page saves: `caseload run` on the saved file reproduces the
 //! page's numbers by construction.
 //!
-//! How the controls map to scenario keys (docs/model.md, "The workshop
-//! page"): a number that the start gives as a range (ASYE intake,
-//! experienced hires, demand growth) keeps its spread and moves its centre
-//! to the control's value; funded posts and a managed team are dated
+//! How the controls map to scenario keys (docs/model.md, section 14): the
+//! ASYE intake, the council's decision, is fixed at the control's value (as
+//! `seek` sets a lever); experienced hires and demand growth, which are
+//! not in its gift, keep the start's spread and move its centre; funded posts and a managed team are dated
 //! entries appended to `workforce.establishment_changes` and
 //! `agency.extra`; a payment sets its amount and its assumed effect as a
 //! uniform range of the multiplier.
@@ -198,36 +198,34 @@ impl Control {
                 format!("{}, {}", d.words, d.per)
             }
         };
-        let lever = |key: &str| {
-            lever::find(key).map_or_else(String::new, |l| capital(l.words.trim_end_matches(',')))
-        };
+        let lever = |key: &str| lever::find(key).map_or_else(String::new, |l| capital(l.words.trim_end_matches(',')));
         match self {
             Control::AsyeIntake => parameter(Parameter::AsyeIntakePerYear),
             Control::ExperiencedHires => parameter(Parameter::ApplicantsPerMonth),
-            Control::FundedPosts => format!("Change in {} from a month", lever("workforce.establishment_fte")),
+            Control::FundedPosts => format!("{}: a change from a month", lever("workforce.establishment_fte")),
             Control::AgencyCap => lever("agency.max_fte"),
             Control::ManagedTeam => lever("agency.extra[0].fte"),
-            Control::Retention => format!(
-                "{}; its effect: {}",
-                lever("payments.retention.amount"),
-                parameter(Parameter::RetentionLeavingMultiplier).to_lowercase()
-            ),
-            Control::RecruitmentBonus => format!(
-                "{}; its effect: {}",
-                lever("payments.recruitment_bonus.amount"),
-                parameter(Parameter::BonusApplicantMultiplier).to_lowercase()
-            ),
+            Control::Retention => lever("payments.retention.amount"),
+            Control::RecruitmentBonus => lever("payments.recruitment_bonus.amount"),
             Control::DemandGrowth => parameter(Parameter::AnnualGrowth),
         }
+    }
+
+    /// A payment's assumed effect, in the words of its parameter.
+    pub fn effect_label(self, s: &Scenario) -> Option<String> {
+        let p = match self {
+            Control::Retention => Parameter::RetentionLeavingMultiplier,
+            Control::RecruitmentBonus => Parameter::BonusApplicantMultiplier,
+            _ => return None,
+        };
+        Some(p.describe(s).words)
     }
 
     /// The control a scenario problem belongs to, by its key path.
     pub fn of_location(location: &str) -> Option<Control> {
         Control::ALL.into_iter().find(|c| {
             let key = c.key();
-            location == key
-                || location.starts_with(&format!("{key}."))
-                || location.starts_with(&format!("{key}["))
+            location == key || location.starts_with(&format!("{key}.")) || location.starts_with(&format!("{key}["))
         })
     }
 }
@@ -386,8 +384,14 @@ impl Plan {
             }
         }
         let months = [
-            (Control::FundedPosts, self.funded_posts.as_ref().map(|c| c.from.as_str())),
-            (Control::ManagedTeam, self.managed_team.as_ref().map(|m| m.from.as_str())),
+            (
+                Control::FundedPosts,
+                self.funded_posts.as_ref().map(|c| c.from.as_str()),
+            ),
+            (
+                Control::ManagedTeam,
+                self.managed_team.as_ref().map(|m| m.from.as_str()),
+            ),
             (Control::ManagedTeam, self.managed_team.as_ref().map(|m| m.to.as_str())),
         ];
         for (control, month) in months {
@@ -421,20 +425,20 @@ impl Plan {
             changes: Vec::new(),
             problems: Vec::new(),
         };
-        edit.centre(
-            "asye",
-            "intake_per_year",
-            self.asye_intake_per_year,
-            |x| format!("{} ASYEs a year", text::number(x)),
-        );
-        edit.centre(
-            "recruitment",
-            "applicants_per_month",
+        // The intake is the council's decision: a fixed number, as `seek`
+        // sets a lever. Hires and demand are not in its gift: they keep
+        // the start's spread around the value the plan assumes.
+        edit.number(("asye", "intake_per_year"), self.asye_intake_per_year, false, |x| {
+            format!("{} ASYEs a year", text::number(x))
+        });
+        edit.number(
+            ("recruitment", "applicants_per_month"),
             self.experienced_hires_per_month,
-            |x| format!("{} experienced hires a month", text::number(x)),
+            true,
+            |x| format!("about {} experienced hires a month", text::number(x)),
         );
-        edit.centre("demand", "annual_growth", self.demand_growth, |x| {
-            format!("referrals growing {} a year", text::percent_as_written(x))
+        edit.number(("demand", "annual_growth"), self.demand_growth, true, |x| {
+            format!("referrals growing about {} a year", text::percent_as_written(x))
         });
         if let Some(c) = &self.funded_posts {
             edit.funded_posts(c);
@@ -533,14 +537,27 @@ impl Edit<'_> {
         self.doc.get(name).is_some_and(|i| i.as_table_like().is_some())
     }
 
-    /// Sets a number the start may give as a range: the range keeps its
-    /// spread and moves its centre to `x`.
-    fn centre(&mut self, section: &str, key: &str, x: Option<f64>, words: impl Fn(f64) -> String) {
+    /// Sets a number the start may give as a range: fixed at `x`, or,
+    /// with `keep_spread`, the range keeping its spread with its centre
+    /// moved to `x`.
+    fn number(
+        &mut self,
+        (section, key): (&str, &str),
+        x: Option<f64>,
+        keep_spread: bool,
+        words: impl Fn(f64) -> String,
+    ) {
         let Some(x) = x else { return };
         let Some(table) = self.table(section) else { return };
         let old = table.get(key).and_then(Item::as_value).cloned();
-        let was = old.as_ref().map_or_else(|| "not given".to_string(), |v| v.to_string().trim().to_string());
-        let mut value = moved(old.as_ref(), x);
+        let was = old
+            .as_ref()
+            .map_or_else(|| "not given".to_string(), |v| v.to_string().trim().to_string());
+        let mut value = if keep_spread {
+            moved(old.as_ref(), x)
+        } else {
+            Value::from(x)
+        };
         value.decor_mut().set_suffix(format!("   # workshop plan; was {was}"));
         table.insert(key, Item::Value(value));
         self.changes.push(words(x));
@@ -654,7 +671,10 @@ impl Edit<'_> {
             if control == Control::Retention {
                 table.insert("min_service_months", note(Value::from(12), ": after a year's service"));
                 table.insert("include_asye", note(Value::from(false), ""));
-                table.insert("clawback_months", note(Value::from(12), ": repaid pro rata within a year"));
+                table.insert(
+                    "clawback_months",
+                    note(Value::from(12), ": repaid pro rata within a year"),
+                );
             } else {
                 table.insert(
                     "clawback_months",

@@ -230,14 +230,15 @@ function buildControls() {
       const words = c.effect === "leaving" ? "% fewer leavers among those eligible" : "% more experienced applicants";
       const low = el("input", { type: "number", id: `${id}-low`, min: 0, max: 100, step: 1, value: v.low });
       const high = el("input", { type: "number", id: `${id}-high`, min: 0, max: 100, step: 1, value: v.high });
-      extra.append(el("label", { for: `${id}-low`, text: "Assumed effect: from" }), low,
+      extra.append(el("span", { class: "effect", text: `Assumed effect (${c.effect_label}):` }));
+      extra.append(el("label", { for: `${id}-low`, text: "from" }), low,
         el("label", { for: `${id}-high`, text: "to" }), high, el("span", { text: words }));
       const read = () => { v.low = Number(low.value); v.high = Number(high.value); changed(c); };
       low.addEventListener("change", read);
       high.addEventListener("change", read);
     }
     if (extra.childElementCount) box.append(extra);
-    box.append(el("p", { class: "was", text: `Starting position: ${shown(c, initialValues(c))}` }));
+    box.append(el("p", { class: "was", text: `Starting position: ${shown(c, initialValues(c))}. ${c.note || ""}` }));
     if (c.enabled === false) box.append(el("p", { class: "note", text: "The starting position has no agency staff." }));
     box.append(el("p", { class: "problem", id: `problem-${c.id}`, role: "alert" }));
     slider.addEventListener("input", () => {
@@ -334,14 +335,15 @@ function render(data, seq) {
   }));
 }
 
+// Each distinct plan once, in the order first tried; the one shown is
+// highlighted.
 function addTried(data) {
   const key = JSON.stringify(plan());
-  const last = state.tried[state.tried.length - 1];
-  if (last && last.key === key) return;
-  state.tried.push({ key });
-  const n = data.numbers;
   const rows = $("tried-rows");
   rows.querySelectorAll("tr.current").forEach((r) => r.classList.remove("current"));
+  const seen = state.tried.findIndex((t) => t.key === key);
+  if (seen >= 0) { state.tried[seen].row.classList.add("current"); return; }
+  const n = data.numbers;
   const changes = data.changes.length ? data.changes.join("; ") : "None: the starting position";
   const tr = el("tr", { class: "current" },
     el("td", { text: String(state.tried.length) }),
@@ -352,6 +354,7 @@ function addTried(data) {
     el("td", { class: "num", text: data.changed ? signed(n.caseload_change_median, (x) => num(x, 1)) : "" }),
     el("td", { class: "num", text: data.changed ? signed(n.spend_change_mean, money) : "" }));
   rows.append(tr);
+  state.tried.push({ key, row: tr });
 }
 
 function download(name, text, kind) {
