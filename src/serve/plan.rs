@@ -460,7 +460,7 @@ impl Plan {
             return Err(ScenarioError { problems });
         }
         let name = format!("{}: workshop plan", s.name);
-        doc.insert("name", Item::Value(Value::from(name.as_str())));
+        put(doc.as_table_mut(), "name", Item::Value(Value::from(name.as_str())));
         let text = format!("{}{doc}", header(s, &changes));
         let source = Source::from_text(PLAN_FILE, &text).map_err(ScenarioError::from)?;
         let loaded = scenario::check(source)?;
@@ -559,7 +559,7 @@ impl Edit<'_> {
             Value::from(x)
         };
         value.decor_mut().set_suffix(format!("   # workshop plan; was {was}"));
-        table.insert(key, Item::Value(value));
+        put(table, key, Item::Value(value));
         self.changes.push(words(x));
     }
 
@@ -576,7 +576,7 @@ impl Edit<'_> {
         self.changes.push(format!(
             "{} funded posts (FTE) from {}",
             text::signed_number(c.change_fte),
-            c.from
+            month_words(&c.from)
         ));
     }
 
@@ -597,7 +597,7 @@ impl Edit<'_> {
             Some(x) => {
                 let mut value = Value::from(x);
                 value.decor_mut().set_suffix(format!("   # workshop plan; was {was}"));
-                table.insert("max_fte", Item::Value(value));
+                put(table, "max_fte", Item::Value(value));
                 self.changes.push(format!("agency capped at {} FTE", text::number(x)));
             }
             None => {
@@ -628,8 +628,8 @@ impl Edit<'_> {
         self.changes.push(format!(
             "a managed team of {} FTE from {} to {}",
             text::number(m.fte),
-            m.from,
-            m.to
+            month_words(&m.from),
+            month_words(&m.to)
         ));
     }
 
@@ -656,7 +656,7 @@ impl Edit<'_> {
             v.decor_mut().set_suffix(format!("   # workshop plan{why}"));
             Item::Value(v)
         };
-        table.insert("amount", note(Value::from(p.amount), ""));
+        put(table, "amount", note(Value::from(p.amount), ""));
         let [low, high] = p.multiplier;
         let multiplier = if low == high {
             Value::from(low)
@@ -665,18 +665,32 @@ impl Edit<'_> {
             range.insert("uniform", Value::Array(Array::from_iter([low, high])));
             Value::InlineTable(range)
         };
-        table.insert(effect, note(multiplier, ": an assumption, anywhere in this range"));
+        put(
+            table,
+            effect,
+            note(multiplier, ": an assumption, anywhere in this range"),
+        );
         if fresh {
-            table.insert("from", note(Value::from(start.as_str()), ": from the first month"));
+            put(
+                table,
+                "from",
+                note(Value::from(start.as_str()), ": from the first month"),
+            );
             if control == Control::Retention {
-                table.insert("min_service_months", note(Value::from(12), ": after a year's service"));
-                table.insert("include_asye", note(Value::from(false), ""));
-                table.insert(
+                put(
+                    table,
+                    "min_service_months",
+                    note(Value::from(12), ": after a year's service"),
+                );
+                put(table, "include_asye", note(Value::from(false), ""));
+                put(
+                    table,
                     "clawback_months",
                     note(Value::from(12), ": repaid pro rata within a year"),
                 );
             } else {
-                table.insert(
+                put(
+                    table,
                     "clawback_months",
                     note(Value::from(24), ": repaid pro rata within two years"),
                 );
@@ -688,12 +702,28 @@ impl Edit<'_> {
             "experienced applicants"
         };
         self.changes.push(format!(
-            "a {words} of {} ({effect_words} x{} to x{})",
+            "a {words} of {} ({effect_words} ×{} to ×{})",
             text::money(p.amount),
             text::number(low),
             text::number(high)
         ));
     }
+}
+
+/// Sets `key` in `table`, keeping the comments above an existing key
+/// (`TableLike::insert` would reformat the key and drop them).
+fn put(table: &mut dyn TableLike, key: &str, item: Item) {
+    match table.get_mut(key) {
+        Some(slot) => *slot = item,
+        None => {
+            table.insert(key, item);
+        }
+    }
+}
+
+/// A month as people say it (`April 2026`), or as given when it is not one.
+fn month_words(m: &str) -> String {
+    YearMonth::parse(m).map_or_else(|| m.to_string(), crate::scenario::describe::month_name)
 }
 
 /// Appends `entry` to the array `key` of `table` (an inline array, or an
@@ -709,7 +739,7 @@ fn append(table: &mut dyn TableLike, key: &str, entry: InlineTable) {
             let mut items = Array::new();
             items.push(entry);
             items.decor_mut().set_suffix("   # workshop plan");
-            table.insert(key, Item::Value(Value::Array(items)));
+            put(table, key, Item::Value(Value::Array(items)));
         }
     }
 }
@@ -802,4 +832,93 @@ pub fn value_at<'a>(start: &'a Start, path: &str) -> Option<&'a toml::Value> {
 /// The months a dated control may name: the start's horizon.
 pub fn months(s: &Scenario) -> Vec<YearMonth> {
     (0..s.months).map(|t| s.month_at(t)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value(text: &str) -> Value {
+        text.parse::<Value>().unwrap()
+    }
+
+    #[test]
+    fn a_range_keeps_its_spread_and_moves_its_centre() {
+        let m = |old: &str, x: f64| moved(Some(&value(old)), x).to_string().trim().to_string();
+        assert_eq!(
+            m("{ lognormal = [18.0, 0.539] }", 30.0),
+            "{ lognormal = [30.0, 0.539] }"
+        );
+        assert_eq!(m("{ normal = [0.0, 0.01] }", 0.03), "{ normal = [0.03, 0.01] }");
+        assert_eq!(m("{ uniform = [1.0, 3.0] }", 4.0), "{ uniform = [2.0, 6.0] }");
+        assert_eq!(
+            m("{ triangular = [-0.01, 0.0, 0.02] }", 0.02),
+            "{ triangular = [0.01, 0.02, 0.04] }"
+        );
+        // A lognormal cannot centre on 0: the plain number.
+        assert_eq!(m("{ lognormal = [0.22, 0.57] }", 0.0), "0.0");
+        assert_eq!(m("2.5", 3.0), "3.0");
+        assert_eq!(moved(None, 1.5).to_string().trim(), "1.5");
+    }
+
+    #[test]
+    fn the_centre_is_what_moved_moves() {
+        let c = |text: &str| centre(&format!("v = {text}").parse::<toml::Table>().unwrap()["v"]);
+        assert_eq!(c("{ lognormal = [18.0, 0.5] }"), Some(18.0));
+        assert_eq!(c("{ uniform = [1.0, 3.0] }"), Some(2.0));
+        assert_eq!(c("{ triangular = [0.75, 0.9, 1.0] }"), Some(0.9));
+        assert_eq!(c("7"), Some(7.0));
+        assert_eq!(c("\"seven\""), None);
+    }
+
+    #[test]
+    fn a_problem_belongs_to_the_control_whose_key_holds_it() {
+        assert_eq!(
+            Control::of_location("workforce.establishment_changes[1].from"),
+            Some(Control::FundedPosts)
+        );
+        assert_eq!(
+            Control::of_location("payments.retention.leaving_multiplier"),
+            Some(Control::Retention)
+        );
+        assert_eq!(Control::of_location("agency.extra[0].to"), Some(Control::ManagedTeam));
+        assert_eq!(Control::of_location("agency.max_fte"), Some(Control::AgencyCap));
+        assert_eq!(Control::of_location("agency.max_fte_other"), None);
+        assert_eq!(Control::of_location("demand.referrals_per_month"), None);
+    }
+
+    #[test]
+    fn numbers_keep_six_significant_figures() {
+        assert_eq!(tidy(0.263_888_888_9), 0.263_889);
+        assert_eq!(tidy(1_234.567_891), 1_234.57);
+        assert_eq!(tidy(0.0), 0.0);
+    }
+
+    #[test]
+    fn a_plan_is_written_into_the_start_and_read_back_with_every_change_commented() {
+        let figures = la::Figures::embedded().unwrap();
+        let start = Start::council(&figures, "bury").unwrap();
+        let unchanged = Plan::default().apply(&start).unwrap();
+        assert!(unchanged.changes.is_empty());
+        let plan = Plan {
+            asye_intake_per_year: Some(25.0),
+            agency_cap_fte: Some(None),
+            retention: Some(Some(Payment {
+                amount: 2000.0,
+                multiplier: [0.8, 0.95],
+            })),
+            ..Plan::default()
+        };
+        let applied = plan.apply(&start).unwrap();
+        let s = &applied.loaded.scenario;
+        assert!(
+            applied
+                .text
+                .contains("intake_per_year = 25.0   # workshop plan; was { lognormal")
+        );
+        assert!(s.payments.retention.is_some());
+        assert_eq!(applied.changes.len(), 3);
+        // The start's comments stay.
+        assert!(applied.text.contains("# (U) Newly qualified people joining each year"));
+    }
 }

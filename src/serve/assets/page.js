@@ -17,6 +17,7 @@ const state = {
   result: null,      // the newest result shown
   tried: [],
   timings: [],       // change-to-redraw milliseconds, newest last
+  server: [],        // of which the server's own (simulation and charts)
   sentAt: {},        // seq -> performance.now() when the change was made
 };
 window.workshop = state;
@@ -328,6 +329,7 @@ function render(data, seq) {
   requestAnimationFrame(() => requestAnimationFrame(() => {
     const ms = performance.now() - began;
     state.timings.push(ms);
+    state.server.push(data.timings_ms ? data.timings_ms.total : NaN);
     document.body.dataset.renderedSeq = String(seq);
     if (seq === state.seq) {
       $("status").textContent = `Updated in ${Math.round(ms)} ms: ${num(data.runs, 0)} runs, seed ${data.seed}, compared with the starting position on the same random numbers.`;
@@ -346,7 +348,7 @@ function addTried(data) {
   const n = data.numbers;
   const changes = data.changes.length ? data.changes.join("; ") : "None: the starting position";
   const tr = el("tr", { class: "current" },
-    el("td", { text: String(state.tried.length) }),
+    el("td", { text: String(state.tried.length + 1) }),
     el("td", { text: changes }),
     el("td", { class: "num", text: `${num(n.caseload_end_median, 1)} in ${monthWords(n.end_month)}` }),
     el("td", { class: "num", text: percent(n.prob_at_or_below_high_end) }),
