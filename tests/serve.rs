@@ -467,3 +467,23 @@ fn a_port_in_use_or_an_address_that_is_not_one_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--bind my-laptop"));
 }
+
+#[test]
+fn silent_and_half_sent_connections_do_not_stop_others_being_answered() {
+    let s = server();
+    // Forty clients that open a connection and send half a request, or nothing.
+    let idle: Vec<TcpStream> = (0..40)
+        .map(|i| {
+            let mut c = TcpStream::connect(s.address).unwrap();
+            if i % 2 == 0 {
+                c.write_all(b"POST /api/plan HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n{\"sta")
+                    .unwrap();
+            }
+            c
+        })
+        .collect();
+    assert_eq!(get(s.address, "/api/starts").status, 200);
+    let plan = json!({ "start": { "council": "Bury" }, "runs": 20 });
+    assert_eq!(post(s.address, "/api/plan", &plan).status, 200);
+    drop(idle);
+}

@@ -29,10 +29,25 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::time::{Instant, Sleep};
 
 /// The largest request body the server reads.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Connections open at once; more wait to be accepted.
+pub const MAX_CONNECTIONS: usize = 256;
+/// A connection that neither sends nor takes a byte for this long is
+/// closed (longer than a request may wait for its turn).
+pub const IDLE: Duration = Duration::from_secs(60);
+/// How long answers in flight may take to finish once the server is told
+/// to stop.
+pub const DRAIN: Duration = Duration::from_secs(5);
 
 /// What the server is started with: where to listen and the scenario files
 /// the page may start from, already read and checked.
@@ -44,7 +59,7 @@ pub struct Config {
 
 /// A bound server, not yet answering.
 pub struct Server {
-    listener: tokio::net::TcpListener,
+    listener: TcpListener,
     state: Arc<api::State>,
     address: SocketAddr,
 }
@@ -52,7 +67,7 @@ pub struct Server {
 /// Binds the address. A port in use or an address that is not this
 /// computer's is a usage error (exit 2).
 pub async fn bind(config: Config) -> Result<Server> {
-    let listener = tokio::net::TcpListener::bind(config.address).await.map_err(|e| {
+    let listener = TcpListener::bind(config.address).await.map_err(|e| {
         let why = match e.kind() {
             std::io::ErrorKind::AddrInUse => format!(
                 "port {} is in use (is another caseload serve running?); choose another with --port",
@@ -94,13 +109,121 @@ impl Server {
     }
 
     /// Answers until `shutdown` completes, then finishes the answers in
-    /// flight.
+    /// flight, for at most [`DRAIN`].
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<()> {
         let app = router(self.state);
-        axum::serve(self.listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await
-            .map_err(|e| Error::io(format!("serve on {}", self.address), e))
+        let listener = Guarded {
+            inner: self.listener,
+            slots: Arc::new(Semaphore::new(MAX_CONNECTIONS)),
+        };
+        let stopping = Arc::new(tokio::sync::Notify::new());
+        let told = stopping.clone();
+        let serving = axum::serve(listener, app).with_graceful_shutdown(async move {
+            shutdown.await;
+            told.notify_one();
+        });
+        tokio::select! {
+            done = async { serving.await } => done.map_err(|e| Error::io(format!("serve on {}", self.address), e)),
+            () = async { stopping.notified().await; tokio::time::sleep(DRAIN).await } => Ok(()),
+        }
+    }
+}
+
+/// The listener, bounded: at most [`MAX_CONNECTIONS`] open at once, each
+/// closed after [`IDLE`] without a byte either way, so that slow or silent
+/// clients cannot hold the server.
+struct Guarded {
+    inner: TcpListener,
+    slots: Arc<Semaphore>,
+}
+
+impl axum::serve::Listener for Guarded {
+    type Io = Connection;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (Connection, SocketAddr) {
+        loop {
+            let Ok(slot) = self.slots.clone().acquire_owned().await else {
+                // The semaphore is never closed; were it, accept nothing more.
+                std::future::pending::<()>().await;
+                continue;
+            };
+            match self.inner.accept().await {
+                Ok((io, address)) => {
+                    let _ = io.set_nodelay(true);
+                    let connection = Connection {
+                        io,
+                        _slot: slot,
+                        idle: Box::pin(tokio::time::sleep(IDLE)),
+                    };
+                    return (connection, address);
+                }
+                // Out of file descriptors and the like: wait, then go on.
+                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
+    }
+
+    fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.inner.local_addr()
+    }
+}
+
+/// One accepted connection, holding its slot until it closes.
+struct Connection {
+    io: TcpStream,
+    _slot: OwnedSemaphorePermit,
+    idle: Pin<Box<Sleep>>,
+}
+
+impl Connection {
+    fn active(&mut self) {
+        self.idle.as_mut().reset(Instant::now() + IDLE);
+    }
+
+    /// Ready with an error once the connection has been idle too long.
+    fn timed_out(&mut self, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        match self.idle.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "the connection was idle too long",
+            ))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl AsyncRead for Connection {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
+        let this = self.get_mut();
+        match Pin::new(&mut this.io).poll_read(cx, buf) {
+            Poll::Ready(done) => {
+                this.active();
+                Poll::Ready(done)
+            }
+            Poll::Pending => this.timed_out(cx),
+        }
+    }
+}
+
+impl AsyncWrite for Connection {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
+        let this = self.get_mut();
+        match Pin::new(&mut this.io).poll_write(cx, buf) {
+            Poll::Ready(done) => {
+                this.active();
+                Poll::Ready(done)
+            }
+            Poll::Pending => this.timed_out(cx).map(|r| r.map(|()| 0)),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_shutdown(cx)
     }
 }
 
