@@ -355,6 +355,10 @@ fn bad_and_hostile_requests_get_a_4xx_with_a_message_and_the_server_keeps_answer
     )
     .unwrap();
     assert_eq!(foreign.status, 421);
+    let form = raw(at, format!("POST /api/plan HTTP/1.1\r\nHost: {at}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n{{}}").as_bytes()).unwrap();
+    assert_eq!(form.status, 415);
+    let elsewhere = raw(at, format!("POST /api/plan HTTP/1.1\r\nHost: {at}\r\nOrigin: http://attacker.example\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{{}}").as_bytes()).unwrap();
+    assert_eq!(elsewhere.status, 403);
     let garbage = raw(at, b"\x00\x01garbage\r\n\r\n");
     assert!(garbage.map_or(true, |a| a.status == 0 || a.status >= 400));
     // Still answering.

@@ -245,7 +245,8 @@ fn router(state: Arc<api::State>) -> Router {
 
 /// Refuses a request for another host name when listening on loopback (a
 /// web page elsewhere cannot reach the server through a name that points
-/// here), and marks every answer as not to be sniffed, framed or cached.
+/// here), a plan that is not JSON or that another site's page posts, and
+/// marks every answer as not to be sniffed, framed or cached.
 async fn guard(Shared(state): Shared<Arc<api::State>>, request: Request, next: Next) -> Response {
     if state.loopback {
         let host = request
@@ -259,6 +260,28 @@ async fn guard(Shared(state): Shared<Arc<api::State>>, request: Request, next: N
                 "this server answers only to 127.0.0.1, localhost or [::1]",
             )
             .into_response();
+        }
+    }
+    if request.method() == axum::http::Method::POST {
+        let headers = request.headers();
+        let text = |name| headers.get(name).and_then(|h: &HeaderValue| h.to_str().ok());
+        if !text(header::CONTENT_TYPE).is_some_and(|t| t.starts_with("application/json")) {
+            return api::error(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "send the plan as JSON, with Content-Type: application/json",
+            )
+            .into_response();
+        }
+        // Another site's page in the same browser may not post plans here.
+        if let Some(origin) = text(header::ORIGIN) {
+            let authority = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+            if Some(authority) != text(header::HOST) {
+                return api::error(
+                    StatusCode::FORBIDDEN,
+                    "plans are taken only from the workshop page itself",
+                )
+                .into_response();
+            }
         }
     }
     let mut response = next.run(request).await;

@@ -125,12 +125,14 @@ pub struct ManagedTeam {
 }
 
 /// A payment: its amount (a worker, or a hire) and its assumed effect, a
-/// multiplier anywhere from the first value to the second.
+/// multiplier anywhere from the first value to the second (absent: as the
+/// starting position assumes, or none for a new payment).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Payment {
     pub amount: f64,
-    pub multiplier: [f64; 2],
+    #[serde(default)]
+    pub multiplier: Option<[f64; 2]>,
 }
 
 /// One control of the page: its id, the scenario key it writes, its words.
@@ -355,8 +357,8 @@ impl Plan {
         ] {
             if let Some(Some(p)) = payment {
                 add(amount, Some(p.amount));
-                add(multiplier, Some(p.multiplier[0]));
-                add(multiplier, Some(p.multiplier[1]));
+                add(multiplier, p.multiplier.map(|m| m[0]));
+                add(multiplier, p.multiplier.map(|m| m[1]));
             }
         }
         out
@@ -657,19 +659,20 @@ impl Edit<'_> {
             Item::Value(v)
         };
         put(table, "amount", note(Value::from(p.amount), ""));
-        let [low, high] = p.multiplier;
-        let multiplier = if low == high {
-            Value::from(low)
-        } else {
-            let mut range = InlineTable::new();
-            range.insert("uniform", Value::Array(Array::from_iter([low, high])));
-            Value::InlineTable(range)
-        };
-        put(
-            table,
-            effect,
-            note(multiplier, ": an assumption, anywhere in this range"),
-        );
+        if let Some([low, high]) = p.multiplier {
+            let multiplier = if low == high {
+                Value::from(low)
+            } else {
+                let mut range = InlineTable::new();
+                range.insert("uniform", Value::Array(Array::from_iter([low, high])));
+                Value::InlineTable(range)
+            };
+            put(
+                table,
+                effect,
+                note(multiplier, ": an assumption, anywhere in this range"),
+            );
+        }
         if fresh {
             put(
                 table,
@@ -701,12 +704,13 @@ impl Edit<'_> {
         } else {
             "experienced applicants"
         };
-        self.changes.push(format!(
-            "a {words} of {} ({effect_words} ×{} to ×{})",
-            text::money(p.amount),
-            text::number(low),
-            text::number(high)
-        ));
+        let assumed = match p.multiplier {
+            Some([low, high]) => format!("{effect_words} ×{} to ×{}", text::number(low), text::number(high)),
+            None if fresh => format!("no effect on {effect_words} assumed"),
+            None => "its effect as the starting position assumes".to_string(),
+        };
+        self.changes
+            .push(format!("a {words} of {} ({assumed})", text::money(p.amount)));
     }
 }
 
@@ -905,7 +909,7 @@ mod tests {
             agency_cap_fte: Some(None),
             retention: Some(Some(Payment {
                 amount: 2000.0,
-                multiplier: [0.8, 0.95],
+                multiplier: Some([0.8, 0.95]),
             })),
             ..Plan::default()
         };

@@ -133,7 +133,12 @@ function plan() {
       case "dated": p[c.id] = { from: v.from, change_fte: v.value }; break;
       case "cap": p[c.id] = v.on ? v.value : null; break;
       case "team": p[c.id] = { fte: v.value, from: v.from, to: v.to }; break;
-      case "payment": p[c.id] = v.amount > 0 ? { amount: v.amount, multiplier: multiplier(c, v) } : null; break;
+      case "payment": {
+        // The effect as the start assumes it unless the page changed it.
+        const effect = v.effectTouched || !c.start.multiplier ? { multiplier: multiplier(c, v) } : {};
+        p[c.id] = v.amount > 0 ? { amount: v.amount, ...effect } : null;
+        break;
+      }
     }
   }
   return p;
@@ -234,7 +239,7 @@ function buildControls() {
       extra.append(el("span", { class: "effect", text: `Assumed effect (${c.effect_label}):` }));
       extra.append(el("label", { for: `${id}-low`, text: "from" }), low,
         el("label", { for: `${id}-high`, text: "to" }), high, el("span", { text: words }));
-      const read = () => { v.low = Number(low.value); v.high = Number(high.value); changed(c); };
+      const read = () => { v.low = Number(low.value); v.high = Number(high.value); v.effectTouched = true; changed(c); };
       low.addEventListener("change", read);
       high.addEventListener("change", read);
     }
