@@ -333,7 +333,9 @@ function render(data, seq) {
     addTried(data);
   }
   const began = state.sentAt[seq];
-  requestAnimationFrame(() => requestAnimationFrame(() => {
+  // Timed to just after the frame that paints the new charts: the task
+  // queued from that frame's animation callback runs once it is painted.
+  requestAnimationFrame(() => setTimeout(() => {
     const ms = performance.now() - began;
     state.timings.push(ms);
     state.server.push(data.timings_ms ? data.timings_ms.total : NaN);
@@ -341,7 +343,7 @@ function render(data, seq) {
     if (seq === state.seq) {
       $("status").textContent = `Updated in ${Math.round(ms)} ms: ${num(data.runs, 0)} runs, seed ${data.seed}, compared with the starting position on the same random numbers.`;
     }
-  }));
+  }, 0));
 }
 
 // Each distinct plan once, in the order first tried; the one shown is
