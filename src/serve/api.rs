@@ -712,6 +712,14 @@ fn controls(start: &Start) -> Value {
         let range = plan::value_at(start, &format!("payments.{name}.{effect}")).map(multiplier_range);
         json!({ "amount": amount, "multiplier": range })
     };
+    let payment_note = |name: &str, terms: &str| {
+        let how = if centre(&format!("payments.{name}.amount")).is_some() {
+            "The starting position's terms stay"
+        } else {
+            terms
+        };
+        format!("{how}; its effect is an assumption, anywhere in the range.")
+    };
     let months: Vec<String> = plan::months(s).iter().map(ToString::to_string).collect();
     let half_way = months.get(months.len() / 6).cloned().unwrap_or_default();
     let label = |c: Control| c.label(s);
@@ -739,11 +747,11 @@ fn controls(start: &Start) -> Value {
             { "id": Control::Retention.id(), "label": label(Control::Retention), "kind": "payment",
               "effect": "leaving", "effect_label": Control::Retention.effect_label(s), "min": 0, "max": 10000, "step": 250, "unit": "£ a worker a year",
               "start": payment("retention", "leaving_multiplier"),
-              "note": "Paid each year from the first month to staff with a year's service; its effect is an assumption, anywhere in the range." },
+              "note": payment_note("retention", "Paid each year from the first month to staff with a year's service") },
             { "id": Control::RecruitmentBonus.id(), "label": label(Control::RecruitmentBonus), "kind": "payment",
               "effect": "applicants", "effect_label": Control::RecruitmentBonus.effect_label(s), "min": 0, "max": 10000, "step": 250, "unit": "£ a hire",
               "start": payment("recruitment_bonus", "applicant_multiplier"),
-              "note": "Paid to each experienced hire from the first month; its effect is an assumption, anywhere in the range." },
+              "note": payment_note("recruitment_bonus", "Paid to each experienced hire from the first month") },
             { "id": Control::DemandGrowth.id(), "label": label(Control::DemandGrowth), "kind": "percent",
               "value": growth, "min": -0.1, "max": 0.15, "step": 0.005, "unit": "a year",
               "note": "An assumption: the plan moves the centre of the starting position's range." },

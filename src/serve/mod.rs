@@ -373,3 +373,34 @@ pub async fn stop_signal() {
     #[cfg(not(unix))]
     ctrl_c.await;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_loopback_addresses_keep_the_page_to_this_computer() {
+        for local in ["127.0.0.1:8765", "127.0.0.2:1", "[::1]:8765"] {
+            assert!(is_loopback(&local.parse().unwrap()), "{local}");
+        }
+        for open in ["0.0.0.0:8765", "[::]:8765", "192.168.1.5:8765", "10.0.0.1:80"] {
+            assert!(!is_loopback(&open.parse().unwrap()), "{open}");
+        }
+    }
+
+    #[test]
+    fn host_names_of_this_computer_are_local_whatever_the_port_or_case() {
+        for host in ["127.0.0.1:8765", "localhost", "LocalHost:1", "[::1]:8765", "[::1]"] {
+            assert!(api::is_local_host(host), "{host}");
+        }
+        for host in [
+            "",
+            "attacker.example",
+            "127.0.0.1.attacker.example:80",
+            "localhost.example",
+            "[::2]:1",
+        ] {
+            assert!(!api::is_local_host(host), "{host}");
+        }
+    }
+}
