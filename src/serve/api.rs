@@ -373,26 +373,22 @@ async fn simulate(state: &Arc<State>, body: &[u8], purpose: Purpose) -> Result<V
 
     // The queue: bounded in length and in time; a newer request of the
     // same page wakes the older ones, which then stand down.
-    if state.waiting.fetch_add(1, Ordering::SeqCst) >= MAX_WAITING {
-        state.waiting.fetch_sub(1, Ordering::SeqCst);
-        return Err(busy());
-    }
-    let waited = wait_turn(state, session.as_ref(), newer).await;
-    state.waiting.fetch_sub(1, Ordering::SeqCst);
-    let permit = waited?;
+    let place = Waiting::join(&state.waiting).ok_or_else(busy)?;
+    let permit = wait_turn(state, session.as_ref(), newer).await?;
+    drop(place);
 
-    let state2 = state.clone();
+    let shared = state.clone();
     let job = tokio::task::spawn_blocking(move || {
         let _permit = permit;
         let began = Instant::now();
-        let baseline = baseline(&state2, key, start, runs);
+        let baseline = baseline(&shared, key, start, runs);
         let based = began.elapsed();
-        let outcome = Outcome::of(&state2, &baseline, &applied, runs)?;
+        let outcome = Outcome::of(&shared, &baseline, &applied, runs)?;
         let simulated = began.elapsed();
         match purpose {
             Purpose::Report => outcome.report(&applied).map(Value::String),
             Purpose::Start | Purpose::Plan => {
-                let mut v = outcome.json(&baseline, &applied, changed, &state2.pool)?;
+                let mut v = outcome.json(&baseline, &applied, changed, &shared.pool)?;
                 if purpose == Purpose::Start {
                     v["controls"] = controls(&baseline.start);
                 }
@@ -408,7 +404,7 @@ async fn simulate(state: &Arc<State>, body: &[u8], purpose: Purpose) -> Result<V
             }
         }
     });
-    let value = job
+    let mut value = job
         .await
         .map_err(|e| {
             error(
@@ -417,11 +413,28 @@ async fn simulate(state: &Arc<State>, body: &[u8], purpose: Purpose) -> Result<V
             )
         })?
         .map_err(|e| refusal(&e))?;
-    let mut value = value;
     if let (Some((_, seq)), Value::Object(map)) = (&session, &mut value) {
         map.insert("seq".into(), json!(seq));
     }
     Ok(value)
+}
+
+/// A place in the queue, given up when dropped (also when the client goes
+/// away while it waits).
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl<'a> Waiting<'a> {
+    /// A place, unless [`MAX_WAITING`] requests are already waiting.
+    fn join(count: &'a AtomicUsize) -> Option<Waiting<'a>> {
+        let place = Waiting(count);
+        (count.fetch_add(1, Ordering::SeqCst) < MAX_WAITING).then_some(place)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// Waits for a simulation's turn, standing down when a newer request of
