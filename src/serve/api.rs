@@ -140,6 +140,7 @@ struct Baseline {
     key: StartKey,
     runs: u32,
     start: Arc<Start>,
+    summary: Summary,
     totals: Vec<RunTotals>,
 }
 
@@ -543,12 +544,13 @@ fn baseline(state: &State, key: StartKey, start: Arc<Start>, runs: u32) -> Arc<B
             return b;
         }
     }
-    let totals = runner::totals(&start.loaded.scenario, SEED, runs, &state.pool, &|| {});
+    let mut results = runner::summarise(&[&start.loaded.scenario], SEED, runs, &state.pool, &|| {});
     let b = Arc::new(Baseline {
         key,
         runs,
         start,
-        totals,
+        summary: results.summaries.pop().unwrap_or_else(|| Summary::empty(Vec::new(), 0)),
+        totals: results.totals.pop().unwrap_or_default(),
     });
     let mut cache = lock(&state.baselines);
     cache.push(b.clone());
@@ -599,9 +601,14 @@ impl Outcome {
 
     /// The charts: the caseload's fan, the chance of meeting the target by
     /// month, the workforce, the spend and the drivers.
-    fn charts(&self, applied: &Applied) -> crate::error::Result<Vec<Chart>> {
+    /// With `start`, the caseload chart also shows the starting position's
+    /// median.
+    fn charts(&self, applied: &Applied, start: Option<&Summary>) -> crate::error::Result<Vec<Chart>> {
         let s = &applied.loaded.scenario;
         let mut list = charts::run_charts(s, &self.summary, SEED)?;
+        if let (Some(start), Some(caseload)) = (start, list.first_mut()) {
+            charts::add_caseload_median(caseload, "Starting position (median)", start)?;
+        }
         list.extend(charts::drivers_chart(s, &self.shares, self.summary.runs, SEED));
         Ok(list)
     }
@@ -614,7 +621,7 @@ impl Outcome {
         pool: &runner::Pool,
     ) -> crate::error::Result<Value> {
         let s = &applied.loaded.scenario;
-        let list = self.charts(applied)?;
+        let list = self.charts(applied, changed.then_some(&baseline.summary))?;
         let drawn = runner::map_in_parallel(pool, &list, |c| {
             c.svg().map(|svg| (c.name.clone(), c.title.clone(), svg))
         });
@@ -675,7 +682,7 @@ impl Outcome {
         let s = &applied.loaded.scenario;
         let rows = headline::run_headlines(&self.own);
         let mut svgs = Vec::new();
-        for c in self.charts(applied)? {
+        for c in self.charts(applied, None)? {
             let svg = c.svg()?;
             svgs.push(ChartSvg { name: c.name, svg });
         }
