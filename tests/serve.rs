@@ -190,6 +190,20 @@ fn a_plan_is_compared_with_its_start_on_the_same_random_numbers() {
     assert!(line.contains("lower than the starting position"), "{line}");
     assert!(p["numbers"]["caseload_change_median"].as_f64().unwrap() < 0.0);
     assert_eq!(p["changes"], json!(["40 ASYEs a year"]));
+    // The caseload chart sets the starting position's median beside the plan's fan.
+    assert_eq!(p["charts"][0]["name"], "caseload");
+    assert!(
+        p["charts"][0]["svg"]
+            .as_str()
+            .unwrap()
+            .contains("Starting position (median)")
+    );
+    assert!(
+        !v["charts"][0]["svg"]
+            .as_str()
+            .unwrap()
+            .contains("Starting position (median)")
+    );
     assert_eq!(p["seq"], 2);
 }
 
