@@ -55,6 +55,18 @@ Where outputs go: OUT/seek-<scenario name>/, where OUT is output unless --out
 DIR is given: output/seek-bury-march-2022-position/ for these examples, with
 seek.csv, headline.csv, the seek chart, answer.toml and report.html.";
 
+const SERVE_EXAMPLES: &str = "\
+Examples:
+  caseload serve
+  caseload serve scenarios/bury-2022.toml scenarios/bury-2022-retention.toml
+  caseload serve --port 9000
+
+Prints the address to open in a web browser (http://127.0.0.1:8765/ by
+default). The page starts from any council's published figures or from a
+scenario file named here; each change of a control re-runs the plan and
+redraws the charts. Plans are saved from the page as downloads: the server
+writes no file. Stop it with Ctrl-C.";
+
 const CHECK_EXAMPLES: &str = "\
 Examples:
   caseload check scenarios/bury-2022.toml
@@ -157,6 +169,21 @@ pub enum Command {
         lever: Vec<String>,
         #[command(flatten)]
         options: RunOptions,
+    },
+    /// Run the workshop page: live what-ifs in a web browser on this computer.
+    #[command(after_help = SERVE_EXAMPLES)]
+    Serve {
+        /// Scenario files the page may start from (besides every council's
+        /// published figures).
+        #[arg(value_name = "SCENARIO.toml")]
+        scenarios: Vec<PathBuf>,
+        /// The port to listen on (0: any free port).
+        #[arg(long, default_value_t = 8765)]
+        port: u16,
+        /// The address to listen on. Anything but loopback (127.0.0.1, ::1)
+        /// lets anyone on the network use the page.
+        #[arg(long, default_value = "127.0.0.1", value_name = "ADDRESS")]
+        bind: String,
     },
     /// Read and validate scenarios and say what they resolve to, in plain words.
     #[command(after_help = CHECK_EXAMPLES)]

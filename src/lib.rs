@@ -41,6 +41,7 @@ pub mod output;
 pub mod request;
 pub mod runner;
 pub mod scenario;
+pub mod serve;
 pub mod stats;
 pub mod text;
 pub use analysis::{backtest, compare};

@@ -6,8 +6,11 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    stop_cleanly_on_signals();
     let cli = caseload::cli::Cli::parse();
+    // `serve` stops on Ctrl-C by itself, letting answers in flight finish.
+    if !matches!(cli.command, caseload::cli::Command::Serve { .. }) {
+        stop_cleanly_on_signals();
+    }
     // The handles, not their locks: the signal handler's thread writes to
     // standard error too.
     let (mut stdout, mut stderr) = (std::io::stdout(), std::io::stderr());

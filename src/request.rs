@@ -29,6 +29,14 @@ pub enum Request {
     New(New),
     Backtest(Backtest, Settings),
     Seek(Seek, Settings),
+    Serve(Serve),
+}
+
+/// `serve`: the scenario files the page may start from and where to listen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Serve {
+    pub files: Vec<PathBuf>,
+    pub address: std::net::SocketAddr,
 }
 
 /// Scenario files and the `--set` overrides applied to each.
@@ -118,6 +126,17 @@ impl Request {
                 seek(scenario, &target, &by, chance, &lever, &options)?,
                 settings(options),
             ),
+            Command::Serve { scenarios, port, bind } => {
+                let ip: std::net::IpAddr = bind.trim().parse().map_err(|_| {
+                    Error::Usage(format!(
+                        "--bind {bind}: expected an IP address, such as 127.0.0.1 (this computer only) or 0.0.0.0 (every network)"
+                    ))
+                })?;
+                Request::Serve(Serve {
+                    files: scenarios,
+                    address: std::net::SocketAddr::new(ip, port),
+                })
+            }
             Command::Check { scenarios, sets } => Request::Check(Scenarios { files: scenarios, sets }),
             Command::New {
                 file,

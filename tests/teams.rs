@@ -1,4 +1,4 @@
-//! Teams and roles (docs/model.md, section 14): the one-pool model as the
+//! Teams and roles (docs/model.md, section 15): the one-pool model as the
 //! special case, MODEL.md's analytic results team by team and role by role,
 //! conservation per team and role, streams that adding a team leaves
 //! alone, payments limited to roles, and the Bury 2018 scenario end to end.
@@ -8,7 +8,7 @@ use assert_cmd::Command;
 use caseload::stats::Runs;
 use toml::{Table, Value};
 
-/// The amounts a team states for itself (docs/model.md, section 14).
+/// The amounts a team states for itself (docs/model.md, section 15).
 const AMOUNTS: [(&str, &[&str]); 4] = [
     (
         "workforce",

@@ -21,6 +21,7 @@ mod parameters;
 mod report;
 mod scenario_props;
 mod seek;
+mod serve;
 mod teams;
 mod tidy;
 mod validation;

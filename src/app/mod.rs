@@ -10,6 +10,7 @@ mod outputs;
 mod progress;
 mod run;
 mod seek;
+mod serve;
 
 use crate::error::{Error, Result};
 use crate::output::slug;
@@ -48,6 +49,7 @@ pub fn run(request: Request, console: &mut Console) -> Result<()> {
         Request::New(what) => new::new(what, console),
         Request::Backtest(what, settings) => backtest::backtest(&what, &settings, console),
         Request::Seek(what, settings) => seek::seek(&what, &settings, console),
+        Request::Serve(what) => serve::serve(&what, console),
     }
 }
 

@@ -332,7 +332,7 @@ managed_team = 90000.0   # the agency beyond the vacancies is ordinary agency: t
 # states each holds, and its posts and people by role under
 # [teams.<name>.roles.<role>]); with teams, move the posts, people, agency,
 # hires and intake above into the teams. See scenarios/bury-2018-teams.toml
-# and docs/model.md, section 14."
+# and docs/model.md, section 15."
     )
 }
 

@@ -3,7 +3,7 @@
 //! parameters and streams, around the council's demand and cases (steps 7
 //! and 8), with capacity, caseload and pressure per team (steps 9 and 10),
 //! costs per pool (step 11) and the council's record with each team's and
-//! role's metrics (step 12). docs/model.md, section 14, is the design.
+//! role's metrics (step 12). docs/model.md, section 15, is the design.
 //!
 //! Pure, as `step.rs`: the same (scenario, seed, run) gives the same record.
 

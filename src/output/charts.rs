@@ -508,6 +508,23 @@ fn caseload_panel(s: &Scenario, summary: &Summary, marks: &[Event]) -> Result<Pa
     Ok(fan)
 }
 
+/// The workshop page's caseload chart: another scenario's median (the
+/// starting position) beside the plan's fan, grey and dashed, so the room
+/// sees what the plan moves.
+pub fn add_caseload_median(chart: &mut Chart, label: &str, summary: &Summary) -> Result<(), ChartError> {
+    let caseload = cells(summary, Metric::Caseload)?;
+    if let Some(panel) = chart.panels.first_mut() {
+        panel.lines.push(line(
+            label,
+            column(&caseload, Cell::p50),
+            GREY,
+            Dash::Dashed(0.024, 0.012),
+            1.3,
+        ));
+    }
+    Ok(())
+}
+
 /// Permanent and agency staff, each its median and 90% of runs, against
 /// the funded posts: lines rather than stacked areas, since the
 /// percentiles of a sum are not the sum of percentiles.

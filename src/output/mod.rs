@@ -1,5 +1,6 @@
 //! Outputs: pure renderers from summaries to bytes (`tables`, `headline`,
-//! `resolved`, `charts`, `report`, `backtest`, `xlsx`), and the one module that
+//! `resolved`, `charts`, `report`, `backtest`, `xlsx`, and the
+//! workshop page's words, `workshop`), and the one module that
 //! writes files (`files`).
 
 pub mod assumptions;
@@ -13,6 +14,7 @@ pub mod report;
 pub mod resolved;
 pub mod seek;
 pub mod tables;
+pub mod workshop;
 pub mod xlsx;
 
 /// A number in a CSV cell: at most 4 decimals, no trailing zeros, `inf` for

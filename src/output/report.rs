@@ -330,6 +330,17 @@ fn caseload_words(f: &Figure) -> String {
     }
 }
 
+/// The plain-English headlines of one scenario's run, as the report says
+/// them (HTML, figures in bold): the workshop page shows the same words.
+pub fn headline_sentences(s: &Scenario, headlines: &[Headline]) -> Vec<String> {
+    let get = |key: &str| {
+        find(headlines, key)
+            .cloned()
+            .unwrap_or_else(|| Figure::Text(String::new()))
+    };
+    scenario_sentences(s, &get)
+}
+
 /// The plain-English headlines of one scenario, from its headline strings.
 fn scenario_sentences(s: &Scenario, get: &dyn Fn(&str) -> Figure) -> Vec<String> {
     let b = |x: String| format!("<b>{}</b>", escape(&x));
