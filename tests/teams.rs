@@ -5,25 +5,9 @@
 
 use crate::common::{FULL, TEAMS, run_all, scenario, scenario_from};
 use assert_cmd::Command;
+use caseload::scenario::organisation::AMOUNTS;
 use caseload::stats::Runs;
 use toml::{Table, Value};
-
-/// The amounts a team states for itself (docs/model.md, section 15).
-const AMOUNTS: [(&str, &[&str]); 4] = [
-    (
-        "workforce",
-        &[
-            "establishment_fte",
-            "establishment_changes",
-            "permanent_fte",
-            "asye_fte",
-            "absent_fte",
-        ],
-    ),
-    ("agency", &["fte", "max_fte", "extra"]),
-    ("recruitment", &["applicants_per_month", "campaign_cost_per_month"]),
-    ("asye", &["intake_per_year"]),
-];
 
 /// `text` with one team, `all`, holding every case state, its social
 /// workers' amounts moved from the council's sections into the team.

@@ -25,7 +25,7 @@ const SECTIONS: [&str; 5] = ["workforce", "recruitment", "asye", "agency", "cost
 /// Keys that are amounts of one pool, never inherited from the council's
 /// or the role's sections: funded posts, people, agency, the flow of hires
 /// and of newly qualified staff, and a campaign's monthly cost.
-const AMOUNTS: [(&str, &[&str]); 4] = [
+pub const AMOUNTS: [(&str, &[&str]); 4] = [
     (
         "workforce",
         &[
