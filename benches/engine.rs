@@ -66,6 +66,26 @@ fn benches(c: &mut Criterion) {
         })
     });
 
+    // Teams and roles: the heads and cases of one pool, in 5 teams and 4
+    // roles (20 pools); docs/performance.md, "Teams and roles".
+    let mut teams = c.benchmark_group("teams: one run of 36 months");
+    for (label, path) in [
+        ("one pool", "benches/scenarios/one-pool.toml"),
+        ("five teams, four roles", "benches/scenarios/five-teams.toml"),
+    ] {
+        let s = load(path);
+        let layout = runner::layout(&s);
+        let prepared = Prepared::new(&s, &layout);
+        teams.bench_function(label, |b| {
+            let mut run = 0;
+            b.iter(|| {
+                run += 1;
+                black_box(prepared.simulate(1, run))
+            })
+        });
+    }
+    teams.finish();
+
     let pool = runner::pool(None).unwrap_or_else(|e| panic!("{e}"));
     let mut group = c.benchmark_group("bury: 1,000 runs");
     group.sample_size(10);

@@ -295,7 +295,8 @@ fn seek(file: PathBuf, target: &str, by: &str, chance: f64, levers: &[String], o
 }
 
 /// `METRIC<=NUMBER` or `METRIC>=NUMBER`, METRIC a column of summary.csv
-/// (`open_cases_<state>` is checked against the scenario's states later).
+/// (`open_cases_<state>` and the teams' and roles' metrics are checked
+/// against the scenario later).
 pub fn parse_target(text: &str) -> Result<Target> {
     let bad = || {
         Error::Usage(format!(
@@ -315,7 +316,19 @@ pub fn parse_target(text: &str) -> Result<Target> {
         return Err(bad());
     }
     let names = Metric::ALL.map(Metric::name);
-    if !names.contains(&metric) && !metric.starts_with("open_cases_") {
+    // A team's or role's metric (`caseload_<team>`, `permanent_fte_<role>`)
+    // is checked against the scenario's teams and roles later, as states are.
+    let per_team_or_role = crate::model::metrics::TeamMetric::ALL
+        .iter()
+        .map(|m| m.name())
+        .chain(crate::model::metrics::RoleMetric::ALL.iter().map(|m| m.name()))
+        .any(|name| metric.starts_with(&format!("{name}_")));
+    let organised = [
+        crate::model::metrics::SPAN_OF_CONTROL,
+        crate::model::metrics::WITHIN_SPAN,
+    ]
+    .contains(&metric);
+    if !names.contains(&metric) && !metric.starts_with("open_cases_") && !per_team_or_role && !organised {
         let hint = nearest(metric, names.iter().copied()).map_or(String::new(), |k| format!(" (did you mean {k}?)"));
         return Err(Error::Usage(format!(
             "--target {text}: no metric {metric}{hint}; a target names a column of summary.csv: {}, or open_cases_<state>",

@@ -22,7 +22,7 @@ pub const STORE_BUDGET: usize = 512 << 20;
 
 /// The layout of a scenario's records.
 pub fn layout(s: &Scenario) -> Layout {
-    Layout::new(s.cases.iter().map(|c| c.name.clone()).collect())
+    Layout::of(s)
 }
 
 /// Simulates runs `0..runs` of `s` and keeps every record; `tick` is called

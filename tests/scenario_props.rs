@@ -2,7 +2,7 @@
 //! scenario or `--set` makes it panic; it either resolves to a scenario
 //! that keeps every rule, or reports problems that each say where and what.
 
-use crate::common::{FULL, MINIMAL};
+use crate::common::{FULL, MINIMAL, TEAMS};
 use caseload::model::params::{Distribution, Scenario, Uncertain};
 use caseload::scenario::{self, Loaded, Problem, ScenarioError, Source, describe};
 use proptest::prelude::*;
@@ -582,6 +582,23 @@ proptest! {
     }
 
     #[test]
+    fn a_mutated_teams_scenario_resolves_or_says_why(mutations in prop::collection::vec(a_mutation(), 1..4)) {
+        let text = mutations.iter().fold(TEAMS.to_string(), |t, m| apply(&t, m));
+        check_outcome(&text, &[])?;
+    }
+
+    #[test]
+    fn a_nudged_number_of_teams_resolves_or_says_why(at in any::<Index>(), factor in prop_oneof![0.0..2.0f64, Just(0.0), Just(-1.0)]) {
+        let spans = number_spans(TEAMS);
+        let (s, e) = spans[at.index(spans.len())];
+        let text = match TEAMS[s..e].parse::<f64>() {
+            Ok(x) => format!("{}{}{}", &TEAMS[..s], float(x * factor), &TEAMS[e..]),
+            Err(_) => TEAMS.to_string(),
+        };
+        check_outcome(&text, &[])?;
+    }
+
+    #[test]
     fn a_nudged_number_resolves_or_says_why(
         at in any::<Index>(),
         factor in prop_oneof![0.0..2.0f64, Just(0.0), Just(-1.0), 0.999..1.001f64],
@@ -616,7 +633,7 @@ proptest! {
 
 #[test]
 fn the_bases_of_the_mutations_are_valid() {
-    for text in [MINIMAL, FULL] {
+    for text in [MINIMAL, FULL, TEAMS] {
         check_outcome(text, &[]).unwrap();
         assert!(Source::from_text("p.toml", text).map(scenario::check).unwrap().is_ok());
     }

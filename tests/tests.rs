@@ -22,6 +22,7 @@ mod report;
 mod scenario_props;
 mod seek;
 mod serve;
+mod teams;
 mod tidy;
 mod validation;
 mod xlsx;

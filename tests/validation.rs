@@ -2,7 +2,7 @@
 //! with the file, key path and words of the problem; defaults; `extends`
 //! and `--set`.
 
-use crate::common::{FULL, MINIMAL, check_text, resolve_text, show, write_files};
+use crate::common::{FULL, MINIMAL, TEAMS, check_text, resolve_text, show, write_files};
 use caseload::model::params::{AgencyMode, Clawback, Distribution, ValidRange, YearMonth};
 use caseload::scenario::{self, Problem, Source};
 
@@ -316,6 +316,29 @@ fn rows() -> Vec<Row> {
         set("--set names no case", &["cases.lac.open=3"], "cases.lac.open=3", "`cases` has no element `lac`"),
         set("--set into a value", &["months.x=3"], "months.x=3", "`months` is a value, not a table"),
         set("--set stops at an element", &["cases.cin=3"], "cases.cin=3", "name a key inside `cases.cin`"),
+        // Teams and roles.
+        text("role's caseload share above 1", plus("[roles.team_manager]\ncaseload_share = 1.5\n"), "roles.team_manager.caseload_share", "= 1.5: must be between 0 and 1"),
+        text("role without a caseload share", plus("[roles.team_manager]\nmanager = true\n"), "roles.team_manager.caseload_share", "missing: required"),
+        text("role name not lower case", plus("[roles.TeamManager]\ncaseload_share = 0\n"), "roles.TeamManager", "lower-case letters"),
+        text("unknown key in a role", plus("[roles.team_manager]\ncaseload_share = 0\nwrkforce = { permanent_fte = 1 }\n"), "roles.team_manager.wrkforce", "did you mean `workforce`?"),
+        text("a role's rate out of range", plus("[roles.team_manager]\ncaseload_share = 0\nworkforce = { long_absence_annual_rate = 2 }\n"), "roles.team_manager.workforce.long_absence_annual_rate", "= 2: must be between 0 and 1"),
+        text("asye in a role other than social workers", plus("[roles.team_manager]\ncaseload_share = 0\nasye = { intake_per_year = 2 }\n"), "roles.team_manager.asye", "ASYEs join the social worker role"),
+        set("span of control without roles", &["target.span_of_control=6"], "target.span_of_control", "needs roles"),
+        text("span of control without a manager role", plus("[target]\nspan_of_control = 6\n[roles.advanced_practitioner]\ncaseload_share = 0.5\n"), "target.span_of_control", "needs a role with manager = true"),
+        text("span of control not above 0", TEAMS.replace("span_of_control = 6", "span_of_control = 0"), "target.span_of_control", "= 0: must be more than 0"),
+        text("case state held by no team", TEAMS.replace("states = [\"cin\"]", "states = [\"assessment\"]"), "teams", "case state \"cin\" is held by no team"),
+        text("case state held by two teams", TEAMS.replace("states = [\"cin\"]", "states = [\"cin\", \"assessment\"]"), "teams.front_door.states", "\"assessment\" is held by team care too"),
+        text("team names no case state", TEAMS.replace("states = [\"cin\"]", "states = [\"cinn\"]"), "teams.care.states", "\"cinn\" names no case state; did you mean `cin`?"),
+        text("team without states", TEAMS.replace("states = [\"cin\"]\n", ""), "teams.care.states", "missing: required"),
+        text("team names no role", TEAMS.replace("[teams.care.roles.team_manager]", "[teams.care.roles.team_managers]"), "teams.care.roles.team_managers", "names no role"),
+        text("team's low target above its high", TEAMS.replace("low = 10, high = 15", "low = 16, high = 15"), "teams.front_door.target.low", "must not be above the team's high target"),
+        text("team and role of one name", TEAMS.replace("[teams.care", "[teams.team_manager"), "teams.team_manager", "a team and a role have this name"),
+        text("council amounts with teams", TEAMS.replace("annual_leaving_by_service_year = [0.3, 0.2, 0.15]", "annual_leaving_by_service_year = [0.3, 0.2, 0.15]\npermanent_fte = 40"), "workforce.permanent_fte", "with [teams], each team states its own"),
+        text("a team's people out of range", TEAMS.replace("establishment_fte = 40, permanent_fte = 36", "establishment_fte = 40, permanent_fte = -36"), "teams.care.roles.social_worker.workforce.permanent_fte", "= -36: must be 0 or more"),
+        text("a team's absent above its people", TEAMS.replace("establishment_fte = 40, permanent_fte = 36", "establishment_fte = 40, permanent_fte = 36, absent_fte = 40"), "teams.care.roles.social_worker.workforce.asye_fte", "must not exceed permanent_fte"),
+        text("payment for an unknown role", plus("[payments.retention]\namount = 1\nfrom = \"2022-06\"\nroles = [\"team_manager\"]\n"), "payments.retention.roles", "\"team_manager\" names no role of this scenario"),
+        text("payment for teams without teams", plus("[payments.retention]\namount = 1\nfrom = \"2022-06\"\nteams = [\"front_door\"]\n"), "payments.retention.teams", "the scenario has no [teams]"),
+        text("payment for an unknown team", format!("{TEAMS}\n[payments.market_supplement]\nannual_amount = 1\nfrom = \"2022-06\"\nteams = [\"frontdoor\"]\n"), "payments.market_supplement.teams", "did you mean `front_door`?"),
         // Anything else FULL's sections allow must still be checked when they come from FULL.
         text("FULL with a bad value", FULL.replace("caseload_weight = 0.8", "caseload_weight = 8"), "asye.caseload_weight", "= 8: must be between 0 and 1"),
     ]

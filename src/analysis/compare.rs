@@ -163,6 +163,29 @@ pub fn check_comparable(loaded: &[Loaded], sweep: Option<(Parameter, &str)>) -> 
                 states(base)
             )));
         }
+        if crate::model::Layout::of(a) != crate::model::Layout::of(b) {
+            let words = |s: &crate::model::params::Scenario| {
+                s.organisation.as_ref().map_or("no teams or roles".to_string(), |o| {
+                    let teams: Vec<&str> = o.teams.iter().map(|t| t.name.as_str()).collect();
+                    let roles: Vec<&str> = o.roles.iter().map(|r| r.name.as_str()).collect();
+                    format!(
+                        "teams {teams:?}, roles {roles:?}{}",
+                        if o.span_of_control.is_some() {
+                            " and a span of control target"
+                        } else {
+                            ""
+                        }
+                    )
+                })
+            };
+            return Err(Error::Usage(format!(
+                "{} has {}, but the baseline {} has {}: a comparison needs the same teams and roles",
+                l.source.file,
+                words(b),
+                base.source.file,
+                words(a)
+            )));
+        }
     }
     Ok(())
 }

@@ -191,12 +191,17 @@ fn metric_index(s: &Scenario, target: &Target) -> Result<usize> {
     let names = runner::layout(s).names();
     names.iter().position(|n| *n == target.metric).ok_or_else(|| {
         Error::Usage(format!(
-            "--target {}: the scenario has no metric {}; its case states give {}",
+            "--target {}: the scenario has no metric {}; its case states{} give {}",
             target.written(),
             target.metric,
+            if s.organisation.is_some() {
+                ", teams and roles"
+            } else {
+                ""
+            },
             names
                 .iter()
-                .filter(|n| n.starts_with("open_cases_"))
+                .filter(|n| !crate::model::Metric::ALL.iter().any(|m| m.name() == n.as_str()))
                 .cloned()
                 .collect::<Vec<_>>()
                 .join(", ")

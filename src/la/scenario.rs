@@ -323,7 +323,16 @@ asye_grant = 2000.0      # one-off per ASYE when they start
 agency = 90000.0
 managed_team = 90000.0   # the agency beyond the vacancies is ordinary agency: the agency rate
 
-# No enhanced payments: add [payments.retention] etc. to test one."
+# No enhanced payments: add [payments.retention] etc. to test one.
+
+# One team: the published figures do not split the workforce by team or
+# role, so the social workers above are one pool. To see caseloads team by
+# team, or managers who hold no cases, add [roles.<name>] (what differs
+# from social workers, with caseload_share) and [teams.<name>] (the case
+# states each holds, and its posts and people by role under
+# [teams.<name>.roles.<role>]); with teams, move the posts, people, agency,
+# hires and intake above into the teams. See scenarios/bury-2018-teams.toml
+# and docs/model.md, section 15."
     )
 }
 

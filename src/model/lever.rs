@@ -157,9 +157,86 @@ pub const LEVERS: [Lever; 16] = [
     ),
 ];
 
-/// The declared lever with key path `key`, if any.
+/// The declared lever with key path `key`, if any. A key under a team's
+/// or a role's sections (`teams.<team>.roles.<role>.agency.extra[0].fte`,
+/// `roles.<role>.recruitment.applicants_per_month`) is the lever it ends
+/// with, for that team or role: the words and step are the same, and
+/// `--set` reaches the team's or role's own value.
 pub fn find(key: &str) -> Option<&'static Lever> {
-    LEVERS.iter().find(|l| l.key == key)
+    LEVERS.iter().find(|l| l.key == unscoped(key))
+}
+
+/// The levers a scenario offers, each with its key path as `--set` takes
+/// it: without teams and roles, every declared lever; with them, the
+/// payments' and the council's shares as they are, and each pool's own
+/// posts, people, hires, intake and agency under
+/// `teams.<team>.roles.<role>.` (or, without declared teams,
+/// `roles.<role>.`; the social worker role's at the top level), so that a
+/// front end can offer "a managed team for the front door" or "hires of
+/// team managers" by name.
+pub fn levers_of(s: &super::params::Scenario) -> Vec<(String, &'static Lever)> {
+    let Some(org) = &s.organisation else {
+        return LEVERS.iter().map(|l| (l.key.to_string(), l)).collect();
+    };
+    let per_pool = |l: &Lever| {
+        ["workforce.", "recruitment.", "asye.", "agency."]
+            .iter()
+            .any(|p| l.key.starts_with(p))
+    };
+    let mut out: Vec<(String, &'static Lever)> = LEVERS
+        .iter()
+        .filter(|l| !per_pool(l) || l.key == "workforce.case_holding_share")
+        .map(|l| (l.key.to_string(), l))
+        .collect();
+    for pool in &org.pools {
+        let (team, role) = (&org.teams[pool.team].name, &org.roles[pool.role].name);
+        let prefix = if org.teams_declared {
+            format!("teams.{team}.roles.{role}.")
+        } else if role == super::params::SOCIAL_WORKER {
+            String::new()
+        } else {
+            format!("roles.{role}.")
+        };
+        for l in LEVERS
+            .iter()
+            .filter(|l| per_pool(l) && l.key != "workforce.case_holding_share")
+        {
+            let is_asye = l.key.starts_with("asye.");
+            let has_managed_team = pool
+                .scenario
+                .agency
+                .as_ref()
+                .is_some_and(|a| !a.managed_team.is_empty());
+            if (is_asye && role != super::params::SOCIAL_WORKER) || (l.key.contains("extra[0]") && !has_managed_team) {
+                continue;
+            }
+            out.push((format!("{prefix}{}", l.key), l));
+        }
+    }
+    out
+}
+
+/// A key path without its team or role prefix.
+pub fn unscoped(key: &str) -> &str {
+    let rest = match key.strip_prefix("teams.") {
+        Some(rest) => rest.split_once(".roles.").map_or(rest, |(_, r)| r),
+        None => match key.strip_prefix("roles.") {
+            Some(rest) => rest,
+            None => return key,
+        },
+    };
+    rest.split_once('.').map_or(rest, |(_, r)| r)
+}
+
+/// The team and role a lever's key is scoped to, for its words: `for the
+/// front_door team's team_manager role`, or empty for the council's.
+pub fn scope_words(key: &str) -> String {
+    let parts: Vec<&str> = key.split('.').collect();
+    match parts.as_slice() {
+        ["teams", team, "roles", role, ..] => format!(" in the {team} team's {role} role"),
+        ["roles", role, ..] => format!(" in the {role} role"),
+        _ => String::new(),
+    }
 }
 
 #[cfg(test)]
@@ -174,5 +251,16 @@ mod tests {
             assert!(!l.integer || l.step == 1.0, "{}", l.key);
         }
         assert_eq!(find("asye.intake_per_year").map(|l| l.integer), Some(true));
+    }
+
+    #[test]
+    fn a_lever_under_a_team_or_role_is_the_lever_it_ends_with() {
+        let managed = "teams.front_door.roles.social_worker.agency.extra[0].fte";
+        assert_eq!(find(managed).map(|l| l.key), Some("agency.extra[0].fte"));
+        assert_eq!(scope_words(managed), " in the front_door team's social_worker role");
+        let hires = "roles.team_manager.recruitment.applicants_per_month";
+        assert_eq!(find(hires).map(|l| l.key), Some("recruitment.applicants_per_month"));
+        assert_eq!(unscoped("payments.retention.amount"), "payments.retention.amount");
+        assert_eq!(find("teams.x.workforce.permanent_fte"), None);
     }
 }

@@ -2,6 +2,7 @@
 //! I/O, no threads, nothing of serde, clap, rayon or plotters.
 
 pub mod binomial;
+pub mod council;
 pub mod drift;
 pub mod lever;
 pub mod metrics;

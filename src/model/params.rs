@@ -184,6 +184,9 @@ pub struct Scenario {
     pub payments: Payments,
     /// Dated actual values, oldest first; the model ignores them.
     pub history: Vec<HistoryPoint>,
+    /// Teams and roles (`[teams]`, `[roles]`); `None` without either: one
+    /// pool of social workers, the model as it was before teams.
+    pub organisation: Option<Organisation>,
 }
 
 impl Scenario {
@@ -197,6 +200,90 @@ impl Scenario {
     pub fn uncertain_parameters(&self) -> Vec<(String, Uncertain)> {
         self.parameters().into_iter().map(|(p, u)| (p.key(self), *u)).collect()
     }
+}
+
+/// The social worker role: the top-level sections describe it, every other
+/// role states what differs from it, and ASYEs join it.
+pub const SOCIAL_WORKER: &str = "social_worker";
+
+/// Teams and roles: the council's workforce as pools, one per (team,
+/// role), each run by MODEL.md's workforce steps with its own parameters,
+/// while demand and the case states are the council's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Organisation {
+    /// In alphabetical order of their names (the order TOML tables keep).
+    pub roles: Vec<Role>,
+    /// In alphabetical order; one team named `council` holding every case
+    /// state when the scenario declares none.
+    pub teams: Vec<Team>,
+    /// Whether the scenario declares its teams (else per-team metrics
+    /// would repeat the council's).
+    pub teams_declared: bool,
+    /// Every (team, role) with anyone or any post in it, team by team.
+    pub pools: Vec<Pool>,
+    /// Social workers per team manager the council aims for
+    /// (`target.span_of_control`).
+    pub span_of_control: Option<f64>,
+}
+
+impl Organisation {
+    /// The index of the social worker role.
+    pub fn social_worker(&self) -> Option<usize> {
+        self.roles.iter().position(|r| r.name == SOCIAL_WORKER)
+    }
+}
+
+/// A role: a named variant of the workforce parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Role {
+    pub name: String,
+    /// The share of a full caseload a person in the role holds (a social
+    /// worker 1, a team manager 0).
+    pub caseload_share: f64,
+    /// Whether the role manages social workers (the span of control's
+    /// denominator).
+    pub manager: bool,
+}
+
+/// A team: the case states it holds and its caseload target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Team {
+    pub name: String,
+    /// Indices of the case states it holds (each state is held by exactly
+    /// one team).
+    pub states: Vec<usize>,
+    pub target: Target,
+}
+
+/// The people in one role in one team: a whole workforce of the one-pool
+/// model. Its `scenario` holds the pool's own `workforce`, `recruitment`,
+/// `asye`, `agency`, `costs` and `payments` (the council's, merged with the
+/// role's and the team's, amounts from the team); demand, cases and drift
+/// are the council's and are not used from here.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pool {
+    pub team: usize,
+    pub role: usize,
+    /// Keys the pool's random streams: 0 (the council's own streams) when
+    /// the scenario has one pool, so that one team and one role draw what
+    /// the one-pool model draws; otherwise a hash of the team's and role's
+    /// names, so that adding a team leaves every other pool's draws as
+    /// they were.
+    pub stream_key: u64,
+    pub scenario: Scenario,
+}
+
+/// A pool's stream key from its team's and role's names: FNV-1a of
+/// `team/role`, never 0 (0 is the one-pool model's).
+pub fn pool_stream_key(team: &str, role: &str) -> u64 {
+    let hash = team
+        .bytes()
+        .chain(std::iter::once(b'/'))
+        .chain(role.bytes())
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01B3)
+        });
+    hash.max(1)
 }
 
 /// Actual values at one date (for example a council's published figures

@@ -5,6 +5,7 @@
 //! vectors live in the [`Simulation`].
 
 use super::binomial;
+use super::council::Council;
 use super::drift::{DriftPaths, Drifting};
 use super::metrics::{Layout, Metric};
 use super::params::*;
@@ -44,6 +45,9 @@ pub struct Prepared<'a> {
     /// `None` when the runs' leaving rates differ (they are uncertain and
     /// the scenario gives no service shares): each run builds its own.
     service: Option<ServiceTable>,
+    /// With teams and roles, each pool's own preparation, in the
+    /// organisation's order (none without).
+    pools: Vec<Prepared<'a>>,
 }
 
 impl<'a> Prepared<'a> {
@@ -52,7 +56,20 @@ impl<'a> Prepared<'a> {
             Some(shares) => Some(ServiceTable::new(Some(shares), &[])),
             None => RunParams::fixed_leaving_by_year(s).map(|leaving| ServiceTable::new(None, &leaving)),
         };
-        Prepared { s, layout, service }
+        let pools = s.organisation.as_ref().map_or_else(Vec::new, |org| {
+            org.pools.iter().map(|p| Prepared::new(&p.scenario, layout)).collect()
+        });
+        Prepared {
+            s,
+            layout,
+            service,
+            pools,
+        }
+    }
+
+    /// The layout of the records.
+    pub fn layout(&self) -> &'a Layout {
+        self.layout
     }
 
     /// Simulates run `run` and returns its record: `s.months` rows of
@@ -76,10 +93,20 @@ impl<'a> Prepared<'a> {
         keep: std::ops::Range<usize>,
         mut kept: impl FnMut(&[f64]),
     ) -> RunTotals {
-        let mut sim = Simulation::new(self, seed, run);
         // Every month writes every value of its row (tests/engine.rs checks
         // that none is left as NaN).
         let mut row = vec![f64::NAN; self.layout.width()];
+        if let Some(org) = &self.s.organisation {
+            let mut council = Council::new(self, &self.pools, org, seed, run);
+            for t in 0..keep.end.min(self.s.months as usize) {
+                council.step(t as u32, &mut row);
+                if t >= keep.start {
+                    kept(&row);
+                }
+            }
+            return council.totals();
+        }
+        let mut sim = Simulation::new(self, seed, run);
         for t in 0..keep.end.min(self.s.months as usize) {
             sim.step(t as u32, &mut row);
             if t >= keep.start {
@@ -130,7 +157,7 @@ impl Spend {
         self.permanent + self.agency + self.payments() + self.recruitment - self.asye_grant
     }
 
-    fn add(&mut self, other: &Spend) {
+    pub(super) fn add(&mut self, other: &Spend) {
         self.permanent += other.permanent;
         self.agency += other.agency;
         self.payments_made += other.payments_made;
@@ -154,6 +181,19 @@ pub struct Simulation<'a> {
     pub state: State,
     scratch: Scratch,
     totals: RunTotals,
+    /// Hazards of the run's constant monthly probabilities, taken once
+    /// (with teams, a month has a step per pool).
+    hazards: RunHazards,
+}
+
+/// The hazards of a run's monthly probabilities that do not change from
+/// month to month.
+#[derive(Debug, Clone, Copy)]
+struct RunHazards {
+    agency_leaving: f64,
+    absence_return: f64,
+    absence_start: f64,
+    conversion: f64,
 }
 
 /// Buffers reused from month to month.
@@ -176,9 +216,9 @@ struct Scratch {
 
 /// What happened in a month, before it is recorded.
 #[derive(Default)]
-struct Flows {
-    starters_fte: f64,
-    leavers_fte: f64,
+pub(super) struct Flows {
+    pub(super) starters_fte: f64,
+    pub(super) leavers_fte: f64,
     agency_starters_fte: f64,
     agency_leavers_fte: f64,
     /// Hires that count for cost_per_hire (experienced and conversions).
@@ -192,23 +232,41 @@ struct Flows {
     closed_cases: u64,
 }
 
+impl Flows {
+    /// Adds another pool's flows (a campaign runs if any pool's does).
+    pub(super) fn add(&mut self, other: &Flows) {
+        self.starters_fte += other.starters_fte;
+        self.leavers_fte += other.leavers_fte;
+        self.agency_starters_fte += other.agency_starters_fte;
+        self.agency_leavers_fte += other.agency_leavers_fte;
+        self.hires += other.hires;
+        self.asye_starters += other.asye_starters;
+        self.campaign |= other.campaign;
+        self.payments += other.payments;
+        self.clawback += other.clawback;
+        self.referrals += other.referrals;
+        self.new_cases += other.new_cases;
+        self.closed_cases += other.closed_cases;
+    }
+}
+
 /// What step 12 records beyond the census and the flows.
 #[derive(Clone, Copy)]
-struct MonthEnd {
-    establishment: f64,
-    capacity: f64,
-    load: f64,
-    costs: Spend,
+pub(super) struct MonthEnd {
+    pub(super) establishment: f64,
+    pub(super) capacity: f64,
+    pub(super) load: f64,
+    pub(super) costs: Spend,
 }
 
 /// Sums over the permanent workforce, taken in one pass, and the agency
 /// cover.
 #[derive(Default)]
-struct Census {
+pub(super) struct Census {
     /// Everyone in post (ASYEs and absent included).
-    permanent: f64,
+    pub(super) permanent: f64,
     /// Those holding posts (supernumerary ASYEs in their year hold none).
-    post_holding: f64,
+    pub(super) post_holding: f64,
     asye: f64,
     absent: f64,
     /// Present FTE weighted by the ASYE caseload weight.
@@ -216,12 +274,40 @@ struct Census {
     /// Annual pay bill at the permanent and ASYE rates.
     annual_cost: f64,
     /// Agency FTE covering posts (after step 6's changes once they are made).
-    covering: f64,
+    pub(super) covering: f64,
     /// The managed team's FTE this month.
-    managed: f64,
+    pub(super) managed: f64,
 }
 
 impl Census {
+    /// A census of nobody whose fields are -0.0, the identity of addition
+    /// (as an empty sum of floats is): adding one pool's census to it
+    /// gives that census bit for bit.
+    pub(super) fn empty() -> Census {
+        Census {
+            permanent: -0.0,
+            post_holding: -0.0,
+            asye: -0.0,
+            absent: -0.0,
+            case_holding: -0.0,
+            annual_cost: -0.0,
+            covering: -0.0,
+            managed: -0.0,
+        }
+    }
+
+    /// Adds another pool's census.
+    pub(super) fn add(&mut self, other: &Census) {
+        self.permanent += other.permanent;
+        self.post_holding += other.post_holding;
+        self.asye += other.asye;
+        self.absent += other.absent;
+        self.case_holding += other.case_holding;
+        self.annual_cost += other.annual_cost;
+        self.covering += other.covering;
+        self.managed += other.managed;
+    }
+
     /// Counts a worker who joins after the census was taken: a hire, so
     /// present, holding a post and not in the ASYE year.
     fn add_hire(&mut self, fte: f64, costs: &Costs) {
@@ -239,14 +325,23 @@ fn hazard(q: f64) -> f64 {
 
 impl<'a> Simulation<'a> {
     pub fn new(prepared: &Prepared<'a>, seed: u64, run: u64) -> Self {
+        Self::for_pool(prepared, seed, run, 0)
+    }
+
+    /// A run of one pool (docs/model.md, section 14): the uncertain
+    /// parameters and drift paths from the council's streams (`seed`), the
+    /// workforce's counts, clocks and initial draw from the pool's own,
+    /// keyed by `stream_key` (0: the council's, as in the one-pool model).
+    pub fn for_pool(prepared: &Prepared<'a>, seed: u64, run: u64, stream_key: u64) -> Self {
         let (s, layout) = (prepared.s, prepared.layout);
         let params = RunParams::sample(s, seed, run);
-        let mut initial = rng::stream(seed, run, Process::Initial);
+        let own = seed ^ stream_key;
+        let mut initial = rng::stream(own, run, Process::Initial);
         let clocks = Clocks {
-            permanent: Keyed::new(seed, run, Process::Leaving, PERMANENT),
-            agency: Keyed::new(seed, run, Process::Leaving, AGENCY),
-            absence: Keyed::new(seed, run, Process::Absence, PERMANENT),
-            conversion: Keyed::new(seed, run, Process::Conversion, AGENCY),
+            permanent: Keyed::new(own, run, Process::Leaving, PERMANENT),
+            agency: Keyed::new(own, run, Process::Leaving, AGENCY),
+            absence: Keyed::new(own, run, Process::Absence, PERMANENT),
+            conversion: Keyed::new(own, run, Process::Conversion, AGENCY),
             conversion_moves: params.agency_conversion > 0.0,
             absence_moves: params.absence_start > 0.0 || (params.absence_return > 0.0 && s.workforce.absent_fte > 0.0),
         };
@@ -260,12 +355,19 @@ impl<'a> Simulation<'a> {
         };
         let state = State::initial(s, service, &mut initial, clocks);
         let drift = DriftPaths::new(&params, seed, run, s.months);
+        let hazards = RunHazards {
+            agency_leaving: hazard(params.agency_leaving),
+            absence_return: hazard(params.absence_return),
+            absence_start: hazard(params.absence_start),
+            conversion: hazard(params.agency_conversion),
+        };
         let mut sim = Simulation {
+            hazards,
             s,
             layout,
             params,
             drift,
-            streams: Streams { seed, run },
+            streams: Streams { seed: own, run },
             agency_start: None,
             state,
             scratch: Scratch::default(),
@@ -294,7 +396,7 @@ impl<'a> Simulation<'a> {
         (w.establishment_fte + changes).max(0.0)
     }
 
-    fn census(&self, t: u32) -> Census {
+    pub(super) fn census(&self, t: u32) -> Census {
         let supernumerary = self.s.asye.as_ref().is_some_and(|a| a.supernumerary);
         // ASYEs already in post keep their protected caseload without an intake.
         let weight = self.s.asye.as_ref().map_or(DEFAULT_ASYE_WEIGHT, |a| a.caseload_weight);
@@ -343,15 +445,26 @@ impl<'a> Simulation<'a> {
     }
 
     /// C(t): case-holding capacity in FTE.
-    fn capacity(&self, census: &Census) -> f64 {
+    pub(super) fn capacity(&self, census: &Census) -> f64 {
         let w = &self.s.workforce;
         let available = 1.0 - w.sickness_days_per_year / w.working_days_per_year;
         self.params.case_holding_share * available * (census.case_holding + census.covering + census.managed)
     }
 
     fn pressure(&self, caseload: f64) -> f64 {
-        let excess = (caseload / self.s.target.high - 1.0).clamp(0.0, EXCESS_CAP);
+        self.pressure_against(self.s.target.high, caseload)
+    }
+
+    /// The pressure multiplier of a caseload against a high target (a
+    /// team's, with teams).
+    pub(super) fn pressure_against(&self, high: f64, caseload: f64) -> f64 {
+        let excess = (caseload / high - 1.0).clamp(0.0, EXCESS_CAP);
         1.0 + self.params.pressure_sensitivity * excess
+    }
+
+    /// The run's totals so far.
+    pub(super) fn totals(&self) -> RunTotals {
+        self.totals
     }
 
     /// Product of the applicant multipliers of the running payments.
@@ -395,14 +508,21 @@ impl<'a> Simulation<'a> {
         let [past, asye] = &mut self.scratch.hazard;
         past.clear();
         asye.clear();
-        for service in 0..len {
-            let band = band_rate(bands, service / 12);
-            // Hazards are computed once per distinct value, not per month of service.
-            let mult = common * retention_mult(service, false);
-            match past.last() {
-                Some(&(b, m2, h)) if b == band && m2 == mult => past.push((b, m2, h)),
-                _ => past.push((band, mult, hazard(band * mult))),
+        // Block by block (a year of service, split where the retention
+        // payment's eligibility starts), one hazard per block: the same
+        // values as month by month, for a fraction of the work (with teams
+        // every pool fills its table each month the pressure moves).
+        let mut service = 0;
+        while service < len {
+            let year = service / 12;
+            let mut end = ((year + 1) * 12).min(len);
+            if retention.is_some() && service < min_service && min_service < end {
+                end = min_service;
             }
+            let band = band_rate(bands, year);
+            let mult = common * retention_mult(service, false);
+            past.extend(std::iter::repeat_n((band, mult, hazard(band * mult)), end - service));
+            service = end;
         }
         for service in 0..12 {
             let mult = common * retention_mult(service, true);
@@ -429,26 +549,10 @@ impl<'a> Simulation<'a> {
 
     /// Runs step t and writes its metrics into `row`.
     pub fn step(&mut self, t: u32, row: &mut [f64]) {
-        let m = self.month(t);
-        let mut flows = Flows::default();
-
-        // 1. Establishment.
-        let establishment = self.establishment(t);
-        // 2. Starts: the pipeline, then the yearly ASYE cohort.
-        self.starts(t, m, &mut flows);
-        // 3. Leaving: each worker's clock runs down by this month's hazard.
-        self.leaving(t, m, &mut flows);
-        // 4. Absence.
-        self.absence();
-        // 5. Recruitment.
-        let mut census = self.census(t);
-        self.recruitment(t, m, establishment, &mut census, &mut flows);
-        // 6. Agency cover, release and conversion.
-        self.agency_cover(t, establishment, &mut census, &mut flows);
-        // 7. Demand.
-        self.demand(t, m, &mut flows);
-        // 8. Cases: moves from the month's opening counts, then new cases.
-        self.move_cases(t, &mut flows);
+        // 1-6. The workforce.
+        let (establishment, census, mut flows) = self.workforce_month(t);
+        // 7-8. Demand and cases.
+        self.cases_month(t, &mut flows);
 
         // 9. Capacity and caseload (the census of step 5 with its joiners
         // and step 6's agency cover: nobody leaves or changes absence after
@@ -471,6 +575,44 @@ impl<'a> Simulation<'a> {
             costs,
         };
         self.record(t, row, &census, &flows, &month);
+        self.age();
+    }
+
+    /// Steps 1 to 6 of month t, the workforce's: the establishment, the
+    /// census after recruitment and agency, and the month's flows so far.
+    pub(super) fn workforce_month(&mut self, t: u32) -> (f64, Census, Flows) {
+        let m = self.month(t);
+        let mut flows = Flows::default();
+
+        // 1. Establishment.
+        let establishment = self.establishment(t);
+        // 2. Starts: the pipeline, then the yearly ASYE cohort.
+        self.starts(t, m, &mut flows);
+        // 3. Leaving: each worker's clock runs down by this month's hazard.
+        self.leaving(t, m, &mut flows);
+        // 4. Absence.
+        self.absence();
+        // 5. Recruitment.
+        let mut census = self.census(t);
+        self.recruitment(t, m, establishment, &mut census, &mut flows);
+        // 6. Agency cover, release and conversion.
+        self.agency_cover(t, establishment, &mut census, &mut flows);
+        (establishment, census, flows)
+    }
+
+    /// Steps 7 and 8 of month t: demand, then the cases' moves and arrivals.
+    pub(super) fn cases_month(&mut self, t: u32, flows: &mut Flows) {
+        let m = self.month(t);
+        // 7. Demand.
+        self.demand(t, m, flows);
+        // 8. Cases: moves from the month's opening counts, then new cases.
+        self.move_cases(t, flows);
+    }
+
+    /// A pool's month ends (with teams): its leavers are kept for its
+    /// payments' clawback windows, which move on.
+    pub(super) fn close_month(&mut self, leavers_fte: f64) {
+        self.state.leavers_by_month.push(leavers_fte);
         self.age();
     }
 
@@ -536,7 +678,7 @@ impl<'a> Simulation<'a> {
         if !self.scratch.leavers.is_empty() && !self.state.payments.is_empty() {
             flows.clawback += clawback(&mut self.state.payments, &self.scratch.leavers, t);
         }
-        let agency_hazard = hazard(self.params.agency_leaving);
+        let agency_hazard = self.hazards.agency_leaving;
         // Clocks first, then the leavers out (in engagement order): a pass
         // that only reads is cheaper than moving workers as their clocks
         // are written.
@@ -559,7 +701,7 @@ impl<'a> Simulation<'a> {
     /// Step 4: returns, then new absences among those present when the step
     /// began (a returner cannot start a new absence this month).
     fn absence(&mut self) {
-        let (back, away) = (hazard(self.params.absence_return), hazard(self.params.absence_start));
+        let (back, away) = (self.hazards.absence_return, self.hazards.absence_start);
         if self.state.clocks.absence_moves {
             let keyed = self.state.clocks.absence;
             for w in &mut self.state.workers {
@@ -710,7 +852,7 @@ impl<'a> Simulation<'a> {
     /// under the cap draws a new clock, so each later month's chance is
     /// again the same.
     fn convert(&mut self, t: u32, cap: usize, flows: &mut Flows, census: &mut Census) {
-        let h = hazard(self.params.agency_conversion);
+        let h = self.hazards.conversion;
         let mut drawn = std::mem::take(&mut self.scratch.drawn);
         drawn.clear();
         for (i, a) in self.state.agency.iter_mut().enumerate() {
@@ -779,7 +921,7 @@ impl<'a> Simulation<'a> {
     }
 
     /// Step 11: the month's spend by kind.
-    fn costs(&mut self, t: u32, census: &Census, flows: &mut Flows) -> Spend {
+    pub(super) fn costs(&mut self, t: u32, census: &Census, flows: &mut Flows) -> Spend {
         let m = self.month(t);
         let k = &self.s.costs;
         let permanent = census.annual_cost / 12.0;
@@ -815,7 +957,7 @@ impl<'a> Simulation<'a> {
         }
     }
 
-    fn record(&mut self, t: u32, row: &mut [f64], census: &Census, flows: &Flows, month: &MonthEnd) {
+    pub(super) fn record(&mut self, t: u32, row: &mut [f64], census: &Census, flows: &Flows, month: &MonthEnd) {
         let MonthEnd {
             establishment,
             capacity,
@@ -932,7 +1074,7 @@ pub fn level_requirement(level: f64, vacancy_change: f64, absence_change: f64) -
 }
 
 /// Open cases per case-holding FTE; infinite with no capacity.
-fn caseload(open: u64, capacity: f64) -> f64 {
+pub(super) fn caseload(open: u64, capacity: f64) -> f64 {
     if capacity > 0.0 {
         open as f64 / capacity
     } else {
@@ -941,7 +1083,7 @@ fn caseload(open: u64, capacity: f64) -> f64 {
 }
 
 /// A rate with MODEL.md's conventions: 0/0 = 0, x/0 = inf.
-fn ratio(numerator: f64, denominator: f64) -> f64 {
+pub(super) fn ratio(numerator: f64, denominator: f64) -> f64 {
     if denominator > 0.0 {
         numerator / denominator
     } else if numerator > 0.0 {
@@ -951,7 +1093,7 @@ fn ratio(numerator: f64, denominator: f64) -> f64 {
     }
 }
 
-fn indicator(b: bool) -> f64 {
+pub(super) fn indicator(b: bool) -> f64 {
     if b { 1.0 } else { 0.0 }
 }
 

@@ -17,7 +17,7 @@ use crate::analysis::backtest::{Backtest, Evaluation, Forecast, Measure};
 use crate::analysis::drivers::{Drivers, Outcome};
 use crate::error::Error;
 use crate::model::Metric;
-use crate::model::params::{HistoryPoint, Scenario, YearMonth};
+use crate::model::params::{HistoryPoint, Organisation, Scenario, YearMonth};
 use crate::scenario::describe::calendar_month;
 use crate::stats::{Cell, Summary};
 use crate::text;
@@ -401,7 +401,7 @@ pub fn run_charts(s: &Scenario, summary: &Summary, seed: u64) -> Result<Vec<Char
     let target = target_panel(s, summary)?;
     let monthly = monthly_spend_panel(summary)?;
     let total = cumulative_spend_panel(summary)?;
-    Ok(vec![
+    let mut charts = vec![
         chart("caseload", format!("Average caseload: {}", s.name), vec![fan]),
         chart(
             "workforce",
@@ -418,7 +418,72 @@ pub fn run_charts(s: &Scenario, summary: &Summary, seed: u64) -> Result<Vec<Char
             vec![target],
         ),
         chart("cost", format!("Spend: {}", s.name), vec![monthly, total]),
-    ])
+    ];
+    if let Some(org) = &s.organisation {
+        let teams = team_panels(org, summary);
+        if !teams.is_empty() {
+            charts.push(chart("teams", format!("Average caseload by team: {}", s.name), teams));
+        }
+        if let Some(span) = span_panel(org, summary) {
+            charts.push(chart(
+                "span",
+                format!("Social workers per manager: {}", s.name),
+                vec![span],
+            ));
+        }
+    }
+    Ok(charts)
+}
+
+/// A metric's cells by name (team and role metrics are named at run time);
+/// `None` when the summary lacks it.
+fn cells_named(summary: &Summary, name: &str) -> Option<Vec<Cell>> {
+    let k = summary.index(name)?;
+    Some((0..summary.months).map(|t| *summary.cell(t, k)).collect())
+}
+
+/// A fan of median, 50% and 90% of runs.
+fn fan_panel(y_label: &str, cells: &[Cell]) -> Panel {
+    let mut fan = Panel::new(y_label, Units::Plain);
+    fan.bands = vec![
+        band("90% of runs (p05–p95)", cells, true, BAND_90, 1.0),
+        band("50% of runs (p25–p75)", cells, false, BAND_50, 1.0),
+    ];
+    fan.lines = vec![line("Median", column(cells, Cell::p50), NAVY, Dash::Solid, 1.6)];
+    fan
+}
+
+/// Small multiples: each declared team's caseload fan with its own band.
+fn team_panels(org: &Organisation, summary: &Summary) -> Vec<Panel> {
+    if !org.teams_declared {
+        return Vec::new();
+    }
+    org.teams
+        .iter()
+        .filter_map(|team| {
+            let cells = cells_named(summary, &format!("caseload_{}", team.name))?;
+            let mut fan = fan_panel("Cases per case-holding FTE", &cells);
+            // The name alone: panels sit side by side, and the report's
+            // table says which case states each team holds.
+            fan.heading = Some(team.name.clone());
+            fan.target = Some((team.target.low, team.target.high));
+            Some(fan)
+        })
+        .collect()
+}
+
+/// The council's span of control: social workers per manager, with the
+/// target as a reference line.
+fn span_panel(org: &Organisation, summary: &Summary) -> Option<Panel> {
+    let cells = cells_named(summary, crate::model::metrics::SPAN_OF_CONTROL)?;
+    if cells.iter().all(|c| !c.p50().is_finite()) {
+        return None;
+    }
+    let mut fan = fan_panel("Social workers per manager (FTE)", &cells);
+    if let Some(target) = org.span_of_control {
+        fan.reference = Some((target, format!("Target: {}", target_text(target))));
+    }
+    Some(fan)
 }
 
 /// The caseload fan: median, 50% and 90% of runs, the target band, the

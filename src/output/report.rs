@@ -98,12 +98,16 @@ pub fn run_report(
     for sentence in scenario_sentences(s, &get) {
         let _ = writeln!(body, "<li>{sentence}</li>");
     }
+    for sentence in team_sentences(s, summary) {
+        let _ = writeln!(body, "<li>{sentence}</li>");
+    }
     let _ = writeln!(body, "</ul>");
     let _ = writeln!(
         body,
         "<p class=\"note\">\"Average caseload\" is open cases per case-holding FTE across the whole service; \"9 runs out of 10\" is the range from the 5th to the 95th percentile of the runs. These figures are those of headline.csv, listed in full at the end.</p></section>"
     );
     bands_section(&mut body, s, summary);
+    teams_section(&mut body, s, summary);
     history_section(&mut body, s);
     charts_section(&mut body, charts);
     drivers_section(&mut body, s, drivers, false);
@@ -531,6 +535,12 @@ fn caption(name: &str) -> &'static str {
         "cost" => {
             "Left: each month's spend by kind, the average across runs. Right: spend since the start, the median run with 90% of runs shaded."
         }
+        "teams" => {
+            "Each team's caseload month by month, one panel a team: its open cases (in the case states it holds) per case-holding FTE of its own staff, each role weighted by its share of a full caseload. The line is the median run, the bands hold 50% and 90% of runs, and the green band is the team's own target band."
+        }
+        "span" => {
+            "Social workers per manager across the service (FTE in post, permanent and agency, over managers' FTE in post): the median run with 50% and 90% of runs shaded; the dashed line is the target span of control."
+        }
         "drivers" => {
             "The share of the spread of the caseload at the end that each uncertain assumption explains on its own, largest first; grey is what none explains alone (chance, and assumptions acting together). See \"What drives the uncertainty\" above."
         }
@@ -683,6 +693,138 @@ fn bands_section(body: &mut String, s: &Scenario, summary: &Summary) {
             let _ = write!(body, "<td class=\"num\">{p}%</td>");
         }
         let _ = writeln!(body, "</tr>");
+    }
+    let _ = writeln!(body, "</tbody></table></section>");
+}
+
+/// A headline per declared team: its caseload at the end and the chance
+/// of keeping to its own band's top; and the span of control against its
+/// target (nothing without teams and roles).
+fn team_sentences(s: &Scenario, summary: &Summary) -> Vec<String> {
+    let (Some(org), Some(last)) = (&s.organisation, summary.months.checked_sub(1)) else {
+        return Vec::new();
+    };
+    let at_end = |name: &str| summary.index(name).map(|k| *summary.cell(last, k));
+    let end = escape(&month_name(s.month_at(last as u32)));
+    let mut out = Vec::new();
+    if org.teams_declared {
+        for team in &org.teams {
+            let (Some(caseload), Some(within)) = (
+                at_end(&format!("caseload_{}", team.name)),
+                at_end(&format!("at_or_below_high_{}", team.name)),
+            ) else {
+                continue;
+            };
+            out.push(format!(
+                "Team {}: average caseload in {end} of <strong>{}</strong> in the median run (9 runs out of 10 between {} and {}); a {} chance of being at or below its own target of {}.",
+                escape(&team.name),
+                text::caseload(caseload.p50()),
+                text::caseload(caseload.p05()),
+                text::caseload(caseload.p95()),
+                text::percent(within.mean),
+                text::number(team.target.high)
+            ));
+        }
+    }
+    if let (Some(target), Some(span), Some(within)) = (
+        org.span_of_control,
+        at_end(crate::model::metrics::SPAN_OF_CONTROL),
+        at_end(crate::model::metrics::WITHIN_SPAN),
+    ) {
+        out.push(format!(
+            "Span of control in {end}: <strong>{}</strong> social workers per manager in the median run (9 runs out of 10 between {} and {}); a {} chance of keeping to one manager to {}.",
+            text::number(span.p50()),
+            text::number(span.p05()),
+            text::number(span.p95()),
+            text::percent(within.mean),
+            text::number(target)
+        ));
+    }
+    out
+}
+
+/// Caseloads team by team and the span of control at the end, and spend by
+/// role over the horizon (with teams and roles; nothing without).
+fn teams_section(body: &mut String, s: &Scenario, summary: &Summary) {
+    let (Some(org), Some(last)) = (&s.organisation, summary.months.checked_sub(1)) else {
+        return;
+    };
+    let at_end = |name: &str| summary.index(name).map(|k| *summary.cell(last, k));
+    let over_horizon = |name: &str| {
+        summary
+            .index(name)
+            .map(|k| (0..summary.months).map(|t| summary.cell(t, k).mean).sum::<f64>())
+    };
+    let end = escape(&month_name(s.month_at(last as u32)));
+    let _ = writeln!(body, "<section id=\"teams\"><h2>Teams and roles</h2>");
+    if org.teams_declared {
+        let _ = writeln!(
+            body,
+            "<p>Each team's average caseload at the end ({end}): its open cases per case-holding FTE of its own staff, each role counted by its share of a full caseload; and its social workers per manager. \"9 runs in 10\" is the 5th to 95th percentile.</p><table class=\"figures teams\"><thead><tr><th>Team</th><th>Holds</th><th class=\"num\">Median caseload</th><th class=\"num\">9 runs in 10</th><th class=\"num\">Target</th><th class=\"num\">Chance at or below its top</th><th class=\"num\">Social workers per manager</th></tr></thead><tbody>"
+        );
+        for team in &org.teams {
+            let holds: Vec<&str> = team.states.iter().map(|i| s.cases[*i].name.as_str()).collect();
+            let caseload = at_end(&format!("caseload_{}", team.name));
+            let within = at_end(&format!("at_or_below_high_{}", team.name));
+            let span = at_end(&format!("span_of_control_{}", team.name));
+            let _ = writeln!(
+                body,
+                "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{} to {}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                escape(&team.name),
+                escape(&holds.join(", ")),
+                caseload.map_or(String::new(), |c| text::caseload(c.p50())),
+                caseload.map_or(String::new(), |c| format!(
+                    "{} to {}",
+                    text::caseload(c.p05()),
+                    text::caseload(c.p95())
+                )),
+                text::number(team.target.low),
+                text::number(team.target.high),
+                within.map_or(String::new(), |c| text::percent(c.mean)),
+                span.map_or(String::new(), |c| text::number(c.p50()))
+            );
+        }
+        let _ = writeln!(body, "</tbody></table>");
+    }
+    if let Some(span) = at_end(crate::model::metrics::SPAN_OF_CONTROL) {
+        let target = match (org.span_of_control, at_end(crate::model::metrics::WITHIN_SPAN)) {
+            (Some(target), Some(within)) => format!(
+                " Against the target of {} social workers per manager, the span is kept to in {} of runs.",
+                text::number(target),
+                text::percent(within.mean)
+            ),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            body,
+            "<p>Span of control: across the service, {} social workers per manager at the end in the median run (9 runs in 10: {} to {}), counting FTE in post, permanent and agency.{target}</p>",
+            text::number(span.p50()),
+            text::number(span.p05()),
+            text::number(span.p95())
+        );
+    }
+    let _ = writeln!(
+        body,
+        "<p>Each role at the end and its spend over the {} months (the average across runs).</p><table class=\"figures roles\"><thead><tr><th>Role</th><th class=\"num\">Share of a caseload</th><th class=\"num\">Funded posts (FTE)</th><th class=\"num\">Permanent in post (median FTE)</th><th class=\"num\">Agency (median FTE)</th><th class=\"num\">Permanent spend</th><th class=\"num\">Agency spend</th><th class=\"num\">Enhanced payments</th></tr></thead><tbody>",
+        s.months
+    );
+    for role in &org.roles {
+        let name = &role.name;
+        let median =
+            |metric: &str| at_end(&format!("{metric}_{name}")).map_or(String::new(), |c| text::number(c.p50()));
+        let spend = |metric: &str| over_horizon(&format!("{metric}_{name}")).map_or(String::new(), text::money);
+        let _ = writeln!(
+            body,
+            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            escape(name),
+            text::percent(role.caseload_share),
+            median("establishment_fte"),
+            median("permanent_fte"),
+            median("agency_fte"),
+            spend("cost_permanent"),
+            spend("cost_agency"),
+            spend("cost_payments")
+        );
     }
     let _ = writeln!(body, "</tbody></table></section>");
 }

@@ -46,7 +46,12 @@ fn value_text(lever: &LeverRange, x: f64) -> String {
 
 fn lever_words(lever: &LeverRange) -> String {
     match lever.lever {
-        Some(l) => format!("{} ({})", l.words.trim_end_matches(','), lever.key),
+        Some(l) => format!(
+            "{}{} ({})",
+            l.words.trim_end_matches(','),
+            crate::model::lever::scope_words(&lever.key),
+            lever.key
+        ),
         None => lever.key.clone(),
     }
 }
@@ -338,9 +343,13 @@ pub fn chart(s: &Seeking) -> SeekChart {
 }
 
 fn axis_words(lever: &LeverRange) -> String {
-    lever
-        .lever
-        .map_or(lever.key.clone(), |l| l.words.trim_end_matches(',').to_string())
+    lever.lever.map_or(lever.key.clone(), |l| {
+        format!(
+            "{}{}",
+            l.words.trim_end_matches(','),
+            crate::model::lever::scope_words(&lever.key)
+        )
+    })
 }
 
 const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);

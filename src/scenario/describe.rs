@@ -93,7 +93,11 @@ pub fn describe(loaded: &Loaded) -> String {
 /// The scenario section by section, in the order of the file.
 fn describe_into(o: &mut String, loaded: &Loaded, s: &Scenario) -> std::fmt::Result {
     heading(o, loaded, s)?;
-    workforce(o, &s.workforce, &s.target)?;
+    if let Some(org) = &s.organisation {
+        organisation(o, s, org)?;
+    }
+    let by_team = s.organisation.as_ref().is_some_and(|o| o.teams_declared);
+    workforce(o, &s.workforce, &s.target, by_team)?;
     recruitment(o, s.recruitment.as_ref())?;
     asye(o, s.asye.as_ref(), &s.workforce)?;
     agency(o, s.agency.as_ref())?;
@@ -128,22 +132,105 @@ fn heading(o: &mut String, loaded: &Loaded, s: &Scenario) -> std::fmt::Result {
     )
 }
 
-/// Posts and people, leaving, service, time available for cases and how
-/// caseloads feed back on leaving.
-fn workforce(o: &mut String, w: &Workforce, target: &Target) -> std::fmt::Result {
-    writeln!(o, "\nWorkforce (qualified social workers)")?;
-    write!(o, "  Establishment {} FTE", num(w.establishment_fte))?;
-    for ch in &w.establishment_changes {
-        write!(o, "; {:+} FTE from {}", num(ch.change_fte), month_name(ch.from))?;
+/// Roles, teams and each team's people by role.
+fn organisation(o: &mut String, s: &Scenario, org: &Organisation) -> std::fmt::Result {
+    writeln!(o, "\nTeams and roles")?;
+    for r in &org.roles {
+        writeln!(
+            o,
+            "  Role {}: holds {} of a full caseload{}.",
+            r.name,
+            percent(r.caseload_share),
+            if r.manager { "; manages social workers" } else { "" }
+        )?;
+    }
+    if let Some(span) = org.span_of_control {
+        writeln!(
+            o,
+            "  Span of control target: at most {} social workers per manager.",
+            num(span)
+        )?;
+    }
+    for (ti, t) in org.teams.iter().enumerate() {
+        let states: Vec<&str> = t.states.iter().map(|i| s.cases[*i].name.as_str()).collect();
+        writeln!(
+            o,
+            "  Team {}: holds {}; caseload target {} to {}.",
+            t.name,
+            states.join(", "),
+            num(t.target.low),
+            num(t.target.high)
+        )?;
+        for p in org.pools.iter().filter(|p| p.team == ti) {
+            let w = &p.scenario.workforce;
+            let agency = p.scenario.agency.as_ref().map_or(0.0, |a| a.fte);
+            writeln!(
+                o,
+                "    {}: {} FTE of posts, {} in post ({} absent), {} agency.",
+                org.roles[p.role].name,
+                num(w.establishment_fte),
+                num(w.permanent_fte),
+                num(w.absent_fte),
+                num(agency)
+            )?;
+        }
+    }
+    type Has = fn(&Payments) -> bool;
+    let kinds: [(&str, Has); 3] = [
+        ("recruitment bonus", |p| p.recruitment_bonus.is_some()),
+        ("retention payment", |p| p.retention.is_some()),
+        ("market supplement", |p| p.market_supplement.is_some()),
+    ];
+    for (kind, has) in kinds {
+        let reached: Vec<String> = org
+            .pools
+            .iter()
+            .filter(|p| has(&p.scenario.payments))
+            .map(|p| format!("{} in {}", org.roles[p.role].name, org.teams[p.team].name))
+            .collect();
+        if has(&s.payments) && reached.len() < org.pools.len() {
+            writeln!(
+                o,
+                "  The {kind} is limited to: {}.",
+                if reached.is_empty() {
+                    "nobody".to_string()
+                } else {
+                    reached.join(", ")
+                }
+            )?;
+        }
     }
     writeln!(
         o,
-        "; {} FTE in post ({} in ASYE year, {} absent); people of {} FTE each.",
-        num(w.permanent_fte),
-        num(w.asye_fte),
-        num(w.absent_fte),
-        num(w.fte_per_head)
-    )?;
+        "  The sections below are the social worker role's; other roles and teams change only what they state."
+    )
+}
+
+/// Posts and people, leaving, service, time available for cases and how
+/// caseloads feed back on leaving.
+fn workforce(o: &mut String, w: &Workforce, target: &Target, by_team: bool) -> std::fmt::Result {
+    writeln!(o, "\nWorkforce (qualified social workers)")?;
+    if by_team {
+        // With teams the posts and people are the teams' (listed above).
+        writeln!(
+            o,
+            "  Establishment and people by team, above; people of {} FTE each.",
+            num(w.fte_per_head)
+        )?;
+    } else {
+        write!(o, "  Establishment {} FTE", num(w.establishment_fte))?;
+        for ch in &w.establishment_changes {
+            write!(o, "; {:+} FTE from {}", num(ch.change_fte), month_name(ch.from))?;
+        }
+        writeln!(
+            o,
+            "; {} FTE in post ({} in ASYE year, {} absent); people of {} FTE each.",
+            num(w.permanent_fte),
+            num(w.asye_fte),
+            num(w.absent_fte),
+            num(w.fte_per_head)
+        )?;
+    }
     let bands: Vec<String> = w.annual_leaving_by_service_year.iter().map(leaving_rate).collect();
     writeln!(
         o,

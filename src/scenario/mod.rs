@@ -6,6 +6,7 @@
 //! reported at once.
 
 pub mod describe;
+pub mod organisation;
 pub mod problem;
 pub mod raw;
 pub mod resolve;
@@ -45,7 +46,7 @@ pub fn check(source: Source) -> Result<Loaded, ScenarioError> {
     let Some(raw) = raw else {
         return Err(ScenarioError { problems });
     };
-    match resolve::resolve(raw, &source) {
+    match organisation::resolve(raw, &source) {
         Ok((scenario, warnings)) if problems.is_empty() => Ok(Loaded {
             scenario,
             warnings,

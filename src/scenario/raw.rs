@@ -8,6 +8,7 @@
 
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::fmt;
 
 #[derive(Debug, Default, Deserialize)]
@@ -29,6 +30,55 @@ pub struct RawScenario {
     pub costs: Option<RawCosts>,
     pub payments: Option<RawPayments>,
     pub history: Option<Vec<RawHistoryPoint>>,
+    /// Roles by name: what differs from the social worker role (the
+    /// top-level sections).
+    pub roles: Option<BTreeMap<String, RawRole>>,
+    /// Teams by name: their case states, target and people by role.
+    pub teams: Option<BTreeMap<String, RawTeam>>,
+}
+
+/// A role: its share of a full caseload, whether it manages social
+/// workers, and the sections' keys that differ from the top-level ones.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRole {
+    pub caseload_share: Option<Number>,
+    pub manager: Option<bool>,
+    pub workforce: Option<RawWorkforce>,
+    pub recruitment: Option<RawRecruitment>,
+    pub asye: Option<RawAsye>,
+    pub agency: Option<RawAgency>,
+    pub costs: Option<RawCosts>,
+}
+
+/// A team: the case states it holds, its own target band, and its people
+/// by role.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTeam {
+    pub states: Option<Vec<String>>,
+    pub target: Option<RawTeamTarget>,
+    pub roles: Option<BTreeMap<String, RawPoolSections>>,
+}
+
+/// A team's own caseload target band.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTeamTarget {
+    pub low: Option<Number>,
+    pub high: Option<Number>,
+}
+
+/// One role in one team: the sections' keys that differ from the role's,
+/// with the team's own posts, people and agency.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPoolSections {
+    pub workforce: Option<RawWorkforce>,
+    pub recruitment: Option<RawRecruitment>,
+    pub asye: Option<RawAsye>,
+    pub agency: Option<RawAgency>,
+    pub costs: Option<RawCosts>,
 }
 
 /// A dated actual value, for charts and reports to set beside the
@@ -50,6 +100,7 @@ pub struct RawHistoryPoint {
 pub struct RawTarget {
     pub low: Option<Number>,
     pub high: Option<Number>,
+    pub span_of_control: Option<Number>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -189,6 +240,10 @@ pub struct RawRecruitmentBonus {
     pub applicant_multiplier: Option<RawUncertain>,
     pub clawback_months: Option<Number>,
     pub clawback: Option<String>,
+    /// Only these roles (all without).
+    pub roles: Option<Vec<String>>,
+    /// Only these teams (all without).
+    pub teams: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -203,6 +258,10 @@ pub struct RawRetention {
     pub leaving_multiplier: Option<RawUncertain>,
     pub clawback_months: Option<Number>,
     pub clawback: Option<String>,
+    /// Only these roles (all without).
+    pub roles: Option<Vec<String>>,
+    /// Only these teams (all without).
+    pub teams: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -213,6 +272,10 @@ pub struct RawMarketSupplement {
     pub to: Option<String>,
     pub applicant_multiplier: Option<RawUncertain>,
     pub leaving_multiplier: Option<RawUncertain>,
+    /// Only these roles (all without).
+    pub roles: Option<Vec<String>>,
+    /// Only these teams (all without).
+    pub teams: Option<Vec<String>>,
 }
 
 /// A TOML number, integer or float, read as `f64`. Whether it must be whole,

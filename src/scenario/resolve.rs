@@ -12,14 +12,14 @@ use std::collections::BTreeSet;
 pub const SCALE_LIMIT: f64 = 1_000_000.0;
 
 /// Collects problems while reading a raw scenario.
-struct Checker<'a> {
-    source: &'a Source,
-    problems: Vec<Problem>,
+pub(super) struct Checker<'a> {
+    pub(super) source: &'a Source,
+    pub(super) problems: Vec<Problem>,
 }
 
 /// A plain number's allowed values, beyond being finite.
 #[derive(Clone, Copy)]
-enum Bound {
+pub(super) enum Bound {
     Range(ValidRange),
     /// Any finite number (an establishment change may be a cut).
     Any,
@@ -53,10 +53,10 @@ impl Bound {
     }
 }
 
-const PROB: Bound = Bound::Range(ValidRange::Probability);
-const NON_NEG: Bound = Bound::Range(ValidRange::NonNegative);
+pub(super) const PROB: Bound = Bound::Range(ValidRange::Probability);
+pub(super) const NON_NEG: Bound = Bound::Range(ValidRange::NonNegative);
 
-fn fmt_num(x: f64) -> String {
+pub(super) fn fmt_num(x: f64) -> String {
     if x.is_nan() {
         "nan".into()
     } else if x.is_infinite() {
@@ -70,7 +70,7 @@ fn fmt_num(x: f64) -> String {
 }
 
 impl<'a> Checker<'a> {
-    fn problem(&mut self, path: &str, message: String) {
+    pub(super) fn problem(&mut self, path: &str, message: String) {
         self.problems.push(Problem {
             file: self.source.origin_of(path).to_string(),
             location: path.to_string(),
@@ -78,13 +78,13 @@ impl<'a> Checker<'a> {
         });
     }
 
-    fn missing(&mut self, path: &str, what: &str) {
+    pub(super) fn missing(&mut self, path: &str, what: &str) {
         self.problem(path, format!("missing: required ({what})"));
     }
 
     /// A plain number: default when absent, or a problem when required.
     /// Returns a usable placeholder after a problem so checking goes on.
-    fn number(&mut self, path: &str, raw: Option<Number>, default: Option<f64>, bound: Bound) -> f64 {
+    pub(super) fn number(&mut self, path: &str, raw: Option<Number>, default: Option<f64>, bound: Bound) -> f64 {
         let Some(Number(x)) = raw else {
             return match default {
                 Some(d) => d,
@@ -97,7 +97,7 @@ impl<'a> Checker<'a> {
         self.check_number(path, x, bound)
     }
 
-    fn check_number(&mut self, path: &str, x: f64, bound: Bound) -> f64 {
+    pub(super) fn check_number(&mut self, path: &str, x: f64, bound: Bound) -> f64 {
         if !x.is_finite() {
             self.problem(path, format!("= {}: must be a finite number", fmt_num(x)));
             return 0.0;
@@ -109,7 +109,7 @@ impl<'a> Checker<'a> {
     }
 
     /// A whole number (months, counts) in `lo..=hi`.
-    fn whole(&mut self, path: &str, raw: Option<Number>, default: Option<u32>, lo: u32, hi: u32) -> u32 {
+    pub(super) fn whole(&mut self, path: &str, raw: Option<Number>, default: Option<u32>, lo: u32, hi: u32) -> u32 {
         let Some(Number(x)) = raw else {
             return match default {
                 Some(d) => d,
@@ -122,7 +122,7 @@ impl<'a> Checker<'a> {
         self.check_whole(path, x, lo, f64::from(hi)) as u32
     }
 
-    fn check_whole(&mut self, path: &str, x: f64, lo: u32, hi: f64) -> f64 {
+    pub(super) fn check_whole(&mut self, path: &str, x: f64, lo: u32, hi: f64) -> f64 {
         if !x.is_finite() || x.fract() != 0.0 {
             self.problem(path, format!("= {}: expected a whole number", fmt_num(x)));
             return f64::from(lo);
@@ -359,6 +359,7 @@ pub fn resolve(raw: RawScenario, source: &Source) -> Result<(Scenario, Vec<Warni
         costs,
         payments,
         history,
+        organisation: None,
     };
     let warnings = warnings(&scenario, given);
     Ok((scenario, warnings))

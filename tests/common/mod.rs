@@ -41,6 +41,57 @@ open = 800
 mean_months = 9.0
 "#;
 
+/// A valid scenario with two teams and a manager role: the council's
+/// sections state rates only, each team its posts and people.
+pub const TEAMS: &str = r#"
+start = "2022-04"
+months = 12
+
+[target]
+span_of_control = 6
+
+[workforce]
+annual_leaving_by_service_year = [0.3, 0.2, 0.15]
+
+[demand]
+referrals_per_month = 100.0
+
+[[cases]]
+name = "assessment"
+open = 200
+entry_share = 0.8
+mean_months = 1.5
+next = { cin = 0.4 }
+
+[[cases]]
+name = "cin"
+open = 800
+mean_months = 9.0
+
+[roles.team_manager]
+caseload_share = 0.0
+manager = true
+
+[teams.front_door]
+states = ["assessment"]
+target = { low = 10, high = 15 }
+
+[teams.front_door.roles.social_worker]
+workforce = { establishment_fte = 12, permanent_fte = 10 }
+
+[teams.front_door.roles.team_manager]
+workforce = { establishment_fte = 2, permanent_fte = 2 }
+
+[teams.care]
+states = ["cin"]
+
+[teams.care.roles.social_worker]
+workforce = { establishment_fte = 40, permanent_fte = 36 }
+
+[teams.care.roles.team_manager]
+workforce = { establishment_fte = 6, permanent_fte = 5 }
+"#;
+
 /// A valid scenario with every section and most keys, for tests that need
 /// more to vary than MINIMAL offers.
 pub const FULL: &str = r#"

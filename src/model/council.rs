@@ -1,0 +1,291 @@
+//! One run of a scenario with teams and roles: a pool per (team, role),
+//! each running MODEL.md's workforce steps (1 to 6) with its own
+//! parameters and streams, around the council's demand and cases (steps 7
+//! and 8), with capacity, caseload and pressure per team (steps 9 and 10),
+//! costs per pool (step 11) and the council's record with each team's and
+//! role's metrics (step 12). docs/model.md, section 15, is the design.
+//!
+//! Pure, as `step.rs`: the same (scenario, seed, run) gives the same record.
+
+use super::metrics::{RoleMetric, TeamMetric};
+use super::params::*;
+use super::step::{Census, Flows, MonthEnd, Prepared, RunTotals, Simulation, Spend, caseload, indicator, ratio};
+
+/// What one pool did in a month, kept until the month is recorded.
+#[derive(Default)]
+struct PoolMonth {
+    establishment: f64,
+    census: Census,
+    flows: Flows,
+    capacity: f64,
+    spend: Spend,
+}
+
+/// Sums over a team's or a role's pools.
+#[derive(Default, Clone, Copy)]
+struct Sums {
+    establishment: f64,
+    permanent: f64,
+    post_holding: f64,
+    agency: f64,
+    capacity: f64,
+    starters: f64,
+    leavers: f64,
+    cost_permanent: f64,
+    cost_agency: f64,
+    cost_payments: f64,
+    /// Social workers in post (permanent and covering agency), for the span.
+    social_workers: f64,
+    /// Managers in post, likewise.
+    managers: f64,
+}
+
+/// What the council needs of each pool every month, looked up once.
+#[derive(Clone, Copy)]
+struct PoolFacts {
+    team: usize,
+    role: usize,
+    caseload_share: f64,
+    social_worker: bool,
+    manager: bool,
+}
+
+/// A run in progress with teams and roles.
+pub struct Council<'a> {
+    org: &'a Organisation,
+    facts: Vec<PoolFacts>,
+    /// Where each team's and each role's metrics go in a row (`None`: not
+    /// recorded), in the order of `TeamMetric::ALL` and `RoleMetric::ALL`.
+    team_indices: Vec<[Option<usize>; TeamMetric::ALL.len()]>,
+    role_indices: Vec<[Option<usize>; RoleMetric::ALL.len()]>,
+    span_index: Option<usize>,
+    within_span_index: Option<usize>,
+    /// The council's own simulation: demand, cases, the record and the
+    /// run's totals (its workforce is not stepped).
+    council: Simulation<'a>,
+    pools: Vec<Simulation<'a>>,
+    months: Vec<PoolMonth>,
+    team_open: Vec<u64>,
+    team_capacity: Vec<f64>,
+    team_sums: Vec<Sums>,
+    role_sums: Vec<Sums>,
+}
+
+impl<'a> Council<'a> {
+    /// `council` is the scenario's own prepared simulation, `pools` one per
+    /// pool of `org`, in its order.
+    pub fn new(council: &Prepared<'a>, pools: &[Prepared<'a>], org: &'a Organisation, seed: u64, run: u64) -> Self {
+        let layout = council.layout();
+        let social_worker = org.social_worker();
+        let facts = org
+            .pools
+            .iter()
+            .map(|p| PoolFacts {
+                team: p.team,
+                role: p.role,
+                caseload_share: org.roles[p.role].caseload_share,
+                social_worker: Some(p.role) == social_worker,
+                manager: org.roles[p.role].manager,
+            })
+            .collect();
+        let team_indices = (0..org.teams.len())
+            .map(|t| TeamMetric::ALL.map(|m| layout.team_index(t, m)))
+            .collect();
+        let role_indices = (0..org.roles.len())
+            .map(|r| RoleMetric::ALL.map(|m| layout.role_index(r, m)))
+            .collect();
+        let pool_sims: Vec<Simulation<'a>> = pools
+            .iter()
+            .zip(&org.pools)
+            .map(|(prepared, pool)| Simulation::for_pool(prepared, seed, run, pool.stream_key))
+            .collect();
+        let mut sim = Council {
+            org,
+            facts,
+            team_indices,
+            role_indices,
+            span_index: layout.span_index(),
+            within_span_index: layout.within_span_index(),
+            council: Simulation::new(council, seed, run),
+            months: pool_sims.iter().map(|_| PoolMonth::default()).collect(),
+            pools: pool_sims,
+            team_open: vec![0; org.teams.len()],
+            team_capacity: vec![0.0; org.teams.len()],
+            team_sums: vec![Sums::default(); org.teams.len()],
+            role_sums: vec![Sums::default(); org.roles.len()],
+        };
+        // The pressure of month 0 comes from each team's initial caseload.
+        for ((pool, month), facts) in sim.pools.iter().zip(&mut sim.months).zip(&sim.facts) {
+            month.capacity = pool.capacity(&pool.census(0)) * facts.caseload_share;
+        }
+        sim.feed_back();
+        sim
+    }
+
+    /// The run's totals so far.
+    pub fn totals(&self) -> RunTotals {
+        self.council.totals()
+    }
+
+    /// Runs step t and writes its metrics into `row`.
+    pub fn step(&mut self, t: u32, row: &mut [f64]) {
+        // 1-6. Each pool's workforce.
+        for (pool, month) in self.pools.iter_mut().zip(&mut self.months) {
+            let (establishment, census, flows) = pool.workforce_month(t);
+            month.establishment = establishment;
+            month.census = census;
+            month.flows = flows;
+        }
+        // 7-8. The council's demand and cases.
+        let mut flows = Flows::default();
+        self.council.cases_month(t, &mut flows);
+        // 9. Capacity by pool, weighted by the role's share of a caseload.
+        for ((pool, month), facts) in self.pools.iter().zip(&mut self.months).zip(&self.facts) {
+            month.capacity = pool.capacity(&month.census) * facts.caseload_share;
+        }
+        // 10. Feedback for next month, team by team.
+        self.feed_back();
+        // 11. Costs by pool; then each pool's month ends (its leavers kept
+        // for clawback windows).
+        for (pool, month) in self.pools.iter_mut().zip(&mut self.months) {
+            month.spend = pool.costs(t, &month.census, &mut month.flows);
+            pool.close_month(month.flows.leavers_fte);
+        }
+        // 12. The council's record: the sums over pools.
+        // Sums start at -0.0, the identity of addition, so that one pool's
+        // values come through bit for bit (an empty sum is -0.0 too).
+        let mut census = Census::empty();
+        let mut spend = Spend {
+            permanent: -0.0,
+            agency: -0.0,
+            payments_made: -0.0,
+            clawback: -0.0,
+            recruitment: -0.0,
+            asye_grant: -0.0,
+        };
+        let mut establishment = -0.0;
+        let mut capacity = -0.0;
+        for month in &self.months {
+            census.add(&month.census);
+            flows.add(&month.flows);
+            spend.add(&month.spend);
+            establishment += month.establishment;
+            capacity += month.capacity;
+        }
+        let load = caseload(self.council.state.open_total(), capacity);
+        self.council.state.leavers_by_month.push(flows.leavers_fte);
+        let month_end = MonthEnd {
+            establishment,
+            capacity,
+            load,
+            costs: spend,
+        };
+        self.council.record(t, row, &census, &flows, &month_end);
+        self.record_teams_and_roles(row);
+    }
+
+    /// Each team's open cases and caseload against its high target set
+    /// the pressure multiplier of every pool in it.
+    fn feed_back(&mut self) {
+        let open = &self.council.state.open;
+        for (team, sum) in self.org.teams.iter().zip(&mut self.team_open) {
+            *sum = team.states.iter().map(|i| open[*i]).sum();
+        }
+        self.team_capacity.fill(-0.0);
+        for (month, facts) in self.months.iter().zip(&self.facts) {
+            self.team_capacity[facts.team] += month.capacity;
+        }
+        for (pool, facts) in self.pools.iter_mut().zip(&self.facts) {
+            let load = caseload(self.team_open[facts.team], self.team_capacity[facts.team]);
+            let high = self.org.teams[facts.team].target.high;
+            pool.state.pressure = pool.pressure_against(high, load);
+        }
+    }
+
+    /// Each team's and role's sums over its pools.
+    fn sum_teams_and_roles(&mut self) {
+        self.team_sums.fill(Sums::default());
+        self.role_sums.fill(Sums::default());
+        for (month, facts) in self.months.iter().zip(&self.facts) {
+            let c = &month.census;
+            let in_post = c.permanent + c.covering;
+            for sums in [&mut self.team_sums[facts.team], &mut self.role_sums[facts.role]] {
+                sums.establishment += month.establishment;
+                sums.permanent += c.permanent;
+                sums.post_holding += c.post_holding;
+                sums.agency += c.covering + c.managed;
+                sums.capacity += month.capacity;
+                sums.starters += month.flows.starters_fte;
+                sums.leavers += month.flows.leavers_fte;
+                sums.cost_permanent += month.spend.permanent;
+                sums.cost_agency += month.spend.agency;
+                sums.cost_payments += month.spend.payments();
+                if facts.social_worker {
+                    sums.social_workers += in_post;
+                }
+                if facts.manager {
+                    sums.managers += in_post;
+                }
+            }
+        }
+    }
+
+    fn record_teams_and_roles(&mut self, row: &mut [f64]) {
+        self.sum_teams_and_roles();
+        let target = self.org.span_of_control;
+        let (social_workers, managers) = self
+            .team_sums
+            .iter()
+            .fold((0.0, 0.0), |(w, m), s| (w + s.social_workers, m + s.managers));
+        let span = ratio(social_workers, managers);
+        if let Some(i) = self.span_index {
+            row[i] = span;
+        }
+        if let (Some(i), Some(target)) = (self.within_span_index, target) {
+            row[i] = indicator(span <= target);
+        }
+        for (t, (team, s)) in self.org.teams.iter().zip(&self.team_sums).enumerate() {
+            let load = caseload(self.team_open[t], s.capacity);
+            let team_span = ratio(s.social_workers, s.managers);
+            // In the order of TeamMetric::ALL.
+            let values = [
+                load,
+                indicator(load <= team.target.low),
+                indicator(load <= team.target.high),
+                s.capacity,
+                self.team_open[t] as f64,
+                s.establishment,
+                s.permanent,
+                s.agency,
+                (s.establishment - s.post_holding).max(0.0),
+                team_span,
+                target.map_or(0.0, |x| indicator(team_span <= x)),
+            ];
+            for (index, value) in self.team_indices[t].iter().zip(values) {
+                if let Some(i) = index {
+                    row[*i] = value;
+                }
+            }
+        }
+        for (r, s) in self.role_sums.iter().enumerate() {
+            // In the order of RoleMetric::ALL.
+            let values = [
+                s.establishment,
+                s.permanent,
+                s.agency,
+                (s.establishment - s.post_holding).max(0.0),
+                s.starters,
+                s.leavers,
+                s.capacity,
+                s.cost_permanent,
+                s.cost_agency,
+                s.cost_payments,
+            ];
+            for (index, value) in self.role_indices[r].iter().zip(values) {
+                if let Some(i) = index {
+                    row[*i] = value;
+                }
+            }
+        }
+    }
+}

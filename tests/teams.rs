@@ -1,0 +1,375 @@
+//! Teams and roles (docs/model.md, section 15): the one-pool model as the
+//! special case, MODEL.md's analytic results team by team and role by role,
+//! conservation per team and role, streams that adding a team leaves
+//! alone, payments limited to roles, and the Bury 2018 scenario end to end.
+
+use crate::common::{FULL, TEAMS, run_all, scenario, scenario_from};
+use assert_cmd::Command;
+use caseload::scenario::organisation::AMOUNTS;
+use caseload::stats::Runs;
+use toml::{Table, Value};
+
+/// `text` with one team, `all`, holding every case state, its social
+/// workers' amounts moved from the council's sections into the team.
+fn as_one_team(text: &str) -> String {
+    let mut table: Table = text.parse().unwrap();
+    let mut pool = Table::new();
+    for (section, keys) in AMOUNTS {
+        if let Some(Value::Table(sec)) = table.get_mut(section) {
+            let mut moved = Table::new();
+            for key in keys {
+                if let Some(v) = sec.remove(*key) {
+                    moved.insert(key.to_string(), v);
+                }
+            }
+            if !moved.is_empty() {
+                pool.insert(section.to_string(), Value::Table(moved));
+            }
+        }
+    }
+    let states: Vec<Value> = match table.get("cases") {
+        Some(Value::Array(cases)) => cases.iter().map(|c| c.get("name").unwrap().clone()).collect(),
+        _ => panic!("no cases"),
+    };
+    let mut roles = Table::new();
+    roles.insert("social_worker".into(), Value::Table(pool));
+    let mut team = Table::new();
+    team.insert("states".into(), Value::Array(states));
+    team.insert("roles".into(), Value::Table(roles));
+    let mut teams = Table::new();
+    teams.insert("all".into(), Value::Table(team));
+    table.insert("teams".into(), Value::Table(teams));
+    toml::to_string(&table).unwrap()
+}
+
+/// Every metric the one-pool run records is the same, bit for bit, in the
+/// organised run, for every run and month.
+fn assert_same_common_metrics(one_pool: &Runs, organised: &Runs) {
+    let names = one_pool.layout.names();
+    let other = organised.layout.names();
+    assert!(other.len() > names.len(), "the organised run adds metrics");
+    assert_eq!(
+        other[..names.len()],
+        names[..],
+        "the one-pool metrics come first, in order"
+    );
+    let months = one_pool.records[0].len() / one_pool.layout.width();
+    for r in 0..one_pool.records.len() {
+        for t in 0..months {
+            for (k, name) in names.iter().enumerate() {
+                let (a, b) = (one_pool.value(r, t, k), organised.value(r, t, k));
+                assert_eq!(a.to_bits(), b.to_bits(), "run {r}, month {t}, {name}: {a} vs {b}");
+            }
+        }
+    }
+}
+
+#[test]
+fn one_team_holding_every_state_with_the_social_worker_role_is_the_one_pool_model() {
+    let one_pool = scenario_from(FULL);
+    let one_team = scenario_from(&as_one_team(FULL));
+    let org = one_team.organisation.as_ref().unwrap();
+    assert_eq!((org.teams.len(), org.roles.len(), org.pools.len()), (1, 1, 1));
+    assert_eq!(org.pools[0].stream_key, 0);
+    assert_same_common_metrics(&run_all(&one_pool, 60, 3), &run_all(&one_team, 60, 3));
+}
+
+#[test]
+fn the_social_worker_role_restated_alone_is_the_one_pool_model() {
+    let one_pool = scenario_from(FULL);
+    let restated = scenario_from(&format!("{FULL}\n[roles.social_worker]\ncaseload_share = 1.0\n"));
+    assert_same_common_metrics(&run_all(&one_pool, 60, 4), &run_all(&restated, 60, 4));
+}
+
+/// Sample mean and variance of a named metric in month t across runs.
+fn moments(runs: &Runs, t: usize, name: &str) -> (f64, f64) {
+    let k = runs.layout.names().iter().position(|n| n == name).unwrap();
+    let n = runs.records.len() as f64;
+    let values: Vec<f64> = (0..runs.records.len()).map(|r| runs.value(r, t, k)).collect();
+    let mean = values.iter().sum::<f64>() / n;
+    let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    (mean, var)
+}
+
+/// Mean and variance within `z` standard errors of the expected ones (the
+/// variance's standard error as for a normal population).
+fn assert_moments(label: &str, (mean, var): (f64, f64), expected: (f64, f64), n: f64, z: f64) {
+    let (m, v) = expected;
+    let se_mean = (v / n).sqrt();
+    assert!((mean - m).abs() <= z * se_mean + 1e-9, "{label}: mean {mean} vs {m}");
+    let kurtosis = if m > 0.0 { 1.0 / m } else { 0.0 };
+    let se_var = v * ((2.0 / (n - 1.0)) + kurtosis / n).sqrt();
+    assert!((var - v).abs() <= z * se_var + 1e-9, "{label}: variance {var} vs {v}");
+}
+
+/// Two teams, each holding one case state with no moves, and a manager
+/// role leaving at its own rate: no recruitment, agency or absence.
+const ANALYTIC: &str = r#"
+start = "2024-01"
+months = 36
+[workforce]
+annual_leaving_by_service_year = [0.25]
+[demand]
+referrals_per_month = 50
+[[cases]]
+name = "a"
+entry_share = 0.5
+mean_months = 2
+[[cases]]
+name = "b"
+open = 20
+entry_share = 0.3
+mean_months = 5
+[roles.manager]
+caseload_share = 0
+manager = true
+workforce = { annual_leaving_by_service_year = [0.1] }
+[teams.one]
+states = ["a"]
+roles.social_worker.workforce = { establishment_fte = 100, permanent_fte = 100 }
+roles.manager.workforce = { establishment_fte = 50, permanent_fte = 50 }
+[teams.two]
+states = ["b"]
+roles.social_worker.workforce = { establishment_fte = 80, permanent_fte = 80 }
+"#;
+
+#[test]
+fn poisson_cases_and_binomial_leaving_hold_team_by_team_and_role_by_role() {
+    let s = scenario_from(ANALYTIC);
+    let n = 3000;
+    let runs = run_all(&s, n, 21);
+    let n = f64::from(n);
+    for t in 0..s.months as usize {
+        let steps = t as i32 + 1;
+        // Cases: the survivors of the initial open cases are binomial, the
+        // newer ones Poisson (MODEL.md), team by team.
+        for (team, lambda_c, d, open0) in [("one", 25.0, 2.0, 0.0), ("two", 15.0, 5.0, 20.0)] {
+            let steady: f64 = lambda_c * d;
+            let surv = (1.0 - 1.0 / d).powi(steps);
+            let mean = steady + (open0 - steady) * surv;
+            let var = open0 * surv * (1.0 - surv) + steady * (1.0 - surv);
+            let name = format!("cases_{team}");
+            assert_moments(
+                &format!("{name} month {t}"),
+                moments(&runs, t, &name),
+                (mean, var),
+                n,
+                5.0,
+            );
+        }
+        // Leaving: binomial survival at each role's own rate.
+        let survive = |a: f64| (1.0 - a).powf((t as f64 + 1.0) / 12.0);
+        let binomial = |heads: f64, p: f64| (heads * p, heads * p * (1.0 - p));
+        let (sw, mgr) = (survive(0.25), survive(0.1));
+        let checks = [
+            ("permanent_fte_social_worker", binomial(180.0, sw)),
+            ("permanent_fte_manager", binomial(50.0, mgr)),
+            ("permanent_fte_two", binomial(80.0, sw)),
+            (
+                "permanent_fte_one",
+                (
+                    100.0 * sw + 50.0 * mgr,
+                    100.0 * sw * (1.0 - sw) + 50.0 * mgr * (1.0 - mgr),
+                ),
+            ),
+        ];
+        for (name, expected) in checks {
+            assert_moments(&format!("{name} month {t}"), moments(&runs, t, name), expected, n, 5.0);
+        }
+    }
+}
+
+fn column(runs: &Runs, name: &str) -> usize {
+    runs.layout
+        .names()
+        .iter()
+        .position(|n| n == name)
+        .unwrap_or_else(|| panic!("no metric {name}"))
+}
+
+#[test]
+fn people_cases_capacity_and_costs_are_conserved_per_team_and_role() {
+    let s = scenario_from(&std::fs::read_to_string(scenario("bury-2018-teams.toml")).unwrap());
+    let org = s.organisation.clone().unwrap();
+    let runs = run_all(&s, 40, 8);
+    let months = s.months as usize;
+    let close = |a: f64, b: f64, what: &str| assert!((a - b).abs() <= 1e-6 * (1.0 + b.abs()), "{what}: {a} vs {b}");
+    let sum = |r: usize, t: usize, names: &[String]| -> f64 {
+        names.iter().map(|n| runs.value(r, t, column(&runs, n))).sum()
+    };
+    let per =
+        |prefix: &str, names: Vec<&str>| -> Vec<String> { names.iter().map(|n| format!("{prefix}_{n}")).collect() };
+    let roles: Vec<&str> = org.roles.iter().map(|r| r.name.as_str()).collect();
+    let teams: Vec<&str> = org.teams.iter().map(|t| t.name.as_str()).collect();
+    for r in 0..runs.records.len() {
+        for t in 0..months {
+            let council = |name: &str| runs.value(r, t, column(&runs, name));
+            for (metric, by) in [
+                ("permanent_fte", &roles),
+                ("permanent_fte", &teams),
+                ("agency_fte", &roles),
+                ("agency_fte", &teams),
+                ("establishment_fte", &roles),
+                ("establishment_fte", &teams),
+                ("capacity_fte", &roles),
+                ("capacity_fte", &teams),
+                ("starters_fte", &roles),
+                ("leavers_fte", &roles),
+                ("cost_permanent", &roles),
+                ("cost_agency", &roles),
+                ("cost_payments", &roles),
+            ] {
+                close(
+                    sum(r, t, &per(metric, by.clone())),
+                    council(metric),
+                    &format!("{metric} run {r} month {t}"),
+                );
+            }
+            close(sum(r, t, &per("cases", teams.clone())), council("open_cases"), "cases");
+            if t > 0 {
+                for role in &roles {
+                    let v = |m: &str, t: usize| runs.value(r, t, column(&runs, &format!("{m}_{role}")));
+                    close(
+                        v("permanent_fte", t),
+                        v("permanent_fte", t - 1) + v("starters_fte", t) - v("leavers_fte", t),
+                        &format!("{role} in post, run {r} month {t}"),
+                    );
+                }
+            }
+            let span = council("span_of_control");
+            let within = council("within_span");
+            assert_eq!(within, if span <= 6.0 { 1.0 } else { 0.0 });
+        }
+    }
+}
+
+#[test]
+fn adding_a_team_leaves_another_teams_people_as_they_were() {
+    let two = scenario_from(TEAMS);
+    let three = scenario_from(&format!(
+        "{}\n[teams.care_leavers]\nstates = [\"leaving_care\"]\n[teams.care_leavers.roles.social_worker]\nworkforce = {{ establishment_fte = 5, permanent_fte = 4 }}\n",
+        TEAMS.replace(
+            "[roles.team_manager]",
+            "[[cases]]\nname = \"leaving_care\"\nopen = 30\nmean_months = 12.0\n\n[roles.team_manager]"
+        )
+    ));
+    let (a, b) = (run_all(&two, 30, 5), run_all(&three, 30, 5));
+    for name in [
+        "permanent_fte_front_door",
+        "agency_fte_front_door",
+        "permanent_fte_care",
+        "establishment_fte_care",
+    ] {
+        let (ka, kb) = (column(&a, name), column(&b, name));
+        for r in 0..a.records.len() {
+            for t in 0..two.months as usize {
+                assert_eq!(
+                    a.value(r, t, ka).to_bits(),
+                    b.value(r, t, kb).to_bits(),
+                    "{name} run {r} month {t}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_payment_limited_to_managers_is_paid_to_managers_only() {
+    let text = format!(
+        "{TEAMS}\n[payments.market_supplement]\nannual_amount = 6000.0\nfrom = \"2022-04\"\nroles = [\"team_manager\"]\n"
+    );
+    let s = scenario_from(&text);
+    let runs = run_all(&s, 10, 2);
+    let (sw, tm) = (
+        column(&runs, "cost_payments_social_worker"),
+        column(&runs, "cost_payments_team_manager"),
+    );
+    for r in 0..10 {
+        for t in 0..s.months as usize {
+            assert_eq!(runs.value(r, t, sw), 0.0);
+        }
+        // Six or seven managers at £500 a month each.
+        assert!(runs.value(r, 0, tm) >= 3000.0, "run {r}: {}", runs.value(r, 0, tm));
+    }
+}
+
+#[test]
+fn bury_2018_runs_and_its_report_shows_caseloads_by_team_and_the_span_of_control() {
+    let dir = tempfile::tempdir().unwrap();
+    Command::cargo_bin("caseload")
+        .unwrap()
+        .arg("run")
+        .arg(scenario("bury-2018-teams.toml"))
+        .args(["--runs", "100", "--quiet", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let folder = dir.path().join("bury-2018-teams-and-roles");
+    let report = std::fs::read_to_string(folder.join("report.html")).unwrap();
+    for needed in [
+        "<h2>Teams and roles</h2>",
+        "front_door",
+        "child_protection",
+        "children_in_care",
+        "Span of control",
+        "team_manager",
+        "Against the target of 6 social workers per manager",
+    ] {
+        assert!(report.contains(needed), "the report lacks {needed:?}");
+    }
+    for chart in ["teams.svg", "teams.png", "span.svg"] {
+        assert!(folder.join(chart).exists(), "no {chart}");
+    }
+    let summary = std::fs::read_to_string(folder.join("summary.csv")).unwrap();
+    for metric in [
+        "caseload_front_door",
+        "span_of_control_child_protection",
+        "cost_agency_team_manager",
+    ] {
+        assert!(summary.contains(&format!(",{metric},")), "summary.csv lacks {metric}");
+    }
+}
+
+#[test]
+fn the_levers_of_a_scenario_with_teams_are_each_pools_own_and_set_reaches_them() {
+    let loaded = caseload::scenario::load(&scenario("bury-2018-manager-payment.toml"), &[]).unwrap();
+    let levers = caseload::model::lever::levers_of(&loaded.scenario);
+    let keys: Vec<&str> = levers.iter().map(|(k, _)| k.as_str()).collect();
+    for expected in [
+        "teams.front_door.roles.team_manager.recruitment.applicants_per_month",
+        "teams.child_protection.roles.social_worker.workforce.establishment_fte",
+        "teams.front_door.roles.social_worker.asye.intake_per_year",
+        "payments.market_supplement.annual_amount",
+    ] {
+        assert!(keys.contains(&expected), "no lever {expected}: {keys:?}");
+    }
+    assert!(!keys.contains(&"teams.front_door.roles.team_manager.asye.intake_per_year"));
+    assert!(
+        !keys.contains(&"workforce.establishment_fte"),
+        "the council's posts are the teams'"
+    );
+    for (key, lever) in &levers {
+        assert_eq!(
+            caseload::model::lever::find(key).map(|l| l.key),
+            Some(lever.key),
+            "{key}"
+        );
+    }
+    // --set reaches a team's own value.
+    let set = "teams.front_door.roles.team_manager.recruitment.applicants_per_month=0.5";
+    let loaded = caseload::scenario::load(&scenario("bury-2018-teams.toml"), &[set.to_string()]).unwrap();
+    let org = loaded.scenario.organisation.unwrap();
+    let pool = org
+        .pools
+        .iter()
+        .find(|p| org.teams[p.team].name == "front_door" && org.roles[p.role].name == "team_manager")
+        .unwrap();
+    let hires = pool
+        .scenario
+        .recruitment
+        .as_ref()
+        .unwrap()
+        .applicants_per_month
+        .central();
+    assert_eq!(hires, 0.5);
+}
