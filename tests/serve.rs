@@ -505,3 +505,49 @@ fn silent_and_half_sent_connections_do_not_stop_others_being_answered() {
     assert_eq!(post(s.address, "/api/plan", &plan).status, 200);
     drop(idle);
 }
+
+/// With teams (each team's posts, people, hires and agency its own), the
+/// levers that write the council's amounts are offered disabled, saying
+/// why; the council-wide ones stay, and a plan of them runs.
+#[test]
+fn a_start_with_teams_offers_only_the_council_wide_levers() {
+    let file = crate::common::scenario("bury-2018-teams.toml");
+    let loaded = scenario::load(&file, &[]).unwrap();
+    let s = serve::spawn(Config {
+        address: "127.0.0.1:0".parse().unwrap(),
+        files: vec![loaded],
+    })
+    .unwrap();
+    let a = post(s.address, "/api/start", &json!({ "start": { "file": 0 }, "runs": 50 }));
+    assert_eq!(a.status, 200, "{}", a.body);
+    let v = a.json();
+    let list = v["controls"]["list"].as_array().unwrap();
+    let enabled = |id: &str| {
+        let c = list.iter().find(|c| c["id"] == id).unwrap_or_else(|| panic!("{id}"));
+        (
+            c["enabled"].as_bool() != Some(false),
+            c["disabled_why"].as_str().unwrap_or("").to_string(),
+        )
+    };
+    for id in [
+        "asye_intake_per_year",
+        "experienced_hires_per_month",
+        "funded_posts",
+        "agency_cap_fte",
+        "managed_team",
+    ] {
+        let (on, why) = enabled(id);
+        assert!(!on, "{id} is offered with teams");
+        assert!(why.contains("This scenario has teams"), "{id}: {why}");
+    }
+    for id in ["retention", "recruitment_bonus", "demand_growth"] {
+        assert!(enabled(id).0, "{id} is not offered");
+    }
+    let plan = json!({ "demand_growth": 0.03, "retention": { "amount": 1000, "multiplier": [0.85, 0.95] } });
+    let a = post(
+        s.address,
+        "/api/plan",
+        &json!({ "start": { "file": 0 }, "runs": 50, "plan": plan }),
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+}

@@ -720,6 +720,17 @@ fn controls(start: &Start) -> Value {
     let s = &start.loaded.scenario;
     let centre = |path: &str| plan::value_at(start, path).and_then(plan::centre);
     let has = |section: &str| start.loaded.source.table.contains_key(section);
+    // With teams, posts, people, hires and agency are each team's own
+    // (docs/model.md §15): the page's levers, which write the council's
+    // sections, move only what is council-wide (§14).
+    let by_team = has("teams");
+    let own_words = "This scenario has teams: each team states its own in its file, under [teams]; \
+                     this page moves only what is council-wide for now.";
+    let agency_words = if by_team {
+        own_words
+    } else {
+        "The starting position has no agency staff."
+    };
     let round_up = |x: f64, to: f64| ((x / to).ceil() * to).max(to);
     let asye = centre("asye.intake_per_year").unwrap_or(0.0);
     let hires = centre("recruitment.applicants_per_month").unwrap_or(0.0);
@@ -749,20 +760,24 @@ fn controls(start: &Start) -> Value {
         "list": [
             { "id": Control::AsyeIntake.id(), "label": label(Control::AsyeIntake), "kind": "number",
               "value": asye, "min": 0, "max": round_up(asye * 3.0, 10.0).max(40.0), "step": 1, "unit": "a year",
-              "note": "A decision: the plan takes exactly this many each September." },
+              "note": "A decision: the plan takes exactly this many each September.",
+              "enabled": !by_team, "disabled_why": own_words },
             { "id": Control::ExperiencedHires.id(), "label": label(Control::ExperiencedHires), "kind": "number",
               "value": hires, "min": 0, "max": round_up(hires * 4.0, 1.0).max(6.0), "step": 0.1, "unit": "a month",
-              "note": "Not in the council's gift: the plan moves the centre of the starting position's range." },
+              "note": "Not in the council's gift: the plan moves the centre of the starting position's range.",
+              "enabled": !by_team, "disabled_why": own_words },
             { "id": Control::FundedPosts.id(), "label": label(Control::FundedPosts), "kind": "dated",
               "value": 0, "min": -round_up(establishment / 2.0, 10.0), "max": round_up(establishment / 2.0, 10.0), "step": 1,
               "unit": "FTE", "from": half_way, "now": establishment,
-              "note": format!("Funded posts now: {} FTE.", crate::text::number(establishment)) },
+              "note": format!("Funded posts now: {} FTE.", crate::text::number(establishment)),
+              "enabled": !by_team, "disabled_why": own_words },
             { "id": Control::AgencyCap.id(), "label": label(Control::AgencyCap), "kind": "cap",
               "value": cap, "min": 0, "max": round_up(agency.max(cap.unwrap_or(0.0)) * 1.5, 10.0), "step": 1, "unit": "FTE",
-              "now": agency, "enabled": has("agency") },
+              "now": agency, "enabled": has("agency") && !by_team, "disabled_why": agency_words },
             { "id": Control::ManagedTeam.id(), "label": label(Control::ManagedTeam), "kind": "team",
               "value": 0, "min": 0, "max": 40, "step": 1, "unit": "FTE",
-              "from": months.first(), "to": months.get(5).or(months.last()), "enabled": has("agency"),
+              "from": months.first(), "to": months.get(5).or(months.last()),
+              "enabled": has("agency") && !by_team, "disabled_why": agency_words,
               "note": "Agency staff beyond those covering vacancies, for the months chosen." },
             { "id": Control::Retention.id(), "label": label(Control::Retention), "kind": "payment",
               "effect": "leaving", "effect_label": Control::Retention.effect_label(s), "min": 0, "max": 10000, "step": 250, "unit": "£ a worker a year",

@@ -247,7 +247,7 @@ function buildControls() {
     }
     if (extra.childElementCount) box.append(extra);
     box.append(el("p", { class: "was", text: `Starting position: ${shown(c, initialValues(c))}. ${c.note || ""}` }));
-    if (c.enabled === false) box.append(el("p", { class: "note", text: "The starting position has no agency staff." }));
+    if (c.enabled === false) box.append(el("p", { class: "note", text: c.disabled_why || "This lever is not available for this starting position." }));
     box.append(el("p", { class: "problem", id: `problem-${c.id}`, role: "alert" }));
     slider.addEventListener("input", () => {
       const x = Number(slider.value);
