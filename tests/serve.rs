@@ -551,3 +551,68 @@ fn a_start_with_teams_offers_only_the_council_wide_levers() {
     );
     assert_eq!(a.status, 200, "{}", a.body);
 }
+
+/// With a team chosen, its own levers are offered at its own values and a
+/// plan moves them in the team's own sections (a plan that `check`
+/// accepts); a team the start does not have is refused beside the choice.
+#[test]
+fn a_chosen_team_has_its_own_levers_and_the_plan_writes_them_there() {
+    let file = crate::common::scenario("bury-2018-teams.toml");
+    let loaded = scenario::load(&file, &[]).unwrap();
+    let s = serve::spawn(Config {
+        address: "127.0.0.1:0".parse().unwrap(),
+        files: vec![loaded],
+    })
+    .unwrap();
+    let start = json!({ "start": { "file": 0 }, "runs": 50, "plan": { "team": "front_door" } });
+    let a = post(s.address, "/api/start", &start);
+    assert_eq!(a.status, 200, "{}", a.body);
+    let v = a.json();
+    assert_eq!(v["controls"]["team"], "front_door");
+    assert!(
+        v["controls"]["teams"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t == "children_in_care")
+    );
+    let list = v["controls"]["list"].as_array().unwrap();
+    let asye = list.iter().find(|c| c["id"] == "asye_intake_per_year").unwrap();
+    assert_ne!(asye["enabled"], false);
+    assert_eq!(asye["value"], 2.0, "the front door's own intake");
+
+    let plan = json!({ "team": "front_door", "asye_intake_per_year": 5,
+        "managed_team": { "fte": 4, "from": "2018-10", "to": "2019-03" } });
+    let a = post(
+        s.address,
+        "/api/plan",
+        &json!({ "start": { "file": 0 }, "runs": 50, "plan": plan }),
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+    let text = a.json()["toml"].as_str().unwrap().to_string();
+    let saved: toml::Table = text.parse().unwrap();
+    let front = &saved["teams"]["front_door"]["roles"]["social_worker"];
+    assert_eq!(front["asye"]["intake_per_year"].as_float(), Some(5.0), "{text}");
+    assert_eq!(front["agency"]["extra"].as_array().map(Vec::len), Some(1), "{text}");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.toml");
+    std::fs::write(&path, &text).unwrap();
+    Command::cargo_bin("caseload")
+        .unwrap()
+        .arg("check")
+        .arg(&path)
+        .assert()
+        .success();
+
+    let wrong = json!({ "start": { "file": 0 }, "runs": 50, "plan": { "team": "../etc" } });
+    let a = post(s.address, "/api/plan", &wrong);
+    assert_eq!(a.status, 422, "{}", a.body);
+    let v = a.json();
+    assert_eq!(v["problems"][0]["control"], "team");
+    assert!(
+        v["error"]
+            .as_str()
+            .unwrap()
+            .contains("not one of the starting position's teams")
+    );
+}

@@ -208,7 +208,11 @@ fn problems(e: &ScenarioError) -> Refusal {
 
 fn problem_json(p: &Problem) -> Value {
     json!({
-        "control": Control::of_location(&p.location).map(Control::id),
+        "control": if p.location == "team" {
+            Some("team")
+        } else {
+            Control::of_location(&p.location).map(Control::id)
+        },
         "file": p.file,
         "location": p.location,
         "message": p.message,
@@ -370,7 +374,8 @@ async fn simulate(state: &Arc<State>, body: &[u8], purpose: Purpose) -> Result<V
     };
     let (key, start) = starting_point(state, &request.start)?;
     let applied = request.plan.apply(&start).map_err(|e| problems(&e))?;
-    let changed = request.plan != Plan::default();
+    let changed = request.plan.changes_anything();
+    let team = request.plan.team.clone();
 
     // The queue: bounded in length and in time; a newer request of the
     // same page wakes the older ones, which then stand down.
@@ -391,7 +396,7 @@ async fn simulate(state: &Arc<State>, body: &[u8], purpose: Purpose) -> Result<V
             Purpose::Start | Purpose::Plan => {
                 let mut v = outcome.json(&baseline, &applied, changed, &shared.pool)?;
                 if purpose == Purpose::Start {
-                    v["controls"] = controls(&baseline.start);
+                    v["controls"] = controls(&baseline.start, team.as_deref());
                 }
                 let ms = |d: Duration| d.as_secs_f64() * 1000.0;
                 v["timings_ms"] = json!({
@@ -716,28 +721,35 @@ fn finite(x: f64) -> Option<f64> {
 
 /// The page's controls for a start: each with its words (from the one
 /// declaration of parameters and levers), its starting value and range.
-fn controls(start: &Start) -> Value {
+fn controls(start: &Start, team: Option<&str>) -> Value {
     let s = &start.loaded.scenario;
     let centre = |path: &str| plan::value_at(start, path).and_then(plan::centre);
     let has = |section: &str| start.loaded.source.table.contains_key(section);
+    // A team's own values are under its social workers' sections.
+    let own = |path: &str| match team {
+        Some(t) => format!("{}.{path}", plan::team_path(t)),
+        None => path.to_string(),
+    };
     // With teams, posts, people, hires and agency are each team's own
     // (docs/model.md §15): the page's levers, which write the council's
     // sections, move only what is council-wide (§14).
-    let by_team = has("teams");
-    let own_words = "This scenario has teams: each team states its own in its file, under [teams]; \
-                     this page moves only what is council-wide for now.";
+    // Without a team chosen, a scenario with teams offers only its
+    // council-wide levers.
+    let by_team = has("teams") && team.is_none();
+    let own_words = "This scenario has teams: each team has its own. Choose a team above to move its levers.";
     let agency_words = if by_team {
         own_words
     } else {
         "The starting position has no agency staff."
     };
     let round_up = |x: f64, to: f64| ((x / to).ceil() * to).max(to);
-    let asye = centre("asye.intake_per_year").unwrap_or(0.0);
-    let hires = centre("recruitment.applicants_per_month").unwrap_or(0.0);
+    let asye = centre(&own("asye.intake_per_year")).unwrap_or(0.0);
+    let hires = centre(&own("recruitment.applicants_per_month")).unwrap_or(0.0);
     let growth = centre("demand.annual_growth").unwrap_or(0.0);
-    let establishment = centre("workforce.establishment_fte").unwrap_or(0.0);
-    let agency = centre("agency.fte").unwrap_or(0.0);
-    let cap = centre("agency.max_fte");
+    let establishment = centre(&own("workforce.establishment_fte")).unwrap_or(0.0);
+    let agency = centre(&own("agency.fte")).unwrap_or(0.0);
+    let cap = centre(&own("agency.max_fte"));
+    let has_agency = team.is_some() || has("agency");
     let payment = |name: &str, effect: &str| -> Value {
         let amount = centre(&format!("payments.{name}.amount"));
         let range = plan::value_at(start, &format!("payments.{name}.{effect}")).map(multiplier_range);
@@ -755,6 +767,8 @@ fn controls(start: &Start) -> Value {
     let half_way = months.get(months.len() / 6).cloned().unwrap_or_default();
     let label = |c: Control| c.label(s);
     json!({
+        "teams": plan::teams(start),
+        "team": team,
         "months": months,
         "target": { "low": s.target.low, "high": s.target.high },
         "list": [
@@ -773,11 +787,11 @@ fn controls(start: &Start) -> Value {
               "enabled": !by_team, "disabled_why": own_words },
             { "id": Control::AgencyCap.id(), "label": label(Control::AgencyCap), "kind": "cap",
               "value": cap, "min": 0, "max": round_up(agency.max(cap.unwrap_or(0.0)) * 1.5, 10.0), "step": 1, "unit": "FTE",
-              "now": agency, "enabled": has("agency") && !by_team, "disabled_why": agency_words },
+              "now": agency, "enabled": has_agency && !by_team, "disabled_why": agency_words },
             { "id": Control::ManagedTeam.id(), "label": label(Control::ManagedTeam), "kind": "team",
               "value": 0, "min": 0, "max": 40, "step": 1, "unit": "FTE",
               "from": months.first(), "to": months.get(5).or(months.last()),
-              "enabled": has("agency") && !by_team, "disabled_why": agency_words,
+              "enabled": has_agency && !by_team, "disabled_why": agency_words,
               "note": "Agency staff beyond those covering vacancies, for the months chosen." },
             { "id": Control::Retention.id(), "label": label(Control::Retention), "kind": "payment",
               "effect": "leaving", "effect_label": Control::Retention.effect_label(s), "min": 0, "max": 10000, "step": 250, "unit": "£ a worker a year",

@@ -105,6 +105,37 @@ pub struct Plan {
     pub recruitment_bonus: Option<Option<Payment>>,
     /// Growth in referrals a year, as a share (0.03 for 3%).
     pub demand_growth: Option<f64>,
+    /// With teams in the start: the team whose social workers' own levers
+    /// (intake, hires, posts, agency, managed team) the plan moves. Named
+    /// among the start's teams, never a path.
+    pub team: Option<String>,
+}
+
+impl Plan {
+    /// Whether the plan changes anything (choosing a team alone does not).
+    pub fn changes_anything(&self) -> bool {
+        Plan {
+            team: None,
+            ..self.clone()
+        } != Plan::default()
+    }
+}
+
+/// The start's teams, by name (none without `[teams]`).
+pub fn teams(start: &Start) -> Vec<String> {
+    start
+        .loaded
+        .source
+        .table
+        .get("teams")
+        .and_then(toml::Value::as_table)
+        .map(|t| t.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// Where a team's social workers' own sections are written.
+pub fn team_path(team: &str) -> String {
+    format!("teams.{team}.roles.social_worker")
 }
 
 /// A dated change in funded posts.
@@ -225,6 +256,12 @@ impl Control {
 
     /// The control a scenario problem belongs to, by its key path.
     pub fn of_location(location: &str) -> Option<Control> {
+        // A team's own key (teams.<team>.roles.<role>.asye...) is its lever's.
+        let parts: Vec<&str> = location.splitn(5, '.').collect();
+        let location = match parts.as_slice() {
+            ["teams", _, "roles", _, rest] => rest,
+            _ => location,
+        };
         Control::ALL.into_iter().find(|c| {
             let key = c.key();
             location == key || location.starts_with(&format!("{key}.")) || location.starts_with(&format!("{key}["))
@@ -419,22 +456,46 @@ impl Plan {
         if !problems.is_empty() {
             return Err(ScenarioError { problems });
         }
+        let pool = match &self.team {
+            None => None,
+            Some(team) if teams(start).contains(team) => Some(team_path(team)),
+            Some(team) => {
+                let known = teams(start);
+                let message = if known.is_empty() {
+                    format!("{team}: the starting position has no teams")
+                } else {
+                    format!(
+                        "{team}: not one of the starting position's teams ({})",
+                        known.join(", ")
+                    )
+                };
+                return Err(ScenarioError {
+                    problems: vec![Problem {
+                        file: PLAN_FILE.into(),
+                        location: "team".into(),
+                        message,
+                    }],
+                });
+            }
+        };
         let mut doc: DocumentMut = start.text.parse().map_err(|e| internal(&format!("{e}")))?;
         let s = start.scenario();
         let mut edit = Edit {
             doc: &mut doc,
             start: s,
+            pool,
             changes: Vec::new(),
             problems: Vec::new(),
         };
+        let (asye, recruitment) = (edit.own("asye"), edit.own("recruitment"));
         // The intake is the council's decision: a fixed number, as `seek`
         // sets a lever. Hires and demand are not in its gift: they keep
         // the start's spread around the value the plan assumes.
-        edit.number(("asye", "intake_per_year"), self.asye_intake_per_year, false, |x| {
+        edit.number((&asye, "intake_per_year"), self.asye_intake_per_year, false, |x| {
             format!("{} ASYEs a year", text::number(x))
         });
         edit.number(
-            ("recruitment", "applicants_per_month"),
+            (&recruitment, "applicants_per_month"),
             self.experienced_hires_per_month,
             true,
             |x| format!("about {} experienced hires a month", text::number(x)),
@@ -457,7 +518,14 @@ impl Plan {
         if let Some(p) = &self.recruitment_bonus {
             edit.payment(Control::RecruitmentBonus, p.as_ref());
         }
-        let Edit { changes, problems, .. } = edit;
+        let Edit {
+            mut changes, problems, ..
+        } = edit;
+        if let Some(team) = &self.team
+            && !changes.is_empty()
+        {
+            changes.insert(0, format!("the {} team's own levers", team.replace('_', " ")));
+        }
         if !problems.is_empty() {
             return Err(ScenarioError { problems });
         }
@@ -508,6 +576,9 @@ fn header(s: &Scenario, changes: &[String]) -> String {
 struct Edit<'a> {
     doc: &'a mut DocumentMut,
     start: &'a Scenario,
+    /// The chosen team's social workers' sections (`team_path`), where
+    /// the levers that are a team's own go; `None`: the council's.
+    pool: Option<String>,
     changes: Vec<String>,
     problems: Vec<Problem>,
 }
@@ -530,9 +601,33 @@ impl Edit<'_> {
                 t.set_implicit(true);
                 at.insert(part, Item::Table(t));
             }
-            at = at.get_mut(part)?.as_table_like_mut()?;
+            let item = at.get_mut(part)?;
+            // An inline table cannot hold the plan's comments: it becomes
+            // a section of its own (a team's `asye = { ... }`).
+            if item.is_inline_table() {
+                *item = match std::mem::take(item).into_table() {
+                    Ok(table) => Item::Table(table),
+                    Err(unchanged) => unchanged,
+                };
+            }
+            at = item.as_table_like_mut()?;
         }
         Some(at)
+    }
+
+    /// Where a team's own section goes: under the chosen team, or the
+    /// council's.
+    fn own(&self, section: &str) -> String {
+        match &self.pool {
+            Some(pool) => format!("{pool}.{section}"),
+            None => section.to_string(),
+        }
+    }
+
+    /// Whether the plan may write the agency section: the council's must
+    /// be there; a team's is the team's own to start.
+    fn has_agency(&self) -> bool {
+        self.pool.is_some() || self.has_table("agency")
     }
 
     fn has_table(&self, name: &str) -> bool {
@@ -572,7 +667,8 @@ impl Edit<'_> {
         let mut entry = InlineTable::new();
         entry.insert("from", Value::from(c.from.as_str()));
         entry.insert("change_fte", Value::from(c.change_fte));
-        if let Some(table) = self.table("workforce") {
+        let workforce = self.own("workforce");
+        if let Some(table) = self.table(&workforce) {
             append(table, "establishment_changes", entry);
         }
         self.changes.push(format!(
@@ -583,14 +679,15 @@ impl Edit<'_> {
     }
 
     fn agency_cap(&mut self, cap: Option<f64>) {
-        if !self.has_table("agency") {
+        if !self.has_agency() {
             self.problem(
                 Control::AgencyCap,
                 "the starting position has no agency staff, so there is no agency to cap".into(),
             );
             return;
         }
-        let Some(table) = self.table("agency") else { return };
+        let agency = self.own("agency");
+        let Some(table) = self.table(&agency) else { return };
         let was = table
             .get("max_fte")
             .and_then(Item::as_value)
@@ -613,7 +710,7 @@ impl Edit<'_> {
         if m.fte == 0.0 {
             return;
         }
-        if !self.has_table("agency") {
+        if !self.has_agency() {
             self.problem(
                 Control::ManagedTeam,
                 "the starting position has no agency section, which a managed team is part of".into(),
@@ -624,7 +721,8 @@ impl Edit<'_> {
         entry.insert("from", Value::from(m.from.as_str()));
         entry.insert("to", Value::from(m.to.as_str()));
         entry.insert("fte", Value::from(m.fte));
-        if let Some(table) = self.table("agency") {
+        let agency = self.own("agency");
+        if let Some(table) = self.table(&agency) {
             append(table, "extra", entry);
         }
         self.changes.push(format!(

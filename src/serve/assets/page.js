@@ -10,6 +10,8 @@ const state = {
   seq: 0,
   renderedSeq: 0,
   start: null,       // { council: name } or { file: index }
+  teams: [],         // the start's teams, if it has any
+  team: null,        // the team whose own levers the page moves
   controls: [],      // the server's description of the controls
   months: [],
   touched: {},       // control id -> true when moved from the start
@@ -97,11 +99,17 @@ async function startFrom(event) {
   else if (council) state.start = { council };
   else { $("problem-start").textContent = "Type a council's name, such as Bury, or pick a scenario file."; return; }
   $("problem-start").textContent = "";
+  state.team = null;
+  state.tried = [];
+  $("tried-rows").replaceChildren();
+  await loadStart();
+}
+
+// The starting position and its controls (for the team chosen, if any).
+async function loadStart() {
   $("start-button").disabled = true;
   state.touched = {};
   state.values = {};
-  state.tried = [];
-  $("tried-rows").replaceChildren();
   const seq = ++state.seq;
   state.sentAt[seq] = performance.now();
   setWorking(true);
@@ -115,6 +123,7 @@ async function startFrom(event) {
   }
   state.controls = data.controls.list;
   state.months = data.controls.months;
+  state.teams = data.controls.teams || [];
   buildControls();
   $("main").hidden = false;
   render(data, seq);
@@ -127,6 +136,7 @@ function requestBody(seq) {
 // The plan: only the controls moved from the starting position.
 function plan() {
   const p = {};
+  if (state.team) p.team = state.team;
   for (const c of state.controls) {
     if (!state.touched[c.id]) continue;
     const v = state.values[c.id];
@@ -195,6 +205,19 @@ function monthSelect(id, label, value) {
 function buildControls() {
   const list = $("control-list");
   list.replaceChildren();
+  if (state.teams && state.teams.length) {
+    // With teams, each team's posts, people and hires are its own: the
+    // page moves one team's at a time.
+    const box = el("fieldset", { class: "control", id: "control-team" });
+    box.append(el("legend", { text: "Whose levers" }));
+    const select = el("select", { id: "c-team", "aria-label": "Whose levers" });
+    select.append(el("option", { value: "", text: "The council as a whole (payments and demand)" }));
+    for (const t of state.teams) select.append(el("option", { value: t, text: `The ${t.replaceAll("_", " ")} team` }));
+    select.value = state.team || "";
+    select.addEventListener("change", () => { state.team = select.value || null; loadStart(); });
+    box.append(select, el("p", { class: "problem", id: "problem-team", role: "alert" }));
+    list.append(box);
+  }
   for (const c of state.controls) {
     state.values[c.id] = initialValues(c);
     const v = state.values[c.id];
