@@ -157,7 +157,23 @@ const reportPath = path.join(work, "report.html");
 await report.saveAs(reportPath);
 check(readFileSync(reportPath, "utf8").includes("<svg"), "the saved report has no chart");
 
+// A scenario with teams (named on serve's command line): the amount levers
+// wait for a team to be chosen, then move that team's own.
+await page.fill("#council", "");
+await page.selectOption("#file", "0");
+await page.click("#start-button");
+await page.waitForSelector("#c-team", { timeout: 30000 });
+check(await page.isDisabled("#c-asye_intake_per_year"), "with teams and no team chosen, the ASYE intake is offered");
+await page.selectOption("#c-team", "front_door");
+await page.waitForFunction(() => !document.getElementById("c-asye_intake_per_year").disabled, null, { timeout: 30000 });
+await settled();
+const teamHeadline = await page.textContent("#headline");
+await page.focus("#c-asye_intake_per_year");
+await page.keyboard.press("ArrowRight");
+await page.waitForFunction((h) => document.getElementById("headline").textContent !== h, teamHeadline, { timeout: 30000 });
+check((await page.evaluate(() => window.workshop.team)) === "front_door", "the team chosen is not the page's");
+
 check(elsewhere.length === 0, `the page asked for addresses beyond the server: ${elsewhere.join(", ")}`);
 check(errors.length === 0, `the page reported errors: ${errors.join("; ")}`);
 await browser.close();
-console.log(`serve-check: Chromium picked Bury, moved the ASYE slider, saw the headline and chart change, saved a plan that caseload check accepts and caseload run repeats exactly (summary ${digest.slice(0, 12)}), and saved its report; nothing was asked of any other address.`);
+console.log(`serve-check: Chromium picked Bury, moved the ASYE slider, saw the headline and chart change, saved a plan that caseload check accepts and caseload run repeats exactly (summary ${digest.slice(0, 12)}), and saved its report; with Bury's 2018 teams, chose the front door team and moved its own ASYE intake; nothing was asked of any other address.`);
