@@ -20,7 +20,13 @@ use std::time::{Duration, Instant};
 /// A server on a free loopback port, starting from Bury's 2022 position
 /// with a retention payment (a file that `extends` another) as file 0.
 fn server() -> Running {
-    let file = crate::common::scenario("bury-2022-retention.toml");
+    server_of("bury-2022-retention.toml")
+}
+
+/// A server on a free loopback port with the shipped scenario `name` as
+/// file 0.
+fn server_of(name: &str) -> Running {
+    let file = crate::common::scenario(name);
     let loaded = scenario::load(&file, &[]).unwrap();
     serve::spawn(Config {
         address: "127.0.0.1:0".parse().unwrap(),
@@ -511,13 +517,7 @@ fn silent_and_half_sent_connections_do_not_stop_others_being_answered() {
 /// why; the council-wide ones stay, and a plan of them runs.
 #[test]
 fn a_start_with_teams_offers_only_the_council_wide_levers() {
-    let file = crate::common::scenario("bury-2018-teams.toml");
-    let loaded = scenario::load(&file, &[]).unwrap();
-    let s = serve::spawn(Config {
-        address: "127.0.0.1:0".parse().unwrap(),
-        files: vec![loaded],
-    })
-    .unwrap();
+    let s = server_of("bury-2018-teams.toml");
     let a = post(s.address, "/api/start", &json!({ "start": { "file": 0 }, "runs": 50 }));
     assert_eq!(a.status, 200, "{}", a.body);
     let v = a.json();
@@ -557,13 +557,7 @@ fn a_start_with_teams_offers_only_the_council_wide_levers() {
 /// accepts); a team the start does not have is refused beside the choice.
 #[test]
 fn a_chosen_team_has_its_own_levers_and_the_plan_writes_them_there() {
-    let file = crate::common::scenario("bury-2018-teams.toml");
-    let loaded = scenario::load(&file, &[]).unwrap();
-    let s = serve::spawn(Config {
-        address: "127.0.0.1:0".parse().unwrap(),
-        files: vec![loaded],
-    })
-    .unwrap();
+    let s = server_of("bury-2018-teams.toml");
     let start = json!({ "start": { "file": 0 }, "runs": 50, "plan": { "team": "front_door" } });
     let a = post(s.address, "/api/start", &start);
     assert_eq!(a.status, 200, "{}", a.body);
