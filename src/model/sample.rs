@@ -83,9 +83,11 @@ pub fn exit_probability(mean_months: f64) -> f64 {
     1.0 / mean_months.max(1.0)
 }
 
-/// Rounds halves up: every FTE-to-heads rounding of MODEL.md.
+/// Rounds halves up: every FTE-to-heads rounding of MODEL.md. The cast
+/// truncates, which is the floor for what it keeps (negatives and NaN
+/// become 0, as does the floor clamped at 0), and needs no `floor` call.
 pub fn round_half_up(x: f64) -> u64 {
-    (x + 0.5).floor().max(0.0) as u64
+    (x + 0.5) as u64
 }
 
 /// Samples parameters for one run, each from its own stream, keyed by the

@@ -208,8 +208,8 @@ struct Scratch {
     drawn: Vec<usize>,
     starting: Vec<f64>,
     /// This month's leaving hazards by months of service, past and in the
-    /// ASYE year: (annual band rate's monthly form, multiplier, hazard).
-    hazard: [Vec<(f64, f64, f64)>; 2],
+    /// ASYE year.
+    hazard: [Vec<f64>; 2],
     /// The (multiplier, retention running) the table was filled for.
     hazard_inputs: Option<(f64, bool)>,
 }
@@ -509,9 +509,19 @@ impl<'a> Simulation<'a> {
         past.clear();
         asye.clear();
         // Block by block (a year of service, split where the retention
-        // payment's eligibility starts), one hazard per block: the same
-        // values as month by month, for a fraction of the work (with teams
-        // every pool fills its table each month the pressure moves).
+        // payment's eligibility starts), one hazard per block, and none
+        // worked out twice for the same probability: the same values as
+        // month by month, for a fraction of the work (with teams every pool
+        // fills its table each month the pressure moves).
+        let mut last: Option<(f64, f64)> = None;
+        let mut hazard_of = |q: f64| match last {
+            Some((seen, h)) if seen == q => h,
+            _ => {
+                let h = hazard(q);
+                last = Some((q, h));
+                h
+            }
+        };
         let mut service = 0;
         while service < len {
             let year = service / 12;
@@ -519,17 +529,12 @@ impl<'a> Simulation<'a> {
             if retention.is_some() && service < min_service && min_service < end {
                 end = min_service;
             }
-            let band = band_rate(bands, year);
-            let mult = common * retention_mult(service, false);
-            past.extend(std::iter::repeat_n((band, mult, hazard(band * mult)), end - service));
+            let h = hazard_of(band_rate(bands, year) * (common * retention_mult(service, false)));
+            past.resize(end, h);
             service = end;
         }
         for service in 0..12 {
-            let mult = common * retention_mult(service, true);
-            match asye.last() {
-                Some(&(b, m2, h)) if m2 == mult => asye.push((b, m2, h)),
-                _ => asye.push((self.params.asye_leaving, mult, hazard(self.params.asye_leaving * mult))),
-            }
+            asye.push(hazard_of(self.params.asye_leaving * (common * retention_mult(service, true))));
         }
     }
 
@@ -662,9 +667,9 @@ impl<'a> Simulation<'a> {
             if w.no_leaving_step != t {
                 let service = w.service(t) as usize;
                 w.clock -= if w.asye && service < 12 {
-                    asye[service].2
+                    asye[service]
                 } else {
-                    past[service.min(last)].2
+                    past[service.min(last)]
                 };
                 if ran_out(w.clock) {
                     flows.leavers_fte += w.fte;
