@@ -12,7 +12,7 @@
 //! all but the largest jobs.
 
 use crate::model::params::Scenario;
-use crate::model::{Layout, Prepared, RunTotals};
+use crate::model::{Layout, Prepared, RunTotals, Workspace};
 use crate::stats::{Cell, Runs, Summary, paired_difference};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -243,17 +243,22 @@ impl Chunk {
     fn simulate(job: &Job, first: usize, runs: usize, tick: &(dyn Fn() + Sync)) -> Chunk {
         let stride = job.keep.len() * job.width;
         let mut columns = vec![0.0; runs * stride];
+        let mut workspace = Workspace::new();
         let totals = (0..runs)
             .map(|k| {
                 let mut cell = 0;
-                let totals = job
-                    .prepared
-                    .simulate_months(job.seed, (first + k) as u64, job.keep.clone(), |row| {
+                let totals = job.prepared.simulate_months_in(
+                    &mut workspace,
+                    job.seed,
+                    (first + k) as u64,
+                    job.keep.clone(),
+                    |row| {
                         for (i, value) in row.iter().enumerate() {
                             columns[(cell + i) * runs + k] = *value;
                         }
                         cell += row.len();
-                    });
+                    },
+                );
                 tick();
                 totals
             })

@@ -8,7 +8,7 @@ use super::outputs::csv_file;
 use super::{Console, load_all, thread_pool, warn_all};
 use crate::analysis::seek::{self, Evaluation, LeverRange, Target};
 use crate::error::{Error, Result};
-use crate::model::Prepared;
+use crate::model::{Prepared, Workspace};
 use crate::model::params::Scenario;
 use crate::output::files::{OutputFile, write_folder};
 use crate::output::resolved::resolved_toml;
@@ -269,10 +269,11 @@ fn evaluate(s: &Scenario, target: &Target, at: At, settings: &Settings, pool: &r
     let runs = u64::from(settings.runs);
     let firsts: Vec<u64> = (0..runs).step_by(CHUNK as usize).collect();
     let chunks = runner::map_in_parallel(pool, &firsts, |&first| {
+        let mut workspace = Workspace::new();
         (first..(first + CHUNK).min(runs))
             .map(|r| {
                 let mut met = Vec::with_capacity(months);
-                let totals = prepared.simulate_months(settings.seed, r, 0..months, |row| {
+                let totals = prepared.simulate_months_in(&mut workspace, settings.seed, r, 0..months, |row| {
                     met.push(target.met_by(row[metric]));
                 });
                 (met, totals.spend.total())

@@ -9,7 +9,7 @@
 
 use super::metrics::{RoleMetric, TeamMetric};
 use super::params::*;
-use super::step::{Census, Flows, MonthEnd, Prepared, RunTotals, Simulation, Spend, caseload, indicator, ratio};
+use super::step::{Census, Flows, MonthEnd, Prepared, RunTotals, Simulation, Spend, Workspace, caseload, indicator, ratio};
 
 /// What one pool did in a month, kept until the month is recorded.
 #[derive(Default)]
@@ -74,7 +74,16 @@ pub struct Council<'a> {
 impl<'a> Council<'a> {
     /// `council` is the scenario's own prepared simulation, `pools` one per
     /// pool of `org`, in its order.
-    pub fn new(council: &Prepared<'a>, pools: &[Prepared<'a>], org: &'a Organisation, seed: u64, run: u64) -> Self {
+    /// `workspace` lends each pool's buffers (index 0 the council's own,
+    /// then the pools in order); [`Council::give_back`] returns them.
+    pub fn new(
+        council: &Prepared<'a>,
+        pools: &[Prepared<'a>],
+        org: &'a Organisation,
+        seed: u64,
+        run: u64,
+        workspace: &mut Workspace,
+    ) -> Self {
         let layout = council.layout();
         let social_worker = org.social_worker();
         let facts = org
@@ -97,7 +106,8 @@ impl<'a> Council<'a> {
         let pool_sims: Vec<Simulation<'a>> = pools
             .iter()
             .zip(&org.pools)
-            .map(|(prepared, pool)| Simulation::for_pool(prepared, seed, run, pool.stream_key))
+            .enumerate()
+            .map(|(i, (prepared, pool))| Simulation::for_pool(prepared, seed, run, pool.stream_key, workspace.take(i + 1)))
             .collect();
         let mut sim = Council {
             org,
@@ -106,7 +116,7 @@ impl<'a> Council<'a> {
             role_indices,
             span_index: layout.span_index(),
             within_span_index: layout.within_span_index(),
-            council: Simulation::new(council, seed, run),
+            council: Simulation::for_pool(council, seed, run, 0, workspace.take(0)),
             months: pool_sims.iter().map(|_| PoolMonth::default()).collect(),
             pools: pool_sims,
             team_open: vec![0; org.teams.len()],
@@ -125,6 +135,14 @@ impl<'a> Council<'a> {
     /// The run's totals so far.
     pub fn totals(&self) -> RunTotals {
         self.council.totals()
+    }
+
+    /// Gives the run's buffers to `workspace` for the next run.
+    pub fn give_back(self, workspace: &mut Workspace) {
+        workspace.give(0, self.council.into_spare());
+        for (i, pool) in self.pools.into_iter().enumerate() {
+            workspace.give(i + 1, pool.into_spare());
+        }
     }
 
     /// Runs step t and writes its metrics into `row`.

@@ -15,4 +15,4 @@ pub mod step;
 
 pub use metrics::{Layout, Metric};
 pub use parameter::Parameter;
-pub use step::{Prepared, RunTotals, Spend};
+pub use step::{Prepared, RunTotals, Spend, Workspace};

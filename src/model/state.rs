@@ -154,14 +154,24 @@ pub struct State {
 
 /// Splits FTE into heads of `per_head`, with one smaller head for any
 /// remainder, so the total is exact.
-pub fn heads(fte: f64, per_head: f64) -> Vec<f64> {
+pub fn heads(fte: f64, per_head: f64) -> impl ExactSizeIterator<Item = f64> {
     let whole = (fte / per_head + 1e-9).floor().max(0.0);
-    let mut out = vec![per_head; whole as usize];
     let remainder = fte - whole * per_head;
-    if remainder > 1e-9 {
-        out.push(remainder);
-    }
-    out
+    let last = (remainder > 1e-9).then_some(remainder);
+    let whole = whole as usize;
+    (0..whole + usize::from(last.is_some())).map(move |i| if i < whole { per_head } else { remainder })
+}
+
+/// The vectors of a run's [`State`], kept (emptied) for the next run so
+/// that a run allocates only when it needs more room than the last.
+#[derive(Debug, Default)]
+pub struct StateBuffers {
+    workers: Vec<Worker>,
+    agency: Vec<AgencyWorker>,
+    payments: Vec<PaymentReceived>,
+    pipeline: Vec<Offer>,
+    open: Vec<u64>,
+    leavers_by_month: Vec<f64>,
 }
 
 /// Completed years of service the initial draw covers.
@@ -310,9 +320,23 @@ impl State {
     /// The state at the start of step 0, before the pressure multiplier
     /// (which `run` sets from the initial caseload).
     /// `service` is the table of initial service for this run's inputs.
-    pub fn initial(s: &Scenario, service: &ServiceTable, rng: &mut Stream, clocks: Clocks) -> State {
+    /// `buffers` lends the vectors (their contents are dropped).
+    pub fn initial(s: &Scenario, service: &ServiceTable, rng: &mut Stream, clocks: Clocks, buffers: StateBuffers) -> State {
+        let StateBuffers {
+            mut workers,
+            mut agency,
+            mut payments,
+            mut pipeline,
+            mut open,
+            mut leavers_by_month,
+        } = buffers;
+        workers.clear();
+        agency.clear();
+        payments.clear();
+        pipeline.clear();
+        open.clear();
+        leavers_by_month.clear();
         let w = &s.workforce;
-        let mut workers = Vec::new();
         // The three disjoint groups of MODEL.md: ASYEs (present, months into
         // their year uniform), absent, and the others; ids in that order.
         let mut in_post = |fte: f64, service: i32, asye: bool, absent: bool| {
@@ -332,40 +356,49 @@ impl State {
         for fte in heads(w.asye_fte, w.fte_per_head) {
             in_post(fte, rng.random_range(0..12), true, false);
         }
-        let absent = heads(w.absent_fte, w.fte_per_head);
-        let others = heads((w.permanent_fte - w.asye_fte - w.absent_fte).max(0.0), w.fte_per_head);
-        let services: Vec<u32> = (0..absent.len() + others.len()).map(|_| service.draw(rng)).collect();
-        let absent_then_others = absent
-            .iter()
-            .map(|fte| (*fte, true))
-            .chain(others.iter().map(|fte| (*fte, false)));
-        for ((fte, absent), service) in absent_then_others.zip(services) {
+        // Services for the absent, then the others (a worker's clocks are
+        // keyed, not drawn from `rng`, so each service is drawn as its
+        // worker is made, in the same order).
+        let absent = heads(w.absent_fte, w.fte_per_head).map(|fte| (fte, true));
+        let others = heads((w.permanent_fte - w.asye_fte - w.absent_fte).max(0.0), w.fte_per_head).map(|fte| (fte, false));
+        for (fte, absent) in absent.chain(others) {
+            let service = service.draw(rng);
             in_post(fte, service as i32, false, absent);
         }
         let agency_fte = s.agency.as_ref().map_or(0.0, |a| a.fte);
-        let agency: Vec<AgencyWorker> = heads(agency_fte, w.fte_per_head)
-            .into_iter()
-            .enumerate()
-            .map(|(i, fte)| AgencyWorker {
-                id: i as u64,
-                fte,
-                clock: clocks.agency.exponential(i as u64, 0),
-                conversion_clock: clocks.conversion_clock(i as u64, 0),
-                conversion_draws: 1,
-            })
-            .collect();
+        agency.extend(heads(agency_fte, w.fte_per_head).enumerate().map(|(i, fte)| AgencyWorker {
+            id: i as u64,
+            fte,
+            clock: clocks.agency.exponential(i as u64, 0),
+            conversion_clock: clocks.conversion_clock(i as u64, 0),
+            conversion_draws: 1,
+        }));
+        open.extend(s.cases.iter().map(|c| c.open));
+        leavers_by_month.reserve(s.months as usize);
         State {
             next_worker_id: workers.len() as u64,
             next_agency_id: agency.len() as u64,
             workers,
             agency,
-            payments: Vec::new(),
+            payments,
             clocks,
-            pipeline: Vec::new(),
-            open: s.cases.iter().map(|c| c.open).collect(),
+            pipeline,
+            open,
             pressure: 1.0,
-            leavers_by_month: Vec::with_capacity(s.months as usize),
+            leavers_by_month,
             cost_cumulative: 0.0,
+        }
+    }
+
+    /// The state's vectors, for the next run.
+    pub fn into_buffers(self) -> StateBuffers {
+        StateBuffers {
+            workers: self.workers,
+            agency: self.agency,
+            payments: self.payments,
+            pipeline: self.pipeline,
+            open: self.open,
+            leavers_by_month: self.leavers_by_month,
         }
     }
 
@@ -412,11 +445,13 @@ mod tests {
 
     #[test]
     fn heads_keep_initial_fte_exact() {
-        let h = heads(101.71, 1.0);
+        let h: Vec<f64> = heads(101.71, 1.0).collect();
         assert_eq!(h.len(), 102);
+        assert_eq!(heads(101.71, 1.0).len(), 102);
+        assert!(h[..101].iter().all(|x| *x == 1.0));
         assert!((h.iter().sum::<f64>() - 101.71).abs() < 1e-9);
         assert_eq!(heads(2.4, 0.8).len(), 3);
-        assert!(heads(0.0, 1.0).is_empty());
+        assert_eq!(heads(0.0, 1.0).len(), 0);
     }
 
     /// Draws `n` services and checks the share of each month of service

@@ -48,6 +48,9 @@ pub struct Prepared<'a> {
     /// With teams and roles, each pool's own preparation, in the
     /// organisation's order (none without).
     pools: Vec<Prepared<'a>>,
+    /// Every run's parameters when none is uncertain (they are then the
+    /// same in every run).
+    fixed_params: Option<RunParams>,
 }
 
 impl<'a> Prepared<'a> {
@@ -59,11 +62,17 @@ impl<'a> Prepared<'a> {
         let pools = s.organisation.as_ref().map_or_else(Vec::new, |org| {
             org.pools.iter().map(|p| Prepared::new(&p.scenario, layout)).collect()
         });
+        let fixed_params = s
+            .parameters()
+            .iter()
+            .all(|(_, u)| u.is_fixed())
+            .then(|| RunParams::sample(s, 0, 0));
         Prepared {
             s,
             layout,
             service,
             pools,
+            fixed_params,
         }
     }
 
@@ -91,29 +100,47 @@ impl<'a> Prepared<'a> {
         seed: u64,
         run: u64,
         keep: std::ops::Range<usize>,
+        kept: impl FnMut(&[f64]),
+    ) -> RunTotals {
+        self.simulate_months_in(&mut Workspace::new(), seed, run, keep, kept)
+    }
+
+    /// [`Prepared::simulate_months`], with the buffers of `workspace`
+    /// (the same results, with fewer allocations when a task simulates
+    /// many runs).
+    pub fn simulate_months_in(
+        &self,
+        workspace: &mut Workspace,
+        seed: u64,
+        run: u64,
+        keep: std::ops::Range<usize>,
         mut kept: impl FnMut(&[f64]),
     ) -> RunTotals {
         // Every month writes every value of its row (tests/engine.rs checks
         // that none is left as NaN).
         let mut row = vec![f64::NAN; self.layout.width()];
         if let Some(org) = &self.s.organisation {
-            let mut council = Council::new(self, &self.pools, org, seed, run);
+            let mut council = Council::new(self, &self.pools, org, seed, run, workspace);
             for t in 0..keep.end.min(self.s.months as usize) {
                 council.step(t as u32, &mut row);
                 if t >= keep.start {
                     kept(&row);
                 }
             }
-            return council.totals();
+            let totals = council.totals();
+            council.give_back(workspace);
+            return totals;
         }
-        let mut sim = Simulation::new(self, seed, run);
+        let mut sim = Simulation::for_pool(self, seed, run, 0, workspace.take(0));
         for t in 0..keep.end.min(self.s.months as usize) {
             sim.step(t as u32, &mut row);
             if t >= keep.start {
                 kept(&row);
             }
         }
-        sim.totals
+        let totals = sim.totals;
+        workspace.give(0, sim.into_spare());
+        totals
     }
 }
 
@@ -196,8 +223,9 @@ struct RunHazards {
     conversion: f64,
 }
 
-/// Buffers reused from month to month.
-#[derive(Default)]
+/// Buffers reused from month to month (and, through a [`Workspace`],
+/// from run to run).
+#[derive(Debug, Default)]
 struct Scratch {
     split: Vec<u64>,
     /// This month's referrals starting a case, by case state.
@@ -212,6 +240,49 @@ struct Scratch {
     hazard: [Vec<f64>; 2],
     /// The (multiplier, retention running) the table was filled for.
     hazard_inputs: Option<(f64, bool)>,
+}
+
+impl Scratch {
+    /// The buffers emptied for a new run, keeping their room; no hazard
+    /// table is kept (the new run's inputs are not last run's).
+    fn for_new_run(mut self) -> Scratch {
+        self.hazard_inputs = None;
+        self
+    }
+}
+
+/// One pool's buffers, lent by a [`Workspace`] to each run in turn.
+#[derive(Debug, Default)]
+pub(super) struct Spare {
+    state: StateBuffers,
+    scratch: Scratch,
+}
+
+/// Room for the runs a task simulates one after another: each run borrows
+/// the vectors the last one grew instead of allocating its own (one
+/// [`Spare`] per pool). A run's results do not depend on it.
+#[derive(Debug, Default)]
+pub struct Workspace {
+    spares: Vec<Spare>,
+}
+
+impl Workspace {
+    pub fn new() -> Workspace {
+        Workspace::default()
+    }
+
+    /// The buffers of pool `i` (0 without teams), or new ones.
+    pub(super) fn take(&mut self, i: usize) -> Spare {
+        self.spares.get_mut(i).map(std::mem::take).unwrap_or_default()
+    }
+
+    /// Gives pool `i`'s buffers back.
+    pub(super) fn give(&mut self, i: usize, spare: Spare) {
+        if self.spares.len() <= i {
+            self.spares.resize_with(i + 1, Spare::default);
+        }
+        self.spares[i] = spare;
+    }
 }
 
 /// What happened in a month, before it is recorded.
@@ -325,16 +396,20 @@ fn hazard(q: f64) -> f64 {
 
 impl<'a> Simulation<'a> {
     pub fn new(prepared: &Prepared<'a>, seed: u64, run: u64) -> Self {
-        Self::for_pool(prepared, seed, run, 0)
+        Self::for_pool(prepared, seed, run, 0, Spare::default())
     }
 
     /// A run of one pool (docs/model.md, section 14): the uncertain
     /// parameters and drift paths from the council's streams (`seed`), the
     /// workforce's counts, clocks and initial draw from the pool's own,
     /// keyed by `stream_key` (0: the council's, as in the one-pool model).
-    pub fn for_pool(prepared: &Prepared<'a>, seed: u64, run: u64, stream_key: u64) -> Self {
+    /// `spare` lends the buffers ([`Simulation::into_spare`] gives them back).
+    pub(super) fn for_pool(prepared: &Prepared<'a>, seed: u64, run: u64, stream_key: u64, spare: Spare) -> Self {
         let (s, layout) = (prepared.s, prepared.layout);
-        let params = RunParams::sample(s, seed, run);
+        let params = match &prepared.fixed_params {
+            Some(fixed) => fixed.clone(),
+            None => RunParams::sample(s, seed, run),
+        };
         let own = seed ^ stream_key;
         let mut initial = rng::stream(own, run, Process::Initial);
         let clocks = Clocks {
@@ -353,7 +428,7 @@ impl<'a> Simulation<'a> {
                 &built
             }
         };
-        let state = State::initial(s, service, &mut initial, clocks);
+        let state = State::initial(s, service, &mut initial, clocks, spare.state);
         let drift = DriftPaths::new(&params, seed, run, s.months);
         let hazards = RunHazards {
             agency_leaving: hazard(params.agency_leaving),
@@ -370,13 +445,21 @@ impl<'a> Simulation<'a> {
             streams: Streams { seed: own, run },
             agency_start: None,
             state,
-            scratch: Scratch::default(),
+            scratch: spare.scratch.for_new_run(),
             totals: RunTotals::default(),
         };
         let census = sim.census(0);
         let caseload = caseload(sim.state.open_total(), sim.capacity(&census));
         sim.state.pressure = sim.pressure(caseload);
         sim
+    }
+
+    /// The run's buffers, for the next run.
+    pub(super) fn into_spare(self) -> Spare {
+        Spare {
+            state: self.state.into_buffers(),
+            scratch: self.scratch,
+        }
     }
 
     fn month(&self, t: u32) -> YearMonth {
