@@ -9,7 +9,7 @@ use super::council::Council;
 use super::drift::{DriftPaths, Drifting};
 use super::metrics::{Layout, Metric};
 use super::params::*;
-use super::rng::{self, Keyed, Process, Stream};
+use super::rng::{self, Keyed, Process, RunStreams};
 use super::sample::{RunParams, band_rate, round_half_up};
 use super::state::*;
 use rand::seq::index::sample as sample_indices;
@@ -21,19 +21,6 @@ const EXCESS_CAP: f64 = 1e12;
 /// Person kinds for keyed chances.
 const PERMANENT: u64 = 0;
 const AGENCY: u64 = 1;
-
-/// The run's random numbers: a stream per process and month for counts,
-/// and chances keyed by person (and month) for individuals' events.
-struct Streams {
-    seed: u64,
-    run: u64,
-}
-
-impl Streams {
-    fn month(&self, process: Process, t: u32) -> Stream {
-        rng::month_stream(self.seed, self.run, process, t)
-    }
-}
 
 /// What every run of one scenario shares, prepared once (by the runner)
 /// and lent to each run: the scenario, the layout of its records and the
@@ -202,7 +189,8 @@ pub struct Simulation<'a> {
     pub params: RunParams,
     /// The run's drift multipliers by process and month.
     drift: DriftPaths,
-    streams: Streams,
+    /// The run's streams of counts, one per process and month.
+    streams: RunStreams,
     /// In agency level mode, unfilled and absent FTE at step 6 of month 0.
     agency_start: Option<(f64, f64)>,
     pub state: State,
@@ -211,6 +199,8 @@ pub struct Simulation<'a> {
     /// Hazards of the run's constant monthly probabilities, taken once
     /// (with teams, a month has a step per pool).
     hazards: RunHazards,
+    /// The share of working days not lost to sickness.
+    available: f64,
 }
 
 /// The hazards of a run's monthly probabilities that do not change from
@@ -436,13 +426,15 @@ impl<'a> Simulation<'a> {
             absence_start: hazard(params.absence_start),
             conversion: hazard(params.agency_conversion),
         };
+        let available = 1.0 - s.workforce.sickness_days_per_year / s.workforce.working_days_per_year;
         let mut sim = Simulation {
+            available,
             hazards,
             s,
             layout,
             params,
             drift,
-            streams: Streams { seed: own, run },
+            streams: RunStreams::new(own, run),
             agency_start: None,
             state,
             scratch: spare.scratch.for_new_run(),
@@ -529,9 +521,7 @@ impl<'a> Simulation<'a> {
 
     /// C(t): case-holding capacity in FTE.
     pub(super) fn capacity(&self, census: &Census) -> f64 {
-        let w = &self.s.workforce;
-        let available = 1.0 - w.sickness_days_per_year / w.working_days_per_year;
-        self.params.case_holding_share * available * (census.case_holding + census.covering + census.managed)
+        self.params.case_holding_share * self.available * (census.case_holding + census.covering + census.managed)
     }
 
     fn pressure(&self, caseload: f64) -> f64 {
