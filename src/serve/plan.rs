@@ -17,7 +17,8 @@
 //! not in its gift, keep the start's spread and move its centre; funded posts and a managed team are dated
 //! entries appended to `workforce.establishment_changes` and
 //! `agency.extra`; a payment sets its amount and its assumed effect as a
-//! uniform range of the multiplier.
+//! uniform range of the multiplier and, with roles in the start, whom it is
+//! for (its `roles`, named among the start's roles).
 
 use crate::error::{Error, Result};
 use crate::la;
