@@ -118,6 +118,19 @@ fn post(address: SocketAddr, path: &str, body: &Value) -> Answer {
     request(address, "POST", path, body.to_string().as_bytes()).unwrap()
 }
 
+/// Writes a saved plan to a file and asserts that `caseload check` accepts it.
+fn passes_check(text: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.toml");
+    std::fs::write(&path, text).unwrap();
+    Command::cargo_bin("caseload")
+        .unwrap()
+        .arg("check")
+        .arg(&path)
+        .assert()
+        .success();
+}
+
 fn sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -588,15 +601,7 @@ fn a_chosen_team_has_its_own_levers_and_the_plan_writes_them_there() {
     let front = &saved["teams"]["front_door"]["roles"]["social_worker"];
     assert_eq!(front["asye"]["intake_per_year"].as_float(), Some(5.0), "{text}");
     assert_eq!(front["agency"]["extra"].as_array().map(Vec::len), Some(1), "{text}");
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("plan.toml");
-    std::fs::write(&path, &text).unwrap();
-    Command::cargo_bin("caseload")
-        .unwrap()
-        .arg("check")
-        .arg(&path)
-        .assert()
-        .success();
+    passes_check(&text);
 
     let wrong = json!({ "start": { "file": 0 }, "runs": 50, "plan": { "team": "../etc" } });
     let a = post(s.address, "/api/plan", &wrong);
@@ -621,20 +626,14 @@ fn a_payment_for_team_managers_only_is_written_as_its_roles_and_differs_from_one
     let a = post(s.address, "/api/start", &json!({ "start": { "file": 0 }, "runs": 50 }));
     assert_eq!(a.status, 200, "{}", a.body);
     let roles = a.json()["controls"]["roles"].clone();
-    assert!(
-        roles
-            .as_array()
-            .unwrap()
-            .contains(&json!({ "name": "team_manager", "words": "team managers" })),
-        "{roles}"
-    );
-    assert!(
-        roles
-            .as_array()
-            .unwrap()
-            .contains(&json!({ "name": "social_worker", "words": "social workers" })),
-        "{roles}"
-    );
+    for (name, words) in [
+        ("team_manager", "team managers"),
+        ("social_worker", "social workers"),
+        ("iro", "IROs"),
+    ] {
+        let role = json!({ "name": name, "words": words });
+        assert!(roles.as_array().unwrap().contains(&role), "{roles}");
+    }
 
     let plan_for = |whom: Value| {
         let mut retention = json!({ "amount": 3000, "multiplier": [0.6, 0.8] });
@@ -663,15 +662,7 @@ fn a_payment_for_team_managers_only_is_written_as_its_roles_and_differs_from_one
         "{}",
         managers["changes"]
     );
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("managers.toml");
-    std::fs::write(&path, text).unwrap();
-    Command::cargo_bin("caseload")
-        .unwrap()
-        .arg("check")
-        .arg(&path)
-        .assert()
-        .success();
+    passes_check(text);
     assert_ne!(managers["summary_sha256"], everyone["summary_sha256"]);
     assert_ne!(
         managers["numbers"]["spend_change_mean"],
