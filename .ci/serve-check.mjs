@@ -64,6 +64,7 @@ check((await page.textContent("#start-name")).includes("Bury"), "the page does n
 for (const id of ["chart-caseload", "chart-target", "chart-workforce", "chart-cost", "chart-drivers"]) {
   check(await page.$(`svg#${id}`), `chart ${id} is missing`);
 }
+check(!(await page.$("#c-retention-whom")), "without roles, the page offers a choice of whom a payment is for");
 const chartOf = () => page.$eval("#chart-caseload", (svg) => svg.innerHTML);
 const startChart = await chartOf();
 
@@ -173,7 +174,27 @@ await page.keyboard.press("ArrowRight");
 await page.waitForFunction((h) => document.getElementById("headline").textContent !== h, teamHeadline, { timeout: 30000 });
 check((await page.evaluate(() => window.workshop.team)) === "front_door", "the team chosen is not the page's");
 
+// Back to the council's levers: a retention payment for team managers only.
+await page.selectOption("#c-team", "");
+await page.waitForFunction(() => document.getElementById("c-asye_intake_per_year").disabled, null, { timeout: 30000 });
+await settled();
+const whomOptions = await page.$$eval("#c-retention-whom option", (o) => o.map((x) => x.textContent));
+check(whomOptions.includes("Team managers"), `the retention payment's "For whom" offers: ${whomOptions.join(", ")}`);
+await page.selectOption("#c-retention-whom", "team_manager");
+await settled();
+const beforePayment = await page.textContent("#line");
+await page.$eval("#c-retention", (input) => {
+  input.value = "3000";
+  input.dispatchEvent(new Event("input", { bubbles: true }));
+});
+await settled();
+const managersLine = await page.textContent("#line");
+check(managersLine !== beforePayment, `a retention payment for team managers did not change the headline: ${managersLine}`);
+const managers = await page.evaluate(() => window.workshop.result);
+check(managers.toml.includes('roles = ["team_manager"]'), "the plan does not limit the retention payment to team managers");
+check(managers.changes.some((c) => c.includes("for team managers")), `the plan's changes read: ${managers.changes.join("; ")}`);
+
 check(elsewhere.length === 0, `the page asked for addresses beyond the server: ${elsewhere.join(", ")}`);
 check(errors.length === 0, `the page reported errors: ${errors.join("; ")}`);
 await browser.close();
-console.log(`serve-check: Chromium picked Bury, moved the ASYE slider, saw the headline and chart change, saved a plan that caseload check accepts and caseload run repeats exactly (summary ${digest.slice(0, 12)}), and saved its report; with Bury's 2018 teams, chose the front door team and moved its own ASYE intake; nothing was asked of any other address.`);
+console.log(`serve-check: Chromium picked Bury, moved the ASYE slider, saw the headline and chart change, saved a plan that caseload check accepts and caseload run repeats exactly (summary ${digest.slice(0, 12)}), and saved its report; with Bury's 2018 teams, chose the front door team and moved its own ASYE intake, then set a retention payment for team managers only and saw the headline change (${managersLine}); nothing was asked of any other address.`);

@@ -118,6 +118,19 @@ fn post(address: SocketAddr, path: &str, body: &Value) -> Answer {
     request(address, "POST", path, body.to_string().as_bytes()).unwrap()
 }
 
+/// Writes a saved plan to a file and asserts that `caseload check` accepts it.
+fn passes_check(text: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.toml");
+    std::fs::write(&path, text).unwrap();
+    Command::cargo_bin("caseload")
+        .unwrap()
+        .arg("check")
+        .arg(&path)
+        .assert()
+        .success();
+}
+
 fn sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -588,15 +601,7 @@ fn a_chosen_team_has_its_own_levers_and_the_plan_writes_them_there() {
     let front = &saved["teams"]["front_door"]["roles"]["social_worker"];
     assert_eq!(front["asye"]["intake_per_year"].as_float(), Some(5.0), "{text}");
     assert_eq!(front["agency"]["extra"].as_array().map(Vec::len), Some(1), "{text}");
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("plan.toml");
-    std::fs::write(&path, &text).unwrap();
-    Command::cargo_bin("caseload")
-        .unwrap()
-        .arg("check")
-        .arg(&path)
-        .assert()
-        .success();
+    passes_check(&text);
 
     let wrong = json!({ "start": { "file": 0 }, "runs": 50, "plan": { "team": "../etc" } });
     let a = post(s.address, "/api/plan", &wrong);
@@ -609,4 +614,133 @@ fn a_chosen_team_has_its_own_levers_and_the_plan_writes_them_there() {
             .unwrap()
             .contains("not one of the starting position's teams")
     );
+}
+
+/// Issue 16: with roles, a payment may be for one of them. A retention
+/// payment for team managers only is written as the payment's `roles`,
+/// passes `check`, and gives another result than the same payment for
+/// everyone.
+#[test]
+fn a_payment_for_team_managers_only_is_written_as_its_roles_and_differs_from_one_for_everyone() {
+    let s = server_of("bury-2018-teams.toml");
+    let a = post(s.address, "/api/start", &json!({ "start": { "file": 0 }, "runs": 50 }));
+    assert_eq!(a.status, 200, "{}", a.body);
+    let roles = a.json()["controls"]["roles"].clone();
+    for (name, words) in [
+        ("team_manager", "team managers"),
+        ("social_worker", "social workers"),
+        ("iro", "IROs"),
+    ] {
+        let role = json!({ "name": name, "words": words });
+        assert!(roles.as_array().unwrap().contains(&role), "{roles}");
+    }
+
+    let plan_for = |whom: Value| {
+        let mut retention = json!({ "amount": 3000, "multiplier": [0.6, 0.8] });
+        if !whom.is_null() {
+            retention["roles"] = whom;
+        }
+        let a = post(
+            s.address,
+            "/api/plan",
+            &json!({ "start": { "file": 0 }, "runs": 200, "plan": { "retention": retention } }),
+        );
+        assert_eq!(a.status, 200, "{}", a.body);
+        a.json()
+    };
+    let managers = plan_for(json!(["team_manager"]));
+    let everyone = plan_for(Value::Null);
+    let text = managers["toml"].as_str().unwrap();
+    assert!(text.contains(r#"roles = ["team_manager"]"#), "{text}");
+    let saved: toml::Table = text.parse().unwrap();
+    assert_eq!(
+        saved["payments"]["retention"]["roles"],
+        toml::Value::Array(vec!["team_manager".into()])
+    );
+    assert!(
+        managers["changes"][0].as_str().unwrap().contains("for team managers"),
+        "{}",
+        managers["changes"]
+    );
+    passes_check(text);
+    assert_ne!(managers["summary_sha256"], everyone["summary_sha256"]);
+    assert_ne!(
+        managers["numbers"]["spend_change_mean"],
+        everyone["numbers"]["spend_change_mean"]
+    );
+}
+
+/// A role the start does not have, a path, a huge name or a list longer
+/// than the start's roles is refused beside the payment's control.
+#[test]
+fn a_payment_for_a_role_the_start_does_not_have_is_refused_beside_its_control() {
+    let s = server_of("bury-2018-teams.toml");
+    let plan = |p: Value| json!({ "start": { "file": 0 }, "runs": 20, "plan": p }).to_string();
+    let huge = "x".repeat(60_000);
+    let many = vec!["team_manager"; 1000];
+    for (p, control, words) in [
+        (
+            json!({ "retention": { "amount": 1000, "roles": ["director"] } }),
+            "retention",
+            "not one of the starting position's roles",
+        ),
+        (
+            json!({ "retention": { "amount": 1000, "roles": ["../../etc/passwd"] } }),
+            "retention",
+            "not one of the starting position's roles",
+        ),
+        (
+            json!({ "retention": { "amount": 1000, "roles": [huge] } }),
+            "retention",
+            "xxx...",
+        ),
+        (
+            json!({ "retention": { "amount": 1000, "roles": many } }),
+            "retention",
+            "names 1000 roles",
+        ),
+        (
+            json!({ "retention": { "amount": 1000, "roles": [] } }),
+            "retention",
+            "names no role",
+        ),
+        (
+            json!({ "recruitment_bonus": { "amount": 1000, "roles": ["nobody"] } }),
+            "recruitment_bonus",
+            "payments.recruitment_bonus.roles",
+        ),
+    ] {
+        let (status, v) = refused(s.address, "/api/plan", plan(p.clone()).as_bytes());
+        assert_eq!(status, 422, "{v}");
+        let problems = v["problems"].as_array().unwrap();
+        assert_eq!(problems.len(), 1, "{v}");
+        assert_eq!(problems[0]["control"], control, "{v}");
+        let error = v["error"].as_str().unwrap();
+        assert!(error.contains(words), "{error}");
+        assert!(error.len() < 1000, "the message repeats a huge name");
+    }
+    // Not a list of names.
+    let (status, _) = refused(
+        s.address,
+        "/api/plan",
+        plan(json!({ "retention": { "amount": 1000, "roles": "team_manager" } })).as_bytes(),
+    );
+    assert_eq!(status, 400);
+    assert_eq!(get(s.address, "/api/starts").status, 200);
+}
+
+/// Without `[roles]` there is no one but social workers: no role choice is
+/// offered, and a plan that names a role is refused.
+#[test]
+fn a_start_without_roles_offers_no_role_choice() {
+    let s = server();
+    let a = post(s.address, "/api/start", &json!({ "start": { "file": 0 }, "runs": 20 }));
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(a.json()["controls"]["roles"], json!([]));
+    let p = json!({ "start": { "file": 0 }, "runs": 20,
+                    "plan": { "retention": { "amount": 1000, "roles": ["social_worker"] } } });
+    let (status, v) = refused(s.address, "/api/plan", p.to_string().as_bytes());
+    assert_eq!(status, 422, "{v}");
+    assert_eq!(v["problems"][0]["control"], "retention");
+    assert!(v["error"].as_str().unwrap().contains("has no roles"), "{v}");
 }

@@ -753,8 +753,14 @@ fn controls(start: &Start, team: Option<&str>) -> Value {
     let payment = |name: &str, effect: &str| -> Value {
         let amount = centre(&format!("payments.{name}.amount"));
         let range = plan::value_at(start, &format!("payments.{name}.{effect}")).map(multiplier_range);
-        json!({ "amount": amount, "multiplier": range })
+        let roles = plan::value_at(start, &format!("payments.{name}.roles"));
+        json!({ "amount": amount, "multiplier": range, "roles": roles })
     };
+    // With roles, a payment may be for some of them (docs/model.md §15).
+    let roles: Vec<Value> = plan::roles(start)
+        .iter()
+        .map(|r| json!({ "name": r, "words": plan::role_words(r) }))
+        .collect();
     let payment_note = |name: &str, terms: &str| {
         let how = if centre(&format!("payments.{name}.amount")).is_some() {
             "The starting position's terms stay"
@@ -769,6 +775,7 @@ fn controls(start: &Start, team: Option<&str>) -> Value {
     json!({
         "teams": plan::teams(start),
         "team": team,
+        "roles": roles,
         "months": months,
         "target": { "low": s.target.low, "high": s.target.high },
         "list": [

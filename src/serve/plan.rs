@@ -17,12 +17,13 @@
 //! not in its gift, keep the start's spread and move its centre; funded posts and a managed team are dated
 //! entries appended to `workforce.establishment_changes` and
 //! `agency.extra`; a payment sets its amount and its assumed effect as a
-//! uniform range of the multiplier.
+//! uniform range of the multiplier and, with roles in the start, whom it is
+//! for (its `roles`, named among the start's roles).
 
 use crate::error::{Error, Result};
 use crate::la;
 use crate::model::lever;
-use crate::model::params::YearMonth;
+use crate::model::params::{SOCIAL_WORKER, YearMonth};
 use crate::model::{Parameter, params::Scenario};
 use crate::scenario::{self, Loaded, Problem, ScenarioError, Source};
 use crate::text;
@@ -133,6 +134,32 @@ pub fn teams(start: &Start) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The start's roles, by name: the social worker role and every one of its
+/// `[roles]`, alphabetical (none without `[roles]`: there is no one but
+/// social workers to choose).
+pub fn roles(start: &Start) -> Vec<String> {
+    let Some(declared) = start.loaded.source.table.get("roles").and_then(toml::Value::as_table) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = declared.keys().cloned().collect();
+    if !names.iter().any(|n| n == SOCIAL_WORKER) {
+        names.push(SOCIAL_WORKER.to_string());
+    }
+    names.sort();
+    names
+}
+
+/// A role's people in plain words: `team_manager` is "team managers"; a
+/// name of one short word is an abbreviation (`iro`: "IROs").
+pub fn role_words(role: &str) -> String {
+    let words = role.replace('_', " ");
+    if !words.contains(' ') && words.len() <= 3 {
+        format!("{}s", words.to_uppercase())
+    } else {
+        format!("{words}s")
+    }
+}
+
 /// Where a team's social workers' own sections are written.
 pub fn team_path(team: &str) -> String {
     format!("teams.{team}.roles.social_worker")
@@ -164,6 +191,11 @@ pub struct Payment {
     pub amount: f64,
     #[serde(default)]
     pub multiplier: Option<[f64; 2]>,
+    /// With roles in the start: whom it is for, named among the start's
+    /// roles (the payment's `roles = [...]`). Absent: as the starting
+    /// position has it (every role for a new payment); `null`: every role.
+    #[serde(default, deserialize_with = "present")]
+    pub roles: Option<Option<Vec<String>>>,
 }
 
 /// One control of the page: its id, the scenario key it writes, its words.
@@ -448,11 +480,60 @@ impl Plan {
         problems
     }
 
+    /// The roles the plan's payments are for: a list of the start's roles
+    /// (never a path, never longer than the start's list of roles).
+    fn role_problems(&self, start: &Start) -> Vec<Problem> {
+        let known = roles(start);
+        let mut problems = Vec::new();
+        for (control, payment) in [
+            (Control::Retention, &self.retention),
+            (Control::RecruitmentBonus, &self.recruitment_bonus),
+        ] {
+            let Some(Some(Payment {
+                roles: Some(Some(names)),
+                ..
+            })) = payment
+            else {
+                continue;
+            };
+            let message = if known.is_empty() {
+                Some("the starting position has no roles: the payment is for its social workers".to_string())
+            } else if names.is_empty() {
+                Some("names no role: leave it out (or null) for every role".to_string())
+            } else if names.len() > known.len() {
+                Some(format!(
+                    "names {} roles: the starting position has {} ({})",
+                    names.len(),
+                    known.len(),
+                    known.join(", ")
+                ))
+            } else {
+                names.iter().find(|n| !known.contains(n)).map(|n| {
+                    let shown: String = n.chars().take(40).collect();
+                    let more = if n.chars().count() > 40 { "..." } else { "" };
+                    format!(
+                        "\"{shown}{more}\": not one of the starting position's roles ({})",
+                        known.join(", ")
+                    )
+                })
+            };
+            if let Some(message) = message {
+                problems.push(Problem {
+                    file: PLAN_FILE.into(),
+                    location: format!("{}.roles", control.key()),
+                    message,
+                });
+            }
+        }
+        problems
+    }
+
     /// The plan written into the start's text and checked by the
     /// scenario format's rules: every problem at once, each at the key of
     /// the control that caused it.
     pub fn apply(&self, start: &Start) -> std::result::Result<Applied, ScenarioError> {
-        let problems = self.bounds();
+        let mut problems = self.bounds();
+        problems.extend(self.role_problems(start));
         if !problems.is_empty() {
             return Err(ScenarioError { problems });
         }
@@ -797,6 +878,25 @@ impl Edit<'_> {
                 );
             }
         }
+        let whom = match &p.roles {
+            Some(Some(names)) => {
+                let was = if fresh {
+                    ": only these roles".to_string()
+                } else {
+                    let was = table
+                        .get("roles")
+                        .and_then(Item::as_value)
+                        .map_or_else(|| "every role".to_string(), |v| v.to_string().trim().to_string());
+                    format!("; was {was}")
+                };
+                let list = Array::from_iter(names.iter().map(String::as_str));
+                put(table, "roles", note(Value::Array(list), &was));
+                let words: Vec<String> = names.iter().map(|n| role_words(n)).collect();
+                format!(" for {}", listed(&words))
+            }
+            Some(None) if table.remove("roles").is_some() => " for every role".to_string(),
+            _ => String::new(),
+        };
         let effect_words = if control == Control::Retention {
             "leaving"
         } else {
@@ -808,7 +908,16 @@ impl Edit<'_> {
             None => "its effect as the starting position assumes".to_string(),
         };
         self.changes
-            .push(format!("a {words} of {} ({assumed})", text::money(p.amount)));
+            .push(format!("a {words} of {}{whom} ({assumed})", text::money(p.amount)));
+    }
+}
+
+/// Words as a list: `a`, `a and b`, `a, b and c`.
+fn listed(words: &[String]) -> String {
+    match words {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }
 
@@ -1008,6 +1117,7 @@ mod tests {
             retention: Some(Some(Payment {
                 amount: 2000.0,
                 multiplier: Some([0.8, 0.95]),
+                roles: None,
             })),
             ..Plan::default()
         };

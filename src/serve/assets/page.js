@@ -12,6 +12,7 @@ const state = {
   start: null,       // { council: name } or { file: index }
   teams: [],         // the start's teams, if it has any
   team: null,        // the team whose own levers the page moves
+  roles: [],         // the start's roles ({ name, words }), if it has any
   controls: [],      // the server's description of the controls
   months: [],
   touched: {},       // control id -> true when moved from the start
@@ -124,6 +125,7 @@ async function loadStart() {
   state.controls = data.controls.list;
   state.months = data.controls.months;
   state.teams = data.controls.teams || [];
+  state.roles = data.controls.roles || [];
   buildControls();
   $("main").hidden = false;
   render(data, seq);
@@ -148,7 +150,9 @@ function plan() {
       case "payment": {
         // The effect as the start assumes it unless the page changed it.
         const effect = v.effectTouched || !c.start.multiplier ? { multiplier: multiplier(c, v) } : {};
-        p[c.id] = v.amount > 0 ? { amount: v.amount, ...effect } : null;
+        // Whom it is for as the start has it unless the page changed it.
+        const whom = v.whomTouched ? { roles: v.whom ? v.whom.split(",") : null } : {};
+        p[c.id] = v.amount > 0 ? { amount: v.amount, ...effect, ...whom } : null;
         break;
       }
     }
@@ -178,7 +182,7 @@ function initialValues(c) {
     case "team": return { value: 0, from: c.from, to: c.to };
     case "payment": {
       const [low, high] = effectPercents(c);
-      return { amount: c.start.amount ?? 0, low, high };
+      return { amount: c.start.amount ?? 0, low, high, whom: (c.start.roles || []).join(",") };
     }
   }
   return {};
@@ -191,10 +195,17 @@ function shown(c, v) {
     case "dated": return `${signed(v.value, (x) => num(x, 1))} FTE`;
     case "cap": return v.on ? `${num(v.value, 0)} FTE` : "no cap";
     case "team": return `${num(v.value, 0)} FTE`;
-    case "payment": return v.amount > 0 ? `£${num(v.amount, 0)}` : "none";
+    case "payment": return v.amount > 0 ? `£${num(v.amount, 0)}${v.whom ? ` for ${whomWords(v.whom)}` : ""}` : "none";
   }
   return "";
 }
+
+// A payment's roles ("team_manager,iro") in the start's words.
+function whomWords(whom) {
+  const words = whom.split(",").map((n) => (state.roles.find((r) => r.name === n) || { words: n }).words);
+  return words.length > 1 ? `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}` : words[0];
+}
+function capital(text) { return text.charAt(0).toUpperCase() + text.slice(1); }
 
 function monthSelect(id, label, value) {
   const select = el("select", { id });
@@ -256,6 +267,20 @@ function buildControls() {
         to.addEventListener("change", () => { v.to = to.value; changed(c); });
       }
       if (c.enabled === false) extra.querySelectorAll("select").forEach((s) => { s.disabled = true; });
+    }
+    if (c.kind === "payment" && state.roles.length) {
+      // With roles, a payment may be for one of them (roles = [...]).
+      const whom = el("div", { class: "row" });
+      const select = el("select", { id: `${id}-whom`, class: "whom" });
+      select.append(el("option", { value: "", text: "Everyone (every role)" }));
+      for (const r of state.roles) select.append(el("option", { value: r.name, text: capital(r.words) }));
+      if (v.whom && !state.roles.some((r) => r.name === v.whom)) {
+        select.append(el("option", { value: v.whom, text: capital(whomWords(v.whom)) }));
+      }
+      select.value = v.whom;
+      whom.append(el("label", { for: `${id}-whom`, text: "For whom" }), select);
+      box.append(whom);
+      select.addEventListener("change", () => { v.whom = select.value; v.whomTouched = true; changed(c); });
     }
     if (c.kind === "payment") {
       const words = c.effect === "leaving" ? "% fewer leavers among those eligible" : "% more experienced applicants";
