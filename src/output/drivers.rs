@@ -18,6 +18,15 @@ pub fn label(d: Driver, s: &Scenario) -> String {
     match d {
         Driver::One(p) => p.describe(s).words,
         Driver::LeavingBandsTogether => "Permanent staff leaving (every year of service, moving together)".to_string(),
+        Driver::Own(p, scope) => s
+            .own_parameters()
+            .iter()
+            .find(|o| o.parameter == p && o.scope == scope)
+            .map_or_else(|| format!("{}: {}", scope.words(s), p.describe(s).words), |o| o.describe(s).words),
+        Driver::OwnLeavingBandsTogether(scope) => format!(
+            "{}: permanent staff leaving (every year of service, moving together)",
+            scope.words(s)
+        ),
     }
 }
 
