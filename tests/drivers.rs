@@ -214,7 +214,10 @@ fn the_drivers_redraw_each_pools_own_values_as_the_run_drew_them() {
             assert_eq!(used.leaving_by_year[0], monthly(leaving), "run {run}");
         }
         let hires = value(FRONT_DOOR_HIRES);
-        assert_eq!(RunParams::sample(&front_door.scenario, 9, run).applicants_per_month, hires);
+        assert_eq!(
+            RunParams::sample(&front_door.scenario, 9, run).applicants_per_month,
+            hires
+        );
         distinct.push(leaving);
     }
     distinct.sort_by(f64::total_cmp);

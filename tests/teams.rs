@@ -389,9 +389,20 @@ fn cases_moving_between_teams_are_counted_in_and_out_and_each_teams_cases_are_co
             let of = |metric: &str, team: &str, t: usize| value(&format!("{metric}_{team}"), t);
             let total = |metric: &str| teams.iter().map(|team| of(metric, team, t)).sum::<f64>();
             let (month_in, month_out) = (total("transfers_in"), total("transfers_out"));
-            assert_eq!(month_in, month_out, "run {r} month {t}: every case moved in was moved out of another team");
-            assert_eq!(total("new_cases"), value("new_cases", t), "run {r} month {t}: new cases");
-            assert_eq!(total("closed_cases"), value("closed_cases", t), "run {r} month {t}: closed cases");
+            assert_eq!(
+                month_in, month_out,
+                "run {r} month {t}: every case moved in was moved out of another team"
+            );
+            assert_eq!(
+                total("new_cases"),
+                value("new_cases", t),
+                "run {r} month {t}: new cases"
+            );
+            assert_eq!(
+                total("closed_cases"),
+                value("closed_cases", t),
+                "run {r} month {t}: closed cases"
+            );
             run_in += month_in;
             run_out += month_out;
             for (ti, team) in teams.iter().enumerate() {
@@ -540,13 +551,20 @@ fn headline_csv_and_the_workbook_give_each_teams_caseload_against_its_own_band_a
         .map(|e| e.unwrap().path())
         .find(|p| p.is_dir() && !p.ends_with("bury-2018-teams-and-roles"))
         .unwrap();
-    let keys: Vec<String> = records(&one_pool.join("headline.csv")).into_iter().map(|r| r[0].clone()).collect();
+    let keys: Vec<String> = records(&one_pool.join("headline.csv"))
+        .into_iter()
+        .map(|r| r[0].clone())
+        .collect();
     assert_eq!(keys, COUNCIL_KEYS);
 
     let folder = dir.path().join("bury-2018-teams-and-roles");
     let headline = records(&folder.join("headline.csv"));
     let keys: Vec<&str> = headline.iter().map(|r| r[0].as_str()).collect();
-    assert_eq!(keys[..COUNCIL_KEYS.len()], COUNCIL_KEYS, "the council's rows come first, as without teams");
+    assert_eq!(
+        keys[..COUNCIL_KEYS.len()],
+        COUNCIL_KEYS,
+        "the council's rows come first, as without teams"
+    );
     let value = |key: &str| -> String {
         headline
             .iter()
@@ -561,7 +579,12 @@ fn headline_csv_and_the_workbook_give_each_teams_caseload_against_its_own_band_a
             .iter()
             .find(|r| r[1] == "2021-03" && r[2] == metric)
             .unwrap_or_else(|| panic!("summary.csv has no {metric}"));
-        [r[3].parse().unwrap(), r[4].parse().unwrap(), r[6].parse().unwrap(), r[8].parse().unwrap()]
+        [
+            r[3].parse().unwrap(),
+            r[4].parse().unwrap(),
+            r[6].parse().unwrap(),
+            r[8].parse().unwrap(),
+        ]
     };
     let near = |key: &str, expected: f64, decimals: i32| {
         let v: f64 = value(key).parse().unwrap();
@@ -610,7 +633,12 @@ fn headline_csv_and_the_workbook_give_each_teams_caseload_against_its_own_band_a
     // said to be the team's.
     let bytes = std::fs::read(folder.join("results.xlsx")).unwrap();
     let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
-    let sheet: Vec<Vec<Data>> = book.worksheet_range("Headline").unwrap().rows().map(<[Data]>::to_vec).collect();
+    let sheet: Vec<Vec<Data>> = book
+        .worksheet_range("Headline")
+        .unwrap()
+        .rows()
+        .map(<[Data]>::to_vec)
+        .collect();
     assert_eq!(sheet.len() - 2, headline.len(), "a row per headline");
     for (row, record) in sheet[2..].iter().zip(&headline) {
         assert_eq!(row[0], Data::String(record[0].clone()));
@@ -619,7 +647,9 @@ fn headline_csv_and_the_workbook_give_each_teams_caseload_against_its_own_band_a
             Ok(_) => assert_eq!(row[1], Data::Empty, "{}: infinite", record[0]),
             _ => assert_eq!(row[1], Data::String(record[1].clone()), "{}", record[0]),
         }
-        let Data::String(words) = &row[2] else { panic!("{row:?}") };
+        let Data::String(words) = &row[2] else {
+            panic!("{row:?}")
+        };
         assert!(!words.is_empty(), "{} has no words", record[0]);
         if let Some(team) = ["child_protection", "children_in_care", "front_door"]
             .iter()

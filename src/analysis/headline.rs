@@ -4,8 +4,8 @@
 //! each team's caseload against its own band and the span of control.
 
 use crate::error::{Error, Result};
-use crate::model::params::{Scenario, YearMonth};
 use crate::model::metrics::{SPAN_OF_CONTROL, WITHIN_SPAN};
+use crate::model::params::{Scenario, YearMonth};
 use crate::model::{Metric, RunTotals};
 use crate::stats::{Cell, Summary, percentile_sorted};
 

@@ -10,7 +10,7 @@
 //! from these two.
 
 use super::params::{AgencyMode, SOCIAL_WORKER, Scenario, Uncertain};
-use crate::text::ordinal;
+use crate::text::{capital, mid_sentence, ordinal};
 
 /// One uncertain parameter. Parameters that repeat (leaving bands, demand
 /// shocks, case states) carry their index.
@@ -281,13 +281,9 @@ impl Scope {
         };
         let role = org.roles.get(self.role).map_or("?", |r| r.name.as_str());
         match self.team.and_then(|t| org.teams.get(t)) {
-            None => capitalised(&people(role)),
-            Some(team) if role == SOCIAL_WORKER => format!("{} team", capitalised(&team.name.replace('_', " "))),
-            Some(team) => format!(
-                "{} team, {}",
-                capitalised(&team.name.replace('_', " ")),
-                people(role)
-            ),
+            None => capital(&people(role)),
+            Some(team) if role == SOCIAL_WORKER => format!("{} team", capital(&team.name.replace('_', " "))),
+            Some(team) => format!("{} team, {}", capital(&team.name.replace('_', " ")), people(role)),
         }
     }
 }
@@ -302,25 +298,6 @@ fn people(role: &str) -> String {
         words
     } else {
         format!("{words}s")
-    }
-}
-
-fn capitalised(words: &str) -> String {
-    let mut chars = words.chars();
-    chars
-        .next()
-        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
-}
-
-/// Words that follow a colon: the first letter lower-cased unless the
-/// word is an abbreviation ("ASYEs").
-fn after_colon(words: &str) -> String {
-    let mut chars = words.chars();
-    match (chars.next(), chars.next()) {
-        (Some(first), Some(second)) if second.is_lowercase() => {
-            format!("{}{}", first.to_lowercase(), &words[first.len_utf8()..])
-        }
-        _ => words.to_string(),
     }
 }
 
@@ -353,7 +330,7 @@ impl Own<'_> {
             .map_or(s, |p| &p.scenario);
         let d = self.parameter.describe(pool);
         Description {
-            words: format!("{}: {}", self.scope.words(s), after_colon(&d.words)),
+            words: format!("{}: {}", self.scope.words(s), mid_sentence(&d.words)),
             ..d
         }
     }

@@ -38,7 +38,10 @@ pub fn assumption_table(scenarios: &[&Scenario]) -> AssumptionTable {
         .map(|s| {
             let council = s.parameters().into_iter().map(|(p, u)| (p.key(s), p.describe(s), u));
             // Then each team's and role's own ranges, at their own key paths.
-            let own = s.own_parameters().into_iter().map(|o| (o.key(s), o.describe(s), o.uncertain));
+            let own = s
+                .own_parameters()
+                .into_iter()
+                .map(|o| (o.key(s), o.describe(s), o.uncertain));
             council.chain(own).collect()
         })
         .collect();

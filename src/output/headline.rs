@@ -5,8 +5,8 @@
 
 use crate::analysis::compare::{BreakEven, Difference};
 use crate::analysis::headline::{RunHeadline, SpanHeadline};
-use std::borrow::Cow;
 use crate::model::params::YearMonth;
+use std::borrow::Cow;
 
 /// What a number is, which says how it is rounded and read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,10 +169,7 @@ fn span_rows(span: &SpanHeadline) -> Vec<Headline> {
     if let Some(target) = span.target {
         out.push(row("span_of_control_target", Figure::Target(target)));
     }
-    out.push(row(
-        "span_of_control_end_median",
-        Number(span.end.p50(), Kind::Span),
-    ));
+    out.push(row("span_of_control_end_median", Number(span.end.p50(), Kind::Span)));
     out.push(row("span_of_control_end_p05", Number(span.end.p05(), Kind::Span)));
     out.push(row("span_of_control_end_p95", Number(span.end.p95(), Kind::Span)));
     if let Some(p) = span.prob_within_end {
@@ -225,7 +222,18 @@ pub fn run_headlines(h: &RunHeadline) -> Vec<Headline> {
     }
     for team in &h.teams {
         let name = team.name.as_str();
-        let [low, high, median, p05, p95, prob_low, prob_high, reach, span_median, within] = TEAM_KEYS;
+        let [
+            low,
+            high,
+            median,
+            p05,
+            p95,
+            prob_low,
+            prob_high,
+            reach,
+            span_median,
+            within,
+        ] = TEAM_KEYS;
         rows.extend([
             team_row(low, name, Figure::Target(team.target_low)),
             team_row(high, name, Figure::Target(team.target_high)),

@@ -18,12 +18,12 @@ use crate::output::charts::inline_svg;
 use crate::output::console::signed_caseload;
 use crate::output::drivers::section as drivers_section;
 use crate::output::headline::{Figure, Headline, Kind, TEAM_KEYS, find, share_as_written};
-use std::borrow::Cow;
 use crate::scenario::Loaded;
 use crate::scenario::describe::{self, month_name};
 use crate::stats::Summary;
 use crate::text::{self, escape};
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::fmt::Write;
 
 /// The SHA-256 of some bytes, in hex (as `sha256sum` prints it).

@@ -107,7 +107,10 @@ fn describe_into(o: &mut String, loaded: &Loaded, s: &Scenario) -> std::fmt::Res
     let only_in_teams = |section: &str, has: fn(&Scenario) -> bool| -> Option<String> {
         in_a_team(has).then(|| format!("by team only, above (no council-wide [{section}] section)"))
     };
-    match (&s.recruitment, only_in_teams("recruitment", |p| p.recruitment.is_some())) {
+    match (
+        &s.recruitment,
+        only_in_teams("recruitment", |p| p.recruitment.is_some()),
+    ) {
         (None, Some(words)) => writeln!(o, "\nRecruitment: {words}.")?,
         (r, _) => recruitment(o, r.as_ref(), by_team)?,
     }
@@ -263,17 +266,18 @@ fn pool_amounts(p: &Scenario) -> String {
             uncertain(&r.applicants_per_month, Unit::Plain)
         );
         if r.campaign_cost_per_month > 0.0 {
-            let _ = write!(words, " (campaign {} a recruiting month)", money(r.campaign_cost_per_month));
+            let _ = write!(
+                words,
+                " (campaign {} a recruiting month)",
+                money(r.campaign_cost_per_month)
+            );
         }
         out.push(words);
     }
     if let Some(a) = &p.asye
         && !(a.intake_per_year.is_fixed() && a.intake_per_year.central() == 0.0)
     {
-        out.push(format!(
-            "{} ASYEs a year",
-            uncertain(&a.intake_per_year, Unit::Plain)
-        ));
+        out.push(format!("{} ASYEs a year", uncertain(&a.intake_per_year, Unit::Plain)));
     }
     out.join(", ")
 }
@@ -286,7 +290,10 @@ fn role_differences(s: &Scenario, p: &Scenario) -> String {
     let bands = &p.workforce.annual_leaving_by_service_year;
     if *bands != s.workforce.annual_leaving_by_service_year {
         let bands: Vec<String> = bands.iter().map(leaving_rate).collect();
-        out.push(format!("leaving {} a year by completed years of service", bands.join(" / ")));
+        out.push(format!(
+            "leaving {} a year by completed years of service",
+            bands.join(" / ")
+        ));
     }
     if p.workforce.case_holding_share != s.workforce.case_holding_share {
         out.push(format!(

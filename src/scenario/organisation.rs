@@ -138,7 +138,7 @@ pub fn resolve(mut raw: RawScenario, source: &Source) -> Result<(Scenario, Vec<W
             if let Some(pool) = resolve_pool(&mut c, source, &at, &team.target, &mut seen)
                 && !is_empty(&pool)
             {
-                let own = own_parameters(&source.table, &at, &pool, teams_declared.then_some(ti), ri);
+                let own = own_ranges(&source.table, &at, &pool, teams_declared.then_some(ti), ri);
                 pools.push((ti, ri, pool, own));
             }
         }
@@ -666,7 +666,13 @@ fn locate(top: &Table, at: &Place, location: &str) -> Option<String> {
 /// (`roles.<role>.`) or its team (`teams.<team>.roles.<role>.`) rather than
 /// inherited from the council's sections, with where (`team`: the pool's
 /// team when teams are declared).
-fn own_parameters(top: &Table, at: &Place, pool: &Scenario, team: Option<usize>, role: usize) -> Vec<(Parameter, Scope)> {
+fn own_ranges(
+    top: &Table,
+    at: &Place,
+    pool: &Scenario,
+    team: Option<usize>,
+    role: usize,
+) -> Vec<(Parameter, Scope)> {
     pool.parameters()
         .into_iter()
         .filter(|(_, u)| !u.is_fixed())
