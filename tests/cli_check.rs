@@ -481,6 +481,7 @@ fn check_of_a_teams_scenario_says_each_teams_amounts_and_no_council_amounts_of_n
         "    social_worker: 10 FTE of posts, 9 in post (2 absent), 3 agency, 0.3 experienced hires a month, 2 ASYEs a year.",
         "    team_manager: 5 FTE of posts, 5 in post (1 absent), 1 agency, 0.05 experienced hires a month.",
         "    iro: 7 FTE of posts, 7 in post (0 absent), 0 agency.",
+        "    social_worker: 13 FTE of posts, 12 in post (2 absent), 3 agency, 0.3 experienced hires a month, 1 ASYE a year.",
     ] {
         assert!(text.contains(line), "no line {line:?} in:\n{text}");
     }

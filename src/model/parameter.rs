@@ -321,7 +321,7 @@ impl Own<'_> {
     }
 
     /// The parameter's words, said to be the team's or the role's:
-    /// `Team managers: permanent staff leaving in their 1st year of service`.
+    /// `Team managers: permanent staff leaving in their first year of service`.
     pub fn describe(&self, s: &Scenario) -> Description {
         let pool = s
             .organisation

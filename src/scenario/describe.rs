@@ -262,8 +262,9 @@ fn pool_amounts(p: &Scenario) -> String {
         && !(r.applicants_per_month.is_fixed() && r.applicants_per_month.central() == 0.0)
     {
         let mut words = format!(
-            "{} experienced hires a month",
-            uncertain(&r.applicants_per_month, Unit::Plain)
+            "{} experienced {} a month",
+            uncertain(&r.applicants_per_month, Unit::Plain),
+            plural(&r.applicants_per_month, "hire", "hires")
         );
         if r.campaign_cost_per_month > 0.0 {
             let _ = write!(
@@ -277,9 +278,18 @@ fn pool_amounts(p: &Scenario) -> String {
     if let Some(a) = &p.asye
         && !(a.intake_per_year.is_fixed() && a.intake_per_year.central() == 0.0)
     {
-        out.push(format!("{} ASYEs a year", uncertain(&a.intake_per_year, Unit::Plain)));
+        out.push(format!(
+            "{} {} a year",
+            uncertain(&a.intake_per_year, Unit::Plain),
+            plural(&a.intake_per_year, "ASYE", "ASYEs")
+        ));
     }
     out.join(", ")
+}
+
+/// `one` for a value of exactly 1, else `many`.
+fn plural(u: &Uncertain, one: &'static str, many: &'static str) -> &'static str {
+    if u.is_fixed() && u.central() == 1.0 { one } else { many }
 }
 
 /// What a role's pools have that the social worker role's sections (the

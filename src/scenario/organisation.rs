@@ -666,13 +666,7 @@ fn locate(top: &Table, at: &Place, location: &str) -> Option<String> {
 /// (`roles.<role>.`) or its team (`teams.<team>.roles.<role>.`) rather than
 /// inherited from the council's sections, with where (`team`: the pool's
 /// team when teams are declared).
-fn own_ranges(
-    top: &Table,
-    at: &Place,
-    pool: &Scenario,
-    team: Option<usize>,
-    role: usize,
-) -> Vec<(Parameter, Scope)> {
+fn own_ranges(top: &Table, at: &Place, pool: &Scenario, team: Option<usize>, role: usize) -> Vec<(Parameter, Scope)> {
     pool.parameters()
         .into_iter()
         .filter(|(_, u)| !u.is_fixed())
