@@ -152,6 +152,26 @@ pub fn ordinal(n: usize) -> String {
     format!("{n}{suffix}")
 }
 
+/// Words with the first letter upper-cased: `front door` -> `Front door`.
+pub fn capital(words: &str) -> String {
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
+/// Words that go on mid-sentence: the first letter lower-cased unless the
+/// word is an abbreviation (`ASYEs`, `FTE`).
+pub fn mid_sentence(words: &str) -> String {
+    let mut chars = words.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if second.is_lowercase() => {
+            format!("{}{}", first.to_lowercase(), &words[first.len_utf8()..])
+        }
+        _ => words.to_string(),
+    }
+}
+
 /// A figure on an HTML page that never wraps across lines, its sign and
 /// currency kept with its digits: `<span class="num">-£1,234</span>`.
 pub fn html_num(text: &str) -> String {

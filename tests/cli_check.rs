@@ -467,3 +467,65 @@ fn every_help_ends_with_examples_that_work_and_says_where_outputs_go() {
         }
     }
 }
+
+#[test]
+fn check_of_a_teams_scenario_says_each_teams_amounts_and_no_council_amounts_of_nought() {
+    let output = caseload(&root())
+        .args(["check", "scenarios/bury-2018-teams.toml"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    // Each pool's own amounts, on its team's lines.
+    for line in [
+        "    social_worker: 10 FTE of posts, 9 in post (2 absent), 3 agency, 0.3 experienced hires a month, 2 ASYEs a year.",
+        "    team_manager: 5 FTE of posts, 5 in post (1 absent), 1 agency, 0.05 experienced hires a month.",
+        "    iro: 7 FTE of posts, 7 in post (0 absent), 0 agency.",
+        "    social_worker: 13 FTE of posts, 12 in post (2 absent), 3 agency, 0.3 experienced hires a month, 1 ASYE a year.",
+    ] {
+        assert!(text.contains(line), "no line {line:?} in:\n{text}");
+    }
+    // What a role changes from the social workers' sections.
+    assert!(
+        text.contains("Role team_manager: holds 0% of a full caseload; manages social workers; leaving 15% / 12% / 10% / 8% a year by completed years of service; costs a year per FTE permanent £60,000, agency £95,000."),
+        "{text}"
+    );
+    // The council's sections say the terms, not amounts of nought.
+    for misleading in [
+        "0 experienced hires a month",
+        "0 newly qualified workers",
+        "Agency: 0 FTE now",
+        "£0 a recruiting month",
+    ] {
+        assert!(!text.contains(misleading), "{misleading:?} in:\n{text}");
+    }
+    for said in [
+        "Recruitment: experienced hires a month by team, above,",
+        "ASYE intake: newly qualified workers (the number by team, above) join each September",
+        "Agency: by team, above; cover for 100% of unfilled posts and 100% of absence.",
+    ] {
+        assert!(text.contains(said), "no {said:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn check_of_a_team_with_a_section_the_council_leaves_out_says_it_is_the_teams() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = crate::common::TEAMS.replace(
+        "[teams.care.roles.social_worker]\nworkforce = { establishment_fte = 40, permanent_fte = 36 }",
+        "[teams.care.roles.social_worker]\nworkforce = { establishment_fte = 40, permanent_fte = 36 }\nagency = { fte = 4, max_fte = 6 }\nrecruitment = { applicants_per_month = { uniform = [0.5, 1.5] } }",
+    );
+    assert_ne!(text, crate::common::TEAMS);
+    std::fs::write(dir.path().join("teams.toml"), text).unwrap();
+    let output = caseload(dir.path()).args(["check", "teams.toml"]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = String::from_utf8(output.stdout).unwrap();
+    for said in [
+        "    social_worker: 40 FTE of posts, 36 in post (0 absent), 4 agency (at most 6 FTE), between 0.5 and 1.5 (uniform) experienced hires a month.",
+        "Agency: by team only, above (no council-wide [agency] section).",
+        "Recruitment: by team only, above (no council-wide [recruitment] section).",
+    ] {
+        assert!(text.contains(said), "no {said:?} in:\n{text}");
+    }
+    assert!(!text.contains("Agency: none"), "{text}");
+}

@@ -115,3 +115,140 @@ fn drivers_csv_has_the_interface_columns_a_chance_row_per_metric_and_no_thread_d
     assert!(report.contains("What drives the uncertainty"));
     assert!(dir.path().join("1/bury-march-2022-position/drivers.svg").exists());
 }
+
+/// Two teams with practitioners beside their social workers; the only
+/// uncertain value is the practitioners' own leaving rate (their role's
+/// range) and the front door's own applicants a month (its team's range).
+const OWN_RANGES: &str = r#"
+start = "2024-01"
+months = 24
+[workforce]
+annual_leaving_by_service_year = [0.1]
+[recruitment]
+notice_months = 0
+[demand]
+referrals_per_month = 40
+[[cases]]
+name = "assessment"
+open = 100
+entry_share = 1.0
+mean_months = 2
+next = { cin = 0.5 }
+[[cases]]
+name = "cin"
+open = 300
+mean_months = 12
+[roles.practitioner]
+caseload_share = 1.0
+workforce = { annual_leaving_by_service_year = [{ uniform = [0.02, 0.9] }] }
+[teams.front_door]
+states = ["assessment"]
+[teams.front_door.roles.social_worker]
+workforce = { establishment_fte = 4, permanent_fte = 4 }
+recruitment = { applicants_per_month = { uniform = [0.0, 2.0] } }
+[teams.front_door.roles.practitioner]
+workforce = { establishment_fte = 6, permanent_fte = 6 }
+[teams.care]
+states = ["cin"]
+[teams.care.roles.social_worker]
+workforce = { establishment_fte = 4, permanent_fte = 4 }
+[teams.care.roles.practitioner]
+workforce = { establishment_fte = 16, permanent_fte = 16 }
+"#;
+
+const PRACTITIONERS_LEAVING: &str = "roles.practitioner.workforce.annual_leaving_by_service_year[0]";
+const FRONT_DOOR_HIRES: &str = "teams.front_door.roles.social_worker.recruitment.applicants_per_month";
+
+#[test]
+fn a_role_or_a_teams_own_range_is_listed_in_the_assumptions_in_words_at_its_own_key() {
+    let s = scenario_from(OWN_RANGES);
+    let table = caseload::output::assumptions::assumption_table(&[&s]);
+    let row = |key: &str| {
+        table
+            .rows
+            .iter()
+            .find(|r| r.key == key)
+            .unwrap_or_else(|| panic!("no assumption {key}: {:?}", table.rows))
+    };
+    let leaving = row(PRACTITIONERS_LEAVING);
+    assert_eq!(
+        leaving.words,
+        "Practitioners: permanent staff leaving in their first year of service and later"
+    );
+    assert_eq!(leaving.values, ["between 2% and 90% a year"]);
+    let hires = row(FRONT_DOOR_HIRES);
+    assert_eq!(
+        hires.words,
+        "Front door team: experienced social workers accepting offers while posts are vacant"
+    );
+    assert_eq!(hires.values, ["between 0 and 2 a month"]);
+    // Once each, though three pools share the role's range.
+    assert_eq!(table.rows.iter().filter(|r| r.key == PRACTITIONERS_LEAVING).count(), 1);
+}
+
+#[test]
+fn the_drivers_redraw_each_pools_own_values_as_the_run_drew_them() {
+    use caseload::model::sample::{RunParams, drawn_own, monthly};
+    let s = scenario_from(OWN_RANGES);
+    let org = s.organisation.as_ref().unwrap();
+    let practitioners: Vec<_> = org
+        .pools
+        .iter()
+        .filter(|p| org.roles[p.role].name == "practitioner")
+        .collect();
+    let front_door = org
+        .pools
+        .iter()
+        .find(|p| org.teams[p.team].name == "front_door" && org.roles[p.role].name == "social_worker")
+        .unwrap();
+    assert_eq!(practitioners.len(), 2);
+    let mut distinct = Vec::new();
+    for run in 0..50 {
+        let drawn = drawn_own(&s, 9, run);
+        let value = |key: &str| drawn.iter().find(|(o, _)| o.key(&s) == key).unwrap().1;
+        let leaving = value(PRACTITIONERS_LEAVING);
+        // What each pool's run uses: RunParams::sample of its own sections,
+        // as Simulation::for_pool makes it.
+        for pool in &practitioners {
+            let used = RunParams::sample(&pool.scenario, 9, run);
+            assert_eq!(used.leaving_by_year[0], monthly(leaving), "run {run}");
+        }
+        let hires = value(FRONT_DOOR_HIRES);
+        assert_eq!(
+            RunParams::sample(&front_door.scenario, 9, run).applicants_per_month,
+            hires
+        );
+        distinct.push(leaving);
+    }
+    distinct.sort_by(f64::total_cmp);
+    distinct.dedup();
+    assert_eq!(distinct.len(), 50, "each run draws its own value");
+}
+
+#[test]
+fn a_roles_own_range_gets_the_share_of_the_caseload_it_drives() {
+    // The front door's hires fixed: the practitioners' leaving rate is the
+    // only uncertain value. Leaving 2% to 90% a year with nobody hired
+    // takes between none and most of 22 practitioners by the end.
+    let text = OWN_RANGES.replace("{ uniform = [0.0, 2.0] }", "0");
+    let s = scenario_from(&text);
+    let t = totals(&s, 600, 2);
+    let all = drivers::of_runs(&s, 5, &t);
+    let caseload = all.iter().find(|d| d.outcome == Outcome::CaseloadEnd).unwrap();
+    assert_eq!(caseload.shares.len(), 1, "{:?}", caseload.shares);
+    let (driver, share) = caseload.shares[0];
+    assert_eq!(driver.key(&s), PRACTITIONERS_LEAVING);
+    assert!(share > 0.5, "share {share}");
+    assert_eq!(
+        caseload::output::drivers::label(driver, &s),
+        "Practitioners: permanent staff leaving in their first year of service and later"
+    );
+    // And drivers.csv's row says so.
+    let csv = String::from_utf8(caseload::output::drivers::run_csv(&s, &all).unwrap()).unwrap();
+    assert!(
+        csv.contains(&format!(
+            "caseload_end,{PRACTITIONERS_LEAVING},Practitioners: permanent staff leaving in their first year of service and later,"
+        )),
+        "{csv}"
+    );
+}

@@ -373,3 +373,289 @@ fn the_levers_of_a_scenario_with_teams_are_each_pools_own_and_set_reaches_them()
         .central();
     assert_eq!(hires, 0.5);
 }
+
+#[test]
+fn cases_moving_between_teams_are_counted_in_and_out_and_each_teams_cases_are_conserved() {
+    let s = scenario_from(&std::fs::read_to_string(scenario("bury-2018-teams.toml")).unwrap());
+    let org = s.organisation.clone().unwrap();
+    let runs = run_all(&s, 30, 5);
+    let months = s.months as usize;
+    let teams: Vec<&str> = org.teams.iter().map(|t| t.name.as_str()).collect();
+    let mut moved = 0.0;
+    for r in 0..runs.records.len() {
+        let (mut run_in, mut run_out) = (0.0, 0.0);
+        for t in 0..months {
+            let value = |name: &str, t: usize| runs.value(r, t, column(&runs, name));
+            let of = |metric: &str, team: &str, t: usize| value(&format!("{metric}_{team}"), t);
+            let total = |metric: &str| teams.iter().map(|team| of(metric, team, t)).sum::<f64>();
+            let (month_in, month_out) = (total("transfers_in"), total("transfers_out"));
+            assert_eq!(
+                month_in, month_out,
+                "run {r} month {t}: every case moved in was moved out of another team"
+            );
+            assert_eq!(
+                total("new_cases"),
+                value("new_cases", t),
+                "run {r} month {t}: new cases"
+            );
+            assert_eq!(
+                total("closed_cases"),
+                value("closed_cases", t),
+                "run {r} month {t}: closed cases"
+            );
+            run_in += month_in;
+            run_out += month_out;
+            for (ti, team) in teams.iter().enumerate() {
+                let before = if t == 0 {
+                    org.teams[ti].states.iter().map(|i| s.cases[*i].open as f64).sum()
+                } else {
+                    of("cases", team, t - 1)
+                };
+                let change = of("new_cases", team, t) + of("transfers_in", team, t)
+                    - of("transfers_out", team, t)
+                    - of("closed_cases", team, t);
+                assert_eq!(of("cases", team, t), before + change, "{team}, run {r} month {t}");
+            }
+            // Nothing moves into assessment: the front door takes no transfers.
+            assert_eq!(of("transfers_in", "front_door", t), 0.0);
+        }
+        assert_eq!(run_in, run_out, "run {r}");
+        moved += run_in;
+    }
+    assert!(moved > 1000.0, "cases do move between Bury's teams ({moved})");
+}
+
+#[test]
+fn moves_between_states_of_one_team_are_not_transfers() {
+    // Every assessment goes on to child in need, both held by one team:
+    // many moves, none between teams.
+    let text = r#"
+start = "2022-04"
+months = 12
+
+[workforce]
+annual_leaving_by_service_year = [0.2]
+
+[demand]
+referrals_per_month = 100.0
+
+[[cases]]
+name = "assessment"
+open = 200
+entry_share = 0.8
+mean_months = 1.5
+next = { cin = 1.0 }
+
+[[cases]]
+name = "cin"
+open = 800
+mean_months = 9.0
+
+[[cases]]
+name = "care"
+open = 50
+entry_share = 0.1
+mean_months = 20.0
+
+[teams.front_door]
+states = ["assessment", "cin"]
+
+[teams.front_door.roles.social_worker]
+workforce = { establishment_fte = 40, permanent_fte = 36 }
+
+[teams.care]
+states = ["care"]
+
+[teams.care.roles.social_worker]
+workforce = { establishment_fte = 5, permanent_fte = 5 }
+"#;
+    let s = scenario_from(text);
+    let runs = run_all(&s, 20, 2);
+    for r in 0..runs.records.len() {
+        for t in 0..s.months as usize {
+            for name in [
+                "transfers_in_front_door",
+                "transfers_out_front_door",
+                "transfers_in_care",
+                "transfers_out_care",
+            ] {
+                assert_eq!(runs.value(r, t, column(&runs, name)), 0.0, "{name}, run {r} month {t}");
+            }
+        }
+    }
+    // The team's cases still change by its new and closed cases alone.
+    let cases = column(&runs, "cases_front_door");
+    let (new, closed) = (
+        column(&runs, "new_cases_front_door"),
+        column(&runs, "closed_cases_front_door"),
+    );
+    for r in 0..runs.records.len() {
+        for t in 1..s.months as usize {
+            assert_eq!(
+                runs.value(r, t, cases),
+                runs.value(r, t - 1, cases) + runs.value(r, t, new) - runs.value(r, t, closed)
+            );
+        }
+    }
+}
+
+/// headline.csv's council-wide keys, in order: a scenario without teams
+/// has exactly these, and a scenario with teams starts with them.
+const COUNCIL_KEYS: [&str; 17] = [
+    "target_low",
+    "target_high",
+    "end_month",
+    "caseload_end_median",
+    "caseload_end_p05",
+    "caseload_end_p95",
+    "prob_at_or_below_low_end",
+    "prob_at_or_below_high_end",
+    "median_caseload_first_reaches_high",
+    "first_reaches_high_p05",
+    "first_reaches_high_p95",
+    "permanent_fte_end_median",
+    "agency_fte_end_median",
+    "vacancy_rate_end_median",
+    "spend_total_mean",
+    "spend_agency_mean",
+    "spend_payments_mean",
+];
+
+/// A CSV file's records after its header.
+fn records(path: &std::path::Path) -> Vec<Vec<String>> {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect()
+}
+
+#[test]
+fn headline_csv_and_the_workbook_give_each_teams_caseload_against_its_own_band_and_the_span() {
+    use calamine::{Data, Reader, Xlsx};
+    let dir = tempfile::tempdir().unwrap();
+    let minimal = dir.path().join("minimal.toml");
+    std::fs::write(&minimal, crate::common::MINIMAL).unwrap();
+    Command::cargo_bin("caseload")
+        .unwrap()
+        .arg("run")
+        .arg(scenario("bury-2018-teams.toml"))
+        .arg(&minimal)
+        .args(["--runs", "60", "--seed", "4", "--quiet", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    // Without teams: the council's rows and nothing else.
+    let one_pool = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.is_dir() && !p.ends_with("bury-2018-teams-and-roles"))
+        .unwrap();
+    let keys: Vec<String> = records(&one_pool.join("headline.csv"))
+        .into_iter()
+        .map(|r| r[0].clone())
+        .collect();
+    assert_eq!(keys, COUNCIL_KEYS);
+
+    let folder = dir.path().join("bury-2018-teams-and-roles");
+    let headline = records(&folder.join("headline.csv"));
+    let keys: Vec<&str> = headline.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(
+        keys[..COUNCIL_KEYS.len()],
+        COUNCIL_KEYS,
+        "the council's rows come first, as without teams"
+    );
+    let value = |key: &str| -> String {
+        headline
+            .iter()
+            .find(|r| r[0] == key)
+            .unwrap_or_else(|| panic!("headline.csv has no {key}"))[1]
+            .clone()
+    };
+    // summary.csv at the end: (metric) -> (mean, p05, p50, p95).
+    let summary = records(&folder.join("summary.csv"));
+    let at_end = |metric: &str| -> [f64; 4] {
+        let r = summary
+            .iter()
+            .find(|r| r[1] == "2021-03" && r[2] == metric)
+            .unwrap_or_else(|| panic!("summary.csv has no {metric}"));
+        [
+            r[3].parse().unwrap(),
+            r[4].parse().unwrap(),
+            r[6].parse().unwrap(),
+            r[8].parse().unwrap(),
+        ]
+    };
+    let near = |key: &str, expected: f64, decimals: i32| {
+        let v: f64 = value(key).parse().unwrap();
+        assert!(
+            (v - expected).abs() <= 0.5 * 10f64.powi(-decimals) + 1e-9,
+            "{key} = {v}, summary.csv says {expected}"
+        );
+    };
+    assert_eq!(value("span_of_control_target"), "6");
+    near("span_of_control_end_median", at_end("span_of_control")[2], 1);
+    near("prob_within_span_end", at_end("within_span")[0], 2);
+    for (team, low, high) in [
+        ("child_protection", "20", "25"),
+        ("children_in_care", "20", "25"),
+        ("front_door", "18", "22"),
+    ] {
+        assert_eq!(value(&format!("target_low_{team}")), low);
+        assert_eq!(value(&format!("target_high_{team}")), high, "{team}'s own band");
+        let caseload = at_end(&format!("caseload_{team}"));
+        near(&format!("caseload_end_median_{team}"), caseload[2], 1);
+        near(&format!("caseload_end_p05_{team}"), caseload[1], 1);
+        near(&format!("caseload_end_p95_{team}"), caseload[3], 1);
+        near(
+            &format!("prob_at_or_below_high_end_{team}"),
+            at_end(&format!("at_or_below_high_{team}"))[0],
+            2,
+        );
+        near(
+            &format!("prob_at_or_below_low_end_{team}"),
+            at_end(&format!("at_or_below_low_{team}"))[0],
+            2,
+        );
+        near(
+            &format!("span_of_control_end_median_{team}"),
+            at_end(&format!("span_of_control_{team}"))[2],
+            1,
+        );
+        near(
+            &format!("prob_within_span_end_{team}"),
+            at_end(&format!("within_span_{team}"))[0],
+            2,
+        );
+    }
+
+    // The workbook's Headline sheet: the same rows, typed, each team's
+    // said to be the team's.
+    let bytes = std::fs::read(folder.join("results.xlsx")).unwrap();
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let sheet: Vec<Vec<Data>> = book
+        .worksheet_range("Headline")
+        .unwrap()
+        .rows()
+        .map(<[Data]>::to_vec)
+        .collect();
+    assert_eq!(sheet.len() - 2, headline.len(), "a row per headline");
+    for (row, record) in sheet[2..].iter().zip(&headline) {
+        assert_eq!(row[0], Data::String(record[0].clone()));
+        match record[1].parse::<f64>() {
+            Ok(x) if x.is_finite() && !record[1].contains('-') => assert_eq!(row[1], Data::Float(x), "{}", record[0]),
+            Ok(_) => assert_eq!(row[1], Data::Empty, "{}: infinite", record[0]),
+            _ => assert_eq!(row[1], Data::String(record[1].clone()), "{}", record[0]),
+        }
+        let Data::String(words) = &row[2] else {
+            panic!("{row:?}")
+        };
+        assert!(!words.is_empty(), "{} has no words", record[0]);
+        if let Some(team) = ["child_protection", "children_in_care", "front_door"]
+            .iter()
+            .find(|t| record[0].ends_with(*t))
+        {
+            assert!(words.starts_with(&format!("Team {team}: ")), "{words}");
+        }
+    }
+}

@@ -16,16 +16,19 @@
 //!
 //! A run draws each parameter from its own stream, so the parameters are
 //! independent, except the leaving bands when they move together: those
-//! share one quantile and are one driver. What no parameter explains on its
+//! share one quantile and are one driver. A team's or role's own range is
+//! a driver of its own, drawn as its pools draw it: from the stream of the
+//! council's key of that name, so it moves with the council's range of the
+//! same key when both are uncertain (docs/model.md, section 15). What no parameter explains on its
 //! own is "chance": the month-to-month randomness of who leaves and who is
 //! referred, and parameters acting together (interactions).
 //!
 //! Everything here is serial and in run order: the same runs give the same
 //! shares on any number of threads.
 
-use crate::model::parameter::{LEAVING_BANDS, Parameter};
+use crate::model::parameter::{LEAVING_BANDS, Parameter, Scope};
 use crate::model::params::Scenario;
-use crate::model::sample::drawn;
+use crate::model::sample::{drawn, drawn_own};
 use crate::model::{RunTotals, Spend};
 
 /// The most bins a parameter's runs are cut into.
@@ -86,11 +89,14 @@ fn capped(mut values: Vec<f64>) -> Vec<f64> {
 }
 
 /// One driver: an uncertain parameter, or every leaving band when they
-/// move together (one quantile per run).
+/// move together (one quantile per run); the council's, or a team's or a
+/// role's own (`Scope`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Driver {
     One(Parameter),
     LeavingBandsTogether,
+    Own(Parameter, Scope),
+    OwnLeavingBandsTogether(Scope),
 }
 
 impl Driver {
@@ -99,6 +105,8 @@ impl Driver {
         match self {
             Driver::One(p) => p.key(s),
             Driver::LeavingBandsTogether => LEAVING_BANDS.to_string(),
+            Driver::Own(p, scope) => format!("{}{}", scope.prefix(s), p.key(s)),
+            Driver::OwnLeavingBandsTogether(scope) => format!("{}{LEAVING_BANDS}", scope.prefix(s)),
         }
     }
 }
@@ -129,11 +137,40 @@ pub fn inputs(s: &Scenario, seed: u64, runs: usize) -> Vec<(Driver, Vec<f64>)> {
             drivers.push((driver, Vec::with_capacity(runs)));
         }
     }
+    // Then each team's and role's own: its leaving bands one driver when
+    // they move together in its pools.
+    let own = s.own_parameters();
+    let together_in = |pool: usize| {
+        s.organisation
+            .as_ref()
+            .and_then(|o| o.pools.get(pool))
+            .is_some_and(|p| p.scenario.workforce.leaving_bands_move_together)
+    };
+    let mut own_slot: Vec<Option<usize>> = Vec::with_capacity(own.len());
+    for o in &own {
+        let driver = match o.parameter {
+            Parameter::LeavingBand(_) if together_in(o.pool) => Driver::OwnLeavingBandsTogether(o.scope),
+            p => Driver::Own(p, o.scope),
+        };
+        if drivers.iter().any(|(d, _)| *d == driver) {
+            own_slot.push(None);
+        } else {
+            own_slot.push(Some(drivers.len()));
+            drivers.push((driver, Vec::with_capacity(runs)));
+        }
+    }
     for run in 0..runs as u64 {
         let values = drawn(s, seed, run).into_iter().filter(|(p, _)| uncertain.contains(p));
         for ((_, x), at) in values.zip(&slot) {
             if let Some((_, column)) = at.and_then(|i| drivers.get_mut(i)) {
                 column.push(x);
+            }
+        }
+        if !own.is_empty() {
+            for ((_, x), at) in drawn_own(s, seed, run).into_iter().zip(&own_slot) {
+                if let Some((_, column)) = at.and_then(|i| drivers.get_mut(i)) {
+                    column.push(x);
+                }
             }
         }
     }

@@ -1,8 +1,10 @@
 //! The figures of one scenario's runs that a person reads first, as
 //! numbers: the caseload at the end against the target, when the target
-//! is first reached, the workforce at the end and the spend.
+//! is first reached, the workforce at the end and the spend; with teams,
+//! each team's caseload against its own band and the span of control.
 
 use crate::error::{Error, Result};
+use crate::model::metrics::{SPAN_OF_CONTROL, WITHIN_SPAN};
 use crate::model::params::{Scenario, YearMonth};
 use crate::model::{Metric, RunTotals};
 use crate::stats::{Cell, Summary, percentile_sorted};
@@ -32,6 +34,37 @@ pub struct RunHeadline {
     pub spend_total_mean: f64,
     pub spend_agency_mean: f64,
     pub spend_payments_mean: f64,
+    /// With a manager role: the council's social workers per manager at
+    /// the end.
+    pub span: Option<SpanHeadline>,
+    /// With declared teams: each team's figures, in the teams' order.
+    pub teams: Vec<TeamHeadline>,
+}
+
+/// Social workers per manager at the end, against the target if any.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpanHeadline {
+    /// `target.span_of_control`.
+    pub target: Option<f64>,
+    pub end: Cell,
+    /// The share of runs keeping to the target at the end (with a target).
+    pub prob_within_end: Option<f64>,
+}
+
+/// One team's caseload at the end against its own band, and its span of
+/// control.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TeamHeadline {
+    pub name: String,
+    pub target_low: f64,
+    pub target_high: f64,
+    pub caseload_end: Cell,
+    pub prob_at_or_below_low_end: f64,
+    pub prob_at_or_below_high_end: f64,
+    /// The first month the team's median caseload reaches its high target.
+    pub median_first_reaches_high: Option<YearMonth>,
+    /// With a manager role, as the council's.
+    pub span: Option<SpanHeadline>,
 }
 
 impl RunHeadline {
@@ -56,6 +89,7 @@ impl RunHeadline {
             let k = index(metric)?;
             Ok((0..summary.months).map(|t| summary.cell(t, k).mean).sum())
         };
+        let (span, teams) = organised(s, summary, end)?;
         Ok(RunHeadline {
             target_low: s.target.low,
             target_high: s.target.high,
@@ -72,8 +106,55 @@ impl RunHeadline {
             spend_total_mean: horizon_mean(Metric::CostTotal)?,
             spend_agency_mean: horizon_mean(Metric::CostAgency)?,
             spend_payments_mean: horizon_mean(Metric::CostPayments)?,
+            span,
+            teams,
         })
     }
+}
+
+/// With teams and roles: the council's span of control (with a manager
+/// role) and each declared team's figures; nothing without.
+fn organised(s: &Scenario, summary: &Summary, end: usize) -> Result<(Option<SpanHeadline>, Vec<TeamHeadline>)> {
+    let Some(org) = &s.organisation else {
+        return Ok((None, Vec::new()));
+    };
+    let index = |name: &str| summary.index(name).ok_or_else(|| internal(name));
+    let at = |name: &str| index(name).map(|k| *summary.cell(end, k));
+    let managed = org.roles.iter().any(|r| r.manager);
+    let span_of = |suffix: &str| -> Result<Option<SpanHeadline>> {
+        if !managed {
+            return Ok(None);
+        }
+        let within = match org.span_of_control {
+            Some(_) => Some(at(&format!("{WITHIN_SPAN}{suffix}"))?.mean),
+            None => None,
+        };
+        Ok(Some(SpanHeadline {
+            target: org.span_of_control,
+            end: at(&format!("{SPAN_OF_CONTROL}{suffix}"))?,
+            prob_within_end: within,
+        }))
+    };
+    let span = span_of("")?;
+    let mut teams = Vec::new();
+    if org.teams_declared {
+        for team in &org.teams {
+            let suffix = format!("_{}", team.name);
+            let caseload = index(&format!("caseload{suffix}"))?;
+            let reach = (0..summary.months).find(|&t| summary.cell(t, caseload).p50() >= team.target.high);
+            teams.push(TeamHeadline {
+                name: team.name.clone(),
+                target_low: team.target.low,
+                target_high: team.target.high,
+                caseload_end: *summary.cell(end, caseload),
+                prob_at_or_below_low_end: at(&format!("at_or_below_low{suffix}"))?.mean,
+                prob_at_or_below_high_end: at(&format!("at_or_below_high{suffix}"))?.mean,
+                median_first_reaches_high: reach.map(|t| s.month_at(t as u32)),
+                span: span_of(&suffix)?,
+            });
+        }
+    }
+    Ok((span, teams))
 }
 
 fn internal(what: &str) -> Error {

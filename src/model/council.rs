@@ -66,6 +66,14 @@ pub struct Council<'a> {
     pools: Vec<Simulation<'a>>,
     months: Vec<PoolMonth>,
     team_open: Vec<u64>,
+    /// For each of the case states' `next` moves, state by state in order,
+    /// the teams holding its from and to states.
+    moves: Vec<(usize, usize)>,
+    /// The team holding each case state.
+    state_team: Vec<usize>,
+    /// This month's cases by team: new, closed, moved in from another
+    /// team, moved out to another team.
+    team_cases: Vec<[u64; 4]>,
     team_capacity: Vec<f64>,
     team_sums: Vec<Sums>,
     role_sums: Vec<Sums>,
@@ -103,6 +111,22 @@ impl<'a> Council<'a> {
         let role_indices = (0..org.roles.len())
             .map(|r| RoleMetric::ALL.map(|m| layout.role_index(r, m)))
             .collect();
+        let mut state_team = vec![0; council.scenario().cases.len()];
+        for (t, team) in org.teams.iter().enumerate() {
+            for &i in &team.states {
+                if let Some(slot) = state_team.get_mut(i) {
+                    *slot = t;
+                }
+            }
+        }
+        let moves = council
+            .scenario()
+            .cases
+            .iter()
+            .enumerate()
+            .flat_map(|(i, c)| c.next.iter().map(move |(j, _)| (i, *j)))
+            .map(|(i, j)| (state_team[i], state_team.get(j).copied().unwrap_or(0)))
+            .collect();
         let pool_sims: Vec<Simulation<'a>> = pools
             .iter()
             .zip(&org.pools)
@@ -120,6 +144,9 @@ impl<'a> Council<'a> {
             months: pool_sims.iter().map(|_| PoolMonth::default()).collect(),
             pools: pool_sims,
             team_open: vec![0; org.teams.len()],
+            moves,
+            state_team,
+            team_cases: vec![[0; 4]; org.teams.len()],
             team_capacity: vec![0.0; org.teams.len()],
             team_sums: vec![Sums::default(); org.teams.len()],
             role_sums: vec![Sums::default(); org.roles.len()],
@@ -157,6 +184,7 @@ impl<'a> Council<'a> {
         // 7-8. The council's demand and cases.
         let mut flows = Flows::default();
         self.council.cases_month(t, &mut flows);
+        self.count_cases_by_team();
         // 9. Capacity by pool, weighted by the role's share of a caseload.
         for ((pool, month), facts) in self.pools.iter().zip(&mut self.months).zip(&self.facts) {
             month.capacity = pool.capacity(&month.census) * facts.caseload_share;
@@ -220,6 +248,23 @@ impl<'a> Council<'a> {
         }
     }
 
+    /// This month's new, closed and moved cases by team, from the
+    /// council's case flows by state.
+    fn count_cases_by_team(&mut self) {
+        let (entering, moved, closed) = self.council.case_flows();
+        self.team_cases.fill([0; 4]);
+        for (i, &team) in self.state_team.iter().enumerate() {
+            self.team_cases[team][0] += entering.get(i).copied().unwrap_or(0);
+            self.team_cases[team][1] += closed.get(i).copied().unwrap_or(0);
+        }
+        for (&(from, to), &n) in self.moves.iter().zip(moved) {
+            if from != to {
+                self.team_cases[to][2] += n;
+                self.team_cases[from][3] += n;
+            }
+        }
+    }
+
     /// Each team's and role's sums over its pools.
     fn sum_teams_and_roles(&mut self) {
         self.team_sums.fill(Sums::default());
@@ -272,6 +317,10 @@ impl<'a> Council<'a> {
                 indicator(load <= team.target.high),
                 s.capacity,
                 self.team_open[t] as f64,
+                self.team_cases[t][0] as f64,
+                self.team_cases[t][1] as f64,
+                self.team_cases[t][2] as f64,
+                self.team_cases[t][3] as f64,
                 s.establishment,
                 s.permanent,
                 s.agency,

@@ -126,6 +126,14 @@ pub enum TeamMetric {
     AtOrBelowHigh,
     CapacityFte,
     OpenCases,
+    /// Referrals starting a case in one of the team's states this month.
+    NewCases,
+    /// Cases closing from one of the team's states this month.
+    ClosedCases,
+    /// Cases moved this month from another team's state into one of the
+    /// team's, and out of the team's states into another team's.
+    TransfersIn,
+    TransfersOut,
     EstablishmentFte,
     PermanentFte,
     AgencyFte,
@@ -136,12 +144,16 @@ pub enum TeamMetric {
 }
 
 impl TeamMetric {
-    pub const ALL: [TeamMetric; 11] = [
+    pub const ALL: [TeamMetric; 15] = [
         TeamMetric::Caseload,
         TeamMetric::AtOrBelowLow,
         TeamMetric::AtOrBelowHigh,
         TeamMetric::CapacityFte,
         TeamMetric::OpenCases,
+        TeamMetric::NewCases,
+        TeamMetric::ClosedCases,
+        TeamMetric::TransfersIn,
+        TeamMetric::TransfersOut,
         TeamMetric::EstablishmentFte,
         TeamMetric::PermanentFte,
         TeamMetric::AgencyFte,
@@ -158,6 +170,10 @@ impl TeamMetric {
             TeamMetric::AtOrBelowHigh => "at_or_below_high",
             TeamMetric::CapacityFte => "capacity_fte",
             TeamMetric::OpenCases => "cases",
+            TeamMetric::NewCases => "new_cases",
+            TeamMetric::ClosedCases => "closed_cases",
+            TeamMetric::TransfersIn => "transfers_in",
+            TeamMetric::TransfersOut => "transfers_out",
             TeamMetric::EstablishmentFte => "establishment_fte",
             TeamMetric::PermanentFte => "permanent_fte",
             TeamMetric::AgencyFte => "agency_fte",

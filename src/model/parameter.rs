@@ -9,8 +9,8 @@
 //! (`sample.rs`), the report's assumptions table and the sweep list all come
 //! from these two.
 
-use super::params::{AgencyMode, Scenario, Uncertain};
-use crate::text::ordinal;
+use super::params::{AgencyMode, SOCIAL_WORKER, Scenario, Uncertain};
+use crate::text::{capital, mid_sentence, ordinal};
 
 /// One uncertain parameter. Parameters that repeat (leaving bands, demand
 /// shocks, case states) carry their index.
@@ -247,7 +247,126 @@ impl Parameter {
     }
 }
 
+/// Where a team's or a role's own value of a parameter is written: under
+/// `roles.<role>.` (`team` None) or `teams.<team>.roles.<role>.` (indices
+/// into the organisation's teams and roles).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Scope {
+    pub team: Option<usize>,
+    pub role: usize,
+}
+
+impl Scope {
+    /// The key path's start: `roles.team_manager.` or
+    /// `teams.front_door.roles.social_worker.`.
+    pub fn prefix(self, s: &Scenario) -> String {
+        let Some(org) = &s.organisation else {
+            return String::new();
+        };
+        let role = org.roles.get(self.role).map_or("?", |r| r.name.as_str());
+        match self.team {
+            None => format!("roles.{role}."),
+            Some(t) => format!(
+                "teams.{}.roles.{role}.",
+                org.teams.get(t).map_or("?", |t| t.name.as_str())
+            ),
+        }
+    }
+
+    /// Whose value it is, in words: `Team managers`, `Front door team`
+    /// (its social workers), `Front door team, team managers`.
+    pub fn words(self, s: &Scenario) -> String {
+        let Some(org) = &s.organisation else {
+            return String::new();
+        };
+        let role = org.roles.get(self.role).map_or("?", |r| r.name.as_str());
+        match self.team.and_then(|t| org.teams.get(t)) {
+            None => capital(&people(role)),
+            Some(team) if role == SOCIAL_WORKER => format!("{} team", capital(&team.name.replace('_', " "))),
+            Some(team) => format!("{} team, {}", capital(&team.name.replace('_', " ")), people(role)),
+        }
+    }
+}
+
+/// A role's people in words: `team_manager` -> `team managers`; a short
+/// name of one word is taken for an abbreviation: `iro` -> `IROs`.
+fn people(role: &str) -> String {
+    let words = role.replace('_', " ");
+    if !role.contains('_') && role.len() <= 4 {
+        format!("{}s", role.to_uppercase())
+    } else if words.ends_with('s') {
+        words
+    } else {
+        format!("{words}s")
+    }
+}
+
+/// A team's or a role's own value of an uncertain parameter, different
+/// from the council's: `[roles.team_manager]` with its own range of leaving
+/// rates, or a team's own range of applicants a month.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Own<'a> {
+    pub parameter: Parameter,
+    pub scope: Scope,
+    pub uncertain: &'a Uncertain,
+    /// The first pool (index into the organisation's pools) that runs with
+    /// it; every pool of the scope draws the same value in a run.
+    pub pool: usize,
+}
+
+impl Own<'_> {
+    /// Its key path where it is written: `roles.team_manager.workforce.annual_leaving_by_service_year[0]`.
+    pub fn key(&self, s: &Scenario) -> String {
+        format!("{}{}", self.scope.prefix(s), self.parameter.key(s))
+    }
+
+    /// The parameter's words, said to be the team's or the role's:
+    /// `Team managers: permanent staff leaving in their first year of service`.
+    pub fn describe(&self, s: &Scenario) -> Description {
+        let pool = s
+            .organisation
+            .as_ref()
+            .and_then(|o| o.pools.get(self.pool))
+            .map_or(s, |p| &p.scenario);
+        let d = self.parameter.describe(pool);
+        Description {
+            words: format!("{}: {}", self.scope.words(s), mid_sentence(&d.words)),
+            ..d
+        }
+    }
+}
+
 impl Scenario {
+    /// Every team's and role's own uncertain parameter (a range different
+    /// from the council's, written under `roles.<role>.` or
+    /// `teams.<team>.roles.<role>.`), once each, the roles' first, then
+    /// the teams', each in the order of [`Scenario::parameters`]. Empty
+    /// without teams and roles.
+    pub fn own_parameters(&self) -> Vec<Own<'_>> {
+        let Some(org) = &self.organisation else {
+            return Vec::new();
+        };
+        let mut out: Vec<Own> = Vec::new();
+        for (i, pool) in org.pools.iter().enumerate() {
+            let values = pool.scenario.parameters();
+            for (parameter, scope) in &pool.own {
+                if out.iter().any(|o| o.parameter == *parameter && o.scope == *scope) {
+                    continue;
+                }
+                if let Some((_, u)) = values.iter().find(|(p, _)| p == parameter) {
+                    out.push(Own {
+                        parameter: *parameter,
+                        scope: *scope,
+                        uncertain: u,
+                        pool: i,
+                    });
+                }
+            }
+        }
+        out.sort_by_key(|o| (o.scope, o.parameter));
+        out
+    }
+
     /// Every uncertain parameter the scenario has, with its value, in a
     /// fixed order: the order in which a run samples them and the order of
     /// the report's assumptions table. The one place that knows where each

@@ -5,6 +5,7 @@
 //! nothing of TOML or serde. Uncertain values stay as [`Uncertain`] here; a
 //! run samples them once at its start (see `model::run_params`).
 
+use super::parameter::{Parameter, Scope};
 use std::fmt;
 
 /// A calendar month, `YYYY-MM`.
@@ -271,6 +272,10 @@ pub struct Pool {
     /// they were.
     pub stream_key: u64,
     pub scenario: Scenario,
+    /// The pool's uncertain parameters whose values its role or its team
+    /// writes (not the council's), with where: the assumptions and drivers
+    /// list them (`Scenario::own_parameters`).
+    pub own: Vec<(Parameter, Scope)>,
 }
 
 /// A pool's stream key from its team's and role's names: FNV-1a of

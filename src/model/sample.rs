@@ -1,7 +1,7 @@
 //! One run's parameters: every uncertain value sampled once, at the start of
 //! the run, and every annual or duration figure turned into its monthly form.
 
-use super::parameter::{LEAVING_BANDS, Parameter};
+use super::parameter::{LEAVING_BANDS, Own, Parameter};
 use super::params::*;
 use super::rng::{Stream, parameter_stream};
 use rand::Rng;
@@ -139,6 +139,28 @@ pub fn drawn(s: &Scenario, seed: u64, run: u64) -> Vec<(Parameter, f64)> {
     s.parameters()
         .into_iter()
         .map(|(parameter, u)| (parameter, sampler.get(parameter, u)))
+        .collect()
+}
+
+/// Each team's and role's own uncertain parameter
+/// ([`Scenario::own_parameters`]) as run `run` draws it, in that order and
+/// the units of the scenario file. A pool draws its parameters as the
+/// council does (`RunParams::sample` of the pool's scenario), each from the
+/// stream its key path in the pool's sections keys, which is the council's
+/// key (a role's leaving rate draws from the stream of
+/// `workforce.annual_leaving_by_service_year[0]`): so re-drawing it here,
+/// from the pool's own value, gives the value the run used.
+pub fn drawn_own<'a>(s: &'a Scenario, seed: u64, run: u64) -> Vec<(Own<'a>, f64)> {
+    let Some(org) = &s.organisation else {
+        return Vec::new();
+    };
+    s.own_parameters()
+        .into_iter()
+        .filter_map(|own| {
+            let pool = &org.pools.get(own.pool)?.scenario;
+            let x = Sampler::new(pool, seed, run).get(own.parameter, own.uncertain);
+            Some((own, x))
+        })
         .collect()
 }
 

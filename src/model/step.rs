@@ -68,6 +68,11 @@ impl<'a> Prepared<'a> {
         self.layout
     }
 
+    /// The scenario it prepares.
+    pub(super) fn scenario(&self) -> &'a Scenario {
+        self.s
+    }
+
     /// Simulates run `run` and returns its record: `s.months` rows of
     /// `layout.width()` metric values.
     pub fn simulate(&self, seed: u64, run: u64) -> Vec<f64> {
@@ -220,6 +225,11 @@ struct Scratch {
     split: Vec<u64>,
     /// This month's referrals starting a case, by case state.
     entering: Vec<u64>,
+    /// This month's cases moved along each state's `next` moves, state by
+    /// state in order, and closed, by state (with teams, the council counts
+    /// the moves between teams from these).
+    moved: Vec<u64>,
+    closed: Vec<u64>,
     shares: Vec<f64>,
     delta: Vec<i64>,
     leavers: Vec<u64>,
@@ -687,6 +697,14 @@ impl<'a> Simulation<'a> {
         self.move_cases(t, flows);
     }
 
+    /// This month's case flows by state (step 8): referrals starting a case,
+    /// cases moved along each state's `next` moves (state by state, in
+    /// order) and cases closed.
+    pub(super) fn case_flows(&self) -> (&[u64], &[u64], &[u64]) {
+        let sc = &self.scratch;
+        (&sc.entering, &sc.moved, &sc.closed)
+    }
+
     /// A pool's month ends (with teams): its leavers are kept for its
     /// payments' clawback windows, which move on.
     pub(super) fn close_month(&mut self, leavers_fte: f64) {
@@ -976,6 +994,8 @@ impl<'a> Simulation<'a> {
         let sc = &mut self.scratch;
         sc.delta.clear();
         sc.delta.resize(states.len(), 0);
+        sc.moved.clear();
+        sc.closed.clear();
         for (i, c) in states.iter().enumerate() {
             let exits = binomial::binomial(cases_rng, self.state.open[i], self.params.case_exit[i]);
             sc.delta[i] -= exits as i64;
@@ -986,8 +1006,10 @@ impl<'a> Simulation<'a> {
             for ((j, _), n) in c.next.iter().zip(&sc.split) {
                 sc.delta[*j] += *n as i64;
                 moved += n;
+                sc.moved.push(*n);
             }
             flows.closed_cases += exits - moved;
+            sc.closed.push(exits - moved);
         }
         for (i, n) in sc.entering.iter().enumerate() {
             sc.delta[i] += *n as i64;

@@ -29,16 +29,20 @@ pub struct AssumptionRow {
 }
 
 /// Every uncertain parameter of the scenarios (in the order of
-/// `Scenario::parameters`, the first scenario's first), in words from the
-/// parameters' declaration.
+/// `Scenario::parameters`, then each team's and role's own,
+/// `Scenario::own_parameters`; the first scenario's first), in words from
+/// the parameters' declaration.
 pub fn assumption_table(scenarios: &[&Scenario]) -> AssumptionTable {
     let per: Vec<Vec<(String, Description, &Uncertain)>> = scenarios
         .iter()
         .map(|s| {
-            s.parameters()
+            let council = s.parameters().into_iter().map(|(p, u)| (p.key(s), p.describe(s), u));
+            // Then each team's and role's own ranges, at their own key paths.
+            let own = s
+                .own_parameters()
                 .into_iter()
-                .map(|(p, u)| (p.key(s), p.describe(s), u))
-                .collect()
+                .map(|o| (o.key(s), o.describe(s), o.uncertain));
+            council.chain(own).collect()
         })
         .collect();
     let mut rows: Vec<AssumptionRow> = Vec::new();

@@ -7,7 +7,7 @@ use super::tables::{finish, writer};
 use crate::analysis::drivers::{Driver, Drivers, Outcome};
 use crate::model::params::Scenario;
 use crate::scenario::describe::month_name;
-use crate::text::{self, escape};
+use crate::text::{self, capital, escape, mid_sentence};
 use std::fmt::Write;
 
 /// The name of the file.
@@ -18,6 +18,18 @@ pub fn label(d: Driver, s: &Scenario) -> String {
     match d {
         Driver::One(p) => p.describe(s).words,
         Driver::LeavingBandsTogether => "Permanent staff leaving (every year of service, moving together)".to_string(),
+        Driver::Own(p, scope) => s
+            .own_parameters()
+            .iter()
+            .find(|o| o.parameter == p && o.scope == scope)
+            .map_or_else(
+                || format!("{}: {}", scope.words(s), p.describe(s).words),
+                |o| o.describe(s).words,
+            ),
+        Driver::OwnLeavingBandsTogether(scope) => format!(
+            "{}: permanent staff leaving (every year of service, moving together)",
+            scope.words(s)
+        ),
     }
 }
 
@@ -108,18 +120,6 @@ pub fn share_words(share: f64) -> &'static str {
         .map_or("some", |w| w.1)
 }
 
-/// Words that start a phrase mid-sentence: the first letter lower-cased
-/// unless the word is an abbreviation ("ASYEs", "FTE").
-fn mid_sentence(words: &str) -> String {
-    let mut chars = words.chars();
-    match (chars.next(), chars.next()) {
-        (Some(first), Some(second)) if second.is_lowercase() => {
-            format!("{}{}", first.to_lowercase(), &words[first.len_utf8()..])
-        }
-        _ => words.to_string(),
-    }
-}
-
 /// What `whose` means in the sentence: "March 2025's caseload" or "the
 /// difference in March 2025's caseload".
 fn subject(s: &Scenario, difference: bool) -> String {
@@ -152,13 +152,6 @@ pub fn sentence(s: &Scenario, d: &Drivers, difference: bool) -> String {
         mid_sentence(&label(driver, s)),
         text::percent(share)
     )
-}
-
-fn capital(words: &str) -> String {
-    let mut chars = words.chars();
-    chars
-        .next()
-        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 /// The report's section: the sentence and a table of the caseload's shares.

@@ -4,8 +4,9 @@
 //! output agrees with the spreadsheet to the digit.
 
 use crate::analysis::compare::{BreakEven, Difference};
-use crate::analysis::headline::RunHeadline;
+use crate::analysis::headline::{RunHeadline, SpanHeadline};
 use crate::model::params::YearMonth;
+use std::borrow::Cow;
 
 /// What a number is, which says how it is rounded and read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,12 +23,14 @@ pub enum Kind {
     MoneyChange,
     /// A swept multiplier's value: three decimals.
     Multiplier,
+    /// Social workers per manager: one decimal.
+    Span,
 }
 
 impl Kind {
     fn decimals(self) -> i32 {
         match self {
-            Kind::Caseload | Kind::Fte => 1,
+            Kind::Caseload | Kind::Fte | Kind::Span => 1,
             Kind::Share => 2,
             Kind::Money | Kind::MoneyChange => 0,
             Kind::Multiplier => 3,
@@ -76,10 +79,11 @@ impl Figure {
     }
 }
 
-/// One row of headline.csv: a key for spreadsheets and its figure.
+/// One row of headline.csv: a key for spreadsheets and its figure. A
+/// team's keys end in `_<team>`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Headline {
-    pub key: &'static str,
+    pub key: Cow<'static, str>,
     pub figure: Figure,
 }
 
@@ -128,13 +132,56 @@ fn month_or_never(m: Option<YearMonth>) -> Figure {
 }
 
 fn row(key: &'static str, figure: Figure) -> Headline {
-    Headline { key, figure }
+    Headline {
+        key: Cow::Borrowed(key),
+        figure,
+    }
+}
+
+/// The headline keys a team has, each written `<key>_<team>`: its band,
+/// its caseload at the end against it, and its span of control.
+pub const TEAM_KEYS: [&str; 10] = [
+    "target_low",
+    "target_high",
+    "caseload_end_median",
+    "caseload_end_p05",
+    "caseload_end_p95",
+    "prob_at_or_below_low_end",
+    "prob_at_or_below_high_end",
+    "median_caseload_first_reaches_high",
+    "span_of_control_end_median",
+    "prob_within_span_end",
+];
+
+/// A team's row: `key` (one of [`TEAM_KEYS`]) with `_<team>` after it.
+fn team_row(key: &'static str, team: &str, figure: Figure) -> Headline {
+    Headline {
+        key: Cow::Owned(format!("{key}_{team}")),
+        figure,
+    }
+}
+
+/// The council's span of control rows: the target, the span at the end
+/// (median and 90% range) and the chance of keeping to the target.
+fn span_rows(span: &SpanHeadline) -> Vec<Headline> {
+    use Figure::Number;
+    let mut out = Vec::new();
+    if let Some(target) = span.target {
+        out.push(row("span_of_control_target", Figure::Target(target)));
+    }
+    out.push(row("span_of_control_end_median", Number(span.end.p50(), Kind::Span)));
+    out.push(row("span_of_control_end_p05", Number(span.end.p05(), Kind::Span)));
+    out.push(row("span_of_control_end_p95", Number(span.end.p95(), Kind::Span)));
+    if let Some(p) = span.prob_within_end {
+        out.push(row("prob_within_span_end", Number(p, Kind::Share)));
+    }
+    out
 }
 
 /// A scenario's own headline figures, in headline.csv's order.
 pub fn run_headlines(h: &RunHeadline) -> Vec<Headline> {
     use Figure::Number;
-    vec![
+    let mut rows = vec![
         row("target_low", Figure::Target(h.target_low)),
         row("target_high", Figure::Target(h.target_high)),
         row("end_month", Figure::Month(h.end_month)),
@@ -167,7 +214,44 @@ pub fn run_headlines(h: &RunHeadline) -> Vec<Headline> {
         row("spend_total_mean", Number(h.spend_total_mean, Kind::Money)),
         row("spend_agency_mean", Number(h.spend_agency_mean, Kind::Money)),
         row("spend_payments_mean", Number(h.spend_payments_mean, Kind::Money)),
-    ]
+    ];
+    // With teams and roles only, after the council's rows: a scenario
+    // without them keeps exactly the rows above.
+    if let Some(span) = &h.span {
+        rows.extend(span_rows(span));
+    }
+    for team in &h.teams {
+        let name = team.name.as_str();
+        let [
+            low,
+            high,
+            median,
+            p05,
+            p95,
+            prob_low,
+            prob_high,
+            reach,
+            span_median,
+            within,
+        ] = TEAM_KEYS;
+        rows.extend([
+            team_row(low, name, Figure::Target(team.target_low)),
+            team_row(high, name, Figure::Target(team.target_high)),
+            team_row(median, name, Number(team.caseload_end.p50(), Kind::Caseload)),
+            team_row(p05, name, Number(team.caseload_end.p05(), Kind::Caseload)),
+            team_row(p95, name, Number(team.caseload_end.p95(), Kind::Caseload)),
+            team_row(prob_low, name, Number(team.prob_at_or_below_low_end, Kind::Share)),
+            team_row(prob_high, name, Number(team.prob_at_or_below_high_end, Kind::Share)),
+            team_row(reach, name, month_or_never(team.median_first_reaches_high)),
+        ]);
+        if let Some(span) = &team.span {
+            rows.push(team_row(span_median, name, Number(span.end.p50(), Kind::Span)));
+            if let Some(p) = span.prob_within_end {
+                rows.push(team_row(within, name, Number(p, Kind::Share)));
+            }
+        }
+    }
+    rows
 }
 
 /// A scenario against the baseline: the change in total spend first, then
@@ -229,7 +313,7 @@ pub fn csv(rows: &[Headline]) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(["key", "value"])?;
     for h in rows {
-        w.write_record([h.key, h.figure.text().as_str()])?;
+        w.write_record([&*h.key, h.figure.text().as_str()])?;
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
@@ -239,7 +323,7 @@ pub fn comparison_csv(rows: &[(String, Headline)]) -> Result<Vec<u8>, csv::Error
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(["scenario", "key", "value"])?;
     for (scenario, h) in rows {
-        w.write_record([scenario.as_str(), h.key, h.figure.text().as_str()])?;
+        w.write_record([scenario.as_str(), &*h.key, h.figure.text().as_str()])?;
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }

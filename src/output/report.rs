@@ -17,12 +17,13 @@ use crate::output::assumptions;
 use crate::output::charts::inline_svg;
 use crate::output::console::signed_caseload;
 use crate::output::drivers::section as drivers_section;
-use crate::output::headline::{Figure, Headline, Kind, find, share_as_written};
+use crate::output::headline::{Figure, Headline, Kind, TEAM_KEYS, find, share_as_written};
 use crate::scenario::Loaded;
 use crate::scenario::describe::{self, month_name};
 use crate::stats::Summary;
 use crate::text::{self, escape};
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::fmt::Write;
 
 /// The SHA-256 of some bytes, in hex (as `sha256sum` prints it).
@@ -98,7 +99,7 @@ pub fn run_report(
     for sentence in scenario_sentences(s, &get) {
         let _ = writeln!(body, "<li>{sentence}</li>");
     }
-    for sentence in team_sentences(s, summary) {
+    for sentence in team_sentences(s, &get) {
         let _ = writeln!(body, "<li>{sentence}</li>");
     }
     let _ = writeln!(body, "</ul>");
@@ -123,7 +124,7 @@ pub fn run_report(
             body,
             "<tr><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td></tr>",
             h.key,
-            escape(meaning(h.key)),
+            escape(&meaning(&h.key)),
             escape(&figure(&h.figure))
         );
     }
@@ -250,14 +251,14 @@ fn side_by_side_section(body: &mut String, shown: &[Shown], rows: &[(String, Hea
     let _ = writeln!(body, "</tr></thead><tbody>");
     let mut keys: Vec<&str> = Vec::new();
     for (_, h) in rows {
-        if !keys.contains(&h.key) {
-            keys.push(h.key);
+        if !keys.contains(&&*h.key) {
+            keys.push(&h.key);
         }
     }
     let own: Vec<&str> = rows
         .iter()
         .filter(|(s, _)| *s == base_s.name)
-        .map(|(_, h)| h.key)
+        .map(|(_, h)| &*h.key)
         .collect();
     let mut divided = false;
     for key in keys {
@@ -267,7 +268,7 @@ fn side_by_side_section(body: &mut String, shown: &[Shown], rows: &[(String, Hea
         } else {
             ""
         };
-        let _ = write!(body, "<tr{class}><td>{} <code>{key}</code></td>", escape(meaning(key)));
+        let _ = write!(body, "<tr{class}><td>{} <code>{key}</code></td>", escape(&meaning(key)));
         for x in shown {
             let v = row_figure(rows, &x.loaded.scenario.name, key);
             let _ = write!(body, "<td class=\"num\">{}</td>", escape(&figure(&v)));
@@ -461,7 +462,41 @@ fn comparison_sentences(s: &Scenario, base: &Scenario, d: &Difference) -> Vec<St
 }
 
 /// What a headline key is, for the tables.
-pub(crate) fn meaning(key: &str) -> &'static str {
+pub(crate) fn meaning(key: &str) -> Cow<'static, str> {
+    let words = council_meaning(key);
+    if !words.is_empty() {
+        return Cow::Borrowed(words);
+    }
+    // A team's key: one of TEAM_KEYS, then `_<team>`.
+    for base in TEAM_KEYS {
+        if let Some(team) = key.strip_prefix(base).and_then(|rest| rest.strip_prefix('_'))
+            && !team.is_empty()
+        {
+            return Cow::Owned(format!("Team {team}: {}", team_meaning(base)));
+        }
+    }
+    Cow::Borrowed("")
+}
+
+/// What a team's headline figure is, after "Team <name>: ".
+fn team_meaning(base: &str) -> &'static str {
+    match base {
+        "target_low" => "low end of its own target band (cases per case-holding FTE)",
+        "target_high" => "its own target, the top of its band (cases per case-holding FTE)",
+        "caseload_end_median" => "average caseload at the end: median",
+        "caseload_end_p05" => "average caseload at the end: 5th percentile",
+        "caseload_end_p95" => "average caseload at the end: 95th percentile",
+        "prob_at_or_below_low_end" => "share of runs at or below the low end of its band at the end",
+        "prob_at_or_below_high_end" => "share of runs at or below its target at the end",
+        "median_caseload_first_reaches_high" => "first month its median caseload reaches its target",
+        "span_of_control_end_median" => "social workers per manager at the end: median",
+        "prob_within_span_end" => "share of runs keeping to the span of control target at the end",
+        _ => "",
+    }
+}
+
+/// What a council-wide headline figure is ("" for a key it does not know).
+fn council_meaning(key: &str) -> &'static str {
     match key {
         "target_low" => "Low end of the target band (cases per case-holding FTE)",
         "target_high" => "Target: the top of the band (cases per case-holding FTE)",
@@ -480,6 +515,11 @@ pub(crate) fn meaning(key: &str) -> &'static str {
         "spend_total_mean" => "Total spend over the horizon: average",
         "spend_agency_mean" => "Agency spend over the horizon: average",
         "spend_payments_mean" => "Enhanced payments over the horizon: average",
+        "span_of_control_target" => "Span of control target: at most this many social workers per manager",
+        "span_of_control_end_median" => "Social workers per manager at the end: median",
+        "span_of_control_end_p05" => "Social workers per manager at the end: 5th percentile",
+        "span_of_control_end_p95" => "Social workers per manager at the end: 95th percentile",
+        "prob_within_span_end" => "Share of runs keeping to the span of control target at the end",
         "baseline" => "Compared with",
         "caseload_end_difference_median" => "Caseload difference at the end: median",
         "caseload_end_difference_p05" => "Caseload difference at the end: 5th percentile",
@@ -699,44 +739,42 @@ fn bands_section(body: &mut String, s: &Scenario, summary: &Summary) {
 
 /// A headline per declared team: its caseload at the end and the chance
 /// of keeping to its own band's top; and the span of control against its
-/// target (nothing without teams and roles).
-fn team_sentences(s: &Scenario, summary: &Summary) -> Vec<String> {
-    let (Some(org), Some(last)) = (&s.organisation, summary.months.checked_sub(1)) else {
+/// target (nothing without teams and roles). The figures are headline.csv's
+/// (`get`), so the words and the spreadsheet agree to the digit.
+fn team_sentences(s: &Scenario, get: &dyn Fn(&str) -> Figure) -> Vec<String> {
+    let Some(org) = &s.organisation else {
         return Vec::new();
     };
-    let at_end = |name: &str| summary.index(name).map(|k| *summary.cell(last, k));
-    let end = escape(&month_name(s.month_at(last as u32)));
+    let end = escape(&month_words(&get("end_month")));
     let mut out = Vec::new();
     if org.teams_declared {
         for team in &org.teams {
-            let (Some(caseload), Some(within)) = (
-                at_end(&format!("caseload_{}", team.name)),
-                at_end(&format!("at_or_below_high_{}", team.name)),
-            ) else {
+            let at = |key: &str| get(&format!("{key}_{}", team.name));
+            if at("caseload_end_median") == Figure::Text(String::new()) {
                 continue;
-            };
+            }
             out.push(format!(
                 "Team {}: average caseload in {end} of <strong>{}</strong> in the median run (9 runs out of 10 between {} and {}); a {} chance of being at or below its own target of {}.",
                 escape(&team.name),
-                text::caseload(caseload.p50()),
-                text::caseload(caseload.p05()),
-                text::caseload(caseload.p95()),
-                text::percent(within.mean),
-                text::number(team.target.high)
+                escape(&caseload_words(&at("caseload_end_median"))),
+                escape(&caseload_words(&at("caseload_end_p05"))),
+                escape(&caseload_words(&at("caseload_end_p95"))),
+                escape(&percent_words(&at("prob_at_or_below_high_end"))),
+                escape(&at("target_high").text())
             ));
         }
     }
-    if let (Some(target), Some(span), Some(within)) = (
+    if let (Some(target), Some(within)) = (
         org.span_of_control,
-        at_end(crate::model::metrics::SPAN_OF_CONTROL),
-        at_end(crate::model::metrics::WITHIN_SPAN),
+        Some(get("prob_within_span_end")).filter(|f| *f != Figure::Text(String::new())),
     ) {
+        let span = |key: &str| escape(&number_words(&get(key), text::number));
         out.push(format!(
             "Span of control in {end}: <strong>{}</strong> social workers per manager in the median run (9 runs out of 10 between {} and {}); a {} chance of keeping to one manager to {}.",
-            text::number(span.p50()),
-            text::number(span.p05()),
-            text::number(span.p95()),
-            text::percent(within.mean),
+            span("span_of_control_end_median"),
+            span("span_of_control_end_p05"),
+            span("span_of_control_end_p95"),
+            escape(&percent_words(&within)),
             text::number(target)
         ));
     }

@@ -94,7 +94,7 @@ fn figure_format(figure: &Figure) -> &'static str {
     match figure {
         Figure::Number(_, Kind::Money | Kind::MoneyChange) => MONEY,
         Figure::Number(_, Kind::Share) => PERCENT,
-        Figure::Number(_, Kind::Caseload | Kind::Fte) => ONE_DECIMAL,
+        Figure::Number(_, Kind::Caseload | Kind::Fte | Kind::Span) => ONE_DECIMAL,
         Figure::Number(_, Kind::Multiplier) => THREE_DECIMALS,
         _ => GENERAL,
     }
@@ -326,7 +326,7 @@ fn headline_sheet(
     )?;
     let first = usize::from(comparison);
     for (i, (scenario, h)) in rows.iter().enumerate() {
-        let key = h.key;
+        let key: &str = &h.key;
         let r = row(FIRST_DATA_ROW as usize + i);
         if let Some(name) = scenario {
             sheet.write_string(r, 0, *name)?;
@@ -341,18 +341,24 @@ fn headline_sheet(
                 sheet.write_number_with_format(r, value_col, x, f.number(figure_format(&h.figure)))?;
             }
             Typed::Infinite(sign) => {
-                let note = infinite_note(sign, "caseload", "headline.csv");
+                // Only a caseload or a span of control can be infinite here.
+                let metric = if key.starts_with("span_of_control") {
+                    key
+                } else {
+                    "caseload"
+                };
+                let note = infinite_note(sign, metric, "headline.csv");
                 sheet.write_blank(r, value_col, f.number(figure_format(&h.figure)))?;
                 sheet.insert_note(r, value_col, &Note::new(note.as_str()).set_author("caseload"))?;
                 sheet.write_string(r, col(first + 3), note)?;
             }
         }
-        sheet.write_string(r, col(first + 2), meaning(key))?;
+        sheet.write_string(r, col(first + 2), meaning(key).as_ref())?;
     }
     if comparison {
         sheet.set_column_width(0, width_for(rows.iter().filter_map(|(s, _)| *s), 12, 40))?;
     }
-    sheet.set_column_width(col(first), width_for(rows.iter().map(|(_, h)| h.key), 12, 40))?;
+    sheet.set_column_width(col(first), width_for(rows.iter().map(|(_, h)| h.key.as_ref()), 12, 40))?;
     sheet.set_column_width(col(first + 1), 14)?;
     sheet.set_column_width(col(first + 2), 60)?;
     sheet.set_column_width(col(first + 3), 40)?;

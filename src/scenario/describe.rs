@@ -98,9 +98,30 @@ fn describe_into(o: &mut String, loaded: &Loaded, s: &Scenario) -> std::fmt::Res
     }
     let by_team = s.organisation.as_ref().is_some_and(|o| o.teams_declared);
     workforce(o, &s.workforce, &s.target, by_team)?;
-    recruitment(o, s.recruitment.as_ref())?;
-    asye(o, s.asye.as_ref(), &s.workforce)?;
-    agency(o, s.agency.as_ref())?;
+    // A team may state a section the council's sections leave out.
+    let in_a_team = |has: fn(&Scenario) -> bool| {
+        s.organisation
+            .as_ref()
+            .is_some_and(|org| org.teams_declared && org.pools.iter().any(|p| has(&p.scenario)))
+    };
+    let only_in_teams = |section: &str, has: fn(&Scenario) -> bool| -> Option<String> {
+        in_a_team(has).then(|| format!("by team only, above (no council-wide [{section}] section)"))
+    };
+    match (
+        &s.recruitment,
+        only_in_teams("recruitment", |p| p.recruitment.is_some()),
+    ) {
+        (None, Some(words)) => writeln!(o, "\nRecruitment: {words}.")?,
+        (r, _) => recruitment(o, r.as_ref(), by_team)?,
+    }
+    match (&s.asye, only_in_teams("asye", |p| p.asye.is_some())) {
+        (None, Some(words)) => writeln!(o, "\nASYE intake: {words}.")?,
+        (a, _) => asye(o, a.as_ref(), &s.workforce, by_team)?,
+    }
+    match (&s.agency, only_in_teams("agency", |p| p.agency.is_some())) {
+        (None, Some(words)) => writeln!(o, "\nAgency: {words}.")?,
+        (a, _) => agency(o, a.as_ref(), by_team)?,
+    }
     drift(o, s.drift.as_ref())?;
     demand(o, &s.demand)?;
     cases(o, &s.cases)?;
@@ -135,10 +156,15 @@ fn heading(o: &mut String, loaded: &Loaded, s: &Scenario) -> std::fmt::Result {
 /// Roles, teams and each team's people by role.
 fn organisation(o: &mut String, s: &Scenario, org: &Organisation) -> std::fmt::Result {
     writeln!(o, "\nTeams and roles")?;
-    for r in &org.roles {
+    for (ri, r) in org.roles.iter().enumerate() {
+        let differs = org
+            .pools
+            .iter()
+            .find(|p| p.role == ri && r.name != SOCIAL_WORKER)
+            .map_or_else(String::new, |p| role_differences(s, &p.scenario));
         writeln!(
             o,
-            "  Role {}: holds {} of a full caseload{}.",
+            "  Role {}: holds {} of a full caseload{}{differs}.",
             r.name,
             percent(r.caseload_share),
             if r.manager { "; manages social workers" } else { "" }
@@ -162,17 +188,7 @@ fn organisation(o: &mut String, s: &Scenario, org: &Organisation) -> std::fmt::R
             num(t.target.high)
         )?;
         for p in org.pools.iter().filter(|p| p.team == ti) {
-            let w = &p.scenario.workforce;
-            let agency = p.scenario.agency.as_ref().map_or(0.0, |a| a.fte);
-            writeln!(
-                o,
-                "    {}: {} FTE of posts, {} in post ({} absent), {} agency.",
-                org.roles[p.role].name,
-                num(w.establishment_fte),
-                num(w.permanent_fte),
-                num(w.absent_fte),
-                num(agency)
-            )?;
+            writeln!(o, "    {}: {}.", org.roles[p.role].name, pool_amounts(&p.scenario))?;
         }
     }
     type Has = fn(&Payments) -> bool;
@@ -204,6 +220,120 @@ fn organisation(o: &mut String, s: &Scenario, org: &Organisation) -> std::fmt::R
         o,
         "  The sections below are the social worker role's; other roles and teams change only what they state."
     )
+}
+
+/// One pool's amounts, which are never inherited: posts (and their dated
+/// changes), people, agency (its cap and any managed team), hires a month,
+/// the ASYE intake and a campaign's cost; what is nought is left unsaid
+/// but the posts, people and agency.
+fn pool_amounts(p: &Scenario) -> String {
+    let w = &p.workforce;
+    let mut posts = format!("{} FTE of posts", num(w.establishment_fte));
+    for ch in &w.establishment_changes {
+        let _ = write!(posts, " ({:+} FTE from {})", num(ch.change_fte), month_name(ch.from));
+    }
+    let mut out = vec![
+        posts,
+        format!(
+            "{} in post ({}{} absent)",
+            num(w.permanent_fte),
+            if w.asye_fte > 0.0 {
+                format!("{} in ASYE year, ", num(w.asye_fte))
+            } else {
+                String::new()
+            },
+            num(w.absent_fte)
+        ),
+    ];
+    match &p.agency {
+        Some(a) => {
+            let mut words = format!("{} agency", num(a.fte));
+            if let Some(cap) = a.max_fte {
+                let _ = write!(words, " (at most {} FTE)", num(cap));
+            }
+            for b in &a.managed_team {
+                let _ = write!(words, "; a managed team of {} FTE {}", num(b.fte), period(b.from, b.to));
+            }
+            out.push(words);
+        }
+        None => out.push("0 agency".into()),
+    }
+    if let Some(r) = &p.recruitment
+        && !(r.applicants_per_month.is_fixed() && r.applicants_per_month.central() == 0.0)
+    {
+        let mut words = format!(
+            "{} experienced {} a month",
+            uncertain(&r.applicants_per_month, Unit::Plain),
+            plural(&r.applicants_per_month, "hire", "hires")
+        );
+        if r.campaign_cost_per_month > 0.0 {
+            let _ = write!(
+                words,
+                " (campaign {} a recruiting month)",
+                money(r.campaign_cost_per_month)
+            );
+        }
+        out.push(words);
+    }
+    if let Some(a) = &p.asye
+        && !(a.intake_per_year.is_fixed() && a.intake_per_year.central() == 0.0)
+    {
+        out.push(format!(
+            "{} {} a year",
+            uncertain(&a.intake_per_year, Unit::Plain),
+            plural(&a.intake_per_year, "ASYE", "ASYEs")
+        ));
+    }
+    out.join(", ")
+}
+
+/// `one` for a value of exactly 1, else `many`.
+fn plural(u: &Uncertain, one: &'static str, many: &'static str) -> &'static str {
+    if u.is_fixed() && u.central() == 1.0 { one } else { many }
+}
+
+/// What a role's pools have that the social worker role's sections (the
+/// council's) do not: leaving rates, notice, agency terms and costs; empty
+/// when nothing differs.
+fn role_differences(s: &Scenario, p: &Scenario) -> String {
+    let mut out = Vec::new();
+    let bands = &p.workforce.annual_leaving_by_service_year;
+    if *bands != s.workforce.annual_leaving_by_service_year {
+        let bands: Vec<String> = bands.iter().map(leaving_rate).collect();
+        out.push(format!(
+            "leaving {} a year by completed years of service",
+            bands.join(" / ")
+        ));
+    }
+    if p.workforce.case_holding_share != s.workforce.case_holding_share {
+        out.push(format!(
+            "{} of FTE holds cases",
+            uncertain(&p.workforce.case_holding_share, Unit::Percent)
+        ));
+    }
+    if let (Some(mine), Some(council)) = (&p.recruitment, &s.recruitment)
+        && mine.notice_months != council.notice_months
+    {
+        out.push(format!("{} months' notice", mine.notice_months));
+    }
+    if let (Some(mine), Some(council)) = (&p.agency, &s.agency)
+        && (mine.fill_prob != council.fill_prob || mine.mean_tenure_months != council.mean_tenure_months)
+    {
+        out.push(format!(
+            "a missing agency worker found with probability {} a month, staying {} months on average",
+            uncertain(&mine.fill_prob, Unit::Percent),
+            uncertain(&mine.mean_tenure_months, Unit::Plain)
+        ));
+    }
+    let (k, c) = (&p.costs, &s.costs);
+    if k.permanent != c.permanent || k.agency != c.agency {
+        out.push(format!(
+            "costs a year per FTE permanent {}, agency {}",
+            money(k.permanent),
+            money(k.agency)
+        ));
+    }
+    out.iter().map(|x| format!("; {x}")).collect()
 }
 
 /// Posts and people, leaving, service, time available for cases and how
@@ -286,14 +416,25 @@ fn leaving_rate(rate: &Uncertain) -> String {
     uncertain(rate, Unit::Percent)
 }
 
-/// Experienced hires: how many, in which months, after what notice, at what cost.
-fn recruitment(o: &mut String, r: Option<&Recruitment>) -> std::fmt::Result {
+/// Experienced hires: how many, in which months, after what notice, at
+/// what cost. With teams, how many (and a campaign's cost) are each
+/// team's, listed with its people.
+fn recruitment(o: &mut String, r: Option<&Recruitment>, by_team: bool) -> std::fmt::Result {
     let Some(r) = r else {
         return writeln!(
             o,
             "\nRecruitment: none (no [recruitment] section): no experienced hires."
         );
     };
+    if by_team {
+        writeln!(
+            o,
+            "\nRecruitment: experienced hires a month by team, above, accept while posts are vacant, recruiting {}; they start after {} months' notice.",
+            recruiting_months(&r.recruiting),
+            r.notice_months
+        )?;
+        return writeln!(o, "  Cost {} per hire.", money(r.cost_per_hire));
+    }
     writeln!(
         o,
         "\nRecruitment: {} experienced hires a month accept while posts are vacant, recruiting {}; they start after {} months' notice.",
@@ -326,7 +467,7 @@ fn recruiting_months(recruiting: &[bool; 12]) -> String {
 
 /// The newly qualified intake; its leaving rate defaults to the workforce's
 /// first band.
-fn asye(o: &mut String, a: Option<&Asye>, w: &Workforce) -> std::fmt::Result {
+fn asye(o: &mut String, a: Option<&Asye>, w: &Workforce, by_team: bool) -> std::fmt::Result {
     let Some(a) = a else {
         return writeln!(o, "\nASYE intake: none (no [asye] section).");
     };
@@ -340,10 +481,14 @@ fn asye(o: &mut String, a: Option<&Asye>, w: &Workforce) -> std::fmt::Result {
                 .unwrap_or_default()
         ),
     };
+    let how_many = if by_team {
+        "newly qualified workers (the number by team, above)".to_string()
+    } else {
+        format!("{} newly qualified workers", uncertain(&a.intake_per_year, Unit::Plain))
+    };
     writeln!(
         o,
-        "\nASYE intake: {} newly qualified workers join each {}, holding {} of a full caseload in their first year; {} leave a year during it; {}.",
-        uncertain(&a.intake_per_year, Unit::Plain),
+        "\nASYE intake: {how_many} join each {}, holding {} of a full caseload in their first year; {} leave a year during it; {}.",
         calendar_month(a.intake_month),
         percent(a.caseload_weight),
         leaving,
@@ -356,26 +501,33 @@ fn asye(o: &mut String, a: Option<&Asye>, w: &Workforce) -> std::fmt::Result {
 }
 
 /// Agency cover, how agency workers come and go, and any managed team.
-fn agency(o: &mut String, a: Option<&Agency>) -> std::fmt::Result {
+fn agency(o: &mut String, a: Option<&Agency>, by_team: bool) -> std::fmt::Result {
     let Some(a) = a else {
         return writeln!(o, "\nAgency: none (no [agency] section).");
     };
-    let cap = match a.max_fte {
-        Some(m) => format!(", at most {} FTE", num(m)),
-        None => ", no cap".into(),
+    // With teams, the agency staff now, any cap and any managed team are
+    // each team's (listed with its people).
+    let (now, cap) = if by_team {
+        ("by team, above".to_string(), String::new())
+    } else {
+        (
+            format!("{} FTE now", num(a.fte)),
+            match a.max_fte {
+                Some(m) => format!(", at most {} FTE", num(m)),
+                None => ", no cap".into(),
+            },
+        )
     };
     match &a.mode {
         AgencyMode::Cover => writeln!(
             o,
-            "\nAgency: {} FTE now; cover for {} of unfilled posts and {} of absence{cap}.",
-            num(a.fte),
+            "\nAgency: {now}; cover for {} of unfilled posts and {} of absence{cap}.",
             percent(a.cover_vacancies),
             percent(a.cover_absence),
         )?,
         AgencyMode::Level { vacancy_link } => writeln!(
             o,
-            "\nAgency: {} FTE now, a level of its own (mode \"level\"): it follows {} of any change in unfilled posts and {} of any change in absence since the start{cap}.",
-            num(a.fte),
+            "\nAgency: {now}, a level of its own (mode \"level\"): it follows {} of any change in unfilled posts and {} of any change in absence since the start{cap}.",
             uncertain(vacancy_link, Unit::Percent),
             percent(a.cover_absence),
         )?,

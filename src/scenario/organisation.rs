@@ -15,6 +15,7 @@ use super::problem::{Problem, Warning};
 use super::raw::*;
 use super::resolve::{self, Bound, Checker, MAX_TARGET, PROB, fmt_num};
 use super::source::{Source, merge};
+use crate::model::parameter::{Parameter, Scope};
 use crate::model::params::*;
 use std::collections::BTreeSet;
 use toml::{Table, Value};
@@ -137,7 +138,8 @@ pub fn resolve(mut raw: RawScenario, source: &Source) -> Result<(Scenario, Vec<W
             if let Some(pool) = resolve_pool(&mut c, source, &at, &team.target, &mut seen)
                 && !is_empty(&pool)
             {
-                pools.push((ti, ri, pool));
+                let own = own_ranges(&source.table, &at, &pool, teams_declared.then_some(ti), ri);
+                pools.push((ti, ri, pool, own));
             }
         }
     }
@@ -147,7 +149,7 @@ pub fn resolve(mut raw: RawScenario, source: &Source) -> Result<(Scenario, Vec<W
     let single = pools.len() == 1;
     let pools = pools
         .into_iter()
-        .map(|(team, role, pool)| Pool {
+        .map(|(team, role, pool, own)| Pool {
             team,
             role,
             stream_key: if single {
@@ -156,6 +158,7 @@ pub fn resolve(mut raw: RawScenario, source: &Source) -> Result<(Scenario, Vec<W
                 pool_stream_key(&team_list[team].name, &role_list[role].name)
             },
             scenario: pool,
+            own,
         })
         .collect();
     scenario.organisation = Some(Organisation {
@@ -657,6 +660,25 @@ fn locate(top: &Table, at: &Place, location: &str) -> Option<String> {
             .unwrap_or_default()
     };
     (!prefix.is_empty()).then(|| format!("{prefix}{location}"))
+}
+
+/// The pool's uncertain parameters whose values are written for its role
+/// (`roles.<role>.`) or its team (`teams.<team>.roles.<role>.`) rather than
+/// inherited from the council's sections, with where (`team`: the pool's
+/// team when teams are declared).
+fn own_ranges(top: &Table, at: &Place, pool: &Scenario, team: Option<usize>, role: usize) -> Vec<(Parameter, Scope)> {
+    pool.parameters()
+        .into_iter()
+        .filter(|(_, u)| !u.is_fixed())
+        .filter_map(|(p, _)| {
+            let written = locate(top, at, &p.key(pool))?;
+            let scope = Scope {
+                team: if written.starts_with("teams.") { team } else { None },
+                role,
+            };
+            Some((p, scope))
+        })
+        .collect()
 }
 
 /// A pool with no posts, nobody in post, no agency, no managed team and no

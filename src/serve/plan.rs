@@ -263,7 +263,8 @@ impl Control {
                 format!("{}, {}", d.words, d.per)
             }
         };
-        let lever = |key: &str| lever::find(key).map_or_else(String::new, |l| capital(l.words.trim_end_matches(',')));
+        let lever =
+            |key: &str| lever::find(key).map_or_else(String::new, |l| text::capital(l.words.trim_end_matches(',')));
         match self {
             Control::AsyeIntake => parameter(Parameter::AsyeIntakePerYear),
             Control::ExperiencedHires => parameter(Parameter::ApplicantsPerMonth),
@@ -299,13 +300,6 @@ impl Control {
             location == key || location.starts_with(&format!("{key}.")) || location.starts_with(&format!("{key}["))
         })
     }
-}
-
-fn capital(words: &str) -> String {
-    let mut chars = words.chars();
-    chars
-        .next()
-        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 /// The file every problem of the plan itself names.
