@@ -9,7 +9,9 @@
 
 use super::metrics::{RoleMetric, TeamMetric};
 use super::params::*;
-use super::step::{Census, Flows, MonthEnd, Prepared, RunTotals, Simulation, Spend, Workspace, caseload, indicator, ratio};
+use super::step::{
+    Census, Flows, MonthEnd, Prepared, RunTotals, Simulation, Spend, Workspace, caseload, indicator, ratio,
+};
 
 /// What one pool did in a month, kept until the month is recorded.
 #[derive(Default)]
@@ -131,7 +133,9 @@ impl<'a> Council<'a> {
             .iter()
             .zip(&org.pools)
             .enumerate()
-            .map(|(i, (prepared, pool))| Simulation::for_pool(prepared, seed, run, pool.stream_key, workspace.take(i + 1)))
+            .map(|(i, (prepared, pool))| {
+                Simulation::for_pool(prepared, seed, run, pool.stream_key, workspace.take(i + 1))
+            })
             .collect();
         let mut sim = Council {
             org,

@@ -321,7 +321,13 @@ impl State {
     /// (which `run` sets from the initial caseload).
     /// `service` is the table of initial service for this run's inputs.
     /// `buffers` lends the vectors (their contents are dropped).
-    pub fn initial(s: &Scenario, service: &ServiceTable, rng: &mut Stream, clocks: Clocks, buffers: StateBuffers) -> State {
+    pub fn initial(
+        s: &Scenario,
+        service: &ServiceTable,
+        rng: &mut Stream,
+        clocks: Clocks,
+        buffers: StateBuffers,
+    ) -> State {
         let StateBuffers {
             mut workers,
             mut agency,
@@ -360,19 +366,24 @@ impl State {
         // keyed, not drawn from `rng`, so each service is drawn as its
         // worker is made, in the same order).
         let absent = heads(w.absent_fte, w.fte_per_head).map(|fte| (fte, true));
-        let others = heads((w.permanent_fte - w.asye_fte - w.absent_fte).max(0.0), w.fte_per_head).map(|fte| (fte, false));
+        let others =
+            heads((w.permanent_fte - w.asye_fte - w.absent_fte).max(0.0), w.fte_per_head).map(|fte| (fte, false));
         for (fte, absent) in absent.chain(others) {
             let service = service.draw(rng);
             in_post(fte, service as i32, false, absent);
         }
         let agency_fte = s.agency.as_ref().map_or(0.0, |a| a.fte);
-        agency.extend(heads(agency_fte, w.fte_per_head).enumerate().map(|(i, fte)| AgencyWorker {
-            id: i as u64,
-            fte,
-            clock: clocks.agency.exponential(i as u64, 0),
-            conversion_clock: clocks.conversion_clock(i as u64, 0),
-            conversion_draws: 1,
-        }));
+        agency.extend(
+            heads(agency_fte, w.fte_per_head)
+                .enumerate()
+                .map(|(i, fte)| AgencyWorker {
+                    id: i as u64,
+                    fte,
+                    clock: clocks.agency.exponential(i as u64, 0),
+                    conversion_clock: clocks.conversion_clock(i as u64, 0),
+                    conversion_draws: 1,
+                }),
+        );
         open.extend(s.cases.iter().map(|c| c.open));
         leavers_by_month.reserve(s.months as usize);
         State {

@@ -617,7 +617,9 @@ impl<'a> Simulation<'a> {
             service = end;
         }
         for service in 0..12 {
-            asye.push(hazard_of(self.params.asye_leaving * (common * retention_mult(service, true))));
+            asye.push(hazard_of(
+                self.params.asye_leaving * (common * retention_mult(service, true)),
+            ));
         }
     }
 
