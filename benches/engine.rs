@@ -7,7 +7,7 @@
 // A benchmark that cannot load its scenario has nothing to measure: stop.
 #![allow(clippy::panic)]
 
-use caseload::model::Prepared;
+use caseload::model::{Prepared, Workspace};
 use caseload::model::binomial::btrs;
 use caseload::model::rng;
 use caseload::model::step::Simulation;
@@ -81,6 +81,18 @@ fn benches(c: &mut Criterion) {
             b.iter(|| {
                 run += 1;
                 black_box(prepared.simulate(1, run))
+            })
+        });
+        // As the runner simulates a chunk: runs one after another lending
+        // each other their buffers, each month's row handed on.
+        teams.bench_function(format!("{label}, runs sharing a workspace"), |b| {
+            let mut workspace = Workspace::new();
+            let mut run = 0;
+            b.iter(|| {
+                run += 1;
+                let mut sum = 0.0;
+                let totals = prepared.simulate_months_in(&mut workspace, 1, run, 0..36, |row| sum += row[0]);
+                black_box((totals, sum))
             })
         });
     }
