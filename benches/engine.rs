@@ -7,10 +7,10 @@
 // A benchmark that cannot load its scenario has nothing to measure: stop.
 #![allow(clippy::panic)]
 
-use caseload::model::{Prepared, Workspace};
 use caseload::model::binomial::btrs;
 use caseload::model::rng;
 use caseload::model::step::Simulation;
+use caseload::model::{Prepared, Workspace};
 use caseload::runner;
 use caseload::scenario;
 use caseload::stats::Summary;
