@@ -310,6 +310,14 @@ mod tests {
         assert_eq!(round_half_up(0.3), 0);
         assert_eq!(round_half_up(2.5), 3);
         assert_eq!(round_half_up(-0.2), 0);
+        // As the floor clamped at 0 would give, without calling `floor`.
+        assert_eq!(round_half_up(-7.0), 0);
+        assert_eq!(round_half_up(f64::NAN), 0);
+        assert_eq!(round_half_up(f64::INFINITY), u64::MAX);
+        assert_eq!(round_half_up(1e30), u64::MAX);
+        for x in [0.49999999999999994, 1.4999999, 7.5, 1e15 + 0.5, 3.000_000_1] {
+            assert_eq!(round_half_up(x), (x + 0.5).floor().max(0.0) as u64, "{x}");
+        }
     }
 
     #[test]

@@ -157,9 +157,9 @@ pub struct State {
 pub fn heads(fte: f64, per_head: f64) -> impl ExactSizeIterator<Item = f64> {
     let whole = (fte / per_head + 1e-9).floor().max(0.0);
     let remainder = fte - whole * per_head;
-    let last = (remainder > 1e-9).then_some(remainder);
     let whole = whole as usize;
-    (0..whole + usize::from(last.is_some())).map(move |i| if i < whole { per_head } else { remainder })
+    let heads = whole + usize::from(remainder > 1e-9);
+    (0..heads).map(move |i| if i < whole { per_head } else { remainder })
 }
 
 /// The vectors of a run's [`State`], kept (emptied) for the next run so
