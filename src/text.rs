@@ -50,8 +50,18 @@ pub fn money(x: f64) -> String {
     // Halves up, as headline.csv rounds (-£2,064,283.5 is -£2,064,283), so
     // the words and the spreadsheet agree to the pound.
     let rounded = (x + 0.5).floor();
-    let whole = rounded.abs();
-    let negative = rounded < 0.0;
+    format!("{}£{}", if rounded < 0.0 { "-" } else { "" }, grouped(rounded.abs()))
+}
+
+/// A count to the whole number, halves rounded up, with thousands
+/// separators: `5,184`, `0`.
+pub fn count(x: f64) -> String {
+    let rounded = (x + 0.5).floor();
+    format!("{}{}", if rounded < 0.0 { "-" } else { "" }, grouped(rounded.abs()))
+}
+
+/// A whole number of 0 or more with commas between its thousands.
+fn grouped(whole: f64) -> String {
     let digits = format!("{whole:.0}");
     let mut out = String::with_capacity(digits.len() + 4);
     for (i, ch) in digits.chars().enumerate() {
@@ -60,7 +70,7 @@ pub fn money(x: f64) -> String {
         }
         out.push(ch);
     }
-    format!("{}£{out}", if negative { "-" } else { "" })
+    out
 }
 
 /// Money with its sign, for a difference: `+£472,907`, `-£705`, `£0`.
@@ -208,6 +218,15 @@ mod tests {
         assert_eq!(signed_number(10.0), "+10");
         assert_eq!(signed_number(-5.5), "-5.5");
         assert_eq!(signed_number(0.0), "0");
+    }
+
+    #[test]
+    fn counts_are_whole_numbers_with_separators() {
+        assert_eq!(count(5183.6), "5,184");
+        assert_eq!(count(999.4), "999");
+        assert_eq!(count(1_234_567.0), "1,234,567");
+        assert_eq!(count(0.2), "0");
+        assert_eq!(count(-1500.0), "-1,500");
     }
 
     #[test]

@@ -314,9 +314,35 @@ fn bury_2018_runs_and_its_report_shows_caseloads_by_team_and_the_span_of_control
         "Span of control",
         "team_manager",
         "Against the target of 6 social workers per manager",
+        "<th class=\"num\">Moved in</th>",
     ] {
         assert!(report.contains(needed), "the report lacks {needed:?}");
     }
+    // Cases by team: a row per team, and what moves out of one team moves
+    // into another (the teams' totals of each agree).
+    let table = report
+        .split("cases-by-team")
+        .nth(1)
+        .unwrap()
+        .split("</table>")
+        .next()
+        .unwrap();
+    let rows: Vec<Vec<f64>> = table
+        .split("<tr><td>")
+        .skip(1)
+        .map(|row| {
+            row.split("<td class=\"num\">")
+                .skip(1)
+                .map(|cell| cell.split('<').next().unwrap().replace(',', "").parse::<f64>().unwrap())
+                .collect()
+        })
+        .collect();
+    assert_eq!(rows.len(), 3, "{table}");
+    let moved_in: f64 = rows.iter().map(|r| r[1]).sum();
+    let moved_out: f64 = rows.iter().map(|r| r[2]).sum();
+    assert!(moved_in > 0.0);
+    // Each team's figure is rounded to a whole case.
+    assert!((moved_in - moved_out).abs() <= 3.0, "in {moved_in}, out {moved_out}");
     for chart in ["teams.svg", "teams.png", "span.svg"] {
         assert!(folder.join(chart).exists(), "no {chart}");
     }

@@ -823,6 +823,7 @@ fn teams_section(body: &mut String, s: &Scenario, summary: &Summary) {
             );
         }
         let _ = writeln!(body, "</tbody></table>");
+        cases_by_team_table(body, s, &over_horizon);
     }
     if let Some(span) = at_end(crate::model::metrics::SPAN_OF_CONTROL) {
         let target = match (org.span_of_control, at_end(crate::model::metrics::WITHIN_SPAN)) {
@@ -865,6 +866,32 @@ fn teams_section(body: &mut String, s: &Scenario, summary: &Summary) {
         );
     }
     let _ = writeln!(body, "</tbody></table></section>");
+}
+
+/// Each team's cases over the horizon (the average across runs): new,
+/// moved in from and out to other teams, and closed.
+fn cases_by_team_table(body: &mut String, s: &Scenario, over_horizon: &dyn Fn(&str) -> Option<f64>) {
+    let Some(org) = &s.organisation else {
+        return;
+    };
+    let _ = writeln!(
+        body,
+        "<p>Cases team by team over the {} months (the average across runs): referrals starting a case in the team, cases moving in from and out to other teams as they change state, and cases closed.</p><table class=\"figures cases-by-team\"><thead><tr><th>Team</th><th class=\"num\">New cases</th><th class=\"num\">Moved in</th><th class=\"num\">Moved out</th><th class=\"num\">Closed</th></tr></thead><tbody>",
+        s.months
+    );
+    for team in &org.teams {
+        let total = |metric: &str| over_horizon(&format!("{metric}_{}", team.name)).map_or(String::new(), text::count);
+        let _ = writeln!(
+            body,
+            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            escape(&team.name),
+            total("new_cases"),
+            total("transfers_in"),
+            total("transfers_out"),
+            total("closed_cases")
+        );
+    }
+    let _ = writeln!(body, "</tbody></table>");
 }
 
 /// A row of a provenance table: a label and its value, already HTML.
