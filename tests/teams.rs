@@ -685,3 +685,19 @@ fn headline_csv_and_the_workbook_give_each_teams_caseload_against_its_own_band_a
         }
     }
 }
+
+#[test]
+fn a_value_the_councils_table_cannot_read_is_reported_once_in_the_files_words() {
+    // Found by `scenario_props`: each pool's table is made from the
+    // council's, and read it again with the unreadable value still there.
+    let text = TEAMS.replace(
+        "[demand]\nreferrals_per_month = 100.0\n",
+        "[demand]\nreferrals_per_month = 100.0\nshocks = [0.0]\n",
+    );
+    assert_ne!(text, TEAMS);
+    let problems = crate::common::check_text(&text, &[]).unwrap_err();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    let p = &problems[0];
+    assert_eq!(p.location, "demand.shocks[0]");
+    assert_eq!(p.message, "number `0.0`: expected a table");
+}

@@ -42,11 +42,19 @@ pub fn load(path: &Path, sets: &[String]) -> Result<Loaded, ScenarioError> {
 
 /// Checks an already merged source.
 pub fn check(source: Source) -> Result<Loaded, ScenarioError> {
-    let (raw, mut problems, removed) = deserialize_all(&source);
+    let (raw, mut problems, removed, readable) = deserialize_all(&source);
     let Some(raw) = raw else {
         return Err(ScenarioError { problems });
     };
-    match organisation::resolve(raw, &source) {
+    // Teams and roles are checked from the table as read, without the
+    // values just reported as unreadable (each pool's table is made from
+    // it, and would otherwise fail to read on the same value again).
+    let readable = readable.map(|table| {
+        let mut readable = source.clone();
+        readable.table = table;
+        readable
+    });
+    match organisation::resolve(raw, readable.as_ref().unwrap_or(&source)) {
         Ok((scenario, warnings)) if problems.is_empty() => Ok(Loaded {
             scenario,
             warnings,
@@ -64,17 +72,22 @@ pub fn check(source: Source) -> Result<Loaded, ScenarioError> {
 
 /// Deserializes the merged table into the raw types, collecting every
 /// unknown key and wrongly typed value: each is reported, removed, and
-/// deserialization tried again. Returns the raw scenario, the problems and
-/// the key paths removed; no raw scenario if an offending value could not
-/// be removed.
-fn deserialize_all(source: &Source) -> (Option<RawScenario>, Vec<Problem>, Vec<String>) {
+/// deserialization tried again. Returns the raw scenario, the problems,
+/// the key paths removed and, when any was, the table without them; no
+/// raw scenario if an offending value could not be removed.
+type Deserialized = (Option<RawScenario>, Vec<Problem>, Vec<String>, Option<Table>);
+
+fn deserialize_all(source: &Source) -> Deserialized {
     let mut table = source.table.clone();
     let mut problems = Vec::new();
     let mut removed = Vec::new();
     // Each pass removes one offending key, so this ends; the bound is a guard.
     for _ in 0..1000 {
         let err = match serde_path_to_error::deserialize::<_, RawScenario>(Value::Table(table.clone())) {
-            Ok(raw) => return (Some(raw), problems, removed),
+            Ok(raw) => {
+                let readable = (!removed.is_empty()).then_some(table);
+                return (Some(raw), problems, removed, readable);
+            }
             Err(err) => err,
         };
         let mut segments = path_segments(err.path());
@@ -111,7 +124,7 @@ fn deserialize_all(source: &Source) -> (Option<RawScenario>, Vec<Problem>, Vec<S
             break;
         }
     }
-    (None, problems, removed)
+    (None, problems, removed, None)
 }
 
 /// What to remove after a problem so that the next pass neither repeats it
@@ -213,7 +226,7 @@ fn unknown_key(message: &str) -> Option<(String, Vec<String>)> {
 }
 
 /// serde's type errors, in the words of the file.
-fn tidy_type_error(message: &str) -> String {
+pub(super) fn tidy_type_error(message: &str) -> String {
     // "expected struct RawCosts": the file knows tables, not Rust types.
     let message = match message.find("struct Raw") {
         Some(at) => {

@@ -507,7 +507,10 @@ fn resolve_pool(
         Ok(raw) => raw,
         Err(e) => {
             let place = at.team_prefix().or(at.role_prefix()).unwrap_or_default();
-            c.problem(place.trim_end_matches('.'), format!("could not be read: {e}"));
+            // Not expected (every value the council's table could not read
+            // is gone from it), but said in the file's words if it happens.
+            let reason = super::tidy_type_error(e.message());
+            c.problem(place.trim_end_matches('.'), format!("could not be read: {reason}"));
             return None;
         }
     };
