@@ -11,6 +11,12 @@
 //! `white-space: nowrap`). [`escape`] makes any text safe in HTML, for
 //! `html_num` and every page and chart title.
 //!
+//! A chance (a share of runs) is never written as 100% unless every run
+//! met it, nor 0% unless none did ([`chance`]: "more than 99%", "less than
+//! 1%"). Teams', roles' and case states' keys read as words ([`team_name`],
+//! [`role_people`], [`key_words`]): the scenario format gives them no other
+//! name.
+//!
 //! None of this reaches the CSV files, whose numbers are written for
 //! spreadsheets (`output::fmt_value`, `output::headline`).
 
@@ -105,6 +111,28 @@ pub fn percent(p: f64) -> String {
     format!("{}%", number((p * 100.0).round()))
 }
 
+/// A chance, the share of runs in which something happens, as a whole
+/// percentage that never says more than the runs do: `0.64` -> `64%`, but
+/// `0.996` -> `more than 99%` and `0.004` -> `less than 1%`; `100%` and `0%`
+/// only when every run, or none, did.
+pub fn chance(p: f64) -> String {
+    whole_chance((p * 100.0).round().clamp(0.0, 100.0) as u32, p)
+}
+
+/// A chance already rounded to `points` whole percent (as the bands' table
+/// rounds its shares to add to 100), from its exact share `p`: `points`
+/// with a per cent sign, unless that claims every run (100) or none (0)
+/// when `p` says otherwise.
+pub fn whole_chance(points: u32, p: f64) -> String {
+    if points >= 100 && p < 1.0 {
+        "more than 99%".into()
+    } else if points == 0 && p > 0.0 {
+        "less than 1%".into()
+    } else {
+        format!("{points}%")
+    }
+}
+
 /// An input's share as written, to two decimals of a percentage at most:
 /// `0.225` -> `22.5%`, `0.3` -> `30%`.
 pub fn percent_as_written(p: f64) -> String {
@@ -112,12 +140,57 @@ pub fn percent_as_written(p: f64) -> String {
 }
 
 /// An average caseload: one decimal, halves up as in headline.csv, or
-/// `infinite` when no one is left to hold cases.
+/// `infinite` when no one in post holds cases (no case-holding capacity).
 pub fn caseload(x: f64) -> String {
     if x.is_infinite() {
         "infinite".into()
     } else {
         crate::output::headline::caseload_text(x)
+    }
+}
+
+/// Social workers per manager: one decimal, halves up as in headline.csv,
+/// or `infinite` with no manager in post.
+pub fn span(x: f64) -> String {
+    if x.is_infinite() {
+        "infinite".into()
+    } else {
+        crate::output::headline::span_text(x)
+    }
+}
+
+/// A key of the scenario file as words: `child_in_need` -> `child in need`.
+pub fn key_words(key: &str) -> String {
+    key.replace('_', " ")
+}
+
+/// A team's name from its key: `child_protection` -> `Child protection`.
+pub fn team_name(key: &str) -> String {
+    capital(&key_words(key))
+}
+
+/// One person in a role, from the role's key: the roles of English
+/// children's social care by their names (`iro` -> `independent reviewing
+/// officer`, `team_manager` -> `team manager`); any other key as words,
+/// a short key of one word taken for an abbreviation (`pa` -> `PA`).
+pub fn role_person(key: &str) -> String {
+    match key {
+        "iro" => "independent reviewing officer".into(),
+        "asye" => "newly qualified social worker (ASYE)".into(),
+        _ if !key.contains('_') && key.len() <= 3 => key.to_uppercase(),
+        _ => key_words(key),
+    }
+}
+
+/// The people in a role, from the role's key: `team_manager` -> `team
+/// managers`, `iro` -> `independent reviewing officers`, `pa` -> `PAs`.
+pub fn role_people(key: &str) -> String {
+    match key {
+        "asye" => "newly qualified social workers (ASYEs)".into(),
+        _ => {
+            let one = role_person(key);
+            if one.ends_with('s') { one } else { format!("{one}s") }
+        }
     }
 }
 
@@ -256,6 +329,20 @@ mod tests {
         assert_eq!(percent(0.4249), "42%");
         assert_eq!(percent(0.07), "7%");
         assert_eq!(percent(1.0), "100%");
+        assert_eq!(chance(0.64), "64%");
+        assert_eq!(chance(1.0), "100%");
+        assert_eq!(chance(0.0), "0%");
+        assert_eq!(chance(0.995), "more than 99%");
+        assert_eq!(chance(0.9999), "more than 99%");
+        assert_eq!(chance(0.994), "99%");
+        assert_eq!(chance(0.004), "less than 1%");
+        assert_eq!(chance(0.005), "1%");
+        assert_eq!(whole_chance(100, 0.998), "more than 99%");
+        assert_eq!(whole_chance(0, 0.002), "less than 1%");
+        assert_eq!(whole_chance(0, 0.0), "0%");
+        assert_eq!(whole_chance(100, 1.0), "100%");
+        assert_eq!(span(5.27), "5.3");
+        assert_eq!(span(4.0), "4.0");
         assert_eq!(percent_as_written(0.225), "22.5%");
         assert_eq!(percent_as_written(0.3), "30%");
         assert_eq!(caseload(22.449), "22.4");
@@ -277,6 +364,18 @@ mod tests {
             let p = whole_percentages(&[shares[0], shares[1], rest]);
             assert_eq!(p.iter().sum::<u32>(), 100, "{shares:?}");
         }
+    }
+
+    #[test]
+    fn teams_and_roles_read_as_words() {
+        assert_eq!(team_name("child_protection"), "Child protection");
+        assert_eq!(key_words("child_in_need"), "child in need");
+        assert_eq!(capital(&role_people("iro")), "Independent reviewing officers");
+        assert_eq!(capital(&role_people("team_manager")), "Team managers");
+        assert_eq!(capital(&role_people("advanced_practitioner")), "Advanced practitioners");
+        assert_eq!(capital(&role_people("social_worker")), "Social workers");
+        assert_eq!(role_person("team_manager"), "team manager");
+        assert_eq!(role_people("pa"), "PAs");
     }
 
     #[test]

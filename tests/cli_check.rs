@@ -478,16 +478,17 @@ fn check_of_a_teams_scenario_says_each_teams_amounts_and_no_council_amounts_of_n
     let text = String::from_utf8(output.stdout).unwrap();
     // Each pool's own amounts, on its team's lines.
     for line in [
-        "    social_worker: 10 FTE of posts, 9 in post (2 absent), 3 agency, 0.3 experienced hires a month, 2 ASYEs a year.",
-        "    team_manager: 5 FTE of posts, 5 in post (1 absent), 1 agency, 0.05 experienced hires a month.",
-        "    iro: 7 FTE of posts, 7 in post (0 absent), 0 agency.",
-        "    social_worker: 13 FTE of posts, 12 in post (2 absent), 3 agency, 0.3 experienced hires a month, 1 ASYE a year.",
+        "    Social workers: 10 FTE of posts, 9 in post (2 absent), 3 agency, 0.3 experienced hires a month, 2 ASYEs a year.",
+        "    Team managers: 5 FTE of posts, 5 in post (1 absent), 1 agency, 0.05 experienced hires a month.",
+        "    Independent reviewing officers: 7 FTE of posts, 7 in post (0 absent), 0 agency.",
+        "    Social workers: 13 FTE of posts, 12 in post (2 absent), 3 agency, 0.3 experienced hires a month, 1 ASYE a year.",
+        "  Child protection team (teams.child_protection): holds child_in_need, child_protection; caseload target 20 to 25.",
     ] {
         assert!(text.contains(line), "no line {line:?} in:\n{text}");
     }
     // What a role changes from the social workers' sections.
     assert!(
-        text.contains("Role team_manager: holds 0% of a full caseload; manages social workers; leaving 15% / 12% / 10% / 8% a year by completed years of service; costs a year per FTE permanent £60,000, agency £95,000."),
+        text.contains("Team managers (roles.team_manager): hold 0% of a full caseload; manage social workers; leaving 15% / 12% / 10% / 8% a year by completed years of service; costs a year per FTE permanent £60,000, agency £95,000."),
         "{text}"
     );
     // The council's sections say the terms, not amounts of nought.
@@ -521,7 +522,7 @@ fn check_of_a_team_with_a_section_the_council_leaves_out_says_it_is_the_teams() 
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let text = String::from_utf8(output.stdout).unwrap();
     for said in [
-        "    social_worker: 40 FTE of posts, 36 in post (0 absent), 4 agency (at most 6 FTE), between 0.5 and 1.5 (uniform) experienced hires a month.",
+        "    Social workers: 40 FTE of posts, 36 in post (0 absent), 4 agency (at most 6 FTE), between 0.5 and 1.5 (uniform) experienced hires a month.",
         "Agency: by team only, above (no council-wide [agency] section).",
         "Recruitment: by team only, above (no council-wide [recruitment] section).",
     ] {

@@ -64,7 +64,9 @@ fn as_shown(key: &str, value: &str) -> String {
         caseload::text::signed_money(number())
     } else if money {
         caseload::text::money(number())
-    } else if key.starts_with("prob_") || key == "vacancy_rate_end_median" {
+    } else if key.starts_with("prob_") {
+        caseload::text::chance(number())
+    } else if key == "vacancy_rate_end_median" {
         format!("{}%", (number() * 100.0).round())
     } else {
         value.to_string()
@@ -78,6 +80,115 @@ fn csv_rows(text: &str) -> Vec<Vec<String>> {
         .records()
         .map(|r| r.unwrap().iter().map(str::to_string).collect())
         .collect()
+}
+
+/// Every chart caption that sends the reader to "What drives the
+/// uncertainty" says where it is, and it is there: after the charts.
+fn assert_the_drivers_caption_points_to_the_section_where_it_is(html: &str) {
+    let section = html
+        .find("<section id=\"drivers\">")
+        .expect("the report has a section on what drives the uncertainty");
+    let mention = "&quot;What drives the uncertainty&quot;";
+    let captions: Vec<usize> = html.match_indices(mention).map(|(at, _)| at).collect();
+    assert!(!captions.is_empty(), "no caption points to the drivers section");
+    for at in captions {
+        let words = &html[at..at + 60];
+        assert!(at < section, "a caption after the section points to it: {words}");
+        assert!(words.contains("below"), "the caption does not say below: {words}");
+    }
+    assert!(!html.contains(&format!("{mention} above")));
+}
+
+/// Issue: a chance that rounds to 100% was said as 100%. With this
+/// triangular range, 199 of 200 runs meet the target in March 2025: the
+/// terminal, the headlines and headline.csv must not say every run did.
+#[test]
+fn a_chance_short_of_every_run_is_never_written_as_100_percent() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = caseload()
+        .args(["run", "--runs", "200", "--seed", "1", "--out"])
+        .arg(dir.path())
+        .arg(crate::common::scenario("bury-2022.toml"))
+        .args(["--set", "demand.referrals_per_month={ triangular = [200, 295, 310] }"])
+        .assert()
+        .success();
+    let terminal = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let folder = dir.path().join("bury-march-2022-position");
+    let summary = csv_rows(&read(&folder.join("summary.csv")));
+    let mean: f64 = summary
+        .iter()
+        .find(|r| r[1] == "2025-03" && r[2] == "at_or_below_high")
+        .unwrap()[3]
+        .parse()
+        .unwrap();
+    // The premise: short of every run, but 100% when rounded.
+    assert!((0.995..1.0).contains(&mean), "at_or_below_high's mean is {mean}");
+
+    let rows = csv_rows(&read(&folder.join("headline.csv")));
+    let value = |key: &str| rows.iter().find(|r| r[0] == key).unwrap()[1].clone();
+    let written = value("prob_at_or_below_high_end");
+    assert_ne!(written, "1.00");
+    assert_eq!(written.parse::<f64>().unwrap(), mean, "headline.csv says {written}");
+
+    assert!(
+        terminal.contains("at or below 25 in more than 99% of runs"),
+        "{terminal}"
+    );
+    let html = read(&folder.join("report.html"));
+    assert!(html.contains("at or below 25 (the top of the target band) in <b>more than 99%</b> of runs"));
+    assert!(!html.contains("<b>100%</b> of runs"));
+    // The table of every headline figure says the same.
+    assert!(html.contains("<td class=\"num\">more than 99%</td>"));
+
+    // The workbook shows the chance to the digit headline.csv gives it.
+    use calamine::{Data, Reader, Xlsx};
+    let bytes = std::fs::read(folder.join("results.xlsx")).unwrap();
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.worksheet_range("Headline").unwrap();
+    let row = sheet
+        .rows()
+        .find(|r| r[0] == Data::String("prob_at_or_below_high_end".into()))
+        .unwrap();
+    assert_eq!(row[1], Data::Float(mean));
+}
+
+/// Issue: with no case-holding capacity the report said "between infinite
+/// (no one left to hold cases) and infinite (...)", though about 100 FTE
+/// are in post, and "between April 2022 and April 2022".
+#[test]
+fn no_capacity_to_hold_cases_is_said_once_plainly_and_truly() {
+    let dir = tempfile::tempdir().unwrap();
+    caseload()
+        .args(["run", "--runs", "40", "--quiet", "--out"])
+        .arg(dir.path())
+        .arg(crate::common::scenario("bury-2022.toml"))
+        .args(["--set", "workforce.case_holding_share=0"])
+        .assert()
+        .success();
+    let folder = dir.path().join("bury-march-2022-position");
+    let html = read(&folder.join("report.html"));
+    let rows = csv_rows(&read(&folder.join("headline.csv")));
+    let value = |key: &str| rows.iter().find(|r| r[0] == key).unwrap()[1].clone();
+    assert_eq!(value("caseload_end_p05"), "inf");
+    assert!(value("permanent_fte_end_median").parse::<f64>().unwrap() > 50.0);
+    assert!(html.contains(
+        "In March 2025 no one in post holds cases in at least 95 runs out of 100: with <b>no capacity to hold cases</b>, the average caseload cannot be computed"
+    ));
+    for wrong in [
+        "no one left",
+        "between infinite",
+        "is infinite",
+        "between <b>April 2022</b> and <b>April 2022</b>",
+    ] {
+        assert!(!html.contains(wrong), "the report says {wrong:?}");
+    }
+    assert_eq!(value("first_reaches_high_p05"), value("first_reaches_high_p95"));
+    assert!(html.contains(
+        "Run by run, the caseload is at or above 25 from the first month, <b>April 2022</b>, in at least 9 runs out of 10."
+    ));
+    // Every run alike: nothing for the drivers to share out.
+    assert!(html.contains("caseload is the same in every run, so there is no spread to explain."));
+    assert!(!html.contains("<svg id=\"chart-drivers\""));
 }
 
 #[test]
@@ -125,7 +236,7 @@ fn the_run_report_is_self_contained_and_quotes_headline_csv_to_the_digit() {
         value("caseload_end_median")
     );
     assert!(html.contains(&sentence), "missing: {sentence}");
-    let percent = |share: &str| format!("<b>{}%</b>", (share.parse::<f64>().unwrap() * 100.0).round());
+    let percent = |share: &str| format!("<b>{}</b>", caseload::text::chance(share.parse::<f64>().unwrap()));
     assert!(html.contains(&format!(
         "at or below 25 (the top of the target band) in {} of runs",
         percent(&value("prob_at_or_below_high_end"))
@@ -152,6 +263,7 @@ fn the_run_report_is_self_contained_and_quotes_headline_csv_to_the_digit() {
         assert!(html.contains(&format!("<svg id=\"{id}\"")), "{id} missing");
     }
     assert_eq!(html.matches("<svg").count(), 5);
+    assert_the_drivers_caption_points_to_the_section_where_it_is(&html);
     assert!(html.contains("<td class=\"key\"><code>recruitment.applicants_per_month</code></td>"));
     assert!(html.contains("<td>between 0.75 and 1.75 a month, most likely 1.25</td>"));
     assert!(html.contains("What these numbers do not tell you"));
@@ -224,6 +336,7 @@ fn the_comparison_report_puts_scenarios_side_by_side_with_headline_csv_figures()
     }
     // The difference's drivers chart has its own caption.
     assert!(html.contains("the difference this scenario makes to the caseload at the end"));
+    assert_the_drivers_caption_points_to_the_section_where_it_is(&html);
     assert!(html.contains("Does it pay for itself?"));
     assert!(html.contains("break_even_value"));
     // Both scenarios' resolved files are fingerprinted.

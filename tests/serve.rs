@@ -629,7 +629,7 @@ fn a_payment_for_team_managers_only_is_written_as_its_roles_and_differs_from_one
     for (name, words) in [
         ("team_manager", "team managers"),
         ("social_worker", "social workers"),
-        ("iro", "IROs"),
+        ("iro", "independent reviewing officers"),
     ] {
         let role = json!({ "name": name, "words": words });
         assert!(roles.as_array().unwrap().contains(&role), "{roles}");

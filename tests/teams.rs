@@ -308,16 +308,58 @@ fn bury_2018_runs_and_its_report_shows_caseloads_by_team_and_the_span_of_control
     let report = std::fs::read_to_string(folder.join("report.html")).unwrap();
     for needed in [
         "<h2>Teams and roles</h2>",
-        "front_door",
-        "child_protection",
-        "children_in_care",
+        "<td>Front door</td>",
+        "<td>Child protection</td>",
+        "<td>Children in care</td>",
+        "<td>child in need, child protection</td>",
         "Span of control",
-        "team_manager",
-        "Against the target of 6 social workers per manager",
+        "<td>Team managers</td>",
+        "<td>Independent reviewing officers</td>",
+        "<td>Advanced practitioners</td>",
+        "<td>Social workers</td>",
+        "Against the target of at most 6 social workers per team manager",
         "<th class=\"num\">Moved in</th>",
+        "staff do not move between teams",
     ] {
         assert!(report.contains(needed), "the report lacks {needed:?}");
     }
+    // Words, not the file's keys, wherever the report speaks of a team or
+    // a role (keys stay in the columns that name them as keys).
+    for raw in [
+        "Team child_protection",
+        "<td>child_protection</td>",
+        "<td>front_door</td>",
+        "<td>iro</td>",
+        "<td>advanced_practitioner</td>",
+        "one manager to",
+        "movement between teams",
+    ] {
+        assert!(!report.contains(raw), "the report says {raw:?}");
+    }
+    let headline = std::fs::read_to_string(folder.join("headline.csv")).unwrap();
+    let figure = |key: &str| {
+        headline
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{key},")))
+            .unwrap_or_else(|| panic!("headline.csv has no {key}"))
+            .to_string()
+    };
+    // The span of control in words is headline.csv's, to one decimal, in
+    // the headline and in the section on teams alike.
+    let span = figure("span_of_control_end_median");
+    assert_eq!(span.split('.').nth(1).map(str::len), Some(1), "{span}");
+    assert!(
+        report.contains(&format!(
+            "<b>{span}</b> social workers per team manager in the median run"
+        )),
+        "the headline's span is not {span}"
+    );
+    assert!(
+        report.contains(&format!("across the service, {span} social workers per team manager")),
+        "the section's span is not {span}"
+    );
+    assert!(report.contains("at most 6 social workers per team manager in <b>"));
+    assert!(report.contains("Child protection team: average caseload in"));
     // Cases by team: a row per team, and what moves out of one team moves
     // into another (the teams' totals of each agree).
     let table = report
@@ -681,7 +723,8 @@ fn headline_csv_and_the_workbook_give_each_teams_caseload_against_its_own_band_a
             .iter()
             .find(|t| record[0].ends_with(*t))
         {
-            assert!(words.starts_with(&format!("Team {team}: ")), "{words}");
+            let name = caseload::text::team_name(team);
+            assert!(words.starts_with(&format!("{name} team: ")), "{words}");
         }
     }
 }

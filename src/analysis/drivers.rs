@@ -212,28 +212,46 @@ pub fn first_order(x: &[f64], y: &[f64]) -> Option<f64> {
     Some((eta2 - noise * (1.0 - eta2)).max(0.0))
 }
 
+/// Whether an outcome's spread across runs could be shared out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Spread {
+    /// It varies from run to run: the shares and chance say why.
+    Varies,
+    /// It is the same in every run (every run meets the target, say): there
+    /// is no spread, so a share of it means nothing.
+    Constant,
+    /// Fewer than 4 runs: too few to estimate a share.
+    TooFewRuns,
+}
+
 /// The drivers of one outcome: each driver's share, largest first, and
 /// what is left to chance.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Drivers {
     pub outcome: Outcome,
-    /// (driver, share), largest share first, ties in declaration order.
+    /// (driver, share), largest share first, ties in declaration order;
+    /// every share 0 unless the spread [`Spread::Varies`].
     pub shares: Vec<(Driver, f64)>,
-    /// 1 less the shares, at least 0.
+    /// 1 less the shares, at least 0 (all of it with no uncertain
+    /// assumption); 0 unless the spread [`Spread::Varies`].
     pub chance: f64,
     /// The shares added to more than 1 through the estimate's noise and
     /// were scaled down to add to 1 (chance is then 0).
     pub scaled: bool,
-    /// The outcome was the same in every run: nothing to share out (every
-    /// share 0, chance 1).
-    pub constant: bool,
+    pub spread: Spread,
 }
 
 impl Drivers {
     /// The shares of `y`'s variance, one per driver of `inputs`.
     pub fn of(outcome: Outcome, inputs: &[(Driver, Vec<f64>)], y: &[f64]) -> Drivers {
         let estimates: Vec<(Driver, Option<f64>)> = inputs.iter().map(|(d, x)| (*d, first_order(x, y))).collect();
-        let constant = y.iter().all(|v| y.first() == Some(v));
+        let spread = if y.iter().all(|v| y.first() == Some(v)) {
+            Spread::Constant
+        } else if bins(y.len()) == 0 {
+            Spread::TooFewRuns
+        } else {
+            Spread::Varies
+        };
         let mut shares: Vec<(Driver, f64)> = estimates.into_iter().map(|(d, s)| (d, s.unwrap_or(0.0))).collect();
         let sum: f64 = shares.iter().map(|(_, s)| s).sum();
         let scaled = sum > 1.0;
@@ -243,14 +261,23 @@ impl Drivers {
             }
         }
         shares.sort_by(|a, b| b.1.total_cmp(&a.1));
-        let chance = (1.0 - sum.min(1.0)).max(0.0);
+        let chance = if spread == Spread::Varies {
+            (1.0 - sum.min(1.0)).max(0.0)
+        } else {
+            0.0
+        };
         Drivers {
             outcome,
             shares,
             chance,
             scaled,
-            constant,
+            spread,
         }
+    }
+
+    /// The outcome varies from run to run, so its shares mean something.
+    pub fn explained(&self) -> bool {
+        self.spread == Spread::Varies
     }
 
     /// The driver with the largest share, if any has one.
@@ -392,6 +419,25 @@ mod tests {
         assert_eq!(d.chance, 0.0);
         let sum: f64 = d.shares.iter().map(|s| s.1).sum();
         assert!((sum - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn an_outcome_with_no_spread_has_no_shares_not_all_of_it_to_chance() {
+        let x: Vec<f64> = (0..400).map(f64::from).collect();
+        let d = Drivers::of(
+            Outcome::MeetsTargetEnd,
+            &[(Driver::One(Parameter::ReferralsPerMonth), x.clone())],
+            &vec![1.0; 400],
+        );
+        assert_eq!(d.spread, Spread::Constant);
+        assert!(!d.explained());
+        assert_eq!(d.chance, 0.0);
+        let few = Drivers::of(Outcome::CaseloadEnd, &[], &[1.0, 2.0, 3.0]);
+        assert_eq!(few.spread, Spread::TooFewRuns);
+        // Varying with no uncertain assumption: all of it is chance.
+        let chance = Drivers::of(Outcome::CaseloadEnd, &[], &x);
+        assert!(chance.explained());
+        assert_eq!(chance.chance, 1.0);
     }
 
     #[test]

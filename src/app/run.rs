@@ -9,7 +9,7 @@ use crate::analysis::headline::RunHeadline;
 use crate::error::Result;
 use crate::output::drivers as output_drivers;
 use crate::output::files::{OutputFile, write_folder};
-use crate::output::headline::{self, caseload_text, share_as_written};
+use crate::output::headline::{self, caseload_text, chance_words};
 use crate::output::{assumptions, charts, report, slug, tables, xlsx};
 use crate::request::{Scenarios, Settings};
 use crate::scenario::Loaded;
@@ -65,7 +65,7 @@ pub fn run(scenarios: &Scenarios, settings: &Settings, console: &mut Console) ->
             caseload_text(figures.caseload_end.p05()),
             caseload_text(figures.caseload_end.p95()),
             text::number(s.target.high),
-            text::percent(share_as_written(figures.prob_at_or_below_high_end)),
+            chance_words(figures.prob_at_or_below_high_end),
             folder.display()
         ))?;
     }

@@ -10,7 +10,7 @@
 //! from these two.
 
 use super::params::{AgencyMode, SOCIAL_WORKER, Scenario, Uncertain};
-use crate::text::{capital, mid_sentence, ordinal};
+use crate::text::{capital, key_words, mid_sentence, ordinal, role_people, team_name};
 
 /// One uncertain parameter. Parameters that repeat (leaving bands, demand
 /// shocks, case states) carry their index.
@@ -213,7 +213,7 @@ impl Parameter {
                 "",
             ),
             Parameter::CaseMeanMonths(i) => {
-                let name = s.cases.get(i).map_or("?", |c| c.name.as_str()).replace('_', " ");
+                let name = key_words(s.cases.get(i).map_or("?", |c| c.name.as_str()));
                 d(
                     &format!("Time a case stays in {name}, on average"),
                     Reads::Plain,
@@ -281,23 +281,10 @@ impl Scope {
         };
         let role = org.roles.get(self.role).map_or("?", |r| r.name.as_str());
         match self.team.and_then(|t| org.teams.get(t)) {
-            None => capital(&people(role)),
-            Some(team) if role == SOCIAL_WORKER => format!("{} team", capital(&team.name.replace('_', " "))),
-            Some(team) => format!("{} team, {}", capital(&team.name.replace('_', " ")), people(role)),
+            None => capital(&role_people(role)),
+            Some(team) if role == SOCIAL_WORKER => format!("{} team", team_name(&team.name)),
+            Some(team) => format!("{} team, {}", team_name(&team.name), role_people(role)),
         }
-    }
-}
-
-/// A role's people in words: `team_manager` -> `team managers`; a short
-/// name of one word is taken for an abbreviation: `iro` -> `IROs`.
-fn people(role: &str) -> String {
-    let words = role.replace('_', " ");
-    if !role.contains('_') && role.len() <= 4 {
-        format!("{}s", role.to_uppercase())
-    } else if words.ends_with('s') {
-        words
-    } else {
-        format!("{words}s")
     }
 }
 

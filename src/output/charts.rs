@@ -465,7 +465,7 @@ fn team_panels(org: &Organisation, summary: &Summary) -> Vec<Panel> {
             let mut fan = fan_panel("Cases per case-holding FTE", &cells);
             // The name alone: panels sit side by side, and the report's
             // table says which case states each team holds.
-            fan.heading = Some(team.name.clone());
+            fan.heading = Some(crate::text::team_name(&team.name));
             fan.target = Some((team.target.low, team.target.high));
             Some(fan)
         })
@@ -2093,7 +2093,11 @@ pub fn difference_drivers_chart(
 /// Bars of the caseload's drivers, longest first as `drivers` orders them,
 /// then chance in grey.
 fn tornado(name: String, title: String, s: &Scenario, drivers: &[Drivers], runs: usize, seed: u64) -> Option<Chart> {
-    let caseload = drivers.iter().find(|d| d.outcome == Outcome::CaseloadEnd)?;
+    // No spread, no shares of it to draw: the report's sentence says so.
+    let caseload = drivers
+        .iter()
+        .find(|d| d.outcome == Outcome::CaseloadEnd)
+        .filter(|d| d.explained())?;
     let mut bars: Vec<Bar> = caseload
         .shares
         .iter()

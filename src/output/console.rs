@@ -3,7 +3,7 @@
 
 use crate::analysis::compare::{BreakEven, Difference, Sweep, spend_breakdown};
 use crate::model::params::Scenario;
-use crate::output::headline::{caseload_text, share_as_written};
+use crate::output::headline::{caseload_text, chance_words};
 use crate::text;
 
 /// A comparison: the change in total spend first, broken down, then the
@@ -32,7 +32,7 @@ pub fn money_line(s: &Scenario, base: &Scenario, d: &Difference) -> String {
         signed_caseload(d.end_caseload.p50()),
         signed_caseload(d.end_caseload.p05()),
         signed_caseload(d.end_caseload.p95()),
-        text::percent(share_as_written(d.lower_share)),
+        chance_words(d.lower_share),
     )
 }
 

@@ -4,7 +4,7 @@
 
 use super::fmt_value;
 use super::tables::{finish, writer};
-use crate::analysis::drivers::{Driver, Drivers, Outcome};
+use crate::analysis::drivers::{Driver, Drivers, Outcome, Spread};
 use crate::model::params::Scenario;
 use crate::scenario::describe::month_name;
 use crate::text::{self, capital, escape, mid_sentence};
@@ -44,19 +44,22 @@ fn metric(o: Outcome, difference: bool) -> String {
 }
 
 /// The rows of one scenario's drivers: every driver, largest first, then
-/// `chance`.
+/// `chance`. An outcome that does not vary (or too few runs) has the same
+/// rows with their shares empty: a share of no spread is no number, and
+/// an empty cell is missing to Excel, R and pandas alike.
 fn rows(s: &Scenario, drivers: &[Drivers], difference: bool) -> Vec<[String; 4]> {
     let mut out = Vec::new();
     for d in drivers {
         let m = metric(d.outcome, difference);
-        for (driver, share) in &d.shares {
-            out.push([m.clone(), driver.key(s), label(*driver, s), fmt_value(*share)]);
+        let share = |x: f64| if d.explained() { fmt_value(x) } else { String::new() };
+        for (driver, x) in &d.shares {
+            out.push([m.clone(), driver.key(s), label(*driver, s), share(*x)]);
         }
         out.push([
             m,
             "chance".to_string(),
             "Chance, and assumptions acting together".to_string(),
-            fmt_value(d.chance),
+            share(d.chance),
         ]);
     }
     out
@@ -134,10 +137,21 @@ fn subject(s: &Scenario, difference: bool) -> String {
 /// The sentence a councillor reads about the caseload at the end.
 pub fn sentence(s: &Scenario, d: &Drivers, difference: bool) -> String {
     let what = subject(s, difference);
-    if d.constant {
+    match d.spread {
+        Spread::Constant => {
+            return format!(
+                "{} is the same in every run, so there is no spread to explain.",
+                capital(&what)
+            );
+        }
+        Spread::TooFewRuns => {
+            return format!("There are too few runs (fewer than 4) to say what drives the spread of {what}.");
+        }
+        Spread::Varies => {}
+    }
+    if d.shares.is_empty() {
         return format!(
-            "{} is the same in every run: there is no uncertainty to explain.",
-            capital(&what)
+            "All the spread of {what} is month-to-month chance (who leaves, who is referred and when): no assumption in this scenario is uncertain, each being a single value."
         );
     }
     let Some((driver, share)) = d.top().filter(|(_, share)| *share >= 0.07) else {
@@ -187,9 +201,13 @@ fn caseload(drivers: &[Drivers]) -> Option<&Drivers> {
     drivers.iter().find(|d| d.outcome == Outcome::CaseloadEnd)
 }
 
-/// The sentence, what the shares are, and their table.
+/// The sentence, what the shares are, and their table (the sentence alone
+/// when there are no shares to give).
 fn part(body: &mut String, s: &Scenario, caseload: &Drivers, difference: bool) {
     let _ = writeln!(body, "<p>{}</p>", escape(&sentence(s, caseload, difference)));
+    if !caseload.explained() || caseload.shares.is_empty() {
+        return;
+    }
     let _ = writeln!(
         body,
         "<p class=\"note\">Each share is the part of the spread of {} across runs that the assumption explains on its own (estimated from the runs already made; see drivers.csv and docs/model.md). \"Chance\" is the rest: the month-to-month randomness of who leaves and who is referred, and assumptions acting together.{}</p>",

@@ -15,8 +15,12 @@ pub enum Kind {
     Caseload,
     /// FTE: one decimal.
     Fte,
-    /// A share of runs or of posts: two decimals.
+    /// A share of posts (a rate): two decimals.
     Share,
+    /// A chance, the share of runs in which something happens: two
+    /// decimals, or more when two would round a share that is not exactly
+    /// 0 or 1 to 0.00 or 1.00 (0.995, not 1.00).
+    Chance,
     /// Whole pounds.
     Money,
     /// A change in whole pounds (a difference from the baseline).
@@ -31,7 +35,7 @@ impl Kind {
     fn decimals(self) -> i32 {
         match self {
             Kind::Caseload | Kind::Fte | Kind::Span => 1,
-            Kind::Share => 2,
+            Kind::Share | Kind::Chance => 2,
             Kind::Money | Kind::MoneyChange => 0,
             Kind::Multiplier => 3,
         }
@@ -59,7 +63,7 @@ impl Figure {
     pub fn text(&self) -> String {
         match self {
             Figure::Number(x, Kind::Multiplier) => format!("{x:.3}"),
-            Figure::Number(x, kind) => rounded(*x, kind.decimals()),
+            Figure::Number(x, kind) => rounded(*x, decimals(*x, *kind)),
             Figure::Target(x) => format!("{x}"),
             Figure::Month(m) => m.to_string(),
             Figure::Never => "never".into(),
@@ -68,10 +72,19 @@ impl Figure {
         }
     }
 
+    /// The decimals headline.csv writes a number with (`None` for anything
+    /// but a number).
+    pub fn decimals(&self) -> Option<i32> {
+        match self {
+            Figure::Number(x, kind) => Some(decimals(*x, *kind)),
+            _ => None,
+        }
+    }
+
     /// The number as rounded in headline.csv (`None` for words and months).
     pub fn rounded_value(&self) -> Option<f64> {
         match self {
-            Figure::Number(x, kind) if x.is_finite() => Some(round_half_up(*x, kind.decimals())),
+            Figure::Number(x, kind) if x.is_finite() => Some(round_half_up(*x, decimals(*x, *kind))),
             Figure::Number(x, _) => Some(*x),
             Figure::Target(x) => Some(*x),
             _ => None,
@@ -90,6 +103,19 @@ pub struct Headline {
 /// The figure of `key` among `rows`.
 pub fn find<'a>(rows: &'a [Headline], key: &str) -> Option<&'a Figure> {
     rows.iter().find(|h| h.key == key).map(|h| &h.figure)
+}
+
+/// The decimals `x` of `kind` is written with: its kind's, but for a chance
+/// strictly between 0 and 1 as many more as keep it off 0 and 1 (a share of
+/// runs differs from them by at least one run in however many were made).
+fn decimals(x: f64, kind: Kind) -> i32 {
+    let mut d = kind.decimals();
+    if kind == Kind::Chance && x > 0.0 && x < 1.0 {
+        while d < 12 && !(0.0 < round_half_up(x, d) && round_half_up(x, d) < 1.0) {
+            d += 1;
+        }
+    }
+    d
 }
 
 fn round_half_up(x: f64, decimals: i32) -> f64 {
@@ -116,15 +142,20 @@ pub fn caseload_text(x: f64) -> String {
     rounded(x, Kind::Caseload.decimals())
 }
 
-/// A share as headline.csv rounds it (two decimals, halves up), for words
-/// that quote it as a percentage.
-pub fn share_as_written(p: f64) -> f64 {
-    round_half_up(p, Kind::Share.decimals())
+/// Social workers per manager as the headlines show them: one decimal, or
+/// `inf`.
+pub fn span_text(x: f64) -> String {
+    rounded(x, Kind::Span.decimals())
 }
 
-/// A probability as a share with two decimals.
-pub fn probability_text(x: f64) -> String {
-    rounded(x, Kind::Share.decimals())
+/// A chance in words as headline.csv rounds it (`0.64` -> `64%`, `0.995`
+/// -> `more than 99%`), for every sentence that quotes one: the terminal,
+/// the reports and the workshop page.
+pub fn chance_words(p: f64) -> String {
+    match Figure::Number(p, Kind::Chance).rounded_value() {
+        Some(x) if x.is_finite() => crate::text::chance(x),
+        _ => Figure::Number(p, Kind::Chance).text(),
+    }
 }
 
 fn month_or_never(m: Option<YearMonth>) -> Figure {
@@ -173,7 +204,7 @@ fn span_rows(span: &SpanHeadline) -> Vec<Headline> {
     out.push(row("span_of_control_end_p05", Number(span.end.p05(), Kind::Span)));
     out.push(row("span_of_control_end_p95", Number(span.end.p95(), Kind::Span)));
     if let Some(p) = span.prob_within_end {
-        out.push(row("prob_within_span_end", Number(p, Kind::Share)));
+        out.push(row("prob_within_span_end", Number(p, Kind::Chance)));
     }
     out
 }
@@ -190,11 +221,11 @@ pub fn run_headlines(h: &RunHeadline) -> Vec<Headline> {
         row("caseload_end_p95", Number(h.caseload_end.p95(), Kind::Caseload)),
         row(
             "prob_at_or_below_low_end",
-            Number(h.prob_at_or_below_low_end, Kind::Share),
+            Number(h.prob_at_or_below_low_end, Kind::Chance),
         ),
         row(
             "prob_at_or_below_high_end",
-            Number(h.prob_at_or_below_high_end, Kind::Share),
+            Number(h.prob_at_or_below_high_end, Kind::Chance),
         ),
         row(
             "median_caseload_first_reaches_high",
@@ -240,14 +271,14 @@ pub fn run_headlines(h: &RunHeadline) -> Vec<Headline> {
             team_row(median, name, Number(team.caseload_end.p50(), Kind::Caseload)),
             team_row(p05, name, Number(team.caseload_end.p05(), Kind::Caseload)),
             team_row(p95, name, Number(team.caseload_end.p95(), Kind::Caseload)),
-            team_row(prob_low, name, Number(team.prob_at_or_below_low_end, Kind::Share)),
-            team_row(prob_high, name, Number(team.prob_at_or_below_high_end, Kind::Share)),
+            team_row(prob_low, name, Number(team.prob_at_or_below_low_end, Kind::Chance)),
+            team_row(prob_high, name, Number(team.prob_at_or_below_high_end, Kind::Chance)),
             team_row(reach, name, month_or_never(team.median_first_reaches_high)),
         ]);
         if let Some(span) = &team.span {
             rows.push(team_row(span_median, name, Number(span.end.p50(), Kind::Span)));
             if let Some(p) = span.prob_within_end {
-                rows.push(team_row(within, name, Number(p, Kind::Share)));
+                rows.push(team_row(within, name, Number(p, Kind::Chance)));
             }
         }
     }
@@ -289,7 +320,7 @@ pub fn difference_headlines(baseline: &str, d: &Difference) -> Vec<Headline> {
             "caseload_end_difference_p95",
             Number(d.end_caseload.p95(), Kind::Caseload),
         ),
-        row("prob_caseload_lower_end", Number(d.lower_share, Kind::Share)),
+        row("prob_caseload_lower_end", Number(d.lower_share, Kind::Chance)),
     ]
 }
 
@@ -334,7 +365,7 @@ mod tests {
 
     #[test]
     fn halves_round_up() {
-        assert_eq!(probability_text(0.125), "0.13");
+        assert_eq!(Figure::Number(0.125, Kind::Chance).text(), "0.13");
         assert_eq!(caseload_text(20.25), "20.3");
         assert_eq!(caseload_text(-0.25), "-0.2");
         assert_eq!(caseload_text(-0.01), "0.0");
@@ -351,5 +382,28 @@ mod tests {
         assert_eq!(Figure::Never.text(), "never");
         assert_eq!(Figure::Number(0.125, Kind::Share).rounded_value(), Some(0.13));
         assert_eq!(Figure::Month(YearMonth::new(2025, 3).unwrap()).rounded_value(), None);
+    }
+
+    #[test]
+    fn a_chance_short_of_certain_is_not_written_as_certain() {
+        let chance = |x: f64| Figure::Number(x, Kind::Chance);
+        // 995 runs of 1,000: not 1.00, nor 100% in words.
+        assert_eq!(chance(0.995).text(), "0.995");
+        assert_eq!(chance(0.995).rounded_value(), Some(0.995));
+        assert_eq!(chance_words(0.995), "more than 99%");
+        assert_eq!(chance(0.9999).text(), "0.9999");
+        assert_eq!(chance(0.004).text(), "0.004");
+        assert_eq!(chance_words(0.004), "less than 1%");
+        assert_eq!(chance(0.00004).text(), "0.00004");
+        // Every run, or none, and anything away from the ends: two decimals.
+        assert_eq!(chance(1.0).text(), "1.00");
+        assert_eq!(chance_words(1.0), "100%");
+        assert_eq!(chance(0.0).text(), "0.00");
+        assert_eq!(chance_words(0.0), "0%");
+        assert_eq!(chance(0.6449).text(), "0.64");
+        assert_eq!(chance_words(0.6449), "64%");
+        assert_eq!(chance(0.994).text(), "0.99");
+        // A rate is not a chance: its two decimals stay.
+        assert_eq!(Figure::Number(0.996, Kind::Share).text(), "1.00");
     }
 }

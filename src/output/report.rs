@@ -17,7 +17,7 @@ use crate::output::assumptions;
 use crate::output::charts::inline_svg;
 use crate::output::console::signed_caseload;
 use crate::output::drivers::section as drivers_section;
-use crate::output::headline::{Figure, Headline, Kind, TEAM_KEYS, find, share_as_written};
+use crate::output::headline::{Figure, Headline, Kind, TEAM_KEYS, chance_words, find};
 use crate::scenario::Loaded;
 use crate::scenario::describe::{self, month_name};
 use crate::stats::Summary;
@@ -296,9 +296,13 @@ fn number_words(f: &Figure, render: fn(f64) -> String) -> String {
     }
 }
 
-/// A headline share in words: `0.64` -> `64%`.
+/// A headline share in words: `0.64` -> `64%`; a chance never says 100%
+/// or 0% unless every run, or none, met it (`more than 99%`).
 fn percent_words(f: &Figure) -> String {
-    number_words(f, text::percent)
+    match f {
+        Figure::Number(_, Kind::Chance) => number_words(f, text::chance),
+        _ => number_words(f, text::percent),
+    }
 }
 
 /// A headline sum of money in words: `28123456` -> `£28,123,456`.
@@ -318,16 +322,45 @@ fn figure(f: &Figure) -> String {
     match f {
         Figure::Number(_, Kind::Money) => money_words(f),
         Figure::Number(_, Kind::MoneyChange) => signed_money_words(f),
-        Figure::Number(_, Kind::Share) => percent_words(f),
+        Figure::Number(_, Kind::Share | Kind::Chance) => percent_words(f),
         other => other.text(),
     }
 }
 
+/// Why a caseload is infinite: its cases' capacity is nil. People may be
+/// in post (a case-holding share of 0, roles that hold none), so this says
+/// no one holds cases, not that no one is left.
+const NO_CAPACITY: &str = "no one in post holds cases";
+
 /// A headline caseload in words (`inf` is a month with no capacity).
 fn caseload_words(f: &Figure) -> String {
     match f {
-        Figure::Number(x, _) if x.is_infinite() && *x > 0.0 => "infinite (no one left to hold cases)".to_string(),
+        Figure::Number(x, _) if x.is_infinite() && *x > 0.0 => format!("unbounded ({NO_CAPACITY})"),
         other => other.text(),
+    }
+}
+
+fn is_unbounded(f: &Figure) -> bool {
+    matches!(f, Figure::Number(x, _) if x.is_infinite() && *x > 0.0)
+}
+
+/// The range of 9 runs in 10 of a caseload, from its 5th and 95th
+/// percentiles in bold, after "is": `between 17.5 and 24.0`, or `17.5 or
+/// more` with what the infinite top means. `None` when even the 5th
+/// percentile is infinite: then no range is worth giving.
+fn caseload_range(p05: &Figure, p95: &Figure) -> Option<String> {
+    let b = |x: String| format!("<b>{}</b>", escape(&x));
+    match (is_unbounded(p05), is_unbounded(p95)) {
+        (true, _) => None,
+        (false, true) => Some(format!(
+            "{} or more (in more than 1 run in 20 {NO_CAPACITY}, so it is unbounded)",
+            b(caseload_words(p05))
+        )),
+        (false, false) => Some(format!(
+            "between {} and {}",
+            b(caseload_words(p05)),
+            b(caseload_words(p95))
+        )),
     }
 }
 
@@ -347,13 +380,19 @@ fn scenario_sentences(s: &Scenario, get: &dyn Fn(&str) -> Figure) -> Vec<String>
     let b = |x: String| format!("<b>{}</b>", escape(&x));
     let end = month_words(&get("end_month"));
     let (low, high) = (get("target_low").text(), get("target_high").text());
-    let mut out = vec![format!(
-        "In 9 runs out of 10 the average caseload in {} is between {} and {}; the median is {}.",
-        escape(&end),
-        b(caseload_words(&get("caseload_end_p05"))),
-        b(caseload_words(&get("caseload_end_p95"))),
-        b(caseload_words(&get("caseload_end_median")))
-    )];
+    let mut out = vec![
+        match caseload_range(&get("caseload_end_p05"), &get("caseload_end_p95")) {
+            Some(range) => format!(
+                "In 9 runs out of 10 the average caseload in {} is {range}; the median is {}.",
+                escape(&end),
+                b(caseload_words(&get("caseload_end_median")))
+            ),
+            None => format!(
+                "In {} {NO_CAPACITY} in at least 95 runs out of 100: with <b>no capacity to hold cases</b>, the average caseload cannot be computed (it is unbounded, <code>inf</code> in headline.csv).",
+                escape(&end)
+            ),
+        },
+    ];
     out.push(format!(
         "In {} it is at or below {} (the top of the target band) in {} of runs, and at or below {} in {} of runs.",
         escape(&end),
@@ -394,6 +433,16 @@ fn scenario_sentences(s: &Scenario, get: &dyn Fn(&str) -> Figure) -> Vec<String>
             escape(&high),
             b(month_words(&early)),
             escape(&end)
+        ),
+        (Figure::Month(m), _) if early == late && *m == s.start => format!(
+            "Run by run, the caseload is at or above {} from the first month, {}, in at least 9 runs out of 10.",
+            escape(&high),
+            b(month_words(&early))
+        ),
+        _ if early == late => format!(
+            "Run by run, the caseload first reaches {} in {} in at least 9 runs out of 10.",
+            escape(&high),
+            b(month_words(&early))
         ),
         _ => format!(
             "Run by run, the caseload first reaches {} between {} and {} in 9 runs out of 10.",
@@ -456,7 +505,7 @@ fn comparison_sentences(s: &Scenario, base: &Scenario, d: &Difference) -> Vec<St
             caseload(d.end_caseload.p50()),
             caseload(d.end_caseload.p05()),
             caseload(d.end_caseload.p95()),
-            b(text::percent(share_as_written(d.lower_share)))
+            b(chance_words(d.lower_share))
         ),
     ]
 }
@@ -472,7 +521,7 @@ pub(crate) fn meaning(key: &str) -> Cow<'static, str> {
         if let Some(team) = key.strip_prefix(base).and_then(|rest| rest.strip_prefix('_'))
             && !team.is_empty()
         {
-            return Cow::Owned(format!("Team {team}: {}", team_meaning(base)));
+            return Cow::Owned(format!("{} team: {}", text::team_name(team), team_meaning(base)));
         }
     }
     Cow::Borrowed("")
@@ -582,7 +631,7 @@ fn caption(name: &str) -> &'static str {
             "Social workers per manager across the service (FTE in post, permanent and agency, over managers' FTE in post): the median run with 50% and 90% of runs shaded; the dashed line is the target span of control."
         }
         "drivers" => {
-            "The share of the spread of the caseload at the end that each uncertain assumption explains on its own, largest first; grey is what none explains alone (chance, and assumptions acting together). See \"What drives the uncertainty\" above."
+            "The share of the spread of the caseload at the end that each uncertain assumption explains on its own, largest first; grey is what none explains alone (chance, and assumptions acting together). See \"What drives the uncertainty\" below."
         }
         "comparison-caseload" => {
             "Every scenario's median caseload, with the middle 50% of its runs shaded; the green band is the baseline's target."
@@ -603,7 +652,7 @@ fn caption(name: &str) -> &'static str {
             "Left: spend since the start by scenario (median, 50% of runs shaded). Right: each scenario's spend minus the baseline's in the same run (median, 90% of runs shaded)."
         }
         n if n.starts_with("drivers-") => {
-            "The share of the spread of the difference this scenario makes to the caseload at the end (its caseload minus the baseline's in the same run) that each uncertain assumption explains on its own, largest first; grey is what none explains alone. See \"What drives the uncertainty\" above."
+            "The share of the spread of the difference this scenario makes to the caseload at the end (its caseload minus the baseline's in the same run) that each uncertain assumption explains on its own, largest first; grey is what none explains alone. See \"What drives the uncertainty\" below."
         }
         _ => "",
     }
@@ -702,8 +751,10 @@ fn band_months(s: &Scenario) -> Vec<u32> {
 /// caseload in month `t` is at or below the low end of the target band,
 /// over it and at or below the target, and over the target: from the
 /// means of at_or_below_low and at_or_below_high as summary.csv writes
-/// them. `None` without those metrics or that month.
-pub fn band_chances(summary: &Summary, t: usize) -> Option<[u32; 3]> {
+/// them, each with the share it rounds (so that a share short of every
+/// run is not shown as 100%, nor one above none as 0%). `None` without
+/// those metrics or that month.
+pub fn band_chances(summary: &Summary, t: usize) -> Option<[(u32, f64); 3]> {
     if t >= summary.months {
         return None;
     }
@@ -712,8 +763,13 @@ pub fn band_chances(summary: &Summary, t: usize) -> Option<[u32; 3]> {
         crate::output::fmt_value(summary.cell(t, k).mean).parse::<f64>().ok()
     };
     let (low, high) = (mean(Metric::AtOrBelowLow)?, mean(Metric::AtOrBelowHigh)?);
-    let p = text::whole_percentages(&[low, (high - low).max(0.0), (1.0 - high).max(0.0)]);
-    Some([*p.first()?, *p.get(1)?, *p.get(2)?])
+    let shares = [low, (high - low).max(0.0), (1.0 - high).max(0.0)];
+    let p = text::whole_percentages(&shares);
+    Some([
+        (*p.first()?, shares[0]),
+        (*p.get(1)?, shares[1]),
+        (*p.get(2)?, shares[2]),
+    ])
 }
 
 fn bands_section(body: &mut String, s: &Scenario, summary: &Summary) {
@@ -729,8 +785,8 @@ fn bands_section(body: &mut String, s: &Scenario, summary: &Summary) {
         };
         let end = if t == last { " (the end)" } else { "" };
         let _ = write!(body, "<tr><td>{}{end}</td>", escape(&month_name(s.month_at(t))));
-        for p in chances {
-            let _ = write!(body, "<td class=\"num\">{p}%</td>");
+        for (points, share) in chances {
+            let _ = write!(body, "<td class=\"num\">{}</td>", text::whole_chance(points, share));
         }
         let _ = writeln!(body, "</tr>");
     }
@@ -753,14 +809,20 @@ fn team_sentences(s: &Scenario, get: &dyn Fn(&str) -> Figure) -> Vec<String> {
             if at("caseload_end_median") == Figure::Text(String::new()) {
                 continue;
             }
+            let name = escape(&text::team_name(&team.name));
+            let caseload = match caseload_range(&at("caseload_end_p05"), &at("caseload_end_p95")) {
+                Some(range) => format!(
+                    "average caseload in {end} of <b>{}</b> in the median run (9 runs out of 10 {range})",
+                    escape(&caseload_words(&at("caseload_end_median")))
+                ),
+                None => format!(
+                    "in {end} {NO_CAPACITY} in at least 95 runs out of 100, so its average caseload is unbounded"
+                ),
+            };
             out.push(format!(
-                "Team {}: average caseload in {end} of <strong>{}</strong> in the median run (9 runs out of 10 between {} and {}); a {} chance of being at or below its own target of {}.",
-                escape(&team.name),
-                escape(&caseload_words(&at("caseload_end_median"))),
-                escape(&caseload_words(&at("caseload_end_p05"))),
-                escape(&caseload_words(&at("caseload_end_p95"))),
-                escape(&percent_words(&at("prob_at_or_below_high_end"))),
-                escape(&at("target_high").text())
+                "{name} team: {caseload}; at or below its own target of {} in <b>{}</b> of runs.",
+                escape(&at("target_high").text()),
+                escape(&percent_words(&at("prob_at_or_below_high_end")))
             ));
         }
     }
@@ -768,17 +830,32 @@ fn team_sentences(s: &Scenario, get: &dyn Fn(&str) -> Figure) -> Vec<String> {
         org.span_of_control,
         Some(get("prob_within_span_end")).filter(|f| *f != Figure::Text(String::new())),
     ) {
-        let span = |key: &str| escape(&number_words(&get(key), text::number));
+        let span = |key: &str| escape(&number_words(&get(key), text::span));
+        let manager = manager_words(s);
         out.push(format!(
-            "Span of control in {end}: <strong>{}</strong> social workers per manager in the median run (9 runs out of 10 between {} and {}); a {} chance of keeping to one manager to {}.",
+            "Span of control in {end}: <b>{}</b> social workers per {manager} in the median run (9 runs out of 10 between {} and {}); at most {} social workers per {manager} in <b>{}</b> of runs.",
             span("span_of_control_end_median"),
             span("span_of_control_end_p05"),
             span("span_of_control_end_p95"),
-            escape(&percent_words(&within)),
-            text::number(target)
+            text::number(target),
+            escape(&percent_words(&within))
         ));
     }
     out
+}
+
+/// Whom the span of control counts social workers per: the one manager
+/// role in words (`team manager`), or `manager` when several roles manage.
+fn manager_words(s: &Scenario) -> String {
+    let managers: Vec<&str> = s
+        .organisation
+        .iter()
+        .flat_map(|o| o.roles.iter().filter(|r| r.manager).map(|r| r.name.as_str()))
+        .collect();
+    match managers.as_slice() {
+        [one] => text::role_person(one),
+        _ => "manager".to_string(),
+    }
 }
 
 /// Caseloads team by team and the span of control at the end, and spend by
@@ -794,21 +871,22 @@ fn teams_section(body: &mut String, s: &Scenario, summary: &Summary) {
             .map(|k| (0..summary.months).map(|t| summary.cell(t, k).mean).sum::<f64>())
     };
     let end = escape(&month_name(s.month_at(last as u32)));
+    let manager = escape(&manager_words(s));
     let _ = writeln!(body, "<section id=\"teams\"><h2>Teams and roles</h2>");
     if org.teams_declared {
         let _ = writeln!(
             body,
-            "<p>Each team's average caseload at the end ({end}): its open cases per case-holding FTE of its own staff, each role counted by its share of a full caseload; and its social workers per manager. \"9 runs in 10\" is the 5th to 95th percentile.</p><table class=\"figures teams\"><thead><tr><th>Team</th><th>Holds</th><th class=\"num\">Median caseload</th><th class=\"num\">9 runs in 10</th><th class=\"num\">Target</th><th class=\"num\">Chance at or below its top</th><th class=\"num\">Social workers per manager</th></tr></thead><tbody>"
+            "<p>Each team's average caseload at the end ({end}): its open cases per case-holding FTE of its own staff, each role counted by its share of a full caseload; and its social workers per {manager}. \"9 runs in 10\" is the 5th to 95th percentile.</p><table class=\"figures teams\"><thead><tr><th>Team</th><th>Holds</th><th class=\"num\">Median caseload</th><th class=\"num\">9 runs in 10</th><th class=\"num\">Target</th><th class=\"num\">Chance at or below its top</th><th class=\"num\">Social workers per {manager}</th></tr></thead><tbody>"
         );
         for team in &org.teams {
-            let holds: Vec<&str> = team.states.iter().map(|i| s.cases[*i].name.as_str()).collect();
+            let holds: Vec<String> = team.states.iter().map(|i| text::key_words(&s.cases[*i].name)).collect();
             let caseload = at_end(&format!("caseload_{}", team.name));
             let within = at_end(&format!("at_or_below_high_{}", team.name));
             let span = at_end(&format!("span_of_control_{}", team.name));
             let _ = writeln!(
                 body,
                 "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{} to {}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                escape(&team.name),
+                escape(&text::team_name(&team.name)),
                 escape(&holds.join(", ")),
                 caseload.map_or(String::new(), |c| text::caseload(c.p50())),
                 caseload.map_or(String::new(), |c| format!(
@@ -818,8 +896,8 @@ fn teams_section(body: &mut String, s: &Scenario, summary: &Summary) {
                 )),
                 text::number(team.target.low),
                 text::number(team.target.high),
-                within.map_or(String::new(), |c| text::percent(c.mean)),
-                span.map_or(String::new(), |c| text::number(c.p50()))
+                within.map_or(String::new(), |c| chance_words(c.mean)),
+                span.map_or(String::new(), |c| text::span(c.p50()))
             );
         }
         let _ = writeln!(body, "</tbody></table>");
@@ -828,18 +906,18 @@ fn teams_section(body: &mut String, s: &Scenario, summary: &Summary) {
     if let Some(span) = at_end(crate::model::metrics::SPAN_OF_CONTROL) {
         let target = match (org.span_of_control, at_end(crate::model::metrics::WITHIN_SPAN)) {
             (Some(target), Some(within)) => format!(
-                " Against the target of {} social workers per manager, the span is kept to in {} of runs.",
+                " Against the target of at most {} social workers per {manager}, the span is kept to in {} of runs.",
                 text::number(target),
-                text::percent(within.mean)
+                chance_words(within.mean)
             ),
             _ => String::new(),
         };
         let _ = writeln!(
             body,
-            "<p>Span of control: across the service, {} social workers per manager at the end in the median run (9 runs in 10: {} to {}), counting FTE in post, permanent and agency.{target}</p>",
-            text::number(span.p50()),
-            text::number(span.p05()),
-            text::number(span.p95())
+            "<p>Span of control: across the service, {} social workers per {manager} at the end in the median run (9 runs in 10: {} to {}), counting FTE in post, permanent and agency.{target}</p>",
+            text::span(span.p50()),
+            text::span(span.p05()),
+            text::span(span.p95())
         );
     }
     let _ = writeln!(
@@ -855,7 +933,7 @@ fn teams_section(body: &mut String, s: &Scenario, summary: &Summary) {
         let _ = writeln!(
             body,
             "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            escape(name),
+            escape(&text::capital(&text::role_people(name))),
             text::percent(role.caseload_share),
             median("establishment_fte"),
             median("permanent_fte"),
@@ -884,7 +962,7 @@ fn cases_by_team_table(body: &mut String, s: &Scenario, over_horizon: &dyn Fn(&s
         let _ = writeln!(
             body,
             "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            escape(&team.name),
+            escape(&text::team_name(&team.name)),
             total("new_cases"),
             total("transfers_in"),
             total("transfers_out"),
@@ -975,7 +1053,7 @@ const LIMITS: [&str; 9] = [
     "<b>The effects of payments and of pressure are assumptions.</b> There is little published evidence on how much a bonus or retention payment changes hiring or leaving, or how much high caseloads drive people out. Read the spread, and test other values.",
     "<b>It is not fitted to our history.</b> The inputs are set by hand from published figures; check them against recent months before relying on the projection.",
     "<b>Demand does not respond to the workforce.</b> Referrals and how long cases stay open do not change when caseloads are high, though in practice thresholds and durations may.",
-    "<b>Only qualified social workers are counted.</b> Family support workers, personal advisers and others who hold or share cases are not modelled; there is no overtime, redundancy or movement between teams.",
+    "<b>Only qualified social workers are counted.</b> Family support workers, personal advisers and others who hold or share cases are not modelled; there is no overtime or redundancy, and staff do not move between teams (cases do, as they change state).",
     "<b>Costs are simple.</b> A yearly cost per FTE with no pay awards, inflation or progression; the shipped costs are illustrative.",
     "<b>Percentiles are month by month.</b> The median line is not one run's path, and uncertainty grows with time: beyond three to five years the ranges are wide for good reason. The spread is what the assumptions imply, not a guarantee: if they are wrong in ways their ranges do not allow for, so are the results.",
 ];
@@ -1056,6 +1134,12 @@ mod tests {
         assert_eq!(percent_words(&share(0.645)), "65%");
         assert_eq!(percent_words(&share(0.07)), "7%");
         assert_eq!(percent_words(&share(0.996)), "100%");
+        let chance = |x: f64| Figure::Number(x, Kind::Chance);
+        assert_eq!(percent_words(&chance(0.996)), "more than 99%");
+        assert_eq!(percent_words(&chance(0.995)), "more than 99%");
+        assert_eq!(percent_words(&chance(1.0)), "100%");
+        assert_eq!(percent_words(&chance(0.003)), "less than 1%");
+        assert_eq!(figure(&chance(0.995)), "more than 99%");
         let october = crate::model::params::YearMonth::new(2023, 10).unwrap();
         assert_eq!(month_words(&Figure::Month(october)), "October 2023");
         assert_eq!(month_words(&Figure::Never), "never");
@@ -1063,7 +1147,7 @@ mod tests {
         assert_eq!(money_words(&Figure::Number(-63_491.0, Kind::Money)), "-£63,491");
         assert_eq!(figure(&Figure::Number(263_891.0, Kind::MoneyChange)), "+£263,891");
         let inf = Figure::Number(f64::INFINITY, Kind::Caseload);
-        assert_eq!(caseload_words(&inf), "infinite (no one left to hold cases)");
+        assert_eq!(caseload_words(&inf), "unbounded (no one in post holds cases)");
     }
 
     #[test]

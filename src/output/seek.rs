@@ -83,7 +83,7 @@ pub fn sentences(s: &Seeking) -> Vec<String> {
 fn answer_sentence(s: &Seeking) -> String {
     let l = s.lever;
     let (asked, goal) = (text::percent(s.chance), target_words(s.target, s.by));
-    let at = |e: &Evaluation| format!("{} (± {})", text::percent(e.chance()), points(e.chance_se()));
+    let at = |e: &Evaluation| format!("{} (± {})", text::chance(e.chance()), points(e.chance_se()));
     let tried = |i: usize| s.search.tried.get(i);
     match s.search.outcome {
         Outcome::Found { answer, direction } => {
@@ -125,8 +125,8 @@ fn answer_sentence(s: &Seeking) -> String {
         Outcome::Flat { lowest, highest } => format!(
             "{} hardly moves the chance of {goal}: from {} to {} across {} to {}, within {} of each other, so no value is given. Try another lever.",
             lever_words(l),
-            text::percent(lowest),
-            text::percent(highest),
+            text::chance(lowest),
+            text::chance(highest),
             value_text(l, l.low),
             value_text(l, l.high),
             points(s.search.tolerance),
@@ -496,7 +496,7 @@ fn report_page(p: &Page, (runs, seed): (u32, u64), has_answer: bool, sets: &[Str
         }
         body.push_str(&format!(
             "<td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-            text::percent(e.chance()),
+            text::chance(e.chance()),
             points(e.chance_se()),
             escape(&text::money(e.spend_mean)),
             if e.meets(p.chance) { "yes" } else { "no" }
@@ -573,7 +573,7 @@ pub fn mix_sentences(m: &Mixing) -> Vec<String> {
         let best = rows.iter().max_by(|x, y| x.1.chance().total_cmp(&y.1.chance()));
         return vec![format!(
             "No combination tried gives {goal} in {asked} of runs: the best chance is {}, at {}. Try wider ranges or other levers.",
-            best.map_or_else(String::new, |b| text::percent(b.1.chance())),
+            best.map_or_else(String::new, |b| text::chance(b.1.chance())),
             best.map_or_else(String::new, |b| mix_values_words(m.levers, &b.0)),
         )];
     };
@@ -582,7 +582,7 @@ pub fn mix_sentences(m: &Mixing) -> Vec<String> {
         "The cheapest mix for {goal} in at least {asked} of runs: {}, with mean spend {} over the projection; there the chance is {} (± {}). {met} of the {} combinations tried meet the target (seek.csv has each one's answer, the frontier).",
         mix_values_words(m.levers, &values),
         text::money(a.spend_mean),
-        text::percent(a.chance()),
+        text::chance(a.chance()),
         points(a.chance_se()),
         m.mix.combinations.len(),
     )];

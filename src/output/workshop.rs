@@ -58,7 +58,7 @@ pub fn difference_sentences(d: &Difference) -> Vec<String> {
             crate::output::console::signed_caseload(d.end_caseload.p50()),
             crate::output::console::signed_caseload(d.end_caseload.p05()),
             crate::output::console::signed_caseload(d.end_caseload.p95()),
-            text::percent(d.lower_share)
+            crate::output::headline::chance_words(d.lower_share)
         ),
         format!(
             "Total spend changes by {} on average (9 runs in 10 between {} and {}); the net cost excluding salaries of funded posts is {}.",

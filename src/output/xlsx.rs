@@ -69,11 +69,15 @@ fn render_error(e: XlsxError) -> Error {
 }
 
 /// Number formats: money in whole pounds, a share with two decimals (a
-/// headline chance) as a whole percentage, a rate or chance month by month
-/// to a tenth of a percent, FTE and counts to a tenth.
+/// headline rate or chance) as a whole percentage, a rate or chance month by
+/// month to a tenth of a percent, FTE and counts to a tenth. A headline
+/// chance that headline.csv writes with more decimals, so as not to round
+/// to 0 or 1, shows them all (0.995 as 99.5%, not 100%).
 const MONEY: &str = "£#,##0;-£#,##0";
 const PERCENT: &str = "0%";
 const PERCENT_TENTH: &str = "0.0%";
+const PERCENT_HUNDREDTH: &str = "0.00%";
+const PERCENT_THOUSANDTH: &str = "0.000%";
 const ONE_DECIMAL: &str = "0.0";
 const THREE_DECIMALS: &str = "0.000";
 const NUMBER: &str = "#,##0.0";
@@ -94,6 +98,13 @@ fn figure_format(figure: &Figure) -> &'static str {
     match figure {
         Figure::Number(_, Kind::Money | Kind::MoneyChange) => MONEY,
         Figure::Number(_, Kind::Share) => PERCENT,
+        Figure::Number(_, Kind::Chance) => match figure.decimals() {
+            Some(..=2) => PERCENT,
+            Some(3) => PERCENT_TENTH,
+            Some(4) => PERCENT_HUNDREDTH,
+            Some(5) => PERCENT_THOUSANDTH,
+            _ => GENERAL,
+        },
         Figure::Number(_, Kind::Caseload | Kind::Fte | Kind::Span) => ONE_DECIMAL,
         Figure::Number(_, Kind::Multiplier) => THREE_DECIMALS,
         _ => GENERAL,
@@ -122,9 +133,18 @@ impl Formats {
                 .set_border_bottom(FormatBorder::Thin),
             text: Format::new(),
             wrapped: Format::new().set_text_wrap().set_align(FormatAlign::Top),
-            numbers: [MONEY, PERCENT, PERCENT_TENTH, ONE_DECIMAL, THREE_DECIMALS, NUMBER]
-                .map(|code| (code, Format::new().set_num_format(code)))
-                .into(),
+            numbers: [
+                MONEY,
+                PERCENT,
+                PERCENT_TENTH,
+                PERCENT_HUNDREDTH,
+                PERCENT_THOUSANDTH,
+                ONE_DECIMAL,
+                THREE_DECIMALS,
+                NUMBER,
+            ]
+            .map(|code| (code, Format::new().set_num_format(code)))
+            .into(),
             general: Format::new(),
         }
     }
@@ -523,6 +543,9 @@ mod tests {
         assert_eq!(figure_format(&number(Kind::MoneyChange)), MONEY);
         assert_eq!(figure_format(&number(Kind::Money)), MONEY);
         assert_eq!(figure_format(&number(Kind::Share)), PERCENT);
+        assert_eq!(figure_format(&number(Kind::Chance)), PERCENT);
+        assert_eq!(figure_format(&Figure::Number(0.995, Kind::Chance)), PERCENT_TENTH);
+        assert_eq!(figure_format(&Figure::Number(0.9999, Kind::Chance)), PERCENT_HUNDREDTH);
         assert_eq!(figure_format(&number(Kind::Caseload)), ONE_DECIMAL);
         assert_eq!(figure_format(&number(Kind::Fte)), ONE_DECIMAL);
         assert_eq!(figure_format(&number(Kind::Multiplier)), THREE_DECIMALS);

@@ -164,10 +164,11 @@ fn organisation(o: &mut String, s: &Scenario, org: &Organisation) -> std::fmt::R
             .map_or_else(String::new, |p| role_differences(s, &p.scenario));
         writeln!(
             o,
-            "  Role {}: holds {} of a full caseload{}{differs}.",
+            "  {} (roles.{}): hold {} of a full caseload{}{differs}.",
+            crate::text::capital(&crate::text::role_people(&r.name)),
             r.name,
             percent(r.caseload_share),
-            if r.manager { "; manages social workers" } else { "" }
+            if r.manager { "; manage social workers" } else { "" }
         )?;
     }
     if let Some(span) = org.span_of_control {
@@ -181,14 +182,16 @@ fn organisation(o: &mut String, s: &Scenario, org: &Organisation) -> std::fmt::R
         let states: Vec<&str> = t.states.iter().map(|i| s.cases[*i].name.as_str()).collect();
         writeln!(
             o,
-            "  Team {}: holds {}; caseload target {} to {}.",
+            "  {} team (teams.{}): holds {}; caseload target {} to {}.",
+            crate::text::team_name(&t.name),
             t.name,
             states.join(", "),
             num(t.target.low),
             num(t.target.high)
         )?;
         for p in org.pools.iter().filter(|p| p.team == ti) {
-            writeln!(o, "    {}: {}.", org.roles[p.role].name, pool_amounts(&p.scenario))?;
+            let people = crate::text::capital(&crate::text::role_people(&org.roles[p.role].name));
+            writeln!(o, "    {people}: {}.", pool_amounts(&p.scenario))?;
         }
     }
     type Has = fn(&Payments) -> bool;

@@ -658,6 +658,9 @@ impl Outcome {
             "headline": report::headline_sentences(s, &rows),
             "difference": if changed { workshop::difference_sentences(d) } else { Vec::new() },
             "drivers": caseload_sentence,
+            // The chance of meeting the target in words, as the report says
+            // it (never 100% short of every run), for the table of plans.
+            "chance_words": headline::chance_words(self.own.prob_at_or_below_high_end),
             "changes": applied.changes,
             "numbers": {
                 "end_month": self.own.end_month.to_string(),
@@ -713,7 +716,7 @@ impl Outcome {
     }
 }
 
-/// JSON has no infinity: an infinite caseload (no one left to hold cases)
+/// JSON has no infinity: an infinite caseload (no one in post holds cases)
 /// is `null`.
 fn finite(x: f64) -> Option<f64> {
     x.is_finite().then_some(x)

@@ -149,15 +149,10 @@ pub fn roles(start: &Start) -> Vec<String> {
     names
 }
 
-/// A role's people in plain words: `team_manager` is "team managers"; a
-/// name of one short word is an abbreviation (`iro`: "IROs").
+/// A role's people in plain words, as the reports say them: `team_manager`
+/// is "team managers", `iro` "independent reviewing officers".
 pub fn role_words(role: &str) -> String {
-    let words = role.replace('_', " ");
-    if !words.contains(' ') && words.len() <= 3 {
-        format!("{}s", words.to_uppercase())
-    } else {
-        format!("{words}s")
-    }
+    text::role_people(role)
 }
 
 /// Where a team's social workers' own sections are written.

@@ -61,7 +61,6 @@ function signed(x, f) {
   const text = f(x);
   return x > 0 && !/^0(\.0+)?$/.test(text) ? `+${text}` : text;
 }
-function percent(p) { return `${Math.round(p * 100)}%`; }
 // A caseload to one decimal, as the rest of caseload writes it: 14.0, not 14.
 function caseload(x) { return x === null || x === undefined ? "infinite" : Number(x).toFixed(1); }
 function monthWords(m) {
@@ -408,7 +407,7 @@ function addTried(data) {
     el("td", { text: String(state.tried.length + 1) }),
     el("td", { text: changes }),
     el("td", { class: "num", text: `${caseload(n.caseload_end_median)} in ${monthWords(n.end_month)}` }),
-    el("td", { class: "num", text: percent(n.prob_at_or_below_high_end) }),
+    el("td", { class: "num", text: data.chance_words }),
     el("td", { class: "num", text: money(n.spend_total_mean) }),
     el("td", { class: "num", text: data.changed ? signed(n.caseload_change_median, caseload) : "" }),
     el("td", { class: "num", text: data.changed ? signed(n.spend_change_mean, money) : "" }));
