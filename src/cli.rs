@@ -217,7 +217,7 @@ pub enum Command {
     #[command(after_help = BACKTEST_EXAMPLES)]
     Backtest {
         /// The council, as for `new --la` (forgiving of case, "and" or "&", "City of" ...).
-        #[arg(long, value_name = "NAME", required_unless_present = "all", conflicts_with = "all")]
+        #[arg(long, value_name = "NAME", conflicts_with = "all")]
         la: Option<String>,
         /// Every council with figures for the year, pooling how well the bands held.
         #[arg(long)]
@@ -243,8 +243,8 @@ pub struct BacktestOptions {
     /// Simulated runs per council (default 1000; 200 with --all).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
     pub runs: Option<u32>,
-    /// Master seed: the same seed gives the same results.
-    #[arg(long, default_value_t = 1)]
+    /// Master seed, a whole number 0 or more: the same seed gives the same results.
+    #[arg(long, default_value_t = 1, value_parser = seed, allow_negative_numbers = true)]
     pub seed: u64,
     /// Folder for outputs.
     #[arg(long, default_value = "output", value_name = "DIR")]
@@ -263,8 +263,8 @@ pub struct RunOptions {
     /// Number of simulated runs.
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
     pub runs: u32,
-    /// Master seed: the same seed gives the same results.
-    #[arg(long, default_value_t = 1)]
+    /// Master seed, a whole number 0 or more: the same seed gives the same results.
+    #[arg(long, default_value_t = 1, value_parser = seed, allow_negative_numbers = true)]
     pub seed: u64,
     /// Folder for outputs.
     #[arg(long, default_value = "output", value_name = "DIR")]
@@ -282,4 +282,13 @@ pub struct RunOptions {
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
+}
+
+/// A seed as typed: a whole number, 0 or more. A negative one is read as a
+/// value (not as an unknown flag, for which clap would suggest `-- -1`)
+/// and refused in words.
+fn seed(text: &str) -> Result<u64, String> {
+    text.trim()
+        .parse::<u64>()
+        .map_err(|_| "a seed must be a whole number, 0 or more (such as 1 or 2024)".to_string())
 }

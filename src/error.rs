@@ -13,7 +13,7 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
     /// Reading or writing a file failed.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {}", path.display(), io_words(source))]
     Io {
         path: PathBuf,
         #[source]
@@ -54,4 +54,52 @@ impl Error {
     }
 }
 
+/// An operating system's file error in plain words, without its
+/// "(os error N)": the one place such an error becomes text (the scenario
+/// reader's "cannot read" and [`Error::Io`] both say it so).
+pub fn io_words(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let words = match e.kind() {
+        K::NotFound => "no such file or folder",
+        K::PermissionDenied => "permission denied",
+        K::AlreadyExists => "already exists",
+        K::NotADirectory => "a part of the path is a file, not a folder",
+        K::IsADirectory => "it is a folder, not a file",
+        K::StorageFull => "the disk is full",
+        K::ReadOnlyFilesystem => "the disk is read-only",
+        K::DirectoryNotEmpty => "the folder is not empty",
+        K::InvalidFilename => "the name is too long or not allowed",
+        _ => {
+            let text = e.to_string();
+            let plain = match text.rfind(" (os error ") {
+                Some(cut) if text.ends_with(')') => text[..cut].to_string(),
+                _ => text,
+            };
+            let mut chars = plain.chars();
+            return match chars.next() {
+                Some(first) => first.to_lowercase().chain(chars).collect(),
+                None => "failed".into(),
+            };
+        }
+    };
+    words.into()
+}
+
 pub type Result<T> = std::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Error as IoError, ErrorKind};
+
+    #[test]
+    fn file_errors_read_as_plain_words_without_the_os_error_number() {
+        let missing = Error::io("x.toml", IoError::from(ErrorKind::NotFound));
+        assert_eq!(missing.to_string(), "x.toml: no such file or folder");
+        // An error the words above do not name keeps the system's words, less its number.
+        let other = IoError::from_raw_os_error(5);
+        let words = io_words(&other);
+        assert!(!words.contains("os error"), "{words}");
+        assert!(!words.is_empty());
+    }
+}

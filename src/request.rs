@@ -156,6 +156,11 @@ impl Request {
                 outcomes_to,
                 options,
             } => {
+                if la.is_none() && !all {
+                    return Err(Error::Usage(
+                        "backtest: give --la NAME (one council, as for `new --la`) or --all (every council)".into(),
+                    ));
+                }
                 let council = la.filter(|_| !all);
                 let origins = parse_origins(&from)?;
                 check_outcomes_to(origins, outcomes_to)?;

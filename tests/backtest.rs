@@ -290,7 +290,14 @@ fn a_year_with_nothing_published_after_it_is_exit_2_listing_the_usable_years() {
         .args(["backtest", "--all", "--la", "Bury", "--from", "2021"])
         .assert()
         .code(2);
-    caseload().args(["backtest", "--from", "2021"]).assert().code(2);
+    // Neither: the message offers both, not --la alone.
+    caseload()
+        .args(["backtest", "--from", "2021"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "give --la NAME (one council, as for `new --la`) or --all",
+        ));
 }
 
 #[test]

@@ -248,13 +248,16 @@ fn check_applies_set_to_every_file() {
 }
 
 #[test]
-fn check_of_a_missing_file_exits_2_and_names_it() {
+fn check_of_a_missing_file_exits_2_and_names_it_in_plain_words() {
     let dir = tempfile::tempdir().unwrap();
     caseload(dir.path())
         .args(["check", "nowhere.toml"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("error: nowhere.toml: cannot read the file"));
+        .stderr(predicate::str::contains(
+            "error: nowhere.toml: cannot read: no such file or folder\n",
+        ))
+        .stderr(predicate::str::contains("os error").not());
 }
 
 #[test]
@@ -279,6 +282,51 @@ fn an_extends_chain_is_shown_and_a_parents_problem_names_the_parent() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("error: base.toml: demand.seasonality"));
+}
+
+#[test]
+fn new_into_a_folder_that_does_not_exist_is_a_usage_error_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = caseload(dir.path())
+        .args(["new", "no-such-folder/x.toml"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("no-such-folder/x.toml: cannot write it: the folder no-such-folder does not exist"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("os error"), "{stderr}");
+}
+
+/// The starter's header says what `check` does with a mistake: a value's
+/// by its key, a syntax error by its line and column. Both hold.
+#[test]
+fn the_starters_promise_about_check_is_what_check_does() {
+    let starter = caseload::scenario::STARTER;
+    assert!(
+        !starter.contains("by its line and key"),
+        "a value's problem has no line"
+    );
+    assert!(starter.contains("every mistake by its key"), "{starter}");
+    assert!(starter.contains("by its line and column"), "{starter}");
+    let dir = tempfile::tempdir().unwrap();
+    let wrong_value = starter.replacen("fte_per_head = 0.95", "fte_per_head = -1", 1);
+    assert_ne!(wrong_value, starter);
+    std::fs::write(dir.path().join("value.toml"), wrong_value).unwrap();
+    caseload(dir.path())
+        .args(["check", "value.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("value.toml: workforce.fte_per_head = -1"));
+    std::fs::write(dir.path().join("syntax.toml"), format!("{starter}\nmonths = = 3\n")).unwrap();
+    caseload(dir.path())
+        .args(["check", "syntax.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("syntax.toml: line "))
+        .stderr(predicate::str::contains(", column "));
 }
 
 #[test]
@@ -314,16 +362,6 @@ fn new_never_overwrites_a_file() {
         .code(2)
         .stderr(predicate::str::contains("error: mine.toml: already exists"));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "# my own work\n");
-}
-
-#[test]
-fn new_into_a_missing_folder_is_not_bad_input() {
-    let dir = tempfile::tempdir().unwrap();
-    caseload(dir.path())
-        .args(["new", "no/such/folder/mine.toml"])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("error: no/such/folder/mine.toml"));
 }
 
 #[test]

@@ -176,19 +176,76 @@ fn run_rejects_bad_arguments_with_exit_2() {
 }
 
 #[test]
-fn an_unwritable_output_folder_is_an_error_not_a_panic() {
+fn an_out_that_is_a_file_is_a_usage_error_that_says_so_in_words() {
     let dir = tempfile::tempdir().unwrap();
-    let blocker = dir.path().join("file");
+    let blocker = dir.path().join("afile");
     std::fs::write(&blocker, "not a folder").unwrap();
-    caseload()
+    for (out, expected) in [
+        (blocker.clone(), "afile: is a file, not a folder".to_string()),
+        (
+            blocker.join("sub"),
+            "cannot make this folder: a part of the path is a file, not a folder".to_string(),
+        ),
+    ] {
+        let output = caseload()
+            .arg("run")
+            .arg(bury())
+            .arg("--out")
+            .arg(&out)
+            .args(["--runs", "2", "--quiet"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(stderr.starts_with("error: --out "), "{stderr}");
+        assert!(stderr.contains(&expected), "{stderr}");
+        assert!(!stderr.contains("os error"), "{stderr}");
+    }
+    assert_eq!(std::fs::read_to_string(&blocker).unwrap(), "not a folder");
+}
+
+#[test]
+fn a_what_if_says_so_at_the_top_of_the_report_and_on_the_console() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = caseload()
         .arg("run")
         .arg(bury())
         .arg("--out")
-        .arg(&blocker)
-        .args(["--runs", "2", "--quiet"])
-        .assert()
-        .code(1)
-        .stderr(predicates::str::contains("error:"));
+        .arg(dir.path())
+        .args(["--runs", "20", "--quiet", "--set", "workforce.establishment_fte=160"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let what_if = "A what-if: the scenario as its file gives it, with --set workforce.establishment_fte=160.";
+    assert!(stdout.contains(what_if), "{stdout}");
+    assert!(stdout.contains("give --out DIR to keep both"), "{stdout}");
+    // INTERFACE.md names the folder after the scenario alone.
+    let report = read(&dir.path().join("bury-march-2022-position").join("report.html"));
+    let header = &report[report.find("<header>").unwrap()..report.find("</header>").unwrap()];
+    assert!(header.contains(what_if), "{header}");
+    // Without --set, nothing of it.
+    let plain = run_into(&dir.path().join("plain"), &["--runs", "20"]);
+    assert!(!read(&plain.join("report.html")).contains("A what-if"));
+}
+
+#[test]
+fn a_seed_must_be_a_whole_number_and_says_so() {
+    for seed in ["-1", "1.5", "abc"] {
+        let output = caseload()
+            .arg("run")
+            .arg(bury())
+            .args(["--seed", seed, "--runs", "2", "--quiet"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains("a seed must be a whole number, 0 or more"),
+            "{seed}: {stderr}"
+        );
+        assert!(!stderr.contains("tip:"), "{seed}: {stderr}");
+    }
 }
 
 /// A copy of Bury under another name, so both can sit in one comparison.

@@ -172,12 +172,111 @@ fn answer_toml_meets_the_target_at_the_asked_chance_when_run() {
         .arg(&out)
         .assert()
         .success();
-    let runs_csv = read(&out.join("bury-march-2022-position").join("runs.csv"));
+    // Its own name gives its run its own folder: the scenario's results
+    // (output/bury-march-2022-position/) are left alone.
+    assert!(!out.join("bury-march-2022-position").exists());
+    let runs_csv = read(&out.join("bury-march-2022-position-seek-answer").join("runs.csv"));
     let met = share_at_most(&runs_csv, "2024-09", "caseload", 19.0);
     assert!(met >= 0.8 - se, "run gives {met}, seek said {chance} ± {se}");
     // The same scenario on the same random numbers: the very same runs
     // (headline.csv writes four decimals).
     assert!((met - chance).abs() < 1e-4, "run gives {met}, seek said {chance}");
+}
+
+/// answer.toml says what it is: its own name, the values applied with the
+/// scenario's own, the target, the command that repeats it from the seek's
+/// folder, and a description that no longer reads as the scenario's alone.
+#[test]
+fn answer_toml_names_itself_the_values_applied_the_target_and_how_to_repeat_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, folder) = seek(
+        &bury(),
+        dir.path(),
+        &[
+            "--target",
+            "caseload<=19",
+            "--by",
+            "2024-09",
+            "--lever",
+            "workforce.establishment_fte=140..200",
+            "--runs",
+            "100",
+        ],
+    );
+    let answer = read(&folder.join("answer.toml"));
+    let value = headline(&folder, "seek_answer_workforce.establishment_fte");
+    let applied = format!("workforce.establishment_fte to {value} (the scenario gave 147.46)");
+    let header: String = answer
+        .lines()
+        .take_while(|l| l.starts_with('#'))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(header.contains(&format!("#   {applied}")), "{header}");
+    assert!(
+        header.contains("for caseload at or below 19 in September 2024 in at least 80% of runs"),
+        "{header}"
+    );
+    assert!(
+        header.contains("Repeat the answer's runs with: caseload run answer.toml --runs 100 --seed 1"),
+        "{header}"
+    );
+    assert!(!answer.contains("scenario.resolved.toml"), "{answer}");
+    assert!(
+        answer.contains("name = \"Bury, March 2022 position (seek answer)\""),
+        "{answer}"
+    );
+    let description = answer.lines().find(|l| l.starts_with("description = ")).unwrap();
+    assert!(
+        description.contains("45.75 vacant"),
+        "the scenario's own words are kept"
+    );
+    assert!(
+        description.contains(&format!("As a goal seek's answer, this file sets {applied}.")),
+        "{description}"
+    );
+    // It is a valid scenario, and `caseload run answer.toml` from the seek's
+    // folder works as the header says.
+    caseload()
+        .current_dir(&folder)
+        .args(["check", "answer.toml"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_mix_that_meets_nothing_writes_its_best_for_every_lever_and_counts_what_it_ran() {
+    let dir = tempfile::tempdir().unwrap();
+    let (stdout, folder) = seek(
+        &bury(),
+        dir.path(),
+        &[
+            "--target",
+            "caseload<=5",
+            "--by",
+            "2024-09",
+            "--lever",
+            "asye.intake_per_year=5..20",
+            "--lever",
+            "recruitment.applicants_per_month=1..4",
+            "--runs",
+            "30",
+        ],
+    );
+    assert!(stdout.contains("No combination tried"), "{stdout}");
+    assert_eq!(headline(&folder, "seek_outcome"), "never_met");
+    // As a single lever's never_met: the best tried, for every lever, and its chance.
+    headline(&folder, "seek_best_asye.intake_per_year");
+    headline(&folder, "seek_best_recruitment.applicants_per_month");
+    assert_eq!(headline(&folder, "seek_chance"), "0");
+    headline(&folder, "seek_spend_total_mean");
+    assert!(!folder.join("answer.toml").exists());
+    // seek_combinations counts the settings of the first lever; every value
+    // run is a row of seek.csv, and seek_evaluations counts them.
+    let csv = read(&folder.join("seek.csv"));
+    let rows = csv.lines().count() - 1;
+    assert_eq!(headline(&folder, "seek_combinations"), "5");
+    assert_eq!(headline(&folder, "seek_evaluations"), rows.to_string());
+    assert!(rows > 5, "{rows}");
 }
 
 #[test]
@@ -229,7 +328,7 @@ fn an_impossible_target_says_so_with_the_best_chance_and_exits_zero() {
 #[test]
 fn bad_targets_months_and_levers_exit_2_naming_the_problem() {
     let lever = "workforce.establishment_fte=140..200";
-    let cases: [(&str, &str, &str, &str); 10] = [
+    let cases: [(&str, &str, &str, &str); 11] = [
         ("caseload<22x", "2024-09", lever, "expected METRIC<=NUMBER"),
         ("caselod<=22", "2024-09", lever, "did you mean caseload?"),
         (
@@ -274,6 +373,14 @@ fn bad_targets_months_and_levers_exit_2_naming_the_problem() {
             "2024-09",
             "agency.max_fte=10..=20",
             "=20 is not a number",
+        ),
+        // A value the scenario refuses names the --lever, not a --set the
+        // user never typed.
+        (
+            "caseload<=22",
+            "2024-09",
+            "workforce.establishment_fte=-10..140",
+            "bury-2022.toml (--lever workforce.establishment_fte=-10..140): workforce.establishment_fte = -10: must be 0 or more",
         ),
     ];
     for (target, by, lever, expected) in cases {

@@ -1045,8 +1045,9 @@ fn unreadable_files_are_problems_naming_the_file() {
         "the file is not UTF-8 text (byte 0xE9); save it as UTF-8 (in Notepad: Save As, Encoding UTF-8)"
     );
     let problems = scenario::load(dir.path(), &[]).unwrap_err().problems;
-    assert!(
-        problems[0].message.contains("cannot read the file"),
+    assert_eq!(
+        problems[0].message,
+        "cannot read: it is a folder, not a file",
         "{}",
         show(&problems)
     );

@@ -353,6 +353,13 @@ pub struct Combination {
     pub search: Search,
 }
 
+impl Combination {
+    /// Every lever's value at one of this combination's evaluations.
+    pub fn values(&self, e: &Evaluation) -> Vec<f64> {
+        self.fixed.iter().copied().chain([e.value]).collect()
+    }
+}
+
 /// A cheapest-mix search over two or more levers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mix {
@@ -369,6 +376,25 @@ impl Mix {
     pub fn answer(&self) -> Option<(&Combination, &Evaluation)> {
         let c = self.combinations.get(self.cheapest?)?;
         Some((c, c.search.answer()?))
+    }
+
+    /// The cheapest answer with every lever's value, in the levers' order.
+    pub fn answer_values(&self) -> Option<(Vec<f64>, &Evaluation)> {
+        let (c, a) = self.answer()?;
+        Some((c.values(a), a))
+    }
+
+    /// Every evaluation in the order tried, with every lever's value.
+    pub fn tried(&self) -> impl Iterator<Item = (Vec<f64>, &Evaluation)> {
+        self.combinations
+            .iter()
+            .flat_map(|c| c.search.tried.iter().map(move |e| (c.values(e), e)))
+    }
+
+    /// The evaluation with the highest chance (the last tried, of equals),
+    /// with every lever's value: what a mix that meets nothing reports.
+    pub fn best(&self) -> Option<(Vec<f64>, &Evaluation)> {
+        self.tried().max_by(|x, y| x.1.chance().total_cmp(&y.1.chance()))
     }
 }
 

@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::output::drivers as output_drivers;
 use crate::output::files::{OutputFile, write_folder};
 use crate::output::headline::{self, caseload_text, chance_words};
-use crate::output::{assumptions, charts, report, slug, tables, xlsx};
+use crate::output::{assumptions, charts, console, report, slug, tables, xlsx};
 use crate::request::{Scenarios, Settings};
 use crate::scenario::Loaded;
 use crate::text;
@@ -57,6 +57,9 @@ pub fn run(scenarios: &Scenarios, settings: &Settings, console: &mut Console) ->
         files.push(OutputFile::bytes("report.html", html.into_bytes()));
         files.push(OutputFile::bytes(resolved_name, resolved));
         let folder = write_folder(&settings.out, &slug(&s.name), files)?;
+        if let Some(note) = console::what_if_folder(&settings.sets) {
+            console.say(note)?;
+        }
         console.say(format_args!(
             "{}: median caseload in {} is {} (90% range {} to {}); at or below {} in {} of runs. Wrote {}",
             s.name,

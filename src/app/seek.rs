@@ -11,9 +11,8 @@ use crate::error::{Error, Result};
 use crate::model::params::Scenario;
 use crate::model::{Prepared, Workspace};
 use crate::output::files::{OutputFile, write_folder};
-use crate::output::resolved::resolved_toml;
 use crate::output::seek::{self as render, Mixing, Seeking};
-use crate::output::slug;
+use crate::output::{fmt_value, slug};
 use crate::request::{Seek, Settings, unknown_lever};
 use crate::runner;
 use crate::scenario::{self, Loaded, ScenarioError, Source};
@@ -60,11 +59,8 @@ pub fn seek(request: &Seek, settings: &Settings, console: &mut Console) -> Resul
         )?,
         levers => {
             let mix = seek::cheapest(levers, request.chance, settings.runs, evaluate)?;
-            let answer = match mix.answer() {
-                Some((c, a)) => {
-                    let values: Vec<f64> = c.fixed.iter().copied().chain([a.value]).collect();
-                    Some(variant(&loaded, levers, &values)?)
-                }
+            let answer = match mix.answer_values() {
+                Some((values, _)) => Some(variant(&loaded, levers, &values)?),
                 None => None,
             };
             let mixing = Mixing {
@@ -132,7 +128,7 @@ fn mix_folder<'a>(mixing: &Mixing, answer: Option<&Loaded>, settings: &Settings)
         Some(chart) => chart_pair(&chart, &mut files)?,
         None => String::new(),
     };
-    answer_file(answer, settings, &mut files)?;
+    answer_file(answer, mixing.answer(), &mut files)?;
     let html = render::mix_report(mixing, &svg, answer.is_some(), &settings.sets);
     files.push(OutputFile::bytes("report.html", html.into_bytes()));
     Ok(files)
@@ -150,10 +146,9 @@ fn chart_pair(chart: &render::SeekChart, files: &mut Vec<OutputFile>) -> Result<
 }
 
 /// answer.toml, when there is an answer.
-fn answer_file(answer: Option<&Loaded>, settings: &Settings, files: &mut Vec<OutputFile>) -> Result<()> {
-    if let Some(answer) = answer {
-        let bytes =
-            resolved_toml(answer, settings.runs, settings.seed).map_err(|e| Error::render(render::ANSWER, e))?;
+fn answer_file(answer: Option<&Loaded>, facts: Option<render::Answer>, files: &mut Vec<OutputFile>) -> Result<()> {
+    if let (Some(loaded), Some(facts)) = (answer, facts) {
+        let bytes = render::answer_toml(loaded, &facts).map_err(|e| Error::render(render::ANSWER, e))?;
         files.push(OutputFile::bytes(render::ANSWER, bytes));
     }
     Ok(())
@@ -166,7 +161,7 @@ fn folder<'a>(seeking: &Seeking, answer: Option<&Loaded>, settings: &Settings) -
         csv_file("headline.csv", render::headline_csv(seeking))?,
     ];
     let svg = chart_pair(&render::chart(seeking), &mut files)?;
-    answer_file(answer, settings, &mut files)?;
+    answer_file(answer, seeking.answer(), &mut files)?;
     let html = render::report(seeking, &svg, answer.is_some(), &settings.sets);
     files.push(OutputFile::bytes("report.html", html.into_bytes()));
     Ok(files)
@@ -220,7 +215,13 @@ fn variant(loaded: &Loaded, levers: &[LeverRange], values: &[f64]) -> Result<Loa
     let mut source = loaded.source.clone();
     for (lever, value) in levers.iter().zip(values) {
         let assignment = format!("{}={value}", set_key(&lever.key));
-        if let Err(problem) = source.apply_set(&assignment) {
+        let option = format!(
+            "--lever {}={}..{}",
+            lever.key,
+            fmt_value(lever.low),
+            fmt_value(lever.high)
+        );
+        if let Err(problem) = source.apply_from(&assignment, &option) {
             return Err(match lever.lever {
                 Some(_) => ScenarioError::from(problem).into(),
                 None => unknown_lever(&lever.key, &problem.message),

@@ -1,5 +1,6 @@
-//! The lines the console prints for people: a comparison's money line and
-//! a break-even in words, from the analysis layer's typed results.
+//! The lines the console prints for people: a comparison's money line, a
+//! break-even in words, from the analysis layer's typed results, and what a
+//! `--set` what-if is (which the report's top says too).
 
 use crate::analysis::compare::{BreakEven, Difference, Sweep, spend_breakdown};
 use crate::model::params::Scenario;
@@ -91,4 +92,29 @@ pub fn break_even_sentence(name: &str, sweep: &Sweep) -> String {
         condition(&sweep.net),
         condition(&sweep.total)
     )
+}
+
+/// A what-if in words, when there are `--set` overrides: "A what-if: the
+/// scenario as its file gives it, with --set workforce.establishment_fte=160."
+/// The report's top and the console both say it, so that no one reads a
+/// what-if's figures as the scenario's own.
+pub fn what_if(sets: &[String]) -> Option<String> {
+    if sets.is_empty() {
+        return None;
+    }
+    let sets: Vec<String> = sets.iter().map(|s| format!("--set {s}")).collect();
+    Some(format!(
+        "A what-if: the scenario as its file gives it, with {}.",
+        sets.join(" and ")
+    ))
+}
+
+/// The console's note on a what-if's folder: INTERFACE.md names a run's
+/// folder after the scenario alone, so a what-if replaces the scenario's
+/// own results unless it is given another `--out`.
+pub fn what_if_folder(sets: &[String]) -> Option<String> {
+    let what_if = what_if(sets)?;
+    Some(format!(
+        "{what_if} Its folder is named after the scenario, as a run without --set is: it replaces any earlier results there (give --out DIR to keep both)."
+    ))
 }

@@ -9,9 +9,9 @@
 //! longer exists (killed outright, a power cut) are cleared by the next
 //! command that writes beside them.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, io_words};
 use std::fs::File;
-use std::io::Write;
+use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -145,8 +145,26 @@ fn write_file(path: &Path, content: Content) -> Result<()> {
 
 /// Writes `files` as the folder `out/name`, replacing an earlier one only
 /// once every file is written.
+/// `out` is the `--out` folder (made if missing): a path that cannot be
+/// that folder is the user's to change, a usage error that says why.
 pub fn write_folder(out: &Path, name: &str, files: Vec<OutputFile>) -> Result<PathBuf> {
-    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    if out.exists() && !out.is_dir() {
+        return Err(Error::Usage(format!(
+            "--out {}: is a file, not a folder (give a folder; it is made if missing)",
+            out.display()
+        )));
+    }
+    std::fs::create_dir_all(out).map_err(|e| match e.kind() {
+        ErrorKind::NotADirectory
+        | ErrorKind::AlreadyExists
+        | ErrorKind::PermissionDenied
+        | ErrorKind::ReadOnlyFilesystem => Error::Usage(format!(
+            "--out {}: cannot make this folder: {}",
+            out.display(),
+            io_words(&e)
+        )),
+        _ => Error::io(out, e),
+    })?;
     clear_leftovers(out);
     let target = out.join(name);
     let pid = std::process::id();
@@ -195,10 +213,21 @@ pub fn write_new_file(path: &Path, bytes: &[u8]) -> Result<()> {
         .create_new(true)
         .open(path)
         .map_err(|e| match e.kind() {
-            std::io::ErrorKind::AlreadyExists => Error::Usage(format!(
+            ErrorKind::AlreadyExists => Error::Usage(format!(
                 "{}: already exists; caseload new never overwrites a file (choose another name)",
                 path.display()
             )),
+            ErrorKind::NotFound => Error::Usage(format!(
+                "{}: cannot write it: the folder {} does not exist (make it first, or name a file in a folder that exists)",
+                path.display(),
+                path.parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."))
+                    .display()
+            )),
+            ErrorKind::NotADirectory | ErrorKind::IsADirectory | ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => {
+                Error::Usage(format!("{}: cannot write it: {}", path.display(), io_words(&e)))
+            }
             _ => Error::io(path, e),
         })?;
     file.write_all(bytes).map_err(|e| Error::io(path, e))

@@ -80,11 +80,15 @@ pub fn run_report(
     let end = s.month_at(s.months - 1);
     let _ = writeln!(
         body,
-        "<header><p class=\"kicker\">Caseload projection</p><h1>{}</h1>{}<p class=\"meta\">{} months, {} to {} · {} simulated runs · seed {} · caseload {}</p></header>",
+        "<header><p class=\"kicker\">Caseload projection</p><h1>{}</h1>{}{}<p class=\"meta\">{} months, {} to {} · {} simulated runs · seed {} · caseload {}</p></header>",
         escape(&s.name),
         s.description
             .as_deref()
             .map_or(String::new(), |d| format!("<p class=\"lede\">{}</p>", escape(d.trim()))),
+        super::console::what_if(settings.sets).map_or(String::new(), |w| format!(
+            "<p class=\"lede\"><strong>{}</strong></p>",
+            escape(&w)
+        )),
         s.months,
         month_name(s.start),
         month_name(end),

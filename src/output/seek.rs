@@ -9,6 +9,7 @@ use super::report::page;
 use crate::analysis::seek::{Direction, Evaluation, LeverRange, MIX_GRID, Mix, Op, Outcome, Search, Target};
 use crate::model::lever::Meaning;
 use crate::model::params::{Scenario, YearMonth};
+use crate::scenario::Loaded;
 use crate::scenario::describe::calendar_month;
 use crate::text::{self, escape};
 use plotters::coord::Shift;
@@ -16,6 +17,129 @@ use plotters::prelude::*;
 
 /// The scenario with the answer applied, in the folder.
 pub const ANSWER: &str = "answer.toml";
+
+/// What answer.toml says of itself: the levers' values applied (with the
+/// scenario's own values), the target they meet and how to repeat it.
+#[derive(Debug, Clone)]
+pub struct Answer<'a> {
+    pub target: &'a Target,
+    pub by: YearMonth,
+    pub chance: f64,
+    pub levers: &'a [LeverRange],
+    pub values: Vec<f64>,
+    /// The scenario's own value of each lever, when it gives a number.
+    pub currents: Vec<Option<f64>>,
+    pub evaluation: &'a Evaluation,
+    pub runs: u32,
+    pub seed: u64,
+}
+
+impl<'a> Seeking<'a> {
+    /// The answer, when there is one, as answer.toml says it.
+    pub fn answer(&self) -> Option<Answer<'a>> {
+        let e = self.search.answer()?;
+        Some(Answer {
+            target: self.target,
+            by: self.by,
+            chance: self.chance,
+            levers: std::slice::from_ref(self.lever),
+            values: vec![e.value],
+            currents: vec![self.current],
+            evaluation: e,
+            runs: self.runs,
+            seed: self.seed,
+        })
+    }
+}
+
+impl<'a> Mixing<'a> {
+    /// The cheapest mix, when there is one, as answer.toml says it.
+    pub fn answer(&self) -> Option<Answer<'a>> {
+        let (values, e) = self.mix.answer_values()?;
+        Some(Answer {
+            target: self.target,
+            by: self.by,
+            chance: self.chance,
+            levers: self.levers,
+            values,
+            currents: self.currents.to_vec(),
+            evaluation: e,
+            runs: self.runs,
+            seed: self.seed,
+        })
+    }
+}
+
+/// The name of a seek's answer: the scenario's own with [`ANSWER_SUFFIX`],
+/// so that `caseload run answer.toml` writes a folder of its own
+/// (`OUT/<slug of this name>/`) and leaves the scenario's results alone.
+pub fn answer_name(name: &str) -> String {
+    format!("{}{ANSWER_SUFFIX}", name.trim_end_matches(ANSWER_SUFFIX))
+}
+
+/// What [`answer_name`] adds (once: a seek on an answer keeps one).
+const ANSWER_SUFFIX: &str = " (seek answer)";
+
+/// What the answer changed, in the levers' order: "workforce.establishment_fte
+/// to 168.7 (the scenario gave 147.46)".
+fn changes_words(a: &Answer) -> Vec<String> {
+    a.levers
+        .iter()
+        .zip(&a.values)
+        .zip(a.currents.iter().chain(std::iter::repeat(&None)))
+        .map(|((lever, v), current)| match current {
+            Some(now) => format!(
+                "{} to {} (the scenario gave {})",
+                lever.key,
+                value_text(lever, *v),
+                fmt_value(*now)
+            ),
+            None => format!("{} to {}", lever.key, value_text(lever, *v)),
+        })
+        .collect()
+}
+
+/// answer.toml: the scenario as resolved with the answer applied, under
+/// its own name ([`answer_name`]), its description (if any) followed by a
+/// sentence saying what the answer changed (text written for the scenario
+/// before the change, such as its vacancies, would otherwise read as true
+/// of the answer), and a header naming the values applied, the target and
+/// the command that repeats the answer's runs.
+pub fn answer_toml(answer: &Loaded, a: &Answer) -> Result<Vec<u8>, toml::ser::Error> {
+    let changes = changes_words(a);
+    let sentence = format!("As a goal seek's answer, this file sets {}.", changes.join(" and "));
+    let description = match answer.scenario.description.as_deref().map(str::trim) {
+        Some(d) if !d.is_empty() => {
+            format!("{d} {sentence} The figures before this sentence describe the scenario before that change.")
+        }
+        _ => sentence,
+    };
+    let mut table = answer.source.table.clone();
+    table.insert("description".into(), toml::Value::String(description));
+    let name = answer_name(&answer.scenario.name);
+    let e = a.evaluation;
+    let mut header = format!(
+        "# A goal seek's answer, written by caseload {version}: the scenario {from} after `extends` and `--set`, with\n",
+        version = env!("CARGO_PKG_VERSION"),
+        from = answer.source.chain.join(" <- "),
+    );
+    for change in changes_words(a) {
+        header.push_str(&format!("#   {change}\n"));
+    }
+    header.push_str(&format!(
+        "# for {} in at least {} of runs: there {} of {} runs (seed {}).\n\
+         # Its name is the scenario's with \"{ANSWER_SUFFIX}\", so that its run gets a folder of its own.\n\
+         # Repeat the answer's runs with: caseload run answer.toml --runs {} --seed {}\n",
+        target_words(a.target, a.by),
+        text::percent(a.chance),
+        text::chance(e.chance()),
+        a.runs,
+        a.seed,
+        a.runs,
+        a.seed,
+    ));
+    super::resolved::scenario_file(&header, table, &name)
+}
 /// The chart's file stem.
 pub const CHART: &str = "seek";
 
@@ -267,32 +391,61 @@ pub fn headline_csv(s: &Seeking) -> Result<Vec<u8>, csv::Error> {
         ),
         (format!("seek_step_{}", s.lever.key), fmt_value(s.lever.step)),
     ];
-    let shown = s.search.answer().or(match s.search.outcome {
-        Outcome::Never { best } => s.search.tried.get(best),
+    let shown = match (s.search.answer(), s.search.outcome) {
+        (Some(a), _) => Some((true, a)),
+        (None, Outcome::Never { best }) => s.search.tried.get(best).map(|e| (false, e)),
         _ => None,
-    });
-    if let Some(e) = shown {
-        let prefix = if s.search.answer().is_some() {
-            "seek_answer"
-        } else {
-            "seek_best"
+    };
+    if let Some((answered, e)) = shown {
+        let levers = [s.lever];
+        let shown = Shown {
+            answered,
+            levers: &levers,
+            values: &[e.value],
+            evaluation: e,
         };
-        rows.push((format!("{prefix}_{}", s.lever.key), fmt_value(e.value)));
-        rows.push(("seek_chance".into(), fmt_value(e.chance())));
-        rows.push(("seek_chance_se".into(), fmt_value(e.chance_se())));
-        let first = e.first_month_reaching(s.chance);
-        rows.push((
-            "seek_first_met_month".into(),
-            first.map_or("never".into(), |t| s.scenario.month_at(t as u32).to_string()),
-        ));
-        rows.push(("seek_spend_total_mean".into(), format!("{:.0}", e.spend_mean)));
+        shown_rows(&mut rows, shown, s.scenario, s.chance);
     }
     if let Some(now) = s.current {
         rows.push((format!("seek_current_{}", s.lever.key), fmt_value(now)));
     }
+    key_value_csv(&rows)
+}
+
+/// The evaluation headline.csv shows: the answer, or with none the best
+/// chance tried (never met), with every lever's value.
+struct Shown<'a> {
+    answered: bool,
+    levers: &'a [&'a LeverRange],
+    values: &'a [f64],
+    evaluation: &'a Evaluation,
+}
+
+/// headline.csv's rows of the answer (`seek_answer_<lever>` for each
+/// lever) or, with none, of the best tried (`seek_best_<lever>`), then its
+/// chance, standard error, first month and spend: the same keys for one
+/// lever and a mix.
+fn shown_rows(rows: &mut Vec<(String, String)>, shown: Shown, scenario: &Scenario, chance: f64) {
+    let prefix = if shown.answered { "seek_answer" } else { "seek_best" };
+    for (lever, value) in shown.levers.iter().zip(shown.values) {
+        rows.push((format!("{prefix}_{}", lever.key), fmt_value(*value)));
+    }
+    let e = shown.evaluation;
+    rows.push(("seek_chance".into(), fmt_value(e.chance())));
+    rows.push(("seek_chance_se".into(), fmt_value(e.chance_se())));
+    rows.push((
+        "seek_first_met_month".into(),
+        e.first_month_reaching(chance)
+            .map_or("never".into(), |t| scenario.month_at(t as u32).to_string()),
+    ));
+    rows.push(("seek_spend_total_mean".into(), format!("{:.0}", e.spend_mean)));
+}
+
+/// `key,value` rows as a CSV file.
+fn key_value_csv(rows: &[(String, String)]) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(["key", "value"])?;
-    for (k, v) in &rows {
+    for (k, v) in rows {
         w.write_record([k, v])?;
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
@@ -532,22 +685,6 @@ pub struct Mixing<'a> {
     pub seed: u64,
 }
 
-/// Every evaluation of a mix with all its levers' values, in the order
-/// tried, and whether it is its combination's answer (the frontier).
-fn mix_rows<'a>(m: &Mixing<'a>) -> Vec<(Vec<f64>, &'a Evaluation, bool)> {
-    m.mix
-        .combinations
-        .iter()
-        .flat_map(|c| {
-            let answer = c.search.answer_index();
-            c.search.tried.iter().enumerate().map(move |(i, e)| {
-                let values = c.fixed.iter().copied().chain([e.value]).collect();
-                (values, e, answer == Some(i))
-            })
-        })
-        .collect()
-}
-
 /// The values of every lever as written, `key = value` joined by "and".
 fn mix_values_words(levers: &[LeverRange], values: &[f64]) -> String {
     levers
@@ -568,23 +705,22 @@ pub fn mix_sentences(m: &Mixing) -> Vec<String> {
         .iter()
         .filter(|c| c.search.answer().is_some())
         .count();
-    let Some((c, a)) = m.mix.answer() else {
-        let rows = mix_rows(m);
-        let best = rows.iter().max_by(|x, y| x.1.chance().total_cmp(&y.1.chance()));
+    let Some((values, a)) = m.mix.answer_values() else {
+        let best = m.mix.best();
         return vec![format!(
             "No combination tried gives {goal} in {asked} of runs: the best chance is {}, at {}. Try wider ranges or other levers.",
-            best.map_or_else(String::new, |b| text::chance(b.1.chance())),
-            best.map_or_else(String::new, |b| mix_values_words(m.levers, &b.0)),
+            best.as_ref().map_or_else(String::new, |b| text::chance(b.1.chance())),
+            best.as_ref()
+                .map_or_else(String::new, |b| mix_values_words(m.levers, &b.0)),
         )];
     };
-    let values: Vec<f64> = c.fixed.iter().copied().chain([a.value]).collect();
     let mut out = vec![format!(
-        "The cheapest mix for {goal} in at least {asked} of runs: {}, with mean spend {} over the projection; there the chance is {} (± {}). {met} of the {} combinations tried meet the target (seek.csv has each one's answer, the frontier).",
+        "The cheapest mix for {goal} in at least {asked} of runs: {}, with mean spend {} over the projection; there the chance is {} (± {}). {}",
         mix_values_words(m.levers, &values),
         text::money(a.spend_mean),
         text::chance(a.chance()),
         points(a.chance_se()),
-        m.mix.combinations.len(),
+        combinations_words(m, met),
     )];
     for ((lever, current), v) in m.levers.iter().zip(m.currents).zip(&values) {
         out.extend(meaning(m.scenario, lever, *current, *v));
@@ -593,6 +729,25 @@ pub fn mix_sentences(m: &Mixing) -> Vec<String> {
     let levers: Vec<&LeverRange> = m.levers.iter().collect();
     out.push(accuracy(&levers, m.runs, m.seed, a));
     out
+}
+
+/// What was tried, said so that "combination" is not read as every value
+/// run: "4 of the 5 combinations of asye.intake_per_year tried meet the
+/// target with some value of workforce.establishment_fte (each combination
+/// searched it as a seek of one lever; 45 values run in all; seek.csv has
+/// each combination's answer, the frontier)."
+fn combinations_words(m: &Mixing, met: usize) -> String {
+    let (last, others) = match m.levers.split_last() {
+        Some((last, others)) => (last.key.as_str(), others),
+        None => ("", &[][..]),
+    };
+    let others: Vec<&str> = others.iter().map(|l| l.key.as_str()).collect();
+    format!(
+        "{met} of the {} combinations of {} tried meet the target with some value of {last} (each combination searched it as a seek of one lever; {} values run in all; seek.csv has each combination's answer, the frontier).",
+        m.mix.combinations.len(),
+        others.join(" and "),
+        m.mix.tried().count(),
+    )
 }
 
 /// seek.csv of a mix: `combination`, each lever's value (a column named by
@@ -640,26 +795,23 @@ pub fn mix_headline_csv(m: &Mixing) -> Result<Vec<u8>, csv::Error> {
             .into(),
         ),
         ("seek_combinations".into(), m.mix.combinations.len().to_string()),
+        ("seek_evaluations".into(), m.mix.tried().count().to_string()),
     ];
-    if let Some((c, a)) = m.mix.answer() {
-        for (l, v) in m.levers.iter().zip(c.fixed.iter().chain([&a.value])) {
-            rows.push((format!("seek_answer_{}", l.key), fmt_value(*v)));
-        }
-        rows.push(("seek_chance".into(), fmt_value(a.chance())));
-        rows.push(("seek_chance_se".into(), fmt_value(a.chance_se())));
-        rows.push((
-            "seek_first_met_month".into(),
-            a.first_month_reaching(m.chance)
-                .map_or("never".into(), |t| m.scenario.month_at(t as u32).to_string()),
-        ));
-        rows.push(("seek_spend_total_mean".into(), format!("{:.0}", a.spend_mean)));
+    let shown = match m.mix.answer_values() {
+        Some((values, a)) => Some((true, values, a)),
+        None => m.mix.best().map(|(values, e)| (false, values, e)),
+    };
+    if let Some((answered, values, e)) = shown {
+        let levers: Vec<&LeverRange> = m.levers.iter().collect();
+        let shown = Shown {
+            answered,
+            levers: &levers,
+            values: &values,
+            evaluation: e,
+        };
+        shown_rows(&mut rows, shown, m.scenario, m.chance);
     }
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["key", "value"])?;
-    for (k, v) in &rows {
-        w.write_record([k, v])?;
-    }
-    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+    key_value_csv(&rows)
 }
 
 /// The frontier: each combination's answer for the last lever against the
@@ -700,9 +852,10 @@ pub fn frontier_chart(m: &Mixing) -> Option<SeekChart> {
 
 /// report.html of a mix.
 pub fn mix_report(m: &Mixing, svg: &str, has_answer: bool, sets: &[String]) -> String {
-    let rows: Vec<(Vec<String>, &Evaluation)> = mix_rows(m)
-        .into_iter()
-        .map(|(values, e, _)| {
+    let rows: Vec<(Vec<String>, &Evaluation)> = m
+        .mix
+        .tried()
+        .map(|(values, e)| {
             let words = m.levers.iter().zip(&values).map(|(l, v)| value_text(l, *v)).collect();
             (words, e)
         })

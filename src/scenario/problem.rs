@@ -6,7 +6,8 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     /// The file as the user named it (a parent of `extends` as reached from
-    /// it), with ` (--set)` when the value came from the command line.
+    /// it), with ` (--set)` when the value came from the command line
+    /// (` (--lever)` when `seek` set it).
     pub file: String,
     /// The key path (`demand.seasonality`), or a position for syntax errors,
     /// or empty when the problem concerns the whole file.

@@ -53,7 +53,13 @@ impl Source {
     /// not matter). Array elements are addressed by index or, for
     /// `[[cases]]`, by name: `cases.assessment.mean_months=2`.
     pub fn apply_set(&mut self, assignment: &str) -> Result<(), Problem> {
-        let here = format!("{} (--set)", self.file);
+        self.apply_from(assignment, "--set")
+    }
+
+    /// [`Source::apply_set`] for a value the user gave with another option
+    /// (`seek`'s `--lever`): its problems name that option, not `--set`.
+    pub fn apply_from(&mut self, assignment: &str, option: &str) -> Result<(), Problem> {
+        let here = format!("{} ({option})", self.file);
         let problem = |message: String| Problem {
             file: here.clone(),
             location: assignment.to_string(),
@@ -196,7 +202,7 @@ fn load_chain(path: &Path, stack: &mut Vec<(PathBuf, String)>) -> Result<(Table,
     let bytes = std::fs::read(path).map_err(|e| Problem {
         file: shown.clone(),
         location: String::new(),
-        message: format!("cannot read the file: {e}"),
+        message: format!("cannot read: {}", crate::error::io_words(&e)),
     })?;
     let text = utf8(&shown, bytes)?;
     let identity = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
