@@ -158,13 +158,20 @@ fn a_chance_short_of_every_run_is_never_written_as_100_percent() {
 #[test]
 fn no_capacity_to_hold_cases_is_said_once_plainly_and_truly() {
     let dir = tempfile::tempdir().unwrap();
-    caseload()
-        .args(["run", "--runs", "40", "--quiet", "--out"])
+    let out = caseload()
+        .args(["run", "--runs", "40", "--out"])
         .arg(dir.path())
         .arg(crate::common::scenario("bury-2022.toml"))
         .args(["--set", "workforce.case_holding_share=0"])
         .assert()
         .success();
+    // The terminal says it as the report does, without "inf".
+    let said = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(
+        said.contains("no one in post holds cases in 2025-03 in at least 95 runs out of 100, so the average caseload cannot be computed"),
+        "{said}"
+    );
+    assert!(!said.contains("inf "), "{said}");
     let folder = dir.path().join("bury-march-2022-position");
     let html = read(&folder.join("report.html"));
     let rows = csv_rows(&read(&folder.join("headline.csv")));

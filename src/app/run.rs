@@ -9,7 +9,7 @@ use crate::analysis::headline::RunHeadline;
 use crate::error::Result;
 use crate::output::drivers as output_drivers;
 use crate::output::files::{OutputFile, write_folder};
-use crate::output::headline::{self, caseload_text, chance_words};
+use crate::output::headline::{self, chance_words};
 use crate::output::{assumptions, charts, console, report, slug, tables, xlsx};
 use crate::request::{Scenarios, Settings};
 use crate::scenario::Loaded;
@@ -60,13 +60,25 @@ pub fn run(scenarios: &Scenarios, settings: &Settings, console: &mut Console) ->
         if let Some(note) = console::what_if_folder(&settings.sets) {
             console.say(note)?;
         }
+        let end = &figures.caseload_end;
+        let caseload = if end.p05().is_infinite() {
+            // As the report says it: no capacity, so no average to give.
+            format!(
+                "no one in post holds cases in {} in at least 95 runs out of 100, so the average caseload cannot be computed",
+                figures.end_month
+            )
+        } else {
+            format!(
+                "median caseload in {} is {} (90% range {} to {})",
+                figures.end_month,
+                text::caseload(end.p50()),
+                text::caseload(end.p05()),
+                text::caseload(end.p95()),
+            )
+        };
         console.say(format_args!(
-            "{}: median caseload in {} is {} (90% range {} to {}); at or below {} in {} of runs. Wrote {}",
+            "{}: {caseload}; at or below {} in {} of runs. Wrote {}",
             s.name,
-            figures.end_month,
-            caseload_text(figures.caseload_end.p50()),
-            caseload_text(figures.caseload_end.p05()),
-            caseload_text(figures.caseload_end.p95()),
             text::number(s.target.high),
             chance_words(figures.prob_at_or_below_high_end),
             folder.display()

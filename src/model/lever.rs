@@ -233,8 +233,12 @@ pub fn unscoped(key: &str) -> &str {
 pub fn scope_words(key: &str) -> String {
     let parts: Vec<&str> = key.split('.').collect();
     match parts.as_slice() {
-        ["teams", team, "roles", role, ..] => format!(" in the {team} team's {role} role"),
-        ["roles", role, ..] => format!(" in the {role} role"),
+        ["teams", team, "roles", role, ..] => format!(
+            " in the {} team's {} role",
+            crate::text::key_words(team),
+            crate::text::role_person(role)
+        ),
+        ["roles", role, ..] => format!(" in the {} role", crate::text::role_person(role)),
         _ => String::new(),
     }
 }
@@ -257,7 +261,11 @@ mod tests {
     fn a_lever_under_a_team_or_role_is_the_lever_it_ends_with() {
         let managed = "teams.front_door.roles.social_worker.agency.extra[0].fte";
         assert_eq!(find(managed).map(|l| l.key), Some("agency.extra[0].fte"));
-        assert_eq!(scope_words(managed), " in the front_door team's social_worker role");
+        assert_eq!(scope_words(managed), " in the front door team's social worker role");
+        assert_eq!(
+            scope_words("roles.iro.leaving.by_year"),
+            " in the independent reviewing officer role"
+        );
         let hires = "roles.team_manager.recruitment.applicants_per_month";
         assert_eq!(find(hires).map(|l| l.key), Some("recruitment.applicants_per_month"));
         assert_eq!(unscoped("payments.retention.amount"), "payments.retention.amount");
