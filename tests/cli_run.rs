@@ -227,6 +227,24 @@ fn a_what_if_says_so_at_the_top_of_the_report_and_on_the_console() {
     // Without --set, nothing of it.
     let plain = run_into(&dir.path().join("plain"), &["--runs", "20"]);
     assert!(!read(&plain.join("report.html")).contains("A what-if"));
+    // A comparison says it of each scenario, at its report's top too.
+    let output = caseload()
+        .arg("compare")
+        .arg(bury())
+        .arg(crate::common::scenario("bury-2022-retention.toml"))
+        .arg("--out")
+        .arg(dir.path())
+        .args(["--runs", "20", "--quiet", "--set", "workforce.establishment_fte=160"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let what_if = "A what-if: each scenario as its file gives it, with --set workforce.establishment_fte=160.";
+    assert!(stdout.contains(what_if), "{stdout}");
+    assert!(stdout.contains("named after the baseline"), "{stdout}");
+    let report = read(&dir.path().join("compare-bury-march-2022-position").join("report.html"));
+    let header = &report[report.find("<header>").unwrap()..report.find("</header>").unwrap()];
+    assert!(header.contains(what_if), "{header}");
 }
 
 #[test]

@@ -71,7 +71,7 @@ pub fn compare(scenarios: &Scenarios, settings: &Settings, sweep: Option<&Sweep>
     for (l, d) in loaded[1..].iter().zip(&differences) {
         console.say(console::money_line(&l.scenario, base, d))?;
     }
-    if let Some(note) = console::what_if_folder(&settings.sets) {
+    if let Some(note) = console::what_if_folder(&settings.sets, loaded.len()) {
         console.say(note)?;
     }
     console.say(format_args!("Wrote {}", folder.display()))

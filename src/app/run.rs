@@ -57,7 +57,7 @@ pub fn run(scenarios: &Scenarios, settings: &Settings, console: &mut Console) ->
         files.push(OutputFile::bytes("report.html", html.into_bytes()));
         files.push(OutputFile::bytes(resolved_name, resolved));
         let folder = write_folder(&settings.out, &slug(&s.name), files)?;
-        if let Some(note) = console::what_if_folder(&settings.sets) {
+        if let Some(note) = console::what_if_folder(&settings.sets, 1) {
             console.say(note)?;
         }
         let end = &figures.caseload_end;

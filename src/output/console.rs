@@ -96,25 +96,29 @@ pub fn break_even_sentence(name: &str, sweep: &Sweep) -> String {
 
 /// A what-if in words, when there are `--set` overrides: "A what-if: the
 /// scenario as its file gives it, with --set workforce.establishment_fte=160."
-/// The report's top and the console both say it, so that no one reads a
-/// what-if's figures as the scenario's own.
-pub fn what_if(sets: &[String]) -> Option<String> {
+/// (with `scenarios` above 1, a comparison's: "each scenario as its file
+/// gives it"). The report's top and the console both say it, so that no
+/// one reads a what-if's figures as the scenario's own.
+pub fn what_if(sets: &[String], scenarios: usize) -> Option<String> {
     if sets.is_empty() {
         return None;
     }
     let sets: Vec<String> = sets.iter().map(|s| format!("--set {s}")).collect();
+    let which = if scenarios > 1 { "each scenario" } else { "the scenario" };
     Some(format!(
-        "A what-if: the scenario as its file gives it, with {}.",
+        "A what-if: {which} as its file gives it, with {}.",
         sets.join(" and ")
     ))
 }
 
 /// The console's note on a what-if's folder: INTERFACE.md names a run's
-/// folder after the scenario alone, so a what-if replaces the scenario's
-/// own results unless it is given another `--out`.
-pub fn what_if_folder(sets: &[String]) -> Option<String> {
-    let what_if = what_if(sets)?;
+/// folder after the scenario alone (a comparison's after its baseline), so
+/// a what-if replaces the scenario's own results unless it is given
+/// another `--out`.
+pub fn what_if_folder(sets: &[String], scenarios: usize) -> Option<String> {
+    let what_if = what_if(sets, scenarios)?;
+    let named = if scenarios > 1 { "the baseline" } else { "the scenario" };
     Some(format!(
-        "{what_if} Its folder is named after the scenario, as a run without --set is: it replaces any earlier results there (give --out DIR to keep both)."
+        "{what_if} Its folder is named after {named}, as one without --set is: it replaces any earlier results there (give --out DIR to keep both)."
     ))
 }

@@ -85,7 +85,7 @@ pub fn run_report(
         s.description
             .as_deref()
             .map_or(String::new(), |d| format!("<p class=\"lede\">{}</p>", escape(d.trim()))),
-        super::console::what_if(settings.sets).map_or(String::new(), |w| format!(
+        super::console::what_if(settings.sets, 1).map_or(String::new(), |w| format!(
             "<p class=\"lede\"><strong>{}</strong></p>",
             escape(&w)
         )),
@@ -181,7 +181,7 @@ fn comparison_header(body: &mut String, shown: &[Shown], base_s: &Scenario, sett
     let end = base_s.month_at(base_s.months - 1);
     let _ = writeln!(
         body,
-        "<header><p class=\"kicker\">Scenario comparison</p><h1>{}</h1><p class=\"lede\">Each scenario against the baseline, <b>{}</b>, with the same random numbers in run after run, so that the differences come from what the scenarios change and not from chance.</p><p class=\"meta\">{} months, {} to {} · {} simulated runs of each · seed {} · caseload {}</p></header>",
+        "<header><p class=\"kicker\">Scenario comparison</p><h1>{}</h1><p class=\"lede\">Each scenario against the baseline, <b>{}</b>, with the same random numbers in run after run, so that the differences come from what the scenarios change and not from chance.</p>{}<p class=\"meta\">{} months, {} to {} · {} simulated runs of each · seed {} · caseload {}</p></header>",
         escape(
             &shown
                 .iter()
@@ -190,6 +190,10 @@ fn comparison_header(body: &mut String, shown: &[Shown], base_s: &Scenario, sett
                 .join(" · ")
         ),
         escape(&base_s.name),
+        super::console::what_if(settings.sets, shown.len()).map_or(String::new(), |w| format!(
+            "<p class=\"lede\"><strong>{}</strong></p>",
+            escape(&w)
+        )),
         base_s.months,
         month_name(base_s.start),
         month_name(end),
