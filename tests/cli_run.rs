@@ -204,6 +204,11 @@ fn an_out_that_is_a_file_is_a_usage_error_that_says_so_in_words() {
     assert_eq!(std::fs::read_to_string(&blocker).unwrap(), "not a folder");
 }
 
+/// A report's `<header>`: its title, description and what-if line.
+fn header_of(report: &str) -> &str {
+    &report[report.find("<header>").unwrap()..report.find("</header>").unwrap()]
+}
+
 #[test]
 fn a_what_if_says_so_at_the_top_of_the_report_and_on_the_console() {
     let dir = tempfile::tempdir().unwrap();
@@ -222,7 +227,7 @@ fn a_what_if_says_so_at_the_top_of_the_report_and_on_the_console() {
     assert!(stdout.contains("give --out DIR to keep both"), "{stdout}");
     // INTERFACE.md names the folder after the scenario alone.
     let report = read(&dir.path().join("bury-march-2022-position").join("report.html"));
-    let header = &report[report.find("<header>").unwrap()..report.find("</header>").unwrap()];
+    let header = header_of(&report);
     assert!(header.contains(what_if), "{header}");
     // Without --set, nothing of it.
     let plain = run_into(&dir.path().join("plain"), &["--runs", "20"]);
@@ -243,7 +248,7 @@ fn a_what_if_says_so_at_the_top_of_the_report_and_on_the_console() {
     assert!(stdout.contains(what_if), "{stdout}");
     assert!(stdout.contains("named after the baseline"), "{stdout}");
     let report = read(&dir.path().join("compare-bury-march-2022-position").join("report.html"));
-    let header = &report[report.find("<header>").unwrap()..report.find("</header>").unwrap()];
+    let header = header_of(&report);
     assert!(header.contains(what_if), "{header}");
 }
 
