@@ -85,10 +85,7 @@ pub fn run_report(
         s.description
             .as_deref()
             .map_or(String::new(), |d| format!("<p class=\"lede\">{}</p>", escape(d.trim()))),
-        super::console::what_if(settings.sets, 1).map_or(String::new(), |w| format!(
-            "<p class=\"lede\"><strong>{}</strong></p>",
-            escape(&w)
-        )),
+        what_if_lede(settings.sets, 1),
         s.months,
         month_name(s.start),
         month_name(end),
@@ -175,6 +172,14 @@ fn row_figure(rows: &[(String, Headline)], scenario: &str, key: &str) -> Figure 
         .map_or_else(|| Figure::Text(String::new()), |(_, h)| h.figure.clone())
 }
 
+/// A what-if's line at a report's top (nothing without `--set`), in the
+/// console's words.
+fn what_if_lede(sets: &[String], scenarios: usize) -> String {
+    super::console::what_if(sets, scenarios).map_or(String::new(), |w| {
+        format!("<p class=\"lede\"><strong>{}</strong></p>", escape(&w))
+    })
+}
+
 /// A comparison's header: the scenarios, the baseline, and the span, runs
 /// and seed.
 fn comparison_header(body: &mut String, shown: &[Shown], base_s: &Scenario, settings: Settings) {
@@ -190,10 +195,7 @@ fn comparison_header(body: &mut String, shown: &[Shown], base_s: &Scenario, sett
                 .join(" · ")
         ),
         escape(&base_s.name),
-        super::console::what_if(settings.sets, shown.len()).map_or(String::new(), |w| format!(
-            "<p class=\"lede\"><strong>{}</strong></p>",
-            escape(&w)
-        )),
+        what_if_lede(settings.sets, shown.len()),
         base_s.months,
         month_name(base_s.start),
         month_name(end),
