@@ -360,6 +360,16 @@ fn bury_2018_runs_and_its_report_shows_caseloads_by_team_and_the_span_of_control
     );
     assert!(report.contains("at most 6 social workers per team manager in <b>"));
     assert!(report.contains("Child protection team: average caseload in"));
+    // Each team's headline says when its caseload first reaches its own
+    // target, run by run, as the council's does.
+    for team in ["Front door", "Child protection", "Children in care"] {
+        let line = report
+            .split(&format!("{team} team: average caseload in"))
+            .nth(1)
+            .and_then(|rest| rest.split("</li>").next())
+            .unwrap_or_else(|| panic!("no headline for the {team} team"));
+        assert!(line.contains("its caseload"), "{team}: {line}");
+    }
     // Cases by team: a row per team, and what moves out of one team moves
     // into another (the teams' totals of each agree).
     let table = report
@@ -685,6 +695,14 @@ fn headline_csv_and_the_workbook_give_each_teams_caseload_against_its_own_band_a
             at_end(&format!("at_or_below_low_{team}"))[0],
             2,
         );
+        // Run by run, the first month the team reaches its own target: the
+        // 5th percentile no later than the 95th ("never" latest of all).
+        let order = |key: &str| match value(&format!("{key}_{team}")).as_str() {
+            "never" => "9999-99".to_string(),
+            month => month.to_string(),
+        };
+        let (early, late) = (order("first_reaches_high_p05"), order("first_reaches_high_p95"));
+        assert!(early <= late, "{team}: {early} after {late}");
         near(
             &format!("span_of_control_end_median_{team}"),
             at_end(&format!("span_of_control_{team}"))[2],
@@ -743,4 +761,39 @@ fn a_value_the_councils_table_cannot_read_is_reported_once_in_the_files_words() 
     let p = &problems[0];
     assert_eq!(p.location, "demand.shocks[0]");
     assert_eq!(p.message, "number `0.0`: expected a table");
+}
+
+#[test]
+fn each_runs_first_month_at_a_teams_target_is_the_first_month_of_its_record_there() {
+    let s = scenario_from(&std::fs::read_to_string(scenario("bury-2018-teams.toml")).unwrap());
+    let org = s.organisation.as_ref().unwrap();
+    let (runs, seed) = (40, 8);
+    let records = run_all(&s, runs, seed);
+    let pool = caseload::runner::pool(Some(2)).unwrap();
+    let totals = caseload::runner::totals(&s, seed, runs, &pool, &|| {});
+    let names = records.layout.names();
+    let months = s.months as usize;
+    let (mut reached, mut never) = (0, 0);
+    for (i, team) in org.teams.iter().enumerate() {
+        let k = names
+            .iter()
+            .position(|n| *n == format!("caseload_{}", team.name))
+            .unwrap();
+        for (r, run) in totals.iter().enumerate() {
+            let first = (0..months).find(|&t| records.value(r, t, k) >= team.target.high);
+            assert_eq!(
+                run.teams_first_reach_high[i],
+                first.map(|t| t as u32),
+                "{} in run {r}",
+                team.name
+            );
+            if first.is_some() { reached += 1 } else { never += 1 }
+        }
+    }
+    // The scenario has runs of both kinds, so both paths are checked.
+    assert!(reached > 0 && never > 0, "reached {reached}, never {never}");
+    // A scenario without teams keeps none.
+    let one_pool = scenario_from(crate::common::MINIMAL);
+    let totals = caseload::runner::totals(&one_pool, seed, 3, &pool, &|| {});
+    assert!(totals.iter().all(|t| t.teams_first_reach_high.is_empty()));
 }

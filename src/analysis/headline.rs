@@ -63,6 +63,10 @@ pub struct TeamHeadline {
     pub prob_at_or_below_high_end: f64,
     /// The first month the team's median caseload reaches its high target.
     pub median_first_reaches_high: Option<YearMonth>,
+    /// Run by run, the first month the team's caseload reaches its high
+    /// target: its 5th and 95th percentiles, as the council's.
+    pub first_reaches_high_p05: Option<YearMonth>,
+    pub first_reaches_high_p95: Option<YearMonth>,
     /// With a manager role, as the council's.
     pub span: Option<SpanHeadline>,
 }
@@ -78,18 +82,12 @@ impl RunHeadline {
         let at = |metric: Metric| index(metric).map(|k| *summary.cell(end, k));
         let caseload = index(Metric::Caseload)?;
         let median_reach = (0..summary.months).find(|&t| summary.cell(t, caseload).p50() >= s.target.high);
-        let mut reach: Vec<f64> = totals
-            .iter()
-            .map(|t| t.first_reach_high.map_or(f64::INFINITY, f64::from))
-            .collect();
-        reach.sort_by(f64::total_cmp);
-        // A percentile of months is rounded to the nearest month.
-        let month = |t: f64| t.is_finite().then(|| s.month_at((t + 0.5).floor() as u32));
+        let (reach_p05, reach_p95) = reach_band(s, totals.iter().map(|t| t.first_reach_high));
         let horizon_mean = |metric: Metric| -> Result<f64> {
             let k = index(metric)?;
             Ok((0..summary.months).map(|t| summary.cell(t, k).mean).sum())
         };
-        let (span, teams) = organised(s, summary, end)?;
+        let (span, teams) = organised(s, summary, totals, end)?;
         Ok(RunHeadline {
             target_low: s.target.low,
             target_high: s.target.high,
@@ -98,8 +96,8 @@ impl RunHeadline {
             prob_at_or_below_low_end: at(Metric::AtOrBelowLow)?.mean,
             prob_at_or_below_high_end: at(Metric::AtOrBelowHigh)?.mean,
             median_first_reaches_high: median_reach.map(|t| s.month_at(t as u32)),
-            first_reaches_high_p05: month(percentile_sorted(&reach, 0.05)),
-            first_reaches_high_p95: month(percentile_sorted(&reach, 0.95)),
+            first_reaches_high_p05: reach_p05,
+            first_reaches_high_p95: reach_p95,
             permanent_fte_end_median: at(Metric::PermanentFte)?.p50(),
             agency_fte_end_median: at(Metric::AgencyFte)?.p50(),
             vacancy_rate_end_median: at(Metric::VacancyRate)?.p50(),
@@ -112,9 +110,27 @@ impl RunHeadline {
     }
 }
 
+/// The 5th and 95th percentiles of the runs' first months reaching a
+/// target, a run that never reaches it counting as infinitely late; each
+/// rounded to the nearest month (`None`: beyond the horizon).
+fn reach_band(s: &Scenario, first: impl Iterator<Item = Option<u32>>) -> (Option<YearMonth>, Option<YearMonth>) {
+    let mut reach: Vec<f64> = first.map(|t| t.map_or(f64::INFINITY, f64::from)).collect();
+    reach.sort_by(f64::total_cmp);
+    let month = |t: f64| t.is_finite().then(|| s.month_at((t + 0.5).floor() as u32));
+    (
+        month(percentile_sorted(&reach, 0.05)),
+        month(percentile_sorted(&reach, 0.95)),
+    )
+}
+
 /// With teams and roles: the council's span of control (with a manager
 /// role) and each declared team's figures; nothing without.
-fn organised(s: &Scenario, summary: &Summary, end: usize) -> Result<(Option<SpanHeadline>, Vec<TeamHeadline>)> {
+fn organised(
+    s: &Scenario,
+    summary: &Summary,
+    totals: &[RunTotals],
+    end: usize,
+) -> Result<(Option<SpanHeadline>, Vec<TeamHeadline>)> {
     let Some(org) = &s.organisation else {
         return Ok((None, Vec::new()));
     };
@@ -138,10 +154,14 @@ fn organised(s: &Scenario, summary: &Summary, end: usize) -> Result<(Option<Span
     let span = span_of("")?;
     let mut teams = Vec::new();
     if org.teams_declared {
-        for team in &org.teams {
+        for (i, team) in org.teams.iter().enumerate() {
             let suffix = format!("_{}", team.name);
             let caseload = index(&format!("caseload{suffix}"))?;
             let reach = (0..summary.months).find(|&t| summary.cell(t, caseload).p50() >= team.target.high);
+            let runs_reach = totals
+                .iter()
+                .map(|t| t.teams_first_reach_high.get(i).copied().flatten());
+            let (reach_p05, reach_p95) = reach_band(s, runs_reach);
             teams.push(TeamHeadline {
                 name: team.name.clone(),
                 target_low: team.target.low,
@@ -150,6 +170,8 @@ fn organised(s: &Scenario, summary: &Summary, end: usize) -> Result<(Option<Span
                 prob_at_or_below_low_end: at(&format!("at_or_below_low{suffix}"))?.mean,
                 prob_at_or_below_high_end: at(&format!("at_or_below_high{suffix}"))?.mean,
                 median_first_reaches_high: reach.map(|t| s.month_at(t as u32)),
+                first_reaches_high_p05: reach_p05,
+                first_reaches_high_p95: reach_p95,
                 span: span_of(&suffix)?,
             });
         }

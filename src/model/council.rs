@@ -79,6 +79,9 @@ pub struct Council<'a> {
     team_capacity: Vec<f64>,
     team_sums: Vec<Sums>,
     role_sums: Vec<Sums>,
+    /// The first month each declared team's caseload reaches its own high
+    /// target (empty when the teams are not declared).
+    team_first_reach: Vec<Option<u32>>,
 }
 
 impl<'a> Council<'a> {
@@ -154,6 +157,11 @@ impl<'a> Council<'a> {
             team_capacity: vec![0.0; org.teams.len()],
             team_sums: vec![Sums::default(); org.teams.len()],
             role_sums: vec![Sums::default(); org.roles.len()],
+            team_first_reach: if org.teams_declared {
+                vec![None; org.teams.len()]
+            } else {
+                Vec::new()
+            },
         };
         // The pressure of month 0 comes from each team's initial caseload.
         for ((pool, month), facts) in sim.pools.iter().zip(&mut sim.months).zip(&sim.facts) {
@@ -165,7 +173,10 @@ impl<'a> Council<'a> {
 
     /// The run's totals so far.
     pub fn totals(&self) -> RunTotals {
-        self.council.totals()
+        RunTotals {
+            teams_first_reach_high: self.team_first_reach.clone(),
+            ..self.council.totals()
+        }
     }
 
     /// Gives the run's buffers to `workspace` for the next run.
@@ -231,7 +242,7 @@ impl<'a> Council<'a> {
             costs: spend,
         };
         self.council.record(t, row, &census, &flows, &month_end);
-        self.record_teams_and_roles(row);
+        self.record_teams_and_roles(t, row);
     }
 
     /// Each team's open cases and caseload against its high target set
@@ -297,7 +308,7 @@ impl<'a> Council<'a> {
         }
     }
 
-    fn record_teams_and_roles(&mut self, row: &mut [f64]) {
+    fn record_teams_and_roles(&mut self, t: u32, row: &mut [f64]) {
         self.sum_teams_and_roles();
         let target = self.org.span_of_control;
         let (social_workers, managers) = self
@@ -311,8 +322,13 @@ impl<'a> Council<'a> {
         if let (Some(i), Some(target)) = (self.within_span_index, target) {
             row[i] = indicator(span <= target);
         }
-        for (t, (team, s)) in self.org.teams.iter().zip(&self.team_sums).enumerate() {
-            let load = caseload(self.team_open[t], s.capacity);
+        for (i, (team, s)) in self.org.teams.iter().zip(&self.team_sums).enumerate() {
+            let load = caseload(self.team_open[i], s.capacity);
+            if let Some(reach @ None) = self.team_first_reach.get_mut(i)
+                && load >= team.target.high
+            {
+                *reach = Some(t);
+            }
             let team_span = ratio(s.social_workers, s.managers);
             // In the order of TeamMetric::ALL.
             let values = [
@@ -320,11 +336,11 @@ impl<'a> Council<'a> {
                 indicator(load <= team.target.low),
                 indicator(load <= team.target.high),
                 s.capacity,
-                self.team_open[t] as f64,
-                self.team_cases[t][0] as f64,
-                self.team_cases[t][1] as f64,
-                self.team_cases[t][2] as f64,
-                self.team_cases[t][3] as f64,
+                self.team_open[i] as f64,
+                self.team_cases[i][0] as f64,
+                self.team_cases[i][1] as f64,
+                self.team_cases[i][2] as f64,
+                self.team_cases[i][3] as f64,
                 s.establishment,
                 s.permanent,
                 s.agency,
@@ -332,7 +348,7 @@ impl<'a> Council<'a> {
                 team_span,
                 target.map_or(0.0, |x| indicator(team_span <= x)),
             ];
-            for (index, value) in self.team_indices[t].iter().zip(values) {
+            for (index, value) in self.team_indices[i].iter().zip(values) {
                 if let Some(i) = index {
                     row[*i] = value;
                 }

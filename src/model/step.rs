@@ -130,17 +130,20 @@ impl<'a> Prepared<'a> {
                 kept(&row);
             }
         }
-        let totals = sim.totals;
+        let totals = std::mem::take(&mut sim.totals);
         workspace.give(0, sim.into_spare());
         totals
     }
 }
 
 /// What the outputs need of a whole run beyond its monthly values.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RunTotals {
     /// The first month (step) whose caseload reaches the high target.
     pub first_reach_high: Option<u32>,
+    /// With teams, the first month each team's caseload reaches its own
+    /// high target, in the teams' order (empty without teams).
+    pub teams_first_reach_high: Vec<Option<u32>>,
     /// The caseload in the last month.
     pub end_caseload: f64,
     /// Spend over the whole horizon, by kind.
@@ -547,7 +550,7 @@ impl<'a> Simulation<'a> {
 
     /// The run's totals so far.
     pub(super) fn totals(&self) -> RunTotals {
-        self.totals
+        self.totals.clone()
     }
 
     /// Product of the applicant multipliers of the running payments.

@@ -171,7 +171,7 @@ fn row(key: &'static str, figure: Figure) -> Headline {
 
 /// The headline keys a team has, each written `<key>_<team>`: its band,
 /// its caseload at the end against it, and its span of control.
-pub const TEAM_KEYS: [&str; 10] = [
+pub const TEAM_KEYS: [&str; 12] = [
     "target_low",
     "target_high",
     "caseload_end_median",
@@ -180,6 +180,8 @@ pub const TEAM_KEYS: [&str; 10] = [
     "prob_at_or_below_low_end",
     "prob_at_or_below_high_end",
     "median_caseload_first_reaches_high",
+    "first_reaches_high_p05",
+    "first_reaches_high_p95",
     "span_of_control_end_median",
     "prob_within_span_end",
 ];
@@ -262,6 +264,8 @@ pub fn run_headlines(h: &RunHeadline) -> Vec<Headline> {
             prob_low,
             prob_high,
             reach,
+            reach_p05,
+            reach_p95,
             span_median,
             within,
         ] = TEAM_KEYS;
@@ -274,6 +278,8 @@ pub fn run_headlines(h: &RunHeadline) -> Vec<Headline> {
             team_row(prob_low, name, Number(team.prob_at_or_below_low_end, Kind::Chance)),
             team_row(prob_high, name, Number(team.prob_at_or_below_high_end, Kind::Chance)),
             team_row(reach, name, month_or_never(team.median_first_reaches_high)),
+            team_row(reach_p05, name, month_or_never(team.first_reaches_high_p05)),
+            team_row(reach_p95, name, month_or_never(team.first_reaches_high_p95)),
         ]);
         if let Some(span) = &team.span {
             rows.push(team_row(span_median, name, Number(span.end.p50(), Kind::Span)));

@@ -431,36 +431,13 @@ fn scenario_sentences(s: &Scenario, get: &dyn Fn(&str) -> Figure) -> Vec<String>
             b(month_words(&first))
         )
     });
-    let (early, late) = (get("first_reaches_high_p05"), get("first_reaches_high_p95"));
-    out.push(match (&early, &late) {
-        (Figure::Never, _) => format!(
-            "In at least 95 runs out of 100 the caseload never reaches {} by {}.",
-            escape(&high),
-            escape(&end)
-        ),
-        (_, Figure::Never) => format!(
-            "Run by run, the caseload has reached {} by {} in 1 run out of 20; in more than 1 run out of 20 it never does by {}.",
-            escape(&high),
-            b(month_words(&early)),
-            escape(&end)
-        ),
-        (Figure::Month(m), _) if early == late && *m == s.start => format!(
-            "Run by run, the caseload is at or above {} from the first month, {}, in at least 9 runs out of 10.",
-            escape(&high),
-            b(month_words(&early))
-        ),
-        _ if early == late => format!(
-            "Run by run, the caseload first reaches {} in {} in at least 9 runs out of 10.",
-            escape(&high),
-            b(month_words(&early))
-        ),
-        _ => format!(
-            "Run by run, the caseload first reaches {} between {} and {} in 9 runs out of 10.",
-            escape(&high),
-            b(month_words(&early)),
-            b(month_words(&late))
-        ),
-    });
+    out.push(reach_band_sentence(
+        "the caseload",
+        &high,
+        (&get("first_reaches_high_p05"), &get("first_reaches_high_p95")),
+        &end,
+        s.start,
+    ));
     out.push(format!(
         "In {} the median permanent workforce is {} FTE and agency {} FTE (including any managed team); the median vacancy rate is {}.",
         escape(&end),
@@ -476,6 +453,48 @@ fn scenario_sentences(s: &Scenario, get: &dyn Fn(&str) -> Figure) -> Vec<String>
         b(money_words(&get("spend_payments_mean")))
     ));
     out
+}
+
+/// When `subject` ("the caseload", "its caseload") first reaches `high`,
+/// run by run: the 5th and 95th percentiles of the runs' first months
+/// (`early`, `late`), in words, to `end` (the last month's name).
+fn reach_band_sentence(
+    subject: &str,
+    high: &str,
+    (early, late): (&Figure, &Figure),
+    end: &str,
+    start: crate::model::params::YearMonth,
+) -> String {
+    let b = |x: String| format!("<b>{}</b>", escape(&x));
+    match (early, late) {
+        (Figure::Never, _) => format!(
+            "In at least 95 runs out of 100 {subject} never reaches {} by {}.",
+            escape(high),
+            escape(end)
+        ),
+        (_, Figure::Never) => format!(
+            "Run by run, {subject} has reached {} by {} in 1 run out of 20; in more than 1 run out of 20 it never does by {}.",
+            escape(high),
+            b(month_words(early)),
+            escape(end)
+        ),
+        (Figure::Month(m), _) if early == late && *m == start => format!(
+            "Run by run, {subject} is at or above {} from the first month, {}, in at least 9 runs out of 10.",
+            escape(high),
+            b(month_words(early))
+        ),
+        _ if early == late => format!(
+            "Run by run, {subject} first reaches {} in {} in at least 9 runs out of 10.",
+            escape(high),
+            b(month_words(early))
+        ),
+        _ => format!(
+            "Run by run, {subject} first reaches {} between {} and {} in 9 runs out of 10.",
+            escape(high),
+            b(month_words(early)),
+            b(month_words(late))
+        ),
+    }
 }
 
 /// The plain-English headlines of a scenario against the baseline: the
@@ -548,6 +567,8 @@ fn team_meaning(base: &str) -> &'static str {
         "prob_at_or_below_low_end" => "share of runs at or below the low end of its band at the end",
         "prob_at_or_below_high_end" => "share of runs at or below its target at the end",
         "median_caseload_first_reaches_high" => "first month its median caseload reaches its target",
+        "first_reaches_high_p05" => "first month a run reaches its target: 5th percentile",
+        "first_reaches_high_p95" => "first month a run reaches its target: 95th percentile",
         "span_of_control_end_median" => "social workers per manager at the end: median",
         "prob_within_span_end" => "share of runs keeping to the span of control target at the end",
         _ => "",
@@ -829,10 +850,18 @@ fn team_sentences(s: &Scenario, get: &dyn Fn(&str) -> Figure) -> Vec<String> {
                     "in {end} {NO_CAPACITY} in at least 95 runs out of 100, so its average caseload is unbounded"
                 ),
             };
+            let high = at("target_high").text();
             out.push(format!(
-                "{name} team: {caseload}; at or below its own target of {} in <b>{}</b> of runs.",
-                escape(&at("target_high").text()),
-                escape(&percent_words(&at("prob_at_or_below_high_end")))
+                "{name} team: {caseload}; at or below its own target of {} in <b>{}</b> of runs. {}",
+                escape(&high),
+                escape(&percent_words(&at("prob_at_or_below_high_end"))),
+                reach_band_sentence(
+                    "its caseload",
+                    &high,
+                    (&at("first_reaches_high_p05"), &at("first_reaches_high_p95")),
+                    &month_words(&get("end_month")),
+                    s.start,
+                )
             ));
         }
     }
