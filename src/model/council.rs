@@ -7,7 +7,7 @@
 //!
 //! Pure, as `step.rs`: the same (scenario, seed, run) gives the same record.
 
-use super::metrics::{RoleMetric, TeamMetric};
+use super::metrics::{Layout, RoleMetric, TeamMetric};
 use super::params::*;
 use super::step::{
     Census, Flows, MonthEnd, Prepared, RunTotals, Simulation, Spend, Workspace, caseload, indicator, ratio,
@@ -43,7 +43,7 @@ struct Sums {
 }
 
 /// What the council needs of each pool every month, looked up once.
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 struct PoolFacts {
     team: usize,
     role: usize,
@@ -52,9 +52,10 @@ struct PoolFacts {
     manager: bool,
 }
 
-/// A run in progress with teams and roles.
-pub struct Council<'a> {
-    org: &'a Organisation,
+/// What every run of a scenario with teams and roles needs of its
+/// organisation, worked out once (by [`Prepared::new`]).
+#[derive(Debug, Clone)]
+pub struct Plan {
     facts: Vec<PoolFacts>,
     /// Where each team's and each role's metrics go in a row (`None`: not
     /// recorded), in the order of `TeamMetric::ALL` and `RoleMetric::ALL`.
@@ -62,42 +63,15 @@ pub struct Council<'a> {
     role_indices: Vec<[Option<usize>; RoleMetric::ALL.len()]>,
     span_index: Option<usize>,
     within_span_index: Option<usize>,
-    /// The council's own simulation: demand, cases, the record and the
-    /// run's totals (its workforce is not stepped).
-    council: Simulation<'a>,
-    pools: Vec<Simulation<'a>>,
-    months: Vec<PoolMonth>,
-    team_open: Vec<u64>,
     /// For each of the case states' `next` moves, state by state in order,
     /// the teams holding its from and to states.
     moves: Vec<(usize, usize)>,
     /// The team holding each case state.
     state_team: Vec<usize>,
-    /// This month's cases by team: new, closed, moved in from another
-    /// team, moved out to another team.
-    team_cases: Vec<[u64; 4]>,
-    team_capacity: Vec<f64>,
-    team_sums: Vec<Sums>,
-    role_sums: Vec<Sums>,
-    /// The first month each declared team's caseload reaches its own high
-    /// target (empty when the teams are not declared).
-    team_first_reach: Vec<Option<u32>>,
 }
 
-impl<'a> Council<'a> {
-    /// `council` is the scenario's own prepared simulation, `pools` one per
-    /// pool of `org`, in its order.
-    /// `workspace` lends each pool's buffers (index 0 the council's own,
-    /// then the pools in order); [`Council::give_back`] returns them.
-    pub fn new(
-        council: &Prepared<'a>,
-        pools: &[Prepared<'a>],
-        org: &'a Organisation,
-        seed: u64,
-        run: u64,
-        workspace: &mut Workspace,
-    ) -> Self {
-        let layout = council.layout();
+impl Plan {
+    pub fn new(org: &Organisation, cases: &[CaseState], layout: &Layout) -> Plan {
         let social_worker = org.social_worker();
         let facts = org
             .pools
@@ -116,7 +90,7 @@ impl<'a> Council<'a> {
         let role_indices = (0..org.roles.len())
             .map(|r| RoleMetric::ALL.map(|m| layout.role_index(r, m)))
             .collect();
-        let mut state_team = vec![0; council.scenario().cases.len()];
+        let mut state_team = vec![0; cases.len()];
         for (t, team) in org.teams.iter().enumerate() {
             for &i in &team.states {
                 if let Some(slot) = state_team.get_mut(i) {
@@ -124,14 +98,60 @@ impl<'a> Council<'a> {
                 }
             }
         }
-        let moves = council
-            .scenario()
-            .cases
+        let moves = cases
             .iter()
             .enumerate()
             .flat_map(|(i, c)| c.next.iter().map(move |(j, _)| (i, *j)))
             .map(|(i, j)| (state_team[i], state_team.get(j).copied().unwrap_or(0)))
             .collect();
+        Plan {
+            facts,
+            team_indices,
+            role_indices,
+            span_index: layout.span_index(),
+            within_span_index: layout.within_span_index(),
+            moves,
+            state_team,
+        }
+    }
+}
+
+/// A run in progress with teams and roles.
+pub struct Council<'a> {
+    org: &'a Organisation,
+    plan: &'a Plan,
+    /// The council's own simulation: demand, cases, the record and the
+    /// run's totals (its workforce is not stepped).
+    council: Simulation<'a>,
+    pools: Vec<Simulation<'a>>,
+    months: Vec<PoolMonth>,
+    team_open: Vec<u64>,
+    /// This month's cases by team: new, closed, moved in from another
+    /// team, moved out to another team.
+    team_cases: Vec<[u64; 4]>,
+    team_capacity: Vec<f64>,
+    team_sums: Vec<Sums>,
+    role_sums: Vec<Sums>,
+    /// The first month each declared team's caseload reaches its own high
+    /// target (empty when the teams are not declared).
+    team_first_reach: Vec<Option<u32>>,
+}
+
+impl<'a> Council<'a> {
+    /// `council` is the scenario's own prepared simulation, `pools` one per
+    /// pool of `org`, in its order, and `plan` what every run needs of
+    /// `org`.
+    /// `workspace` lends each pool's buffers (index 0 the council's own,
+    /// then the pools in order); [`Council::give_back`] returns them.
+    pub fn new(
+        council: &Prepared<'a>,
+        pools: &[Prepared<'a>],
+        org: &'a Organisation,
+        plan: &'a Plan,
+        seed: u64,
+        run: u64,
+        workspace: &mut Workspace,
+    ) -> Self {
         let pool_sims: Vec<Simulation<'a>> = pools
             .iter()
             .zip(&org.pools)
@@ -142,17 +162,11 @@ impl<'a> Council<'a> {
             .collect();
         let mut sim = Council {
             org,
-            facts,
-            team_indices,
-            role_indices,
-            span_index: layout.span_index(),
-            within_span_index: layout.within_span_index(),
+            plan,
             council: Simulation::for_pool(council, seed, run, 0, workspace.take(0)),
             months: pool_sims.iter().map(|_| PoolMonth::default()).collect(),
             pools: pool_sims,
             team_open: vec![0; org.teams.len()],
-            moves,
-            state_team,
             team_cases: vec![[0; 4]; org.teams.len()],
             team_capacity: vec![0.0; org.teams.len()],
             team_sums: vec![Sums::default(); org.teams.len()],
@@ -164,7 +178,7 @@ impl<'a> Council<'a> {
             },
         };
         // The pressure of month 0 comes from each team's initial caseload.
-        for ((pool, month), facts) in sim.pools.iter().zip(&mut sim.months).zip(&sim.facts) {
+        for ((pool, month), facts) in sim.pools.iter().zip(&mut sim.months).zip(&plan.facts) {
             month.capacity = pool.capacity(&pool.census(0)) * facts.caseload_share;
         }
         sim.feed_back();
@@ -201,7 +215,7 @@ impl<'a> Council<'a> {
         self.council.cases_month(t, &mut flows);
         self.count_cases_by_team();
         // 9. Capacity by pool, weighted by the role's share of a caseload.
-        for ((pool, month), facts) in self.pools.iter().zip(&mut self.months).zip(&self.facts) {
+        for ((pool, month), facts) in self.pools.iter().zip(&mut self.months).zip(&self.plan.facts) {
             month.capacity = pool.capacity(&month.census) * facts.caseload_share;
         }
         // 10. Feedback for next month, team by team.
@@ -253,10 +267,10 @@ impl<'a> Council<'a> {
             *sum = team.states.iter().map(|i| open[*i]).sum();
         }
         self.team_capacity.fill(-0.0);
-        for (month, facts) in self.months.iter().zip(&self.facts) {
+        for (month, facts) in self.months.iter().zip(&self.plan.facts) {
             self.team_capacity[facts.team] += month.capacity;
         }
-        for (pool, facts) in self.pools.iter_mut().zip(&self.facts) {
+        for (pool, facts) in self.pools.iter_mut().zip(&self.plan.facts) {
             let load = caseload(self.team_open[facts.team], self.team_capacity[facts.team]);
             let high = self.org.teams[facts.team].target.high;
             pool.state.pressure = pool.pressure_against(high, load);
@@ -268,11 +282,11 @@ impl<'a> Council<'a> {
     fn count_cases_by_team(&mut self) {
         let (entering, moved, closed) = self.council.case_flows();
         self.team_cases.fill([0; 4]);
-        for (i, &team) in self.state_team.iter().enumerate() {
+        for (i, &team) in self.plan.state_team.iter().enumerate() {
             self.team_cases[team][0] += entering.get(i).copied().unwrap_or(0);
             self.team_cases[team][1] += closed.get(i).copied().unwrap_or(0);
         }
-        for (&(from, to), &n) in self.moves.iter().zip(moved) {
+        for (&(from, to), &n) in self.plan.moves.iter().zip(moved) {
             if from != to {
                 self.team_cases[to][2] += n;
                 self.team_cases[from][3] += n;
@@ -284,7 +298,7 @@ impl<'a> Council<'a> {
     fn sum_teams_and_roles(&mut self) {
         self.team_sums.fill(Sums::default());
         self.role_sums.fill(Sums::default());
-        for (month, facts) in self.months.iter().zip(&self.facts) {
+        for (month, facts) in self.months.iter().zip(&self.plan.facts) {
             let c = &month.census;
             let in_post = c.permanent + c.covering;
             for sums in [&mut self.team_sums[facts.team], &mut self.role_sums[facts.role]] {
@@ -316,10 +330,10 @@ impl<'a> Council<'a> {
             .iter()
             .fold((0.0, 0.0), |(w, m), s| (w + s.social_workers, m + s.managers));
         let span = ratio(social_workers, managers);
-        if let Some(i) = self.span_index {
+        if let Some(i) = self.plan.span_index {
             row[i] = span;
         }
-        if let (Some(i), Some(target)) = (self.within_span_index, target) {
+        if let (Some(i), Some(target)) = (self.plan.within_span_index, target) {
             row[i] = indicator(span <= target);
         }
         for (i, (team, s)) in self.org.teams.iter().zip(&self.team_sums).enumerate() {
@@ -348,7 +362,7 @@ impl<'a> Council<'a> {
                 team_span,
                 target.map_or(0.0, |x| indicator(team_span <= x)),
             ];
-            for (index, value) in self.team_indices[i].iter().zip(values) {
+            for (index, value) in self.plan.team_indices[i].iter().zip(values) {
                 if let Some(i) = index {
                     row[*i] = value;
                 }
@@ -368,7 +382,7 @@ impl<'a> Council<'a> {
                 s.cost_agency,
                 s.cost_payments,
             ];
-            for (index, value) in self.role_indices[r].iter().zip(values) {
+            for (index, value) in self.plan.role_indices[r].iter().zip(values) {
                 if let Some(i) = index {
                     row[*i] = value;
                 }

@@ -5,7 +5,7 @@
 //! vectors live in the [`Simulation`].
 
 use super::binomial;
-use super::council::Council;
+use super::council::{Council, Plan};
 use super::drift::{DriftPaths, Drifting};
 use super::metrics::{Layout, Metric};
 use super::params::*;
@@ -35,6 +35,8 @@ pub struct Prepared<'a> {
     /// With teams and roles, each pool's own preparation, in the
     /// organisation's order (none without).
     pools: Vec<Prepared<'a>>,
+    /// With teams and roles, what every run needs of the organisation.
+    plan: Option<Plan>,
     /// Every run's parameters when none is uncertain (they are then the
     /// same in every run).
     fixed_params: Option<RunParams>,
@@ -49,6 +51,7 @@ impl<'a> Prepared<'a> {
         let pools = s.organisation.as_ref().map_or_else(Vec::new, |org| {
             org.pools.iter().map(|p| Prepared::new(&p.scenario, layout)).collect()
         });
+        let plan = s.organisation.as_ref().map(|org| Plan::new(org, &s.cases, layout));
         let fixed_params = s
             .parameters()
             .iter()
@@ -59,6 +62,7 @@ impl<'a> Prepared<'a> {
             layout,
             service,
             pools,
+            plan,
             fixed_params,
         }
     }
@@ -66,11 +70,6 @@ impl<'a> Prepared<'a> {
     /// The layout of the records.
     pub fn layout(&self) -> &'a Layout {
         self.layout
-    }
-
-    /// The scenario it prepares.
-    pub(super) fn scenario(&self) -> &'a Scenario {
-        self.s
     }
 
     /// Simulates run `run` and returns its record: `s.months` rows of
@@ -111,8 +110,8 @@ impl<'a> Prepared<'a> {
         // Every month writes every value of its row (tests/engine.rs checks
         // that none is left as NaN).
         let mut row = vec![f64::NAN; self.layout.width()];
-        if let Some(org) = &self.s.organisation {
-            let mut council = Council::new(self, &self.pools, org, seed, run, workspace);
+        if let (Some(org), Some(plan)) = (&self.s.organisation, &self.plan) {
+            let mut council = Council::new(self, &self.pools, org, plan, seed, run, workspace);
             for t in 0..keep.end.min(self.s.months as usize) {
                 council.step(t as u32, &mut row);
                 if t >= keep.start {
