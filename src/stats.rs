@@ -64,8 +64,10 @@ impl Cell {
     }
 }
 
-/// The five percentiles of `values`, which are reordered in place (a cell
-/// whose runs all agree, such as the establishment, is left as it is).
+/// The five percentiles of `values`, which may be reordered in place (a
+/// cell whose runs all agree, such as the establishment, or whose values
+/// are all whole numbers close together, such as counts of people and
+/// cases and the 0-or-1 indicators, is left as it is).
 fn percentiles(values: &mut [f64]) -> [f64; 5] {
     if let Some(first) = values.first()
         && values.iter().all(|v| v.to_bits() == first.to_bits())
@@ -76,8 +78,78 @@ fn percentiles(values: &mut [f64]) -> [f64; 5] {
     if n == 0 {
         return [0.0; 5];
     }
-    // The order statistics the percentiles read: each one's lower and upper
-    // neighbour.
+    if let Some(p) = counted_percentiles(values) {
+        return p;
+    }
+    // Each percentile's lower order statistic by selection; its upper
+    // neighbour is then the least value after it, up to the next one
+    // selected.
+    let lower = PERCENTILES.map(|q| lower_rank(n, q));
+    select_ranks(values, 0, &lower);
+    for (i, &lo) in lower.iter().enumerate() {
+        let next = lower[i + 1..].iter().find(|&&r| r > lo).map_or(n - 1, |&r| r);
+        if lo + 1 < next {
+            let gap = &mut values[lo + 1..=next];
+            let least = (1..gap.len()).fold(0, |best, j| if gap[j].total_cmp(&gap[best]).is_lt() { j } else { best });
+            gap.swap(0, least);
+        }
+    }
+    PERCENTILES.map(|q| percentile_sorted(values, q))
+}
+
+/// The five percentiles of `values` by counting, when every value is a
+/// whole number (and not -0.0, which sorts apart from 0.0) and they span
+/// no more values than there are: the same order statistics as selecting
+/// them, in two passes over the values and one over the counts (`None`
+/// otherwise).
+fn counted_percentiles(values: &[f64]) -> Option<[f64; 5]> {
+    // Adding and taking away 1.5 x 2^52 rounds a number of magnitude under
+    // 2^51 to a whole one: it comes back unchanged only if it was whole.
+    // One pass with no early exit (so that it vectorises) looks for the
+    // least and greatest values, a value not whole (a NaN is not), and
+    // -0.0; an infinity is out of range.
+    const ROUND: f64 = 6_755_399_441_055_744.0;
+    let first = *values.first()?;
+    // Most cells of money, rates and caseloads end here.
+    if (first + ROUND) - ROUND != first {
+        return None;
+    }
+    let (mut least, mut greatest, mut whole, mut negative_zero) = (first, first, true, false);
+    for &v in values {
+        least = if v < least { v } else { least };
+        greatest = if v > greatest { v } else { greatest };
+        whole &= (v + ROUND) - ROUND == v;
+        negative_zero |= v.to_bits() == (-0.0f64).to_bits();
+    }
+    let n = values.len();
+    let within = least.abs().max(greatest.abs()) < ROUND / 3.0;
+    if !whole || negative_zero || !within || greatest - least >= n as f64 {
+        return None;
+    }
+    let (low, high) = (least as i64, greatest as i64);
+    let mut counts = vec![0usize; (high - low + 1) as usize];
+    for &v in values {
+        counts[(v as i64 - low) as usize] += 1;
+    }
+    // Each order statistic the percentiles read is the first value whose
+    // running count passes its rank.
+    let ranks = order_ranks(n);
+    let mut found = [0.0; 2 * PERCENTILES.len()];
+    let (mut bucket, mut passed) = (0, counts[0]);
+    for (rank, value) in ranks.iter().zip(&mut found) {
+        while passed <= *rank {
+            bucket += 1;
+            passed += counts[bucket];
+        }
+        *value = (low + bucket as i64) as f64;
+    }
+    let order_statistic = |k: usize| found[ranks.partition_point(|&r| r < k)];
+    Some(PERCENTILES.map(|q| percentile_of(n, q, order_statistic)))
+}
+
+/// The ranks of the order statistics the percentiles of `n` values (one or
+/// more) read, smallest first: each percentile's lower and upper neighbour.
+fn order_ranks(n: usize) -> [usize; 2 * PERCENTILES.len()] {
     let mut ranks = [0; 2 * PERCENTILES.len()];
     for (i, q) in PERCENTILES.iter().enumerate() {
         let lo = lower_rank(n, *q);
@@ -85,8 +157,7 @@ fn percentiles(values: &mut [f64]) -> [f64; 5] {
         ranks[2 * i + 1] = (lo + 1).min(n - 1);
     }
     ranks.sort_unstable();
-    select_ranks(values, 0, &ranks);
-    PERCENTILES.map(|q| percentile_sorted(values, q))
+    ranks
 }
 
 /// The index of the lower order statistic of percentile `q` of `n` values.
@@ -129,12 +200,21 @@ fn interpolate(a: f64, b: f64, weight: f64) -> f64 {
 /// (paired differences can be -inf). Only the two order statistics the
 /// percentile reads need be in their sorted places.
 pub fn percentile_sorted(sorted: &[f64], q: f64) -> f64 {
-    let n = sorted.len();
+    percentile_of(sorted.len(), q, |k| sorted[k])
+}
+
+/// Percentile `q` of `n` values, of which `order_statistic(k)` is the kth
+/// smallest (0 when there are none).
+fn percentile_of(n: usize, q: f64, order_statistic: impl Fn(usize) -> f64) -> f64 {
     if n == 0 {
         return 0.0;
     }
     let lo = lower_rank(n, q);
-    interpolate(sorted[lo], sorted[(lo + 1).min(n - 1)], (n - 1) as f64 * q - lo as f64)
+    interpolate(
+        order_statistic(lo),
+        order_statistic((lo + 1).min(n - 1)),
+        (n - 1) as f64 * q - lo as f64,
+    )
 }
 
 /// Every run's record of one scenario, as the runner keeps them for tests
@@ -280,5 +360,52 @@ mod tests {
                 proptest::prop_assert_eq!(g.to_bits(), e.to_bits(), "{:?} vs {:?}", got, expected);
             }
         }
+
+        /// Counts of people and cases, indicators and paired differences of
+        /// them: whole numbers, sometimes with -0.0, an infinity or a
+        /// fraction among them, close together or spread wide.
+        #[test]
+        fn counting_order_statistics_equals_sorting(
+            values in proptest::collection::vec(
+                proptest::prop_oneof![
+                    8 => (-3..40i32).prop_map(f64::from),
+                    1 => (0..3i32).prop_map(|k| 1000.0 * f64::from(k)),
+                    1 => proptest::strategy::Just(-0.0),
+                    1 => proptest::strategy::Just(f64::INFINITY),
+                    1 => proptest::strategy::Just(0.5),
+                ],
+                0..300,
+            )
+        ) {
+            let expected = by_sorting(&values);
+            let got = Cell::of(&mut values.clone()).p;
+            for (g, e) in got.iter().zip(expected) {
+                proptest::prop_assert_eq!(g.to_bits(), e.to_bits(), "{:?} vs {:?}", got, expected);
+            }
+        }
+    }
+
+    #[test]
+    fn only_whole_numbers_close_together_are_counted() {
+        let counted = |values: &[f64]| counted_percentiles(values).is_some();
+        let mut indicators: Vec<f64> = (0..100).map(|i| f64::from(i % 3 == 0)).collect();
+        assert!(counted(&indicators));
+        assert!(counted(&[
+            -4.0, 7.0, 2.0, -1.0, 0.0, 3.0, 5.0, 1.0, 6.0, -2.0, 4.0, -3.0
+        ]));
+        assert!(counted(&[1e15, 1e15 + 1.0, 1e15 - 1.0]), "large whole numbers");
+        // A span wider than the count of values, a fraction, -0.0 (which
+        // sorts before 0.0), infinities and numbers past 2^51 are selected.
+        assert!(!counted(&[0.0, 1.0, 9.0, 3.0]));
+        assert!(!counted(&[0.0, 1.0, 2.5, 3.0, 1.0]));
+        assert!(!counted(&[1.0, 0.0, -0.0, 1.0]));
+        assert!(!counted(&[1.0, f64::INFINITY, 1.0]));
+        assert!(!counted(&[f64::NEG_INFINITY, 1.0, 1.0]));
+        assert!(!counted(&[2f64.powi(52), 2f64.powi(52) + 1.0, 2f64.powi(52)]));
+        // What is counted keeps its order.
+        let before = indicators.clone();
+        let cell = Cell::of(&mut indicators);
+        assert_eq!(indicators, before);
+        assert_eq!(cell.p, by_sorting(&before));
     }
 }
