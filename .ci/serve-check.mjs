@@ -116,6 +116,11 @@ await page.selectOption("#c-managed_team-to", months[5]);
 await settled();
 check((await page.textContent("#problem-managed_team")) === "", "the problem stayed after it was fixed");
 
+// Every chart says how to read it, as the report does.
+const caption = await page.textContent("#figure-caseload figcaption");
+check(caption.startsWith("The average caseload month by month."), `the caseload chart's caption reads: ${caption}`);
+check((await page.textContent("#headline-note")).includes("95th percentile"), "the headlines do not say what their words mean");
+
 if (screenshots) {
   // A plan worth showing: 30 ASYEs a year, then a £2,000 retention payment.
   await page.click("#reset");

@@ -803,3 +803,32 @@ fn a_long_team_or_role_name_is_not_sent_back_whole() {
         assert!(a.json()["error"].as_str().unwrap().contains("..."));
     }
 }
+
+/// Every chart on the page says how to read it, in the report's words
+/// (the caseload chart also names the starting position's line once the
+/// plan differs), and the headlines say what their words mean.
+#[test]
+fn every_chart_on_the_page_says_how_to_read_it_as_the_report_does() {
+    let s = server();
+    for (plan, changed) in [(json!({}), false), (json!({ "asye_intake_per_year": 30 }), true)] {
+        let a = post(
+            s.address,
+            "/api/plan",
+            &json!({ "start": { "council": "Bury" }, "runs": 50, "plan": plan }),
+        );
+        assert_eq!(a.status, 200, "{}", a.body);
+        let v = a.json();
+        for chart in v["charts"].as_array().unwrap() {
+            let caption = chart["caption"].as_str().unwrap_or("");
+            assert!(caption.len() > 40, "{}: {caption:?}", chart["name"]);
+        }
+        let caseload = v["charts"][0]["caption"].as_str().unwrap();
+        assert!(
+            caseload.starts_with("The average caseload month by month."),
+            "{caseload}"
+        );
+        assert_eq!(caseload.contains("starting position's median"), changed, "{caseload}");
+        let note = v["headline_note"].as_str().unwrap_or("");
+        assert!(note.contains("5th to the 95th percentile"), "{note}");
+    }
+}

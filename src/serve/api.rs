@@ -668,9 +668,16 @@ impl Outcome {
         let mut svgs = Vec::new();
         for d in drawn {
             let (name, title, svg) = d?;
+            // How to read it, as the report says; the page's caseload chart
+            // also has the starting position's median.
+            let mut caption = report::caption(&name).to_string();
+            if changed && name == "caseload" {
+                caption.push_str(" The grey dashed line is the starting position's median.");
+            }
             svgs.push(json!({
                 "name": name,
                 "title": title,
+                "caption": caption,
                 "svg": charts::inline_svg(&svg, &format!("chart-{name}"), &title),
             }));
         }
@@ -691,6 +698,7 @@ impl Outcome {
             "changed": changed,
             "line": workshop::plan_line(s, &self.own, d, changed),
             "headline": report::headline_sentences(s, &rows),
+            "headline_note": report::HEADLINE_NOTE,
             "difference": if changed { workshop::difference_sentences(d) } else { Vec::new() },
             "drivers": caseload_sentence,
             // The chance of meeting the target in words, as the report says

@@ -364,6 +364,7 @@ function render(data, seq) {
   $("line").textContent = data.line;
   const headline = $("headline");
   headline.innerHTML = data.headline.map((s) => `<li>${s}</li>`).join("");
+  $("headline-note").textContent = data.headline_note || "";
   $("difference").replaceChildren(...data.difference.map((s) => el("li", { text: s })));
   const charts = $("charts");
   const byName = Object.fromEntries(data.charts.map((c) => [c.name, c]));
@@ -373,6 +374,7 @@ function render(data, seq) {
     if (!chart) { if (figure) figure.remove(); continue; }
     if (!figure) { figure = el("figure", { id: `figure-${name}` }); charts.append(figure); }
     figure.innerHTML = chart.svg;
+    if (chart.caption) figure.append(el("figcaption", { class: "note", text: chart.caption }));
   }
   $("drivers").textContent = data.drivers || "";
   if (seq === state.seq) {
