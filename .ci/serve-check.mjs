@@ -36,8 +36,10 @@ const browser = await chromium.launch({
 });
 const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1600, height: 1000 } });
 const elsewhere = [];
+let serverDown = false; // the page's requests refused, as when the server has stopped
 await context.route("**/*", (route) => {
   const url = route.request().url();
+  if (serverDown && url.startsWith(origin)) return route.abort("connectionrefused");
   if (url.startsWith(origin) || url.startsWith("data:") || url.startsWith("blob:")) return route.continue();
   elsewhere.push(url);
   return route.abort();
@@ -48,7 +50,7 @@ page.on("pageerror", (e) => errors.push(String(e)));
 // Answers 409 (superseded) and 422 (a problem shown beside its control) are
 // the page working as meant; the browser logs them all the same.
 page.on("console", (m) => {
-  if (m.type() === "error" && !/status of (409|422)/.test(m.text())) errors.push(m.text());
+  if (m.type() === "error" && !/status of (409|422)|net::ERR_CONNECTION_REFUSED/.test(m.text())) errors.push(m.text());
 });
 
 await page.goto(address);
@@ -73,6 +75,15 @@ const settled = async () => {
     const w = window.workshop;
     return Number(document.body.dataset.renderedSeq) === w.seq && !document.body.classList.contains("busy");
   }, null, { timeout: 30000 });
+};
+
+// A slider moved to a value, as a mouse would.
+const move = async (selector, value) => {
+  await page.$eval(selector, (input, v) => {
+    input.value = String(v);
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+  }, value);
+  await settled();
 };
 
 // Move the ASYE slider to its top with the keyboard.
@@ -116,17 +127,73 @@ await page.selectOption("#c-managed_team-to", months[5]);
 await settled();
 check((await page.textContent("#problem-managed_team")) === "", "the problem stayed after it was fixed");
 
+// Every chart says how to read it, as the report does.
+const caption = await page.textContent("#figure-caseload figcaption");
+check(caption.startsWith("The average caseload month by month."), `the caseload chart's caption reads: ${caption}`);
+check((await page.textContent("#headline-note")).includes("95th percentile"), "the headlines do not say what their words mean");
+
+// A payment's assumed effect typed wrong is said beside it, and nothing is
+// sent; a payment's effect alone, with no payment, changes nothing.
+await page.click("#reset");
+await settled();
+check((await page.getAttribute("#c-retention-low", "aria-label")).startsWith("The retention payment"),
+  "the retention payment's effect box is not named with its lever");
+const seqBefore = await page.evaluate(() => window.workshop.seq);
+for (const typed of ["abc", "", "150", "-50"]) {
+  await page.click("#c-retention-low", { clickCount: 3 });
+  await page.keyboard.press("Backspace");
+  await page.keyboard.type(typed);
+  await page.keyboard.press("Tab");
+  const said = await page.textContent("#problem-retention");
+  check(said.includes("from 0 to 100"), `after typing ${JSON.stringify(typed)} as the retention payment's effect the page says: ${said}`);
+  check((await page.evaluate(() => window.workshop.seq)) === seqBefore, `typing ${JSON.stringify(typed)} as an effect was sent to the server`);
+}
+await page.click("#c-retention-low", { clickCount: 3 });
+await page.keyboard.type("10");
+await page.keyboard.press("Tab");
+await settled();
+check((await page.textContent("#problem-retention")) === "", "the effect's problem stayed after it was fixed");
+check((await page.textContent("#line")).startsWith("The starting position"), "an effect with no payment changed the plan");
+
+// Reloaded mid-way, the page comes back with its start, its plan and its plans tried.
+await move("#c-asye_intake_per_year", 30);
+const lineBefore = await page.textContent("#line");
+const rowsBefore = await page.$$eval("#tried-rows tr", (r) => r.map((x) => x.textContent));
+await page.reload();
+await page.waitForFunction(() => window.workshop && window.workshop.seq >= 2 &&
+  Number(document.body.dataset.renderedSeq) === window.workshop.seq && !document.body.classList.contains("busy"), null, { timeout: 30000 });
+check((await page.textContent("#line")) === lineBefore, `after a reload the headline reads: ${await page.textContent("#line")}`);
+check((await page.inputValue(asye)) === "30", "after a reload the ASYE slider is not where it was");
+const rowsAfter = await page.$$eval("#tried-rows tr", (r) => r.map((x) => x.textContent));
+check(JSON.stringify(rowsAfter) === JSON.stringify(rowsBefore), `after a reload the plans tried are: ${rowsAfter.join(" / ")}`);
+
+// On a projector (1024 by 768), the headline stays in view while a lever
+// far down the page moves.
+await page.setViewportSize({ width: 1024, height: 768 });
+await page.focus("#c-demand_growth");
+await page.keyboard.press("ArrowRight");
+await settled();
+const inView = await page.$eval("#line", (l) => { const r = l.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; });
+check(inView, "on a projector the headline is out of view while the growth in referrals moves");
+const focusClear = await page.evaluate(() => document.activeElement.getBoundingClientRect().top >= document.getElementById("answer").getBoundingClientRect().bottom);
+check(focusClear, "the lever with the keyboard's focus is hidden under the headline");
+await page.setViewportSize({ width: 1600, height: 1000 });
+
+// The server gone: the page says so and is not left waiting.
+serverDown = true;
+await page.focus(asye);
+await page.keyboard.press("ArrowLeft");
+await page.waitForFunction(() => document.getElementById("problem-general").textContent.includes("cannot reach"), null, { timeout: 10000 });
+check(!(await page.evaluate(() => document.body.classList.contains("busy"))), "with the server gone the page still says it is simulating");
+serverDown = false;
+await page.keyboard.press("ArrowRight");
+await settled();
+check((await page.textContent("#problem-general")) === "", "the page still says the server is gone once it answers again");
+
 if (screenshots) {
   // A plan worth showing: 30 ASYEs a year, then a £2,000 retention payment.
   await page.click("#reset");
   await settled();
-  const move = async (selector, value) => {
-    await page.$eval(selector, (input, v) => {
-      input.value = String(v);
-      input.dispatchEvent(new Event("input", { bubbles: true }));
-    }, value);
-    await settled();
-  };
   await move("#c-asye_intake_per_year", 30);
   await move("#c-retention", 2000);
   await page.evaluate(() => { document.activeElement.blur(); window.scrollTo(0, 0); });
@@ -165,9 +232,12 @@ await page.selectOption("#file", "0");
 await page.click("#start-button");
 await page.waitForSelector("#c-team", { timeout: 30000 });
 check(await page.isDisabled("#c-asye_intake_per_year"), "with teams and no team chosen, the ASYE intake is offered");
+check(!(await page.$("#control-asye_intake_per_year .was")), "a lever not offered says a starting value the council does not have");
 await page.selectOption("#c-team", "front_door");
 await page.waitForFunction(() => !document.getElementById("c-asye_intake_per_year").disabled, null, { timeout: 30000 });
 await settled();
+const starts = await page.$$eval("#tried-rows tr", (r) => r.filter((x) => x.textContent.includes("None: the starting position")).length);
+check(starts === 1, `choosing a team lists the starting position ${starts} times among the plans tried`);
 const teamHeadline = await page.textContent("#headline");
 await page.focus("#c-asye_intake_per_year");
 await page.keyboard.press("ArrowRight");

@@ -744,3 +744,91 @@ fn a_start_without_roles_offers_no_role_choice() {
     assert_eq!(v["problems"][0]["control"], "retention");
     assert!(v["error"].as_str().unwrap().contains("has no roles"), "{v}");
 }
+
+/// A body over the limit is refused as every other refusal is: JSON with
+/// a message the page can show, not the framework's plain text.
+#[test]
+fn a_body_over_the_limit_is_refused_413_in_json_saying_the_limit() {
+    let s = server();
+    let huge = format!("{{\"start\":{{\"council\":\"{}\"}}}}", "x".repeat(100_000));
+    for path in ["/api/start", "/api/plan", "/api/report"] {
+        let (status, v) = refused(s.address, path, huge.as_bytes());
+        assert_eq!(status, 413, "{path}: {v}");
+        let error = v["error"].as_str().unwrap_or_else(|| panic!("{path}: not JSON: {v}"));
+        assert!(error.contains("64 KiB"), "{path}: {error}");
+    }
+    assert_eq!(get(s.address, "/api/starts").status, 200);
+}
+
+/// The page's people never type a command: a council it cannot find is
+/// said without `--la` or `caseload new --list-las`, with the nearest
+/// names all the same.
+#[test]
+fn an_unknown_council_is_said_in_the_pages_words_not_the_command_lines() {
+    let s = server();
+    for (name, words) in [("Burry", "did you mean \"Bury\"?"), ("  ", "Type a council's name")] {
+        let (status, v) = refused(
+            s.address,
+            "/api/start",
+            json!({ "start": { "council": name } }).to_string().as_bytes(),
+        );
+        assert_eq!(status, 422, "{v}");
+        let message = v["problems"][0]["message"].as_str().unwrap();
+        assert_eq!(v["problems"][0]["control"], "start");
+        assert!(message.contains(words), "{name}: {message}");
+        assert!(
+            !message.contains("--la") && !message.contains("caseload new"),
+            "{name}: {message}"
+        );
+    }
+}
+
+/// A team or role name the start does not have is repeated in a problem
+/// by its first 40 characters, so that 60 KiB of it does not come back.
+#[test]
+fn a_long_team_or_role_name_is_not_sent_back_whole() {
+    let s = server_of("bury-2018-teams.toml");
+    let long = "../".repeat(15_000);
+    for plan in [
+        json!({ "team": long }),
+        json!({ "retention": { "amount": 1000, "roles": [long] } }),
+    ] {
+        let a = post(
+            s.address,
+            "/api/plan",
+            &json!({ "start": { "file": 0 }, "runs": 10, "plan": plan }),
+        );
+        assert_eq!(a.status, 422, "{}", &a.body[..200.min(a.body.len())]);
+        assert!(a.body.len() < 2_000, "{} bytes back", a.body.len());
+        assert!(a.json()["error"].as_str().unwrap().contains("..."));
+    }
+}
+
+/// Every chart on the page says how to read it, in the report's words
+/// (the caseload chart also names the starting position's line once the
+/// plan differs), and the headlines say what their words mean.
+#[test]
+fn every_chart_on_the_page_says_how_to_read_it_as_the_report_does() {
+    let s = server();
+    for (plan, changed) in [(json!({}), false), (json!({ "asye_intake_per_year": 30 }), true)] {
+        let a = post(
+            s.address,
+            "/api/plan",
+            &json!({ "start": { "council": "Bury" }, "runs": 50, "plan": plan }),
+        );
+        assert_eq!(a.status, 200, "{}", a.body);
+        let v = a.json();
+        for chart in v["charts"].as_array().unwrap() {
+            let caption = chart["caption"].as_str().unwrap_or("");
+            assert!(caption.len() > 40, "{}: {caption:?}", chart["name"]);
+        }
+        let caseload = v["charts"][0]["caption"].as_str().unwrap();
+        assert!(
+            caseload.starts_with("The average caseload month by month."),
+            "{caseload}"
+        );
+        assert_eq!(caseload.contains("starting position's median"), changed, "{caseload}");
+        let note = v["headline_note"].as_str().unwrap_or("");
+        assert!(note.contains("5th to the 95th percentile"), "{note}");
+    }
+}

@@ -321,6 +321,24 @@ pub struct Found<'a> {
     pub note: Option<&'a str>,
 }
 
+/// Why a name found no one council: nothing typed, no council of that
+/// name (the nearest names), or several.
+enum Miss {
+    Empty,
+    Unknown(Vec<String>),
+    Many(Vec<String>),
+}
+
+/// "; did you mean "Bury"?" for the nearest names, or nothing.
+fn suggestion(near: &[String]) -> String {
+    let quoted: Vec<String> = near.iter().map(|n| format!("\"{n}\"")).collect();
+    match quoted.as_slice() {
+        [] => String::new(),
+        [only] => format!("; did you mean {only}?"),
+        [rest @ .., last] => format!("; did you mean {} or {last}?", rest.join(", ")),
+    }
+}
+
 impl Figures {
     /// The figures compiled into the program.
     pub fn embedded() -> Result<Figures> {
@@ -383,13 +401,42 @@ impl Figures {
     /// The council a person means by `query`: tolerant of case, "and" or
     /// "&", "City of", "Council", punctuation and spacing, and of naming
     /// one council of a joint row. An unknown name is a usage error that
-    /// suggests the nearest names.
+    /// suggests the nearest names, in the words of `--la`.
     pub fn find(&self, query: &str) -> Result<Found<'_>> {
+        self.lookup(query).map_err(|miss| {
+            Error::Usage(match miss {
+                Miss::Empty => format!(
+                    "--la {query:?}: give a council's name, such as \"Bury\" (caseload new --list-las lists them)"
+                ),
+                Miss::Unknown(near) => format!(
+                    "--la {query:?}: no council of that name in the published figures{} (caseload new --list-las lists them all)",
+                    suggestion(&near)
+                ),
+                Miss::Many(names) => format!("--la {query:?} could mean {}: give the full name", names.join(" or ")),
+            })
+        })
+    }
+
+    /// [`Figures::find`] for a person who never types a command (the
+    /// workshop page): the same search, its miss said without the
+    /// command line's flags.
+    pub fn find_for_page(&self, query: &str) -> Result<Found<'_>> {
+        self.lookup(query).map_err(|miss| {
+            Error::Usage(match miss {
+                Miss::Empty => "Type a council's name, such as Bury.".to_string(),
+                Miss::Unknown(near) => format!(
+                    "{query:?}: no council of that name in the published figures{}",
+                    suggestion(&near)
+                ),
+                Miss::Many(names) => format!("{query:?} could mean {}: type the full name", names.join(" or ")),
+            })
+        })
+    }
+
+    fn lookup(&self, query: &str) -> std::result::Result<Found<'_>, Miss> {
         let wanted = key(query);
         if wanted.is_empty() {
-            return Err(Error::Usage(format!(
-                "--la {query:?}: give a council's name, such as \"Bury\" (caseload new --list-las lists them)"
-            )));
+            return Err(Miss::Empty);
         }
         let mut matches: Vec<Found> = Vec::new();
         for council in &self.councils {
@@ -406,25 +453,10 @@ impl Figures {
         }
         match matches.as_slice() {
             [one] => Ok(*one),
-            [] => {
-                let near = self.nearest(&wanted);
-                let quoted: Vec<String> = near.iter().map(|n| format!("\"{n}\"")).collect();
-                let hint = match quoted.as_slice() {
-                    [] => String::new(),
-                    [only] => format!("; did you mean {only}?"),
-                    [rest @ .., last] => format!("; did you mean {} or {last}?", rest.join(", ")),
-                };
-                Err(Error::Usage(format!(
-                    "--la {query:?}: no council of that name in the published figures{hint} (caseload new --list-las lists them all)"
-                )))
-            }
-            many => Err(Error::Usage(format!(
-                "--la {query:?} could mean {}: give the full name",
-                many.iter()
-                    .map(|f| f.council.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" or ")
-            ))),
+            [] => Err(Miss::Unknown(
+                self.nearest(&wanted).into_iter().map(String::from).collect(),
+            )),
+            many => Err(Miss::Many(many.iter().map(|f| f.council.name.clone()).collect())),
         }
     }
 

@@ -106,7 +106,8 @@ pub fn run_report(
     let _ = writeln!(body, "</ul>");
     let _ = writeln!(
         body,
-        "<p class=\"note\">\"Average caseload\" is open cases per case-holding FTE across the whole service; \"9 runs out of 10\" is the range from the 5th to the 95th percentile of the runs. These figures are those of headline.csv, listed in full at the end.</p></section>"
+        "<p class=\"note\">{} These figures are those of headline.csv, listed in full at the end.</p></section>",
+        HEADLINE_NOTE
     );
     bands_section(&mut body, s, summary);
     teams_section(&mut body, s, summary);
@@ -635,8 +636,12 @@ fn council_meaning(key: &str) -> &'static str {
     }
 }
 
-/// How to read each chart.
-fn caption(name: &str) -> &'static str {
+/// What the headlines' words mean, under them in the report and on the
+/// workshop page.
+pub const HEADLINE_NOTE: &str = "\"Average caseload\" is open cases per case-holding FTE across the whole service; \"9 runs out of 10\" is the range from the 5th to the 95th percentile of the runs.";
+
+/// How to read each chart (the report's and the workshop page's).
+pub fn caption(name: &str) -> &'static str {
     // A backtest from several years names each year's charts by it
     // (backtest-in-post-2019): the caption is the chart's.
     let name = name

@@ -25,6 +25,7 @@ use crate::scenario::{Problem, ScenarioError};
 use crate::stats::Summary;
 use axum::body::Bytes;
 use axum::extract::State as Shared;
+use axum::extract::rejection::BytesRejection;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -297,7 +298,11 @@ pub async fn starts(Shared(state): Shared<Arc<State>>) -> Response {
 }
 
 /// The starting position: its controls and its result.
-pub async fn start(Shared(state): Shared<Arc<State>>, body: Bytes) -> Response {
+pub async fn start(Shared(state): Shared<Arc<State>>, body: Result<Bytes, BytesRejection>) -> Response {
+    let body = match read(body) {
+        Ok(b) => b,
+        Err(r) => return r.into_response(),
+    };
     match simulate(&state, &body, Purpose::Start).await {
         Ok(v) => json_response(StatusCode::OK, &v),
         Err(r) => r.into_response(),
@@ -305,7 +310,11 @@ pub async fn start(Shared(state): Shared<Arc<State>>, body: Bytes) -> Response {
 }
 
 /// A plan against the starting position.
-pub async fn plan(Shared(state): Shared<Arc<State>>, body: Bytes) -> Response {
+pub async fn plan(Shared(state): Shared<Arc<State>>, body: Result<Bytes, BytesRejection>) -> Response {
+    let body = match read(body) {
+        Ok(b) => b,
+        Err(r) => return r.into_response(),
+    };
     match simulate(&state, &body, Purpose::Plan).await {
         Ok(v) => json_response(StatusCode::OK, &v),
         Err(r) => r.into_response(),
@@ -313,7 +322,11 @@ pub async fn plan(Shared(state): Shared<Arc<State>>, body: Bytes) -> Response {
 }
 
 /// The plan's report.html, as a download.
-pub async fn report(Shared(state): Shared<Arc<State>>, body: Bytes) -> Response {
+pub async fn report(Shared(state): Shared<Arc<State>>, body: Result<Bytes, BytesRejection>) -> Response {
+    let body = match read(body) {
+        Ok(b) => b,
+        Err(r) => return r.into_response(),
+    };
     match simulate(&state, &body, Purpose::Report).await {
         Ok(Value::String(html)) => {
             let name = "workshop-plan-report.html";
@@ -330,6 +343,28 @@ pub async fn report(Shared(state): Shared<Arc<State>>, body: Bytes) -> Response 
         Ok(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "the report was not made").into_response(),
         Err(r) => r.into_response(),
     }
+}
+
+/// The request's body, or why it could not be read, as JSON like every
+/// other refusal (a body over [`super::MAX_BODY_BYTES`] is 413).
+fn read(body: Result<Bytes, BytesRejection>) -> Result<Bytes, Refusal> {
+    body.map_err(|rejection| {
+        let status = rejection.status();
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            error(
+                status,
+                &format!(
+                    "the request is larger than the {} KiB the server reads (the page's plans are far smaller)",
+                    super::MAX_BODY_BYTES / 1024
+                ),
+            )
+        } else {
+            error(
+                status,
+                &format!("the request could not be read: {}", rejection.body_text()),
+            )
+        }
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -523,7 +558,7 @@ fn starting_point(state: &State, start: &StartRef) -> Result<(StartKey, Arc<Star
                     "a council's name is at most {MAX_NAME} characters"
                 )));
             }
-            let found = state.figures.find(name).map_err(|e| refusal(&e))?;
+            let found = state.figures.find_for_page(name).map_err(|e| refusal(&e))?;
             let key = StartKey::Council(found.council.name.clone());
             if let Some(b) = lock(&state.baselines).iter().find(|b| b.key == key) {
                 return Ok((key, b.start.clone()));
@@ -633,9 +668,16 @@ impl Outcome {
         let mut svgs = Vec::new();
         for d in drawn {
             let (name, title, svg) = d?;
+            // How to read it, as the report says; the page's caseload chart
+            // also has the starting position's median.
+            let mut caption = report::caption(&name).to_string();
+            if changed && name == "caseload" {
+                caption.push_str(" The grey dashed line is the starting position's median.");
+            }
             svgs.push(json!({
                 "name": name,
                 "title": title,
+                "caption": caption,
                 "svg": charts::inline_svg(&svg, &format!("chart-{name}"), &title),
             }));
         }
@@ -656,6 +698,7 @@ impl Outcome {
             "changed": changed,
             "line": workshop::plan_line(s, &self.own, d, changed),
             "headline": report::headline_sentences(s, &rows),
+            "headline_note": report::HEADLINE_NOTE,
             "difference": if changed { workshop::difference_sentences(d) } else { Vec::new() },
             "drivers": caseload_sentence,
             // The chance of meeting the target in words, as the report says

@@ -43,7 +43,7 @@ impl Start {
     /// A council's scenario from its latest published figures, found by
     /// the forgiving name search of `new --la`.
     pub fn council(figures: &la::Figures, query: &str) -> Result<Start> {
-        let found = figures.find(query)?;
+        let found = figures.find_for_page(query)?;
         let council = found.council;
         let year = council.start_year(None)?;
         let built = la::scenario::build(figures, council, year)?;
@@ -498,10 +498,9 @@ impl Plan {
                 ))
             } else {
                 names.iter().find(|n| !known.contains(n)).map(|n| {
-                    let shown: String = n.chars().take(40).collect();
-                    let more = if n.chars().count() > 40 { "..." } else { "" };
                     format!(
-                        "\"{shown}{more}\": not one of the starting position's roles ({})",
+                        "\"{}\": not one of the starting position's roles ({})",
+                        shortened(n),
                         known.join(", ")
                     )
                 })
@@ -531,6 +530,7 @@ impl Plan {
             Some(team) if teams(start).contains(team) => Some(team_path(team)),
             Some(team) => {
                 let known = teams(start);
+                let team = shortened(team);
                 let message = if known.is_empty() {
                     format!("{team}: the starting position has no teams")
                 } else {
@@ -606,6 +606,14 @@ impl Plan {
         let loaded = scenario::check(source)?;
         Ok(Applied { text, loaded, changes })
     }
+}
+
+/// A name the plan gave, as a problem repeats it: its first 40
+/// characters, so that a long one is not sent back whole.
+fn shortened(name: &str) -> String {
+    let shown: String = name.chars().take(40).collect();
+    let more = if name.chars().count() > 40 { "..." } else { "" };
+    format!("{shown}{more}")
 }
 
 fn internal(message: &str) -> ScenarioError {

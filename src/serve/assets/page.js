@@ -69,12 +69,21 @@ function monthWords(m) {
   return `${names[mo - 1]} ${y}`;
 }
 
+// When the server cannot be reached (stopped, or the computer asleep):
+// said where the page would show the answer, never a page left waiting.
+const UNREACHABLE = "The page cannot reach caseload serve: has it been stopped? Start it again (caseload serve) and change a lever, or press Start.";
+
 async function api(path, body) {
-  const response = await fetch(path, {
-    method: body === undefined ? "GET" : "POST",
-    headers: body === undefined ? {} : { "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  let response;
+  try {
+    response = await fetch(path, {
+      method: body === undefined ? "GET" : "POST",
+      headers: body === undefined ? {} : { "Content-Type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (_) {
+    return { status: 0, data: { error: UNREACHABLE, problems: [] } };
+  }
   let data = null;
   try { data = await response.json(); } catch (_) { data = { error: `the server answered ${response.status}` }; }
   return { status: response.status, data };
@@ -82,7 +91,7 @@ async function api(path, body) {
 
 async function loadStarts() {
   const { status, data } = await api("/api/starts");
-  if (status !== 200) return;
+  if (status !== 200) { $("problem-start").textContent = data.error; return; }
   const list = $("councils");
   for (const c of data.councils) list.append(el("option", { value: c.name, text: c.region }));
   if (data.files.length) {
@@ -101,12 +110,14 @@ async function startFrom(event) {
   $("problem-start").textContent = "";
   state.team = null;
   state.tried = [];
+  try { sessionStorage.removeItem(KEPT); } catch (_) { /* nothing kept */ }
   $("tried-rows").replaceChildren();
   await loadStart();
 }
 
-// The starting position and its controls (for the team chosen, if any).
-async function loadStart() {
+// The starting position and its controls (for the team chosen, if any);
+// `restored`, the plan the page had before it was reloaded.
+async function loadStart(restored) {
   $("start-button").disabled = true;
   state.touched = {};
   state.values = {};
@@ -125,9 +136,41 @@ async function loadStart() {
   state.months = data.controls.months;
   state.teams = data.controls.teams || [];
   state.roles = data.controls.roles || [];
+  if (restored) {
+    state.touched = restored.touched || {};
+    state.values = restored.values || {};
+  }
   buildControls();
   $("main").hidden = false;
   render(data, seq);
+  if (Object.keys(state.touched).length) run();
+}
+
+// What the page keeps for a reload (this tab only, until it is closed):
+// where it started, the plan, and the plans tried.
+const KEPT = "caseload-workshop";
+function keep() {
+  try {
+    sessionStorage.setItem(KEPT, JSON.stringify({
+      start: state.start, team: state.team, touched: state.touched, values: state.values,
+      tried: state.tried.map((t) => ({ key: t.key, cells: t.cells })),
+    }));
+  } catch (_) { /* storage refused: a reload starts afresh */ }
+}
+function kept() {
+  try { return JSON.parse(sessionStorage.getItem(KEPT) || "null"); } catch (_) { return null; }
+}
+
+async function restore() {
+  const k = kept();
+  if (!k || !k.start) return;
+  if (k.start.council !== undefined) $("council").value = k.start.council;
+  else if (![...$("file").options].some((o) => o.value === String(k.start.file))) return;
+  else $("file").value = String(k.start.file);
+  state.start = k.start;
+  state.team = k.team || null;
+  for (const t of k.tried || []) addRow(t.key, t.cells);
+  await loadStart({ touched: k.touched, values: k.values });
 }
 
 function requestBody(seq) {
@@ -151,7 +194,8 @@ function plan() {
         const effect = v.effectTouched || !c.start.multiplier ? { multiplier: multiplier(c, v) } : {};
         // Whom it is for as the start has it unless the page changed it.
         const whom = v.whomTouched ? { roles: v.whom ? v.whom.split(",") : null } : {};
-        p[c.id] = v.amount > 0 ? { amount: v.amount, ...effect, ...whom } : null;
+        if (v.amount > 0) p[c.id] = { amount: v.amount, ...effect, ...whom };
+        else if (c.start.amount) p[c.id] = null;
         break;
       }
     }
@@ -206,8 +250,8 @@ function whomWords(whom) {
 }
 function capital(text) { return text.charAt(0).toUpperCase() + text.slice(1); }
 
-function monthSelect(id, label, value) {
-  const select = el("select", { id });
+function monthSelect(id, label, value, lever) {
+  const select = el("select", { id, "aria-label": `${lever}: ${label}` });
   for (const m of state.months) select.append(el("option", { value: m, text: monthWords(m), selected: m === value }));
   return [el("label", { for: id, text: label }), select];
 }
@@ -229,11 +273,12 @@ function buildControls() {
     list.append(box);
   }
   for (const c of state.controls) {
-    state.values[c.id] = initialValues(c);
+    if (!state.values[c.id]) state.values[c.id] = initialValues(c);
     const v = state.values[c.id];
     const id = `c-${c.id}`;
     const box = el("fieldset", { class: "control", id: `control-${c.id}` });
     if (c.enabled === false) box.classList.add("disabled");
+    if (state.touched[c.id]) box.classList.add("touched");
     box.append(el("legend", { text: c.label }));
     const out = el("output", { class: "value", id: `${id}-value`, for: id, "aria-live": "off" });
     const range = (value, min, max, step, label) => el("input", {
@@ -257,11 +302,11 @@ function buildControls() {
       check.addEventListener("change", () => { v.on = check.checked; changed(c); });
     }
     if (c.kind === "dated" || c.kind === "team") {
-      const [l1, from] = monthSelect(`${id}-from`, "from", v.from);
+      const [l1, from] = monthSelect(`${id}-from`, "from", v.from, c.label);
       extra.append(l1, from);
       from.addEventListener("change", () => { v.from = from.value; changed(c); });
       if (c.kind === "team") {
-        const [l2, to] = monthSelect(`${id}-to`, "to", v.to);
+        const [l2, to] = monthSelect(`${id}-to`, "to", v.to, c.label);
         extra.append(l2, to);
         to.addEventListener("change", () => { v.to = to.value; changed(c); });
       }
@@ -283,18 +328,36 @@ function buildControls() {
     }
     if (c.kind === "payment") {
       const words = c.effect === "leaving" ? "% fewer leavers among those eligible" : "% more experienced applicants";
-      const low = el("input", { type: "number", id: `${id}-low`, min: 0, max: 100, step: 1, value: v.low });
-      const high = el("input", { type: "number", id: `${id}-high`, min: 0, max: 100, step: 1, value: v.high });
+      const effectWords = c.effect === "leaving" ? "fewer leavers" : "more applicants";
+      const effectBox = (end, value) => el("input", {
+        type: "number", id: `${id}-${end}`, min: 0, max: 100, step: 1, value,
+        "aria-label": `${c.label}: assumed effect, ${end === "low" ? "from" : "to"} (percent${words.slice(1)})`,
+      });
+      const low = effectBox("low", v.low);
+      const high = effectBox("high", v.high);
       extra.append(el("span", { class: "effect", text: `Assumed effect (${c.effect_label}):` }));
       extra.append(el("label", { for: `${id}-low`, text: "from" }), low,
         el("label", { for: `${id}-high`, text: "to" }), high, el("span", { text: words }));
-      const read = () => { v.low = Number(low.value); v.high = Number(high.value); v.effectTouched = true; changed(c); };
+      // A box left empty, not a number or outside 0 to 100 is said beside
+      // the payment and nothing is simulated (an empty box is not 0%).
+      const read = () => {
+        const bad = [low, high].filter((b) => b.value.trim() === "" || !isFinite(Number(b.value)) || Number(b.value) < 0 || Number(b.value) > 100);
+        for (const b of [low, high]) b.setAttribute("aria-invalid", String(bad.includes(b)));
+        if (bad.length) {
+          $(`problem-${c.id}`).textContent = `The assumed effect is a percentage from 0 to 100 (${effectWords}): type a number in each box.`;
+          $("status").textContent = "Not simulated: see the message beside the control. The charts still show the last plan that could be simulated.";
+          return;
+        }
+        v.low = Number(low.value); v.high = Number(high.value); v.effectTouched = true; changed(c);
+      };
       low.addEventListener("change", read);
       high.addEventListener("change", read);
     }
     if (extra.childElementCount) box.append(extra);
-    box.append(el("p", { class: "was", text: `Starting position: ${shown(c, initialValues(c))}. ${c.note || ""}` }));
+    // A lever not offered says why, and not a starting value it does not
+    // have (with teams, each team has its own).
     if (c.enabled === false) box.append(el("p", { class: "note", text: c.disabled_why || "This lever is not available for this starting position." }));
+    else box.append(el("p", { class: "was", text: `Starting position: ${shown(c, initialValues(c))}. ${c.note || ""}`.trim() }));
     box.append(el("p", { class: "problem", id: `problem-${c.id}`, role: "alert" }));
     slider.addEventListener("input", () => {
       const x = Number(slider.value);
@@ -338,7 +401,11 @@ function clearProblems() {
 function showProblems(data) {
   clearProblems();
   const problems = data.problems || [];
-  if (!problems.length) { $("problem-general").textContent = data.error || "The server could not simulate this plan."; return; }
+  if (!problems.length) {
+    $("problem-general").textContent = data.error || "The server could not simulate this plan.";
+    $("status").textContent = "Not simulated. The charts still show the last plan that could be simulated.";
+    return;
+  }
   for (const p of problems) {
     const target = (p.control && $(`problem-${p.control}`)) || $("problem-general");
     target.textContent = (target.textContent ? target.textContent + "\n" : "") + p.text;
@@ -364,6 +431,7 @@ function render(data, seq) {
   $("line").textContent = data.line;
   const headline = $("headline");
   headline.innerHTML = data.headline.map((s) => `<li>${s}</li>`).join("");
+  $("headline-note").textContent = data.headline_note || "";
   $("difference").replaceChildren(...data.difference.map((s) => el("li", { text: s })));
   const charts = $("charts");
   const byName = Object.fromEntries(data.charts.map((c) => [c.name, c]));
@@ -373,11 +441,13 @@ function render(data, seq) {
     if (!chart) { if (figure) figure.remove(); continue; }
     if (!figure) { figure = el("figure", { id: `figure-${name}` }); charts.append(figure); }
     figure.innerHTML = chart.svg;
+    if (chart.caption) figure.append(el("figcaption", { class: "note", text: chart.caption }));
   }
   $("drivers").textContent = data.drivers || "";
   if (seq === state.seq) {
     setWorking(false);
     addTried(data);
+    keep();
   }
   const began = state.sentAt[seq];
   // Timed to just after the frame that paints the new charts: the task
@@ -395,24 +465,32 @@ function render(data, seq) {
 
 // Each distinct plan once, in the order first tried; the one shown is
 // highlighted.
+// The starting position is one row, whichever team's levers are chosen.
 function addTried(data) {
-  const key = JSON.stringify(plan());
+  const key = data.changed ? JSON.stringify(plan()) : "start";
+  const n = data.numbers;
+  const changes = data.changes.length ? data.changes.join("; ") : "None: the starting position";
+  addRow(key, [changes,
+    `${caseload(n.caseload_end_median)} in ${monthWords(n.end_month)}`,
+    data.chance_words,
+    money(n.spend_total_mean),
+    data.changed ? signed(n.caseload_change_median, caseload) : "",
+    data.changed ? signed(n.spend_change_mean, money) : ""]);
+}
+
+// A row of the table (its cells after the number), or the row already
+// there for the same plan, highlighted.
+function addRow(key, cells) {
   const rows = $("tried-rows");
   rows.querySelectorAll("tr.current").forEach((r) => r.classList.remove("current"));
   const seen = state.tried.findIndex((t) => t.key === key);
   if (seen >= 0) { state.tried[seen].row.classList.add("current"); return; }
-  const n = data.numbers;
-  const changes = data.changes.length ? data.changes.join("; ") : "None: the starting position";
   const tr = el("tr", { class: "current" },
     el("td", { text: String(state.tried.length + 1) }),
-    el("td", { text: changes }),
-    el("td", { class: "num", text: `${caseload(n.caseload_end_median)} in ${monthWords(n.end_month)}` }),
-    el("td", { class: "num", text: data.chance_words }),
-    el("td", { class: "num", text: money(n.spend_total_mean) }),
-    el("td", { class: "num", text: data.changed ? signed(n.caseload_change_median, caseload) : "" }),
-    el("td", { class: "num", text: data.changed ? signed(n.spend_change_mean, money) : "" }));
+    el("td", { text: cells[0] }),
+    ...cells.slice(1).map((text) => el("td", { class: "num", text })));
   rows.append(tr);
-  state.tried.push({ key, row: tr });
+  state.tried.push({ key, cells, row: tr });
 }
 
 function download(name, text, kind) {
@@ -432,11 +510,17 @@ function savePlan() {
 async function saveReport() {
   if (!state.result) return;
   $("save-note").textContent = "Making the report...";
-  const response = await fetch("/api/report", {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ start: state.start, plan: plan() }),
-  });
+  let response;
+  try {
+    response = await fetch("/api/report", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ start: state.start, plan: plan() }),
+    });
+  } catch (_) {
+    $("save-note").textContent = UNREACHABLE;
+    return;
+  }
   if (response.status !== 200) { $("save-note").textContent = "The report could not be made: change the plan and try again."; return; }
   download(state.result.file_name.replace(/\.toml$/, "-report.html"), await response.text(), "text/html");
   $("save-note").textContent = "Saved the report (it opens in any browser, without a network).";
@@ -444,6 +528,7 @@ async function saveReport() {
 
 function reset() {
   state.touched = {};
+  state.values = {};
   buildControls();
   run();
 }
@@ -455,5 +540,10 @@ document.addEventListener("DOMContentLoaded", () => {
   $("save-plan").addEventListener("click", savePlan);
   $("save-report").addEventListener("click", saveReport);
   $("reset").addEventListener("click", reset);
-  loadStarts();
+  // The answer stays at the top of the window (page.css): a control
+  // reached with the keyboard is scrolled clear of it.
+  new ResizeObserver(() => {
+    document.documentElement.style.scrollPaddingTop = `${$("answer").offsetHeight + 8}px`;
+  }).observe($("answer"));
+  loadStarts().then(restore);
 });
