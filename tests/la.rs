@@ -746,3 +746,42 @@ fn list_las_marks_abolished_councils_with_their_successors() {
     );
     assert_eq!(stdout.matches("(abolished").count(), 4, "{stdout}");
 }
+
+#[test]
+fn a_latest_value_of_zero_centres_its_range_on_the_latest_positive_one() {
+    // Manchester published 0 leavers among 415 FTE in post for 2022 (15.5%
+    // in 2021, 22.5% in 2023): a range centred on 0 is 0 in every run, so no
+    // one would leave for three years.
+    let p = Published::load();
+    let (t, _) = generated("Manchester", 2022);
+    let bands: Vec<[f64; 2]> = at(&t, "workforce.annual_leaving_by_service_year")
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(lognormal)
+        .collect();
+    assert!(bands.iter().all(|b| b[0] > 0.0 && b[1] > 0.0), "{bands:?}");
+    let medians: Vec<f64> = bands.iter().map(|b| b[0]).collect();
+    close(
+        turnover(&medians),
+        p.num("Manchester", 2021, "turnover_rate_fte") / 100.0,
+        0.005,
+        "Manchester 2022 turnover",
+    );
+    let figures = Figures::embedded().unwrap();
+    let text = build(&figures, figures.find("Manchester").unwrap().council, 2022)
+        .unwrap()
+        .text;
+    assert!(
+        text.contains("The latest value (2022's) is 0, which cannot centre a range"),
+        "{text}"
+    );
+    // Lancashire published 0 starters for 2022 (7 in 2021).
+    let (t, _) = generated("Lancashire", 2022);
+    let intake = lognormal(at(&t, "asye.intake_per_year"));
+    close(intake[0], 7.0 / 3.0, 0.05, "Lancashire 2022 intake");
+    assert!(intake[1] > 0.0, "{intake:?}");
+    // A value that is 0 in every year of the window stays 0.
+    let (t, _) = generated("Isles of Scilly", 2025);
+    assert_eq!(lognormal(at(&t, "asye.intake_per_year")), [0.0, 0.0]);
+}

@@ -1068,10 +1068,14 @@ fn range(
             lines,
         };
     };
+    // A lognormal cannot be centred on 0: every run would draw 0 (no one
+    // leaving for three years, for Manchester's 0 leavers of 415 FTE in
+    // 2022). The latest positive value centres it; all zeros stay 0.
+    let centre = obs.iter().rev().find(|o| o.value > 0.0).unwrap_or(&last).clone();
     let mut kept: Vec<&Obs> = Vec::new();
     for o in &obs {
         let off_basis = basis_tolerance
-            .filter(|tol| last.value > 0.0 && (o.value / last.value - 1.0).abs() > *tol && o.year != last.year);
+            .filter(|tol| centre.value > 0.0 && (o.value / centre.value - 1.0).abs() > *tol && o.year != centre.year);
         if let Some(tol) = off_basis {
             lines.push(format!(
                 "{} (left out: more than {}% from the latest, so probably counted on another basis)",
@@ -1093,16 +1097,23 @@ fn range(
     let scale = wander::own_scale(&changes, pooled);
     let spread = pooled.spread * scale * series.stretch();
     let r = Ranged {
-        latest: last.value,
+        latest: centre.value,
         spread,
         scale,
         national: national_used,
         lines: Vec::new(),
     };
+    if centre.year != last.year {
+        lines.push(format!(
+            "The latest value ({}'s) is 0, which cannot centre a range (every run would draw 0): it is centred on the latest positive value, {}'s.",
+            last.year, centre.year
+        ));
+    }
     lines.push(format!(
-        "Range: centred on the latest value, {} ({}); spread (sd_log) {} = England's councils' {} (year-to-year noise in {}, figures to {}) x {} from {} x {} (the backtests' calibration); 9 runs in 10 draw {} to {} (docs/model.md).",
-        num(last.value, 3),
-        last.year,
+        "Range: centred on the latest {}value, {} ({}); spread (sd_log) {} = England's councils' {} (year-to-year noise in {}, figures to {}) x {} from {} x {} (the backtests' calibration); 9 runs in 10 draw {} to {} (docs/model.md).",
+        if centre.year == last.year { "" } else { "positive " },
+        num(centre.value, 3),
+        centre.year,
         num(spread, 3),
         num(pooled.spread, 3),
         series.name().replace('_', " "),
