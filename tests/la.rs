@@ -785,3 +785,23 @@ fn a_latest_value_of_zero_centres_its_range_on_the_latest_positive_one() {
     let (t, _) = generated("Isles of Scilly", 2025);
     assert_eq!(lognormal(at(&t, "asye.intake_per_year")), [0.0, 0.0]);
 }
+
+#[test]
+fn new_la_for_a_year_without_social_workers_in_post_says_which_year_it_starts_from() {
+    // Westminster's 2025 workforce figures are all `x`: the year is accepted
+    // and every start value is 2024's, which the console must say.
+    let dir = tempfile::tempdir().unwrap();
+    caseload(dir.path())
+        .args(["new", "w.toml", "--la", "Westminster", "--year", "2025"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "Westminster's social workers in post for 30 September 2025 are not available (x): \
+             the scenario starts from its figures for 30 September 2024, the latest published",
+        ));
+    caseload(dir.path())
+        .args(["new", "b.toml", "--la", "Bury", "--year", "2025"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("the latest published").not());
+}

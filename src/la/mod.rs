@@ -436,13 +436,28 @@ impl Figures {
 
     /// What `new --la` tells the user about the figures it starts from,
     /// beyond where it wrote them: that the council was abolished (and who
-    /// took over), and, when the year was not asked for, that its latest
-    /// figures are older than other councils'.
+    /// took over), that the year's social workers in post were not
+    /// published (so an earlier year's start values are used), and, when
+    /// the year was not asked for, that its latest figures are older than
+    /// other councils'.
     pub fn notes(&self, council: &Area, year: i32, year_given: bool) -> Vec<String> {
         let mut notes = Vec::new();
         let reorganised = successors::of(&council.name);
         if let Some(r) = reorganised {
             notes.push(format!("{}.", r.describe()));
+        }
+        // A year asked for whose social workers in post were not published
+        // (Westminster's 2025, all `x`) starts from an earlier year's figures.
+        if let Cell::Missing(why) = council.cell(Column::InpostFte, year)
+            && let Some(from) = (year - derive::WINDOW_YEARS + 1..year)
+                .rev()
+                .find(|y| council.value(Column::InpostFte, *y).is_some())
+        {
+            notes.push(format!(
+                "{}'s social workers in post for 30 September {year} are {}: the scenario starts from its figures for 30 September {from}, the latest published, as each value's comment says.",
+                council.name,
+                why.describe()
+            ));
         }
         let behind = self.newest_year().map_or(0, |newest| newest - year);
         if !year_given && behind > 0 {
