@@ -546,6 +546,7 @@ fn names_are_forgiven_case_and_and_city_of_and_council() {
         ("City of Bristol", "Bristol, City of"),
         ("london borough of camden", "Camden"),
         ("St Helens", "St. Helens"),
+        ("Saint Helens", "St. Helens"),
         ("  kingston upon   hull ", "Kingston upon Hull, City of"),
         ("City of London", "City of London"),
         ("Richmond upon Thames", "Kingston upon Thames / Richmond upon Thames"),
@@ -562,6 +563,9 @@ fn a_misspelt_name_gets_suggestions_and_exit_2() {
         ("Worcester", "\"Worcestershire\""),
         ("Camdem", "\"Camden\""),
         ("Bury St Edmunds", "\"Bury\""),
+        // The council's own short name, its initials.
+        ("BCP", "\"Bournemouth, Christchurch and Poole\""),
+        ("BCP Council", "\"Bournemouth, Christchurch and Poole\""),
     ] {
         caseload(dir.path())
             .args(["new", "x.toml", "--la", typed])

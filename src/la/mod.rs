@@ -497,10 +497,15 @@ impl Figures {
 }
 
 /// How close two normalised names are, 0 to 1: a name that contains the
-/// other ("worcester" in "worcestershire") counts as close.
+/// other ("worcester" in "worcestershire") or its initials ("bcp", as
+/// Bournemouth, Christchurch and Poole calls itself) counts as close.
 fn similarity(a: &str, b: &str) -> f64 {
     if a.len() >= 3 && (b.starts_with(a) || a.starts_with(b)) {
         return 0.97;
+    }
+    let initials: String = b.split(' ').filter_map(|w| w.chars().next()).collect();
+    if a.len() >= 2 && initials.len() >= 2 && a == initials {
+        return 0.9;
     }
     if (a.len() >= 4 && b.contains(a)) || (b.len() >= 4 && a.contains(b)) {
         return 0.9;
@@ -535,7 +540,7 @@ const NOISE: [&str; 10] = [
 ];
 
 /// A name reduced to the words that identify it: lower case, `&` as "and",
-/// punctuation as spaces, then the [`NOISE`] words dropped ("Bristol, City
+/// punctuation as spaces, "saint" as "st", then the [`NOISE`] words dropped ("Bristol, City
 /// of" and "Bristol City Council" are both `bristol`). A name made only of
 /// such words keeps them ("City of London" stays `city of london`, and
 /// "London Borough of Camden" is `camden`).
@@ -544,6 +549,7 @@ pub fn key(name: &str) -> String {
     let words: Vec<&str> = lower
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
+        .map(|w| if w == "saint" { "st" } else { w })
         .collect();
     let kept: Vec<&str> = words.iter().copied().filter(|w| !NOISE.contains(w)).collect();
     if kept.is_empty() {
@@ -623,6 +629,7 @@ mod tests {
         assert_eq!(key("Royal Borough of Kensington and Chelsea"), "kensington chelsea");
         assert_eq!(key("London Borough of Camden"), "camden");
         assert_eq!(key("London"), "london");
+        assert_eq!(key("Saint Helens"), key("St. Helens"));
     }
 
     #[test]
