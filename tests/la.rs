@@ -785,7 +785,18 @@ fn a_latest_value_of_zero_centres_its_range_on_the_latest_positive_one() {
     let intake = lognormal(at(&t, "asye.intake_per_year"));
     close(intake[0], 7.0 / 3.0, 0.05, "Lancashire 2022 intake");
     assert!(intake[1] > 0.0, "{intake:?}");
-    // A value that is 0 in every year of the window stays 0.
+    // A value 0 in every year of the window is England's, as one not
+    // published: Derby's 0 leavers of 135 FTE in 2017, its first year.
+    let (t, _) = generated("Derby", 2017);
+    let band = lognormal(&at(&t, "workforce.annual_leaving_by_service_year")[3]);
+    assert!(band[0] > 0.05 && band[1] > 0.0, "{band:?}");
+    let text = build(&figures, figures.find("Derby").unwrap().council, 2017)
+        .unwrap()
+        .text;
+    assert!(text.contains("in post): 0 in every year for this council"), "{text}");
+    assert!(text.contains("England 2017 13.4% = 0.134"), "{text}");
+    // The Isles of Scilly have no one in post: England's starters per FTE in
+    // post give none.
     let (t, _) = generated("Isles of Scilly", 2025);
     assert_eq!(lognormal(at(&t, "asye.intake_per_year")), [0.0, 0.0]);
 }

@@ -1046,12 +1046,20 @@ fn range(
     series: Series,
 ) -> Ranged {
     let mut obs = observations(c, f);
-    let national_used = obs.is_empty();
     let mut lines = Vec::new();
+    // A lognormal cannot be centred on 0: a council whose every value in
+    // the window is 0 (Derby's 0 leavers of 135 FTE in 2017, its first
+    // year) gets England's, as one that published none does.
+    let all_zero = !obs.is_empty() && obs.iter().all(|o| o.value <= 0.0);
+    if all_zero {
+        lines.extend(obs.drain(..).map(|o| o.text));
+    }
+    let national_used = obs.is_empty();
     if national_used {
         obs = national(e, f, fallback);
         lines.push(format!(
-            "{what}: not published for this council for {} to {}; national default:",
+            "{what}: {} for this council for {} to {}; national default:",
+            if all_zero { "0 in every year" } else { "not published" },
             c.year - WINDOW_YEARS + 1,
             c.year
         ));
@@ -1068,9 +1076,9 @@ fn range(
             lines,
         };
     };
-    // A lognormal cannot be centred on 0: every run would draw 0 (no one
-    // leaving for three years, for Manchester's 0 leavers of 415 FTE in
-    // 2022). The latest positive value centres it; all zeros stay 0.
+    // Nor on a latest 0: every run would draw 0 (no one leaving for three
+    // years, for Manchester's 0 leavers of 415 FTE in 2022). The latest
+    // positive value centres it.
     let centre = obs.iter().rev().find(|o| o.value > 0.0).unwrap_or(&last).clone();
     let mut kept: Vec<&Obs> = Vec::new();
     for o in &obs {
