@@ -546,6 +546,7 @@ fn names_are_forgiven_case_and_and_city_of_and_council() {
         ("City of Bristol", "Bristol, City of"),
         ("london borough of camden", "Camden"),
         ("St Helens", "St. Helens"),
+        ("Saint Helens", "St. Helens"),
         ("  kingston upon   hull ", "Kingston upon Hull, City of"),
         ("City of London", "City of London"),
         ("Richmond upon Thames", "Kingston upon Thames / Richmond upon Thames"),
@@ -562,6 +563,9 @@ fn a_misspelt_name_gets_suggestions_and_exit_2() {
         ("Worcester", "\"Worcestershire\""),
         ("Camdem", "\"Camden\""),
         ("Bury St Edmunds", "\"Bury\""),
+        // The council's own short name, its initials.
+        ("BCP", "\"Bournemouth, Christchurch and Poole\""),
+        ("BCP Council", "\"Bournemouth, Christchurch and Poole\""),
     ] {
         caseload(dir.path())
             .args(["new", "x.toml", "--la", typed])
@@ -745,4 +749,74 @@ fn list_las_marks_abolished_councils_with_their_successors() {
         "{line}"
     );
     assert_eq!(stdout.matches("(abolished").count(), 4, "{stdout}");
+}
+
+#[test]
+fn a_latest_value_of_zero_centres_its_range_on_the_latest_positive_one() {
+    // Manchester published 0 leavers among 415 FTE in post for 2022 (15.5%
+    // in 2021, 22.5% in 2023): a range centred on 0 is 0 in every run, so no
+    // one would leave for three years.
+    let p = Published::load();
+    let (t, _) = generated("Manchester", 2022);
+    let bands: Vec<[f64; 2]> = at(&t, "workforce.annual_leaving_by_service_year")
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(lognormal)
+        .collect();
+    assert!(bands.iter().all(|b| b[0] > 0.0 && b[1] > 0.0), "{bands:?}");
+    let medians: Vec<f64> = bands.iter().map(|b| b[0]).collect();
+    close(
+        turnover(&medians),
+        p.num("Manchester", 2021, "turnover_rate_fte") / 100.0,
+        0.005,
+        "Manchester 2022 turnover",
+    );
+    let figures = Figures::embedded().unwrap();
+    let text = build(&figures, figures.find("Manchester").unwrap().council, 2022)
+        .unwrap()
+        .text;
+    assert!(
+        text.contains("The latest value (2022's) is 0, which cannot centre a range"),
+        "{text}"
+    );
+    // Lancashire published 0 starters for 2022 (7 in 2021).
+    let (t, _) = generated("Lancashire", 2022);
+    let intake = lognormal(at(&t, "asye.intake_per_year"));
+    close(intake[0], 7.0 / 3.0, 0.05, "Lancashire 2022 intake");
+    assert!(intake[1] > 0.0, "{intake:?}");
+    // A value 0 in every year of the window is England's, as one not
+    // published: Derby's 0 leavers of 135 FTE in 2017, its first year.
+    let (t, _) = generated("Derby", 2017);
+    let band = lognormal(&at(&t, "workforce.annual_leaving_by_service_year")[3]);
+    assert!(band[0] > 0.05 && band[1] > 0.0, "{band:?}");
+    let text = build(&figures, figures.find("Derby").unwrap().council, 2017)
+        .unwrap()
+        .text;
+    assert!(text.contains("in post): 0 in every year for this council"), "{text}");
+    assert!(text.contains("England 2017 13.4% = 0.134"), "{text}");
+    // The Isles of Scilly have no one in post: England's starters per FTE in
+    // post give none.
+    let (t, _) = generated("Isles of Scilly", 2025);
+    assert_eq!(lognormal(at(&t, "asye.intake_per_year")), [0.0, 0.0]);
+}
+
+#[test]
+fn new_la_for_a_year_without_social_workers_in_post_says_which_year_it_starts_from() {
+    // Westminster's 2025 workforce figures are all `x`: the year is accepted
+    // and every start value is 2024's, which the console must say.
+    let dir = tempfile::tempdir().unwrap();
+    caseload(dir.path())
+        .args(["new", "w.toml", "--la", "Westminster", "--year", "2025"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "Westminster's social workers in post for 30 September 2025 are not available (x): \
+             the scenario starts from its figures for 30 September 2024, the latest published",
+        ));
+    caseload(dir.path())
+        .args(["new", "b.toml", "--la", "Bury", "--year", "2025"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("the latest published").not());
 }

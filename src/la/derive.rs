@@ -1046,12 +1046,20 @@ fn range(
     series: Series,
 ) -> Ranged {
     let mut obs = observations(c, f);
-    let national_used = obs.is_empty();
     let mut lines = Vec::new();
+    // A lognormal cannot be centred on 0: a council whose every value in
+    // the window is 0 (Derby's 0 leavers of 135 FTE in 2017, its first
+    // year) gets England's, as one that published none does.
+    let all_zero = !obs.is_empty() && obs.iter().all(|o| o.value <= 0.0);
+    if all_zero {
+        lines.extend(obs.drain(..).map(|o| o.text));
+    }
+    let national_used = obs.is_empty();
     if national_used {
         obs = national(e, f, fallback);
         lines.push(format!(
-            "{what}: not published for this council for {} to {}; national default:",
+            "{what}: {} for this council for {} to {}; national default:",
+            if all_zero { "0 in every year" } else { "not published" },
             c.year - WINDOW_YEARS + 1,
             c.year
         ));
@@ -1068,10 +1076,14 @@ fn range(
             lines,
         };
     };
+    // Nor on a latest 0: every run would draw 0 (no one leaving for three
+    // years, for Manchester's 0 leavers of 415 FTE in 2022). The latest
+    // positive value centres it.
+    let centre = obs.iter().rev().find(|o| o.value > 0.0).unwrap_or(&last).clone();
     let mut kept: Vec<&Obs> = Vec::new();
     for o in &obs {
         let off_basis = basis_tolerance
-            .filter(|tol| last.value > 0.0 && (o.value / last.value - 1.0).abs() > *tol && o.year != last.year);
+            .filter(|tol| centre.value > 0.0 && (o.value / centre.value - 1.0).abs() > *tol && o.year != centre.year);
         if let Some(tol) = off_basis {
             lines.push(format!(
                 "{} (left out: more than {}% from the latest, so probably counted on another basis)",
@@ -1093,16 +1105,23 @@ fn range(
     let scale = wander::own_scale(&changes, pooled);
     let spread = pooled.spread * scale * series.stretch();
     let r = Ranged {
-        latest: last.value,
+        latest: centre.value,
         spread,
         scale,
         national: national_used,
         lines: Vec::new(),
     };
+    if centre.year != last.year {
+        lines.push(format!(
+            "The latest value ({}'s) is 0, which cannot centre a range (every run would draw 0): it is centred on the latest positive value, {}'s.",
+            last.year, centre.year
+        ));
+    }
     lines.push(format!(
-        "Range: centred on the latest value, {} ({}); spread (sd_log) {} = England's councils' {} (year-to-year noise in {}, figures to {}) x {} from {} x {} (the backtests' calibration); 9 runs in 10 draw {} to {} (docs/model.md).",
-        num(last.value, 3),
-        last.year,
+        "Range: centred on the latest {}value, {} ({}); spread (sd_log) {} = England's councils' {} (year-to-year noise in {}, figures to {}) x {} from {} x {} (the backtests' calibration); 9 runs in 10 draw {} to {} (docs/model.md).",
+        if centre.year == last.year { "" } else { "positive " },
+        num(centre.value, 3),
+        centre.year,
         num(spread, 3),
         num(pooled.spread, 3),
         series.name().replace('_', " "),

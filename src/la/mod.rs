@@ -468,13 +468,28 @@ impl Figures {
 
     /// What `new --la` tells the user about the figures it starts from,
     /// beyond where it wrote them: that the council was abolished (and who
-    /// took over), and, when the year was not asked for, that its latest
-    /// figures are older than other councils'.
+    /// took over), that the year's social workers in post were not
+    /// published (so an earlier year's start values are used), and, when
+    /// the year was not asked for, that its latest figures are older than
+    /// other councils'.
     pub fn notes(&self, council: &Area, year: i32, year_given: bool) -> Vec<String> {
         let mut notes = Vec::new();
         let reorganised = successors::of(&council.name);
         if let Some(r) = reorganised {
             notes.push(format!("{}.", r.describe()));
+        }
+        // A year asked for whose social workers in post were not published
+        // (Westminster's 2025, all `x`) starts from an earlier year's figures.
+        if let Cell::Missing(why) = council.cell(Column::InpostFte, year)
+            && let Some(from) = (year - derive::WINDOW_YEARS + 1..year)
+                .rev()
+                .find(|y| council.value(Column::InpostFte, *y).is_some())
+        {
+            notes.push(format!(
+                "{}'s social workers in post for 30 September {year} are {}: the scenario starts from its figures for 30 September {from}, the latest published, as each value's comment says.",
+                council.name,
+                why.describe()
+            ));
         }
         let behind = self.newest_year().map_or(0, |newest| newest - year);
         if !year_given && behind > 0 {
@@ -514,10 +529,15 @@ impl Figures {
 }
 
 /// How close two normalised names are, 0 to 1: a name that contains the
-/// other ("worcester" in "worcestershire") counts as close.
+/// other ("worcester" in "worcestershire") or its initials ("bcp", as
+/// Bournemouth, Christchurch and Poole calls itself) counts as close.
 fn similarity(a: &str, b: &str) -> f64 {
     if a.len() >= 3 && (b.starts_with(a) || a.starts_with(b)) {
         return 0.97;
+    }
+    let initials: String = b.split(' ').filter_map(|w| w.chars().next()).collect();
+    if a.len() >= 2 && initials.len() >= 2 && a == initials {
+        return 0.9;
     }
     if (a.len() >= 4 && b.contains(a)) || (b.len() >= 4 && a.contains(b)) {
         return 0.9;
@@ -552,7 +572,7 @@ const NOISE: [&str; 10] = [
 ];
 
 /// A name reduced to the words that identify it: lower case, `&` as "and",
-/// punctuation as spaces, then the [`NOISE`] words dropped ("Bristol, City
+/// punctuation as spaces, "saint" as "st", then the [`NOISE`] words dropped ("Bristol, City
 /// of" and "Bristol City Council" are both `bristol`). A name made only of
 /// such words keeps them ("City of London" stays `city of london`, and
 /// "London Borough of Camden" is `camden`).
@@ -561,6 +581,7 @@ pub fn key(name: &str) -> String {
     let words: Vec<&str> = lower
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
+        .map(|w| if w == "saint" { "st" } else { w })
         .collect();
     let kept: Vec<&str> = words.iter().copied().filter(|w| !NOISE.contains(w)).collect();
     if kept.is_empty() {
@@ -640,6 +661,7 @@ mod tests {
         assert_eq!(key("Royal Borough of Kensington and Chelsea"), "kensington chelsea");
         assert_eq!(key("London Borough of Camden"), "camden");
         assert_eq!(key("London"), "london");
+        assert_eq!(key("Saint Helens"), key("St. Helens"));
     }
 
     #[test]
