@@ -292,3 +292,25 @@ fn seed(text: &str) -> Result<u64, String> {
         .parse::<u64>()
         .map_err(|_| "a seed must be a whole number, 0 or more (such as 1 or 2024)".to_string())
 }
+
+/// A hint after clap's error when `args` (the command line, without the
+/// program) give `--la` a council's name of several words without quotes,
+/// which clap reads as an unexpected argument: `--la St Helens` is met with
+/// `--la "St Helens"`.
+pub fn hint(error: &clap::Error, args: &[String]) -> Option<String> {
+    if error.kind() != clap::error::ErrorKind::UnknownArgument {
+        return None;
+    }
+    let at = args.iter().position(|a| a == "--la")?;
+    let words: Vec<&str> = args[at + 1..]
+        .iter()
+        .take_while(|a| !a.starts_with('-') && !a.ends_with(".toml"))
+        .map(String::as_str)
+        .collect();
+    (words.len() > 1).then(|| {
+        format!(
+            "A council's name of more than one word goes in quotes: --la \"{}\"",
+            words.join(" ")
+        )
+    })
+}

@@ -6,7 +6,18 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = caseload::cli::Cli::parse();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let cli = match caseload::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            // Help and the version go to standard output with code 0.
+            let _ = error.print();
+            if let Some(hint) = caseload::cli::hint(&error, &args) {
+                eprintln!("\n{hint}");
+            }
+            return ExitCode::from(error.exit_code() as u8);
+        }
+    };
     // `serve` stops on Ctrl-C by itself, letting answers in flight finish.
     if !matches!(cli.command, caseload::cli::Command::Serve { .. }) {
         stop_cleanly_on_signals();
