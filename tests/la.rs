@@ -824,15 +824,14 @@ fn new_la_for_a_year_without_social_workers_in_post_says_which_year_it_starts_fr
 #[test]
 fn a_councils_name_of_several_words_without_quotes_is_met_with_how_to_quote_it() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("st-helens.toml");
-    for args in [
-        vec!["new", file.to_str().unwrap(), "--la", "St", "Helens"],
-        vec!["new", "--la", "St", "Helens", file.to_str().unwrap()],
-        vec!["backtest", "--la", "St", "Helens", "--from", "2019"],
-    ] {
-        Command::cargo_bin("caseload")
-            .unwrap()
-            .args(&args)
+    let commands: [&[&str]; 3] = [
+        &["new", "x.toml", "--la", "St", "Helens"],
+        &["new", "--la", "St", "Helens", "x.toml"],
+        &["backtest", "--la", "St", "Helens", "--from", "2019"],
+    ];
+    for args in commands {
+        caseload(dir.path())
+            .args(args)
             .assert()
             .code(2)
             .stderr(predicate::str::contains("unexpected argument"))
@@ -840,11 +839,10 @@ fn a_councils_name_of_several_words_without_quotes_is_met_with_how_to_quote_it()
                 "A council's name of more than one word goes in quotes: --la \"St Helens\"",
             ));
     }
-    assert!(!file.exists(), "nothing is written");
+    assert!(!dir.path().join("x.toml").exists(), "nothing is written");
     // Other mistakes get clap's message alone.
-    Command::cargo_bin("caseload")
-        .unwrap()
-        .args(["new", file.to_str().unwrap(), "--la", "Bury", "--bogus"])
+    caseload(dir.path())
+        .args(["new", "x.toml", "--la", "Bury", "--bogus"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--bogus").and(predicate::str::contains("quotes").not()));
