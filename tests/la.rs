@@ -847,3 +847,110 @@ fn a_councils_name_of_several_words_without_quotes_is_met_with_how_to_quote_it()
         .code(2)
         .stderr(predicate::str::contains("--bogus").and(predicate::str::contains("quotes").not()));
 }
+
+/// The standard normal's 0.9999 quantile: 9,999 draws in 10,000 of a
+/// lognormal are below median x exp(3.719 x sd_log).
+const Z9999: f64 = 3.719_016_485_455_68;
+
+fn leaving_bands(t: &Table) -> Vec<[f64; 2]> {
+    at(t, "workforce.annual_leaving_by_service_year")
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(lognormal)
+        .collect()
+}
+
+/// A scenario's text with its comment marks and line breaks taken out, so
+/// that a sentence wrapped over comment lines can be looked for whole.
+fn words(text: &str) -> String {
+    text.split_whitespace()
+        .filter(|w| *w != "#")
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn every_leaving_band_draws_below_0_95_in_9999_runs_in_10000() {
+    // MODEL.md clips a drawn chance to 1: a first-year band at 1 is a
+    // monthly leaving chance of 1, and the whole permanent workforce leaves
+    // in the first month (Trafford 2025 was written [0.202, 0.758], whose
+    // 99.99th percentile is 3.4).
+    let figures = Figures::embedded().unwrap();
+    let mut checked = 0;
+    for council in &figures.councils {
+        for year in council.workforce_years() {
+            let built = build(&figures, council, year).unwrap();
+            let t = built.text.parse::<Table>().unwrap();
+            for [median, spread] in leaving_bands(&t) {
+                assert!(
+                    median * (Z9999 * spread).exp() <= 0.95 + 1e-12,
+                    "{} {year}: leaving band [{median}, {spread}] draws above 0.95 in more than 1 run in 10,000",
+                    council.name
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 4 * 1300, "{checked}");
+}
+
+#[test]
+fn a_narrowed_leaving_band_says_so() {
+    // Trafford's turnover moved a lot (24.6%, 23.2%, 19.8%, 15.6% in 2022
+    // to 2025: a scale of 2), so every band's fitted spread, 0.758, is
+    // narrowed to ln(0.95 / median) / 3.719, rounded down.
+    let (t, _) = generated("Trafford", 2025);
+    assert_eq!(
+        leaving_bands(&t),
+        [[0.202, 0.416], [0.176, 0.453], [0.151, 0.494], [0.126, 0.543]]
+    );
+    let figures = Figures::embedded().unwrap();
+    let text = words(
+        &build(&figures, figures.find("Trafford").unwrap().council, 2025)
+            .unwrap()
+            .text,
+    );
+    for said in [
+        "Ranges narrowed so that 9,999 runs in 10,000 draw every band below 0.95",
+        "everyone in that band would leave in the first month",
+        "the first-year band's spread 0.416 rather than 0.758;",
+        "the fourth-and-later band's spread 0.543 rather than 0.758.",
+    ] {
+        assert!(text.contains(said), "{said}: {text}");
+    }
+}
+
+#[test]
+fn a_leaving_band_the_limit_does_not_bind_is_as_before() {
+    // Bury 2025 as `new --la Bury` wrote it before the limit (caseload
+    // 0.2.0, commit c778243): no band is near it (0.19 x exp(3.719 x 0.398)
+    // = 0.83), so nothing changes and nothing is said.
+    let (t, _) = generated("Bury", 2025);
+    assert_eq!(
+        leaving_bands(&t),
+        [[0.19, 0.398], [0.166, 0.398], [0.142, 0.398], [0.119, 0.398]]
+    );
+    let figures = Figures::embedded().unwrap();
+    let text = build(&figures, figures.find("Bury").unwrap().council, 2025)
+        .unwrap()
+        .text;
+    assert!(!text.contains("narrowed"), "{text}");
+    // Calderdale 2025's bands all had spread 0.46 before; only the
+    // first-year band (median 0.18) is over the limit, ln(0.95 / 0.18) /
+    // 3.719 = 0.4474: the others keep theirs.
+    let (t, _) = generated("Calderdale", 2025);
+    assert_eq!(
+        leaving_bands(&t),
+        [[0.18, 0.447], [0.157, 0.46], [0.135, 0.46], [0.112, 0.46]]
+    );
+    let text = words(
+        &build(&figures, figures.find("Calderdale").unwrap().council, 2025)
+            .unwrap()
+            .text,
+    );
+    assert!(
+        text.contains("below 0.95 (a chance drawn at 1 or more is taken as 1, and everyone in that band would leave in the first month): the first-year band's spread 0.447 rather than 0.46."),
+        "{text}"
+    );
+}

@@ -560,28 +560,67 @@ fn published_history(c: Upto) -> Vec<HistoryPoint> {
 /// The leaving rates by service year: the shape scaled to give the latest
 /// turnover in steady state, each a lognormal whose 5th and 95th
 /// percentiles give the turnover range's (the bands move together, so a run
-/// at the turnover range's quantile u has every band at u).
+/// at the turnover range's quantile u has every band at u), its spread
+/// narrowed where need be so that its draws stay below [`LEAVING_CAP`]
+/// with near certainty ([`leaving_spread_limit`]). A narrowed band's
+/// `lines` hold one fragment, "spread S rather than W" (the scenario
+/// writes one sentence for all of them).
 fn leaving_bands(turnover: &Ranged) -> Vec<Ranged> {
     let bands = |t: f64| {
         let base = base_rate_for_turnover(t);
-        LEAVING_SHAPE.map(|k| (base * k).min(0.95))
+        LEAVING_SHAPE.map(|k| (base * k).min(LEAVING_CAP))
     };
     let (latest, high) = (bands(turnover.latest), bands(turnover.high()));
     latest
         .iter()
         .zip(high)
-        .map(|(mid, hi)| Ranged {
-            latest: round_to(*mid, 3),
-            spread: if *mid > 0.0 && hi > *mid {
+        .map(|(mid, hi)| {
+            let latest = round_to(*mid, 3);
+            let fitted = if *mid > 0.0 && hi > *mid {
                 round_to((hi / mid).ln() / Z90, 3)
             } else {
                 0.0
-            },
-            scale: turnover.scale,
-            national: turnover.national,
-            lines: Vec::new(),
+            };
+            let limit = leaving_spread_limit(latest);
+            let mut lines = Vec::new();
+            if fitted > limit {
+                lines.push(format!("spread {} rather than {}", num(limit, 3), num(fitted, 3)));
+            }
+            Ranged {
+                latest,
+                spread: fitted.min(limit),
+                scale: turnover.scale,
+                national: turnover.national,
+                lines,
+            }
         })
         .collect()
+}
+
+/// The most a leaving band's central and high values are, and what its
+/// draws stay below: an annual chance of leaving. MODEL.md clips a drawn
+/// chance to 1, and a first-year band at 1 (monthly leaving 1) empties the
+/// permanent workforce in the first month.
+pub const LEAVING_CAP: f64 = 0.95;
+
+/// The standard normal's 0.9999 quantile: a leaving band's lognormal is at
+/// most [`LEAVING_CAP`] at its 99.99th percentile, so 9,999 runs in 10,000
+/// draw it below.
+pub const Z9999: f64 = 3.719_016_485_455_68;
+
+/// The largest spread (`sd_log`, 3 decimals, rounded down so that the
+/// bound holds as written) of a leaving band centred on `latest` whose
+/// 99.99th percentile, `latest x exp(Z9999 x spread)`, is at most
+/// [`LEAVING_CAP`]: 0 for a band at the cap, none for a band at 0 (which
+/// draws 0).
+pub fn leaving_spread_limit(latest: f64) -> f64 {
+    if latest <= 0.0 {
+        f64::INFINITY
+    } else if latest >= LEAVING_CAP {
+        0.0
+    } else {
+        ((LEAVING_CAP / latest).ln() / Z9999 * 1000.0).floor() / 1000.0
+    }
 }
 
 /// The model's steady-state turnover (leavers a year over the stock) with
@@ -604,8 +643,8 @@ pub fn steady_state_turnover(annual_rates: &[f64]) -> f64 {
 /// The base rate whose shaped rates give `turnover` in steady state
 /// (bisection; turnover rises with the base rate).
 pub fn base_rate_for_turnover(turnover: f64) -> f64 {
-    let rates = |b: f64| LEAVING_SHAPE.map(|k| (b * k).min(0.95));
-    let (mut lo, mut hi) = (0.0, 0.95 / LEAVING_SHAPE[0]);
+    let rates = |b: f64| LEAVING_SHAPE.map(|k| (b * k).min(LEAVING_CAP));
+    let (mut lo, mut hi) = (0.0, LEAVING_CAP / LEAVING_SHAPE[0]);
     if turnover <= 0.0 {
         return 0.0;
     }

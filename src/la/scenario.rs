@@ -426,6 +426,19 @@ absent_fte = 0.0\n"
         "Assumption: rates by completed years of service in the proportions {} (newer staff leave more; the shipped baseline's shape), scaled so that the model's steady-state turnover is the latest turnover above; each band's spread gives the turnover range's 9 runs in 10.",
         derive::LEAVING_SHAPE.map(|k| num(k, 1)).join(" : ")
     ));
+    let narrowed: Vec<String> = d
+        .leaving
+        .iter()
+        .zip(["first-year", "second-year", "third-year", "fourth-and-later"])
+        .flat_map(|(band, label)| band.lines.iter().map(move |l| format!("the {label} band's {l}")))
+        .collect();
+    if !narrowed.is_empty() {
+        lines.push(format!(
+            "Ranges narrowed so that 9,999 runs in 10,000 draw every band below {} (a chance drawn at 1 or more is taken as 1, and everyone in that band would leave in the first month): {}.",
+            num(derive::LEAVING_CAP, 2),
+            narrowed.join("; ")
+        ));
+    }
     comment(
         o,
         &[
