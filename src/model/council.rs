@@ -55,7 +55,7 @@ struct PoolFacts {
 /// What every run of a scenario with teams and roles needs of its
 /// organisation, worked out once (by [`Prepared::new`]).
 #[derive(Debug, Clone)]
-pub struct Plan {
+pub struct PreparedOrganisation {
     facts: Vec<PoolFacts>,
     /// Where each team's and each role's metrics go in a row (`None`: not
     /// recorded), in the order of `TeamMetric::ALL` and `RoleMetric::ALL`.
@@ -70,8 +70,10 @@ pub struct Plan {
     state_team: Vec<usize>,
 }
 
-impl Plan {
-    pub fn new(org: &Organisation, cases: &[CaseState], layout: &Layout) -> Plan {
+impl PreparedOrganisation {
+    /// `org`'s pools, teams and roles against the scenario's case states
+    /// and the records' layout.
+    pub fn new(org: &Organisation, cases: &[CaseState], layout: &Layout) -> PreparedOrganisation {
         let social_worker = org.social_worker();
         let facts = org
             .pools
@@ -104,7 +106,7 @@ impl Plan {
             .flat_map(|(i, c)| c.next.iter().map(move |(j, _)| (i, *j)))
             .map(|(i, j)| (state_team[i], state_team.get(j).copied().unwrap_or(0)))
             .collect();
-        Plan {
+        PreparedOrganisation {
             facts,
             team_indices,
             role_indices,
@@ -119,7 +121,7 @@ impl Plan {
 /// A run in progress with teams and roles.
 pub struct Council<'a> {
     org: &'a Organisation,
-    plan: &'a Plan,
+    organised: &'a PreparedOrganisation,
     /// The council's own simulation: demand, cases, the record and the
     /// run's totals (its workforce is not stepped).
     council: Simulation<'a>,
@@ -139,7 +141,7 @@ pub struct Council<'a> {
 
 impl<'a> Council<'a> {
     /// `council` is the scenario's own prepared simulation, `pools` one per
-    /// pool of `org`, in its order, and `plan` what every run needs of
+    /// pool of `org`, in its order, and `organised` what every run needs of
     /// `org`.
     /// `workspace` lends each pool's buffers (index 0 the council's own,
     /// then the pools in order); [`Council::give_back`] returns them.
@@ -147,7 +149,7 @@ impl<'a> Council<'a> {
         council: &Prepared<'a>,
         pools: &[Prepared<'a>],
         org: &'a Organisation,
-        plan: &'a Plan,
+        organised: &'a PreparedOrganisation,
         seed: u64,
         run: u64,
         workspace: &mut Workspace,
@@ -162,7 +164,7 @@ impl<'a> Council<'a> {
             .collect();
         let mut sim = Council {
             org,
-            plan,
+            organised,
             council: Simulation::for_pool(council, seed, run, 0, workspace.take(0)),
             months: pool_sims.iter().map(|_| PoolMonth::default()).collect(),
             pools: pool_sims,
@@ -178,7 +180,7 @@ impl<'a> Council<'a> {
             },
         };
         // The pressure of month 0 comes from each team's initial caseload.
-        for ((pool, month), facts) in sim.pools.iter().zip(&mut sim.months).zip(&plan.facts) {
+        for ((pool, month), facts) in sim.pools.iter().zip(&mut sim.months).zip(&organised.facts) {
             month.capacity = pool.capacity(&pool.census(0)) * facts.caseload_share;
         }
         sim.feed_back();
@@ -215,7 +217,7 @@ impl<'a> Council<'a> {
         self.council.cases_month(t, &mut flows);
         self.count_cases_by_team();
         // 9. Capacity by pool, weighted by the role's share of a caseload.
-        for ((pool, month), facts) in self.pools.iter().zip(&mut self.months).zip(&self.plan.facts) {
+        for ((pool, month), facts) in self.pools.iter().zip(&mut self.months).zip(&self.organised.facts) {
             month.capacity = pool.capacity(&month.census) * facts.caseload_share;
         }
         // 10. Feedback for next month, team by team.
@@ -267,10 +269,10 @@ impl<'a> Council<'a> {
             *sum = team.states.iter().map(|i| open[*i]).sum();
         }
         self.team_capacity.fill(-0.0);
-        for (month, facts) in self.months.iter().zip(&self.plan.facts) {
+        for (month, facts) in self.months.iter().zip(&self.organised.facts) {
             self.team_capacity[facts.team] += month.capacity;
         }
-        for (pool, facts) in self.pools.iter_mut().zip(&self.plan.facts) {
+        for (pool, facts) in self.pools.iter_mut().zip(&self.organised.facts) {
             let load = caseload(self.team_open[facts.team], self.team_capacity[facts.team]);
             let high = self.org.teams[facts.team].target.high;
             pool.state.pressure = pool.pressure_against(high, load);
@@ -282,11 +284,11 @@ impl<'a> Council<'a> {
     fn count_cases_by_team(&mut self) {
         let (entering, moved, closed) = self.council.case_flows();
         self.team_cases.fill([0; 4]);
-        for (i, &team) in self.plan.state_team.iter().enumerate() {
+        for (i, &team) in self.organised.state_team.iter().enumerate() {
             self.team_cases[team][0] += entering.get(i).copied().unwrap_or(0);
             self.team_cases[team][1] += closed.get(i).copied().unwrap_or(0);
         }
-        for (&(from, to), &n) in self.plan.moves.iter().zip(moved) {
+        for (&(from, to), &n) in self.organised.moves.iter().zip(moved) {
             if from != to {
                 self.team_cases[to][2] += n;
                 self.team_cases[from][3] += n;
@@ -298,7 +300,7 @@ impl<'a> Council<'a> {
     fn sum_teams_and_roles(&mut self) {
         self.team_sums.fill(Sums::default());
         self.role_sums.fill(Sums::default());
-        for (month, facts) in self.months.iter().zip(&self.plan.facts) {
+        for (month, facts) in self.months.iter().zip(&self.organised.facts) {
             let c = &month.census;
             let in_post = c.permanent + c.covering;
             for sums in [&mut self.team_sums[facts.team], &mut self.role_sums[facts.role]] {
@@ -330,10 +332,10 @@ impl<'a> Council<'a> {
             .iter()
             .fold((0.0, 0.0), |(w, m), s| (w + s.social_workers, m + s.managers));
         let span = ratio(social_workers, managers);
-        if let Some(i) = self.plan.span_index {
+        if let Some(i) = self.organised.span_index {
             row[i] = span;
         }
-        if let (Some(i), Some(target)) = (self.plan.within_span_index, target) {
+        if let (Some(i), Some(target)) = (self.organised.within_span_index, target) {
             row[i] = indicator(span <= target);
         }
         for (i, (team, s)) in self.org.teams.iter().zip(&self.team_sums).enumerate() {
@@ -362,7 +364,7 @@ impl<'a> Council<'a> {
                 team_span,
                 target.map_or(0.0, |x| indicator(team_span <= x)),
             ];
-            for (index, value) in self.plan.team_indices[i].iter().zip(values) {
+            for (index, value) in self.organised.team_indices[i].iter().zip(values) {
                 if let Some(i) = index {
                     row[*i] = value;
                 }
@@ -382,7 +384,7 @@ impl<'a> Council<'a> {
                 s.cost_agency,
                 s.cost_payments,
             ];
-            for (index, value) in self.plan.role_indices[r].iter().zip(values) {
+            for (index, value) in self.organised.role_indices[r].iter().zip(values) {
                 if let Some(i) = index {
                     row[*i] = value;
                 }

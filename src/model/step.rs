@@ -5,7 +5,7 @@
 //! vectors live in the [`Simulation`].
 
 use super::binomial;
-use super::council::{Council, Plan};
+use super::council::{Council, PreparedOrganisation};
 use super::drift::{DriftPaths, Drifting};
 use super::metrics::{Layout, Metric};
 use super::params::*;
@@ -36,7 +36,7 @@ pub struct Prepared<'a> {
     /// organisation's order (none without).
     pools: Vec<Prepared<'a>>,
     /// With teams and roles, what every run needs of the organisation.
-    plan: Option<Plan>,
+    organised: Option<PreparedOrganisation>,
     /// Every run's parameters when none is uncertain (they are then the
     /// same in every run).
     fixed_params: Option<RunParams>,
@@ -51,7 +51,10 @@ impl<'a> Prepared<'a> {
         let pools = s.organisation.as_ref().map_or_else(Vec::new, |org| {
             org.pools.iter().map(|p| Prepared::new(&p.scenario, layout)).collect()
         });
-        let plan = s.organisation.as_ref().map(|org| Plan::new(org, &s.cases, layout));
+        let organised = s
+            .organisation
+            .as_ref()
+            .map(|org| PreparedOrganisation::new(org, &s.cases, layout));
         let fixed_params = s
             .parameters()
             .iter()
@@ -62,7 +65,7 @@ impl<'a> Prepared<'a> {
             layout,
             service,
             pools,
-            plan,
+            organised,
             fixed_params,
         }
     }
@@ -110,8 +113,8 @@ impl<'a> Prepared<'a> {
         // Every month writes every value of its row (tests/engine.rs checks
         // that none is left as NaN).
         let mut row = vec![f64::NAN; self.layout.width()];
-        if let (Some(org), Some(plan)) = (&self.s.organisation, &self.plan) {
-            let mut council = Council::new(self, &self.pools, org, plan, seed, run, workspace);
+        if let (Some(org), Some(organised)) = (&self.s.organisation, &self.organised) {
+            let mut council = Council::new(self, &self.pools, org, organised, seed, run, workspace);
             for t in 0..keep.end.min(self.s.months as usize) {
                 council.step(t as u32, &mut row);
                 if t >= keep.start {
