@@ -265,7 +265,7 @@ function buildControls() {
     const box = el("fieldset", { class: "control", id: "control-team" });
     box.append(el("legend", { text: "Whose levers" }));
     const select = el("select", { id: "c-team", "aria-label": "Whose levers" });
-    select.append(el("option", { value: "", text: "The council as a whole (payments and demand)" }));
+    select.append(el("option", { value: "", text: "The whole council: payments, demand" }));
     for (const t of state.teams) select.append(el("option", { value: t, text: `The ${t.replaceAll("_", " ")} team` }));
     select.value = state.team || "";
     select.addEventListener("change", () => { state.team = select.value || null; loadStart(); });
