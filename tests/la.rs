@@ -61,6 +61,13 @@ fn generated(la: &str, year: i32) -> (Table, Scenario) {
     (built.text.parse::<Table>().unwrap(), built.loaded.scenario)
 }
 
+/// The text `new --la` writes for a council and year.
+fn generated_text(la: &str, year: i32) -> String {
+    let figures = Figures::embedded().unwrap();
+    let council = figures.find(la).unwrap().council;
+    build(&figures, council, year).unwrap().text
+}
+
 fn at<'a>(t: &'a Table, path: &str) -> &'a Value {
     let mut parts = path.split('.');
     let first = parts.next().unwrap();
@@ -905,12 +912,7 @@ fn a_narrowed_leaving_band_says_so() {
         leaving_bands(&t),
         [[0.202, 0.416], [0.176, 0.453], [0.151, 0.494], [0.126, 0.543]]
     );
-    let figures = Figures::embedded().unwrap();
-    let text = words(
-        &build(&figures, figures.find("Trafford").unwrap().council, 2025)
-            .unwrap()
-            .text,
-    );
+    let text = words(&generated_text("Trafford", 2025));
     for said in [
         "Ranges narrowed so that 9,999 runs in 10,000 draw every band below 0.95",
         "everyone in that band would leave in the first month",
@@ -931,10 +933,7 @@ fn a_leaving_band_the_limit_does_not_bind_is_as_before() {
         leaving_bands(&t),
         [[0.19, 0.398], [0.166, 0.398], [0.142, 0.398], [0.119, 0.398]]
     );
-    let figures = Figures::embedded().unwrap();
-    let text = build(&figures, figures.find("Bury").unwrap().council, 2025)
-        .unwrap()
-        .text;
+    let text = generated_text("Bury", 2025);
     assert!(!text.contains("narrowed"), "{text}");
     // Calderdale 2025's bands all had spread 0.46 before; only the
     // first-year band (median 0.18) is over the limit, ln(0.95 / 0.18) /
@@ -944,11 +943,7 @@ fn a_leaving_band_the_limit_does_not_bind_is_as_before() {
         leaving_bands(&t),
         [[0.18, 0.447], [0.157, 0.46], [0.135, 0.46], [0.112, 0.46]]
     );
-    let text = words(
-        &build(&figures, figures.find("Calderdale").unwrap().council, 2025)
-            .unwrap()
-            .text,
-    );
+    let text = words(&generated_text("Calderdale", 2025));
     assert!(
         text.contains("below 0.95 (a chance drawn at 1 or more is taken as 1, and everyone in that band would leave in the first month): the first-year band's spread 0.447 rather than 0.46."),
         "{text}"
