@@ -238,6 +238,8 @@ struct Scratch {
     shares: Vec<f64>,
     delta: Vec<i64>,
     leavers: Vec<u64>,
+    /// This month's leavers as a set, for the clawback of their payments.
+    leaving: IdSet,
     drawn: Vec<usize>,
     starting: Vec<f64>,
     /// This month's leaving hazards by months of service, past and in the
@@ -779,7 +781,10 @@ impl<'a> Simulation<'a> {
             i += 1;
         }
         if !self.scratch.leavers.is_empty() && !self.state.payments.is_empty() {
-            flows.clawback += clawback(&mut self.state.payments, &self.scratch.leavers, t);
+            let leaving = &mut self.scratch.leaving;
+            leaving.mark(&self.scratch.leavers, self.state.next_worker_id);
+            flows.clawback += clawback(&mut self.state.payments, leaving, t);
+            leaving.unmark(&self.scratch.leavers);
         }
         let agency_hazard = self.hazards.agency_leaving;
         // Clocks first, then the leavers out (in engagement order): a pass
@@ -1152,13 +1157,44 @@ fn retention_eligible(r: &Payment, w: &Worker, t: u32) -> bool {
     w.service(t) >= r.min_service_months && (r.include_asye || !w.in_asye_year(t))
 }
 
+/// A set of workers' ids (ids count from 0 in creation order), one bit
+/// each: a look-up is a load and a test, however many are in it.
+#[derive(Debug, Default)]
+struct IdSet {
+    words: Vec<u64>,
+}
+
+impl IdSet {
+    /// Puts `ids` (each below `bound`) in the set.
+    fn mark(&mut self, ids: &[u64], bound: u64) {
+        let words = bound.div_ceil(64) as usize;
+        if self.words.len() < words {
+            self.words.resize(words, 0);
+        }
+        for &id in ids {
+            self.words[(id / 64) as usize] |= 1 << (id % 64);
+        }
+    }
+
+    /// Takes `ids` out again, leaving the set empty if they were all it held.
+    fn unmark(&mut self, ids: &[u64]) {
+        for &id in ids {
+            self.words[(id / 64) as usize] &= !(1 << (id % 64));
+        }
+    }
+
+    fn contains(&self, id: u64) -> bool {
+        self.words.get((id / 64) as usize).is_some_and(|w| w & (1 << (id % 64)) != 0)
+    }
+}
+
 /// What this month's leavers repay, removing their payments from the
 /// record: every payment still in its window, in full or pro rata to the
 /// months remaining.
-fn clawback(payments: &mut Vec<PaymentReceived>, leavers: &[u64], t: u32) -> f64 {
+fn clawback(payments: &mut Vec<PaymentReceived>, leavers: &IdSet, t: u32) -> f64 {
     let mut recovered = 0.0;
     payments.retain(|p| {
-        if !leavers.contains(&p.worker) {
+        if !leavers.contains(p.worker) {
             return true;
         }
         let elapsed = t - p.step;
