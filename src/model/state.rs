@@ -75,8 +75,6 @@ pub struct Worker {
     /// Joined as an ASYE: in the ASYE year while service is under 12 months.
     pub asye: bool,
     pub absent: bool,
-    /// The step in which the worker cannot leave (joined at step 2 of it).
-    pub no_leaving_step: u32,
     /// What is left of the worker's leaving clock: an Exp(1) amount drawn
     /// once, used up by each month's hazard -ln(1 - q). The worker leaves
     /// in the month it runs out, which happens with probability exactly q
@@ -90,9 +88,6 @@ pub struct Worker {
     /// Absence clocks drawn so far: the key of the next one.
     pub absence_draws: u32,
 }
-
-/// No step: a worker who may leave in any month.
-pub const NEVER: u32 = u32::MAX;
 
 impl Worker {
     /// Completed months of service at step t.
@@ -353,7 +348,6 @@ impl State {
                 start: -service,
                 asye,
                 absent,
-                no_leaving_step: NEVER,
                 clock: clocks.permanent.exponential(id, 0),
                 absence_clock: clocks.absence_clock(id, 0),
                 absence_draws: 1,
@@ -413,9 +407,9 @@ impl State {
         }
     }
 
-    /// A new permanent starter at step t with the next identity; starters
-    /// at step 2 cannot leave in their first month (those joining later in
-    /// the step come after leaving anyway).
+    /// A new permanent starter at step t with the next identity (starters
+    /// join after step 3's leaving, so nobody leaves in the month they
+    /// start).
     pub fn new_worker(&mut self, t: u32, fte: f64, asye: bool) -> Worker {
         let id = self.next_worker_id;
         self.next_worker_id += 1;
@@ -425,7 +419,6 @@ impl State {
             start: t as i32,
             asye,
             absent: false,
-            no_leaving_step: t,
             clock: self.clocks.permanent.exponential(id, 0),
             absence_clock: self.clocks.absence_clock(id, 0),
             absence_draws: 1,

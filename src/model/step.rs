@@ -242,9 +242,13 @@ struct Scratch {
     leaving: IdSet,
     drawn: Vec<usize>,
     starting: Vec<f64>,
-    /// This month's leaving hazards by months of service, past and in the
-    /// ASYE year.
+    /// This month's leaving hazards by months of service, of workers who
+    /// did not join as ASYEs and of those who did (their first 12 months
+    /// at the ASYE rate), indexed by [`Worker::asye`].
     hazard: [Vec<f64>; 2],
+    /// This month's starters in step 2, who join after step 3 (they cannot
+    /// leave in the month they start).
+    joining: Vec<Worker>,
     /// The (multiplier, retention running) the table was filled for.
     hazard_inputs: Option<(f64, bool)>,
 }
@@ -628,6 +632,9 @@ impl<'a> Simulation<'a> {
                 self.params.asye_leaving * (common * retention_mult(service, true)),
             ));
         }
+        // Past the ASYE year, an ASYE's hazards are everyone's: one table
+        // per kind of worker, of the same length, with no test of the year.
+        asye.extend_from_slice(&past[12..]);
     }
 
     /// A new permanent starter who is a hire (not an ASYE): the recruitment
@@ -734,52 +741,50 @@ impl<'a> Simulation<'a> {
             }
             !starts
         });
+        let mut joining = std::mem::take(&mut self.scratch.joining);
+        joining.clear();
         for &fte in &starting {
-            let worker = self.hire(t, fte, flows);
-            self.state.workers.push(worker);
+            joining.push(self.hire(t, fte, flows));
         }
         self.scratch.starting = starting;
         if let Some(a) = &self.s.asye
             && m.month() == a.intake_month
         {
             for _ in 0..self.params.asye_intake_heads {
-                let worker = self.state.new_worker(t, fte_per_head, true);
-                self.state.workers.push(worker);
+                joining.push(self.state.new_worker(t, fte_per_head, true));
                 flows.starters_fte += fte_per_head;
                 flows.asye_starters += 1;
             }
         }
+        self.scratch.joining = joining;
     }
 
     /// Step 3: permanent workers whose clocks run out leave (with any
-    /// clawback), then agency workers likewise.
+    /// clawback), then agency workers likewise; step 2's starters join
+    /// after it.
     fn leaving(&mut self, t: u32, m: YearMonth, flows: &mut Flows) {
         self.fill_hazards(t, m);
-        let [past, asye] = &self.scratch.hazard;
-        let last = past.len() - 1;
+        let tables = &self.scratch.hazard;
+        let last = tables[0].len() - 1;
         let leavers = &mut self.scratch.leavers;
         leavers.clear();
         let workers = &mut self.state.workers;
         // Leavers are swapped out: the order of workers carries no meaning.
+        // Everyone here started before step t (`start < t`).
         let mut i = 0;
         while i < workers.len() {
             let w = &mut workers[i];
-            if w.no_leaving_step != t {
-                let service = w.service(t) as usize;
-                w.clock -= if w.asye && service < 12 {
-                    asye[service]
-                } else {
-                    past[service.min(last)]
-                };
-                if ran_out(w.clock) {
-                    flows.leavers_fte += w.fte;
-                    leavers.push(w.id);
-                    workers.swap_remove(i);
-                    continue;
-                }
+            let service = (t as i32 - w.start) as usize;
+            w.clock -= tables[usize::from(w.asye)][service.min(last)];
+            if ran_out(w.clock) {
+                flows.leavers_fte += w.fte;
+                leavers.push(w.id);
+                workers.swap_remove(i);
+                continue;
             }
             i += 1;
         }
+        workers.append(&mut self.scratch.joining);
         if !self.scratch.leavers.is_empty() && !self.state.payments.is_empty() {
             let leaving = &mut self.scratch.leaving;
             leaving.mark(&self.scratch.leavers, self.state.next_worker_id);
