@@ -62,6 +62,117 @@ pub struct PaymentReceived {
     pub clawback: Clawback,
 }
 
+/// The enhanced payments received that can still be clawed back.
+#[derive(Debug, Clone)]
+pub struct Payments {
+    /// In the order they were paid.
+    received: Vec<PaymentReceived>,
+    /// No payment's window ends before this step (the earliest end when it
+    /// was last worked out; `u32::MAX` with none), so the months before it
+    /// need not look at them.
+    first_end: u32,
+}
+
+impl Payments {
+    /// A record holding `received` (emptied: a buffer lent by the last run).
+    fn on_record(mut received: Vec<PaymentReceived>) -> Payments {
+        received.clear();
+        Payments {
+            received,
+            first_end: u32::MAX,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.received.is_empty()
+    }
+
+    /// Pays `scheme`'s amount, pro rata to FTE, to a worker at step t and
+    /// keeps the record its clawback needs; returns the amount.
+    pub fn pay(&mut self, scheme: &Payment, worker: u64, fte: f64, t: u32) -> f64 {
+        let amount = scheme.amount * fte;
+        self.first_end = self.first_end.min(t + scheme.clawback_months);
+        self.received.push(PaymentReceived {
+            worker,
+            step: t,
+            amount,
+            clawback_months: scheme.clawback_months,
+            clawback: scheme.clawback,
+        });
+        amount
+    }
+
+    /// What this month's leavers repay, removing their payments from the
+    /// record: every payment still in its window, in full or pro rata to
+    /// the months remaining.
+    pub fn clawback(&mut self, leavers: &IdSet, t: u32) -> f64 {
+        let mut recovered = 0.0;
+        self.received.retain(|p| {
+            if !leavers.contains(p.worker) {
+                return true;
+            }
+            let elapsed = t - p.step;
+            if elapsed < p.clawback_months {
+                recovered += match p.clawback {
+                    Clawback::Full => p.amount,
+                    Clawback::ProRata => {
+                        p.amount * f64::from(p.clawback_months - elapsed) / f64::from(p.clawback_months)
+                    }
+                };
+            }
+            false
+        });
+        recovered
+    }
+
+    /// Drops the payments a leaver at step `next` would no longer repay.
+    pub fn age(&mut self, next: u32) {
+        if next < self.first_end {
+            return;
+        }
+        self.received.retain(|p| next - p.step < p.clawback_months);
+        self.first_end = self
+            .received
+            .iter()
+            .map(|p| p.step + p.clawback_months)
+            .min()
+            .unwrap_or(u32::MAX);
+    }
+}
+
+/// A set of workers' ids (ids count from 0 in creation order), one bit
+/// each: a look-up is a load and a test, however many are in it.
+#[derive(Debug, Default)]
+pub struct IdSet {
+    words: Vec<u64>,
+}
+
+impl IdSet {
+    /// Puts `ids` (each below `bound`) in the set.
+    pub fn mark(&mut self, ids: &[u64], bound: u64) {
+        let words = bound.div_ceil(64) as usize;
+        if self.words.len() < words {
+            self.words.resize(words, 0);
+        }
+        for &id in ids {
+            self.words[(id / 64) as usize] |= 1 << (id % 64);
+        }
+    }
+
+    /// Takes `ids` out again, leaving the set empty if they were all it held.
+    pub fn unmark(&mut self, ids: &[u64]) {
+        for &id in ids {
+            self.words[(id / 64) as usize] &= !(1 << (id % 64));
+        }
+    }
+
+    pub fn contains(&self, id: u64) -> bool {
+        self.words
+            .get((id / 64) as usize)
+            .is_some_and(|w| w & (1 << (id % 64)) != 0)
+    }
+}
+
 /// A permanent worker (one head).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Worker {
@@ -136,7 +247,7 @@ pub struct State {
     pub next_worker_id: u64,
     pub next_agency_id: u64,
     /// Payments still in their clawback window.
-    pub payments: Vec<PaymentReceived>,
+    pub payments: Payments,
     /// Where people's clocks come from.
     pub clocks: Clocks,
     pub pipeline: Vec<Offer>,
@@ -326,14 +437,13 @@ impl State {
         let StateBuffers {
             mut workers,
             mut agency,
-            mut payments,
+            payments,
             mut pipeline,
             mut open,
             mut leavers_by_month,
         } = buffers;
         workers.clear();
         agency.clear();
-        payments.clear();
         pipeline.clear();
         open.clear();
         leavers_by_month.clear();
@@ -385,7 +495,7 @@ impl State {
             next_agency_id: agency.len() as u64,
             workers,
             agency,
-            payments,
+            payments: Payments::on_record(payments),
             clocks,
             pipeline,
             open,
@@ -400,7 +510,7 @@ impl State {
         StateBuffers {
             workers: self.workers,
             agency: self.agency,
-            payments: self.payments,
+            payments: self.payments.received,
             pipeline: self.pipeline,
             open: self.open,
             leavers_by_month: self.leavers_by_month,
@@ -446,6 +556,49 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The record skips months in which no window ends, and keeps what
+        /// looking at every payment every month would keep.
+        #[test]
+        fn payments_leave_the_record_when_their_windows_end(
+            paid in proptest::collection::vec((0u32..40, 0u32..15, 0u64..6), 0..30),
+            leavers in proptest::collection::vec((0u32..48, 0u64..6), 0..10),
+        ) {
+            let scheme = |months: u32| Payment {
+                amount: 100.0,
+                from: YearMonth::new(2022, 1).unwrap(),
+                to: None,
+                applicant_multiplier: Uncertain::fixed(1.0, ValidRange::NonNegative),
+                leaving_multiplier: Uncertain::fixed(1.0, ValidRange::NonNegative),
+                clawback_months: months,
+                clawback: Clawback::Full,
+                paid_in_month: 4,
+                min_service_months: 0,
+                include_asye: false,
+            };
+            let mut record = Payments::on_record(Vec::new());
+            let mut naive: Vec<PaymentReceived> = Vec::new();
+            let mut set = IdSet::default();
+            for t in 0..48u32 {
+                for (step, months, worker) in paid.iter().filter(|p| p.0 == t) {
+                    record.pay(&scheme(*months), *worker, 1.0, *step);
+                    naive.push(PaymentReceived { worker: *worker, step: *step, amount: 100.0, clawback_months: *months, clawback: Clawback::Full });
+                }
+                let out: Vec<u64> = leavers.iter().filter(|l| l.0 == t).map(|l| l.1).collect();
+                set.mark(&out, 6);
+                let recovered = record.clawback(&set, t);
+                set.unmark(&out);
+                let expected: f64 = naive.iter().filter(|p| out.contains(&p.worker) && t - p.step < p.clawback_months).map(|p| p.amount).sum();
+                naive.retain(|p| !out.contains(&p.worker));
+                proptest::prop_assert_eq!(recovered, expected);
+                record.age(t + 1);
+                naive.retain(|p| t + 1 - p.step < p.clawback_months);
+                proptest::prop_assert_eq!(&record.received, &naive);
+            }
+            proptest::prop_assert!((0..6).all(|id| !set.contains(id)));
+        }
+    }
 
     #[test]
     fn heads_keep_initial_fte_exact() {

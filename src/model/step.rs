@@ -646,7 +646,7 @@ impl<'a> Simulation<'a> {
         if let Some(b) = &self.s.payments.recruitment_bonus
             && b.runs_in(self.month(t))
         {
-            flows.payments += pay(&mut self.state.payments, b, worker.id, fte, t);
+            flows.payments += self.state.payments.pay(b, worker.id, fte, t);
         }
         worker
     }
@@ -788,7 +788,7 @@ impl<'a> Simulation<'a> {
         if !self.scratch.leavers.is_empty() && !self.state.payments.is_empty() {
             let leaving = &mut self.scratch.leaving;
             leaving.mark(&self.scratch.leavers, self.state.next_worker_id);
-            flows.clawback += clawback(&mut self.state.payments, leaving, t);
+            flows.clawback += self.state.payments.clawback(leaving, t);
             leaving.unmark(&self.scratch.leavers);
         }
         let agency_hazard = self.hazards.agency_leaving;
@@ -1051,7 +1051,7 @@ impl<'a> Simulation<'a> {
         {
             for w in &self.state.workers {
                 if retention_eligible(r, w, t) {
-                    flows.payments += pay(&mut self.state.payments, r, w.id, w.fte, t);
+                    flows.payments += self.state.payments.pay(r, w.id, w.fte, t);
                 }
             }
         }
@@ -1137,81 +1137,14 @@ impl<'a> Simulation<'a> {
     /// Step 12's ageing. Service and the ASYE year follow from each
     /// worker's start step, so only the payments' clawback windows move on.
     fn age(&mut self) {
-        // Payments stay on record while a leaver next month would still repay them.
         let next = self.state.leavers_by_month.len() as u32;
-        self.state.payments.retain(|p| next - p.step < p.clawback_months);
+        self.state.payments.age(next);
     }
-}
-
-/// Pays `scheme`'s amount, pro rata to FTE, to a worker at step t and keeps
-/// the record its clawback needs; returns the amount.
-fn pay(payments: &mut Vec<PaymentReceived>, scheme: &Payment, worker: u64, fte: f64, t: u32) -> f64 {
-    let amount = scheme.amount * fte;
-    payments.push(PaymentReceived {
-        worker,
-        step: t,
-        amount,
-        clawback_months: scheme.clawback_months,
-        clawback: scheme.clawback,
-    });
-    amount
 }
 
 /// Whether a worker is eligible for the retention payment (and its effect) now.
 fn retention_eligible(r: &Payment, w: &Worker, t: u32) -> bool {
     w.service(t) >= r.min_service_months && (r.include_asye || !w.in_asye_year(t))
-}
-
-/// A set of workers' ids (ids count from 0 in creation order), one bit
-/// each: a look-up is a load and a test, however many are in it.
-#[derive(Debug, Default)]
-struct IdSet {
-    words: Vec<u64>,
-}
-
-impl IdSet {
-    /// Puts `ids` (each below `bound`) in the set.
-    fn mark(&mut self, ids: &[u64], bound: u64) {
-        let words = bound.div_ceil(64) as usize;
-        if self.words.len() < words {
-            self.words.resize(words, 0);
-        }
-        for &id in ids {
-            self.words[(id / 64) as usize] |= 1 << (id % 64);
-        }
-    }
-
-    /// Takes `ids` out again, leaving the set empty if they were all it held.
-    fn unmark(&mut self, ids: &[u64]) {
-        for &id in ids {
-            self.words[(id / 64) as usize] &= !(1 << (id % 64));
-        }
-    }
-
-    fn contains(&self, id: u64) -> bool {
-        self.words.get((id / 64) as usize).is_some_and(|w| w & (1 << (id % 64)) != 0)
-    }
-}
-
-/// What this month's leavers repay, removing their payments from the
-/// record: every payment still in its window, in full or pro rata to the
-/// months remaining.
-fn clawback(payments: &mut Vec<PaymentReceived>, leavers: &IdSet, t: u32) -> f64 {
-    let mut recovered = 0.0;
-    payments.retain(|p| {
-        if !leavers.contains(p.worker) {
-            return true;
-        }
-        let elapsed = t - p.step;
-        if elapsed < p.clawback_months {
-            recovered += match p.clawback {
-                Clawback::Full => p.amount,
-                Clawback::ProRata => p.amount * f64::from(p.clawback_months - elapsed) / f64::from(p.clawback_months),
-            };
-        }
-        false
-    });
-    recovered
 }
 
 /// The agency level mode's cover requirement before `max_fte`: the level
