@@ -746,6 +746,35 @@ fn new_la_says_when_a_councils_latest_figures_are_older_than_others() {
 }
 
 #[test]
+fn list_las_says_when_a_councils_latest_year_has_no_social_workers_in_post() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = caseload(dir.path()).args(["new", "--list-las"]).assert().code(0);
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let figures = Figures::embedded().unwrap();
+    let mut marked = 0;
+    for council in &figures.councils {
+        let line = stdout
+            .lines()
+            .find(|l| l.starts_with(&format!("{}  ", council.name)))
+            .unwrap();
+        let (latest, last) = (
+            council.latest_year().unwrap(),
+            *council.workforce_years().last().unwrap(),
+        );
+        let note = format!("(social workers in post to {latest})");
+        assert_eq!(line.contains(&note), latest < last, "{line}");
+        marked += usize::from(latest < last);
+    }
+    // Westminster's and Kensington and Chelsea's 2025 figures are all `x`.
+    assert!(marked >= 2, "{stdout}");
+    let westminster = stdout.lines().find(|l| l.starts_with("Westminster ")).unwrap();
+    assert!(
+        westminster.ends_with("2017-2025  (social workers in post to 2024)"),
+        "{westminster}"
+    );
+}
+
+#[test]
 fn list_las_marks_abolished_councils_with_their_successors() {
     let dir = tempfile::tempdir().unwrap();
     let out = caseload(dir.path()).args(["new", "--list-las"]).assert().code(0);

@@ -631,8 +631,15 @@ pub fn list(figures: &Figures) -> String {
         let abolished = successors::of(&c.name).map_or(String::new(), |r| {
             format!("  (abolished {}: now {})", r.abolished, r.successors.join("; "))
         });
+        // A latest year whose social workers in post are not published
+        // (Westminster's 2025, all `x`): `new --la` starts from an earlier one.
+        let in_post = match (c.latest_year(), years.last()) {
+            (Some(latest), Some(last)) if latest < *last => format!("  (social workers in post to {latest})"),
+            (None, Some(_)) => "  (no social workers in post published)".to_string(),
+            _ => String::new(),
+        };
         out.push_str(&format!(
-            "{:width$}  {:region_width$}  {span}{abolished}\n",
+            "{:width$}  {:region_width$}  {span}{in_post}{abolished}\n",
             c.name,
             c.region,
             width = width,
