@@ -164,6 +164,17 @@ pub fn key_words(key: &str) -> String {
     key.replace('_', " ")
 }
 
+/// A case state mid-sentence, from its key: `child_in_need` -> `child in
+/// need`; a short key of one word is taken for an abbreviation, as case
+/// states are often named (`cin` -> `CIN`, `cp` -> `CP`, `lac` -> `LAC`).
+pub fn case_state(key: &str) -> String {
+    if !key.contains('_') && key.len() <= 3 {
+        key.to_uppercase()
+    } else {
+        key_words(key)
+    }
+}
+
 /// A team's name from its key: `child_protection` -> `Child protection`.
 pub fn team_name(key: &str) -> String {
     capital(&key_words(key))
@@ -280,6 +291,15 @@ pub fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn case_states_read_as_words_and_short_keys_as_abbreviations() {
+        assert_eq!(case_state("child_in_need"), "child in need");
+        assert_eq!(case_state("assessment"), "assessment");
+        assert_eq!(case_state("cin"), "CIN");
+        assert_eq!(case_state("cp"), "CP");
+        assert_eq!(case_state("care_leavers"), "care leavers");
+    }
 
     #[test]
     fn numbers_read_as_people_write_them() {

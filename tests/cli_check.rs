@@ -30,7 +30,7 @@ fn check_of_a_valid_file_exits_0_and_says_it_in_plain_words() {
         .stdout(predicate::str::contains("Establishment 100 FTE"))
         .stdout(predicate::str::contains("90 FTE in post"))
         .stdout(predicate::str::contains("Horizon: 12 months, April 2022 to March 2023"))
-        .stdout(predicate::str::contains("assessment: 200 open now"))
+        .stdout(predicate::str::contains("Assessment: 200 open now"))
         .stdout(predicate::str::contains("Agency: none"))
         .stdout(predicate::str::contains("OK: bury.toml is a valid scenario."))
         .stderr(predicate::str::is_empty());
@@ -226,7 +226,7 @@ fn check_applies_set_to_every_file() {
     assert_eq!(stdout.matches("Establishment 150 FTE").count(), 2, "{stdout}");
     assert_eq!(
         stdout
-            .matches("cin: 800 open now; 0% of referrals start here; 9 (between 6 and 14, triangular) months")
+            .matches("CIN: 800 open now; 0% of referrals start here; 9 (between 6 and 14, triangular) months")
             .count(),
         2,
         "{stdout}"

@@ -923,7 +923,11 @@ fn teams_section(body: &mut String, s: &Scenario, summary: &Summary) {
             "<p>Each team's average caseload at the end ({end}): its open cases per case-holding FTE of its own staff, each role counted by its share of a full caseload; and its social workers per {manager}. \"9 runs in 10\" is the 5th to 95th percentile.</p><table class=\"figures teams\"><thead><tr><th>Team</th><th>Holds</th><th class=\"num\">Median caseload</th><th class=\"num\">9 runs in 10</th><th class=\"num\">Target</th><th class=\"num\">Chance at or below its top</th><th class=\"num\">Social workers per {manager}</th></tr></thead><tbody>"
         );
         for team in &org.teams {
-            let holds: Vec<String> = team.states.iter().map(|i| text::key_words(&s.cases[*i].name)).collect();
+            let holds: Vec<String> = team
+                .states
+                .iter()
+                .map(|i| text::case_state(&s.cases[*i].name))
+                .collect();
             let caseload = at_end(&format!("caseload_{}", team.name));
             let within = at_end(&format!("at_or_below_high_{}", team.name));
             let span = at_end(&format!("span_of_control_{}", team.name));

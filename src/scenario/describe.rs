@@ -2,6 +2,7 @@
 
 use super::{Loaded, Warning};
 use crate::model::params::*;
+use crate::text;
 use std::fmt::Write;
 
 /// How to show a value: as a percentage, money or a plain number.
@@ -165,7 +166,7 @@ fn organisation(o: &mut String, s: &Scenario, org: &Organisation) -> std::fmt::R
         writeln!(
             o,
             "  {} (roles.{}): hold {} of a full caseload{}{differs}.",
-            crate::text::capital(&crate::text::role_people(&r.name)),
+            text::capital(&crate::text::role_people(&r.name)),
             r.name,
             percent(r.caseload_share),
             if r.manager { "; manage social workers" } else { "" }
@@ -190,7 +191,7 @@ fn organisation(o: &mut String, s: &Scenario, org: &Organisation) -> std::fmt::R
             num(t.target.high)
         )?;
         for p in org.pools.iter().filter(|p| p.team == ti) {
-            let people = crate::text::capital(&crate::text::role_people(&org.roles[p.role].name));
+            let people = text::capital(&crate::text::role_people(&org.roles[p.role].name));
             writeln!(o, "    {people}: {}.", pool_amounts(&p.scenario))?;
         }
     }
@@ -601,17 +602,23 @@ fn cases(o: &mut String, cases: &[CaseState]) -> std::fmt::Result {
         let next: Vec<String> = c
             .next
             .iter()
-            .map(|(j, share)| format!("{} to {}", percent(*share), cases[*j].name))
+            .map(|(j, share)| format!("{} to {}", percent(*share), text::case_state(&cases[*j].name)))
             .collect();
         let next = if next.is_empty() {
             "then close".to_string()
         } else {
             format!("then {}, the rest close", next.join(", "))
         };
+        // The state in words, with its key where the words are not it.
+        let words = text::case_state(&c.name);
+        let name = if words.eq_ignore_ascii_case(&c.name) {
+            text::capital(&words)
+        } else {
+            format!("{} ({})", text::capital(&words), c.name)
+        };
         writeln!(
             o,
-            "  {}: {} open now; {} of referrals start here; {} months on average; {next}.",
-            c.name,
+            "  {name}: {} open now; {} of referrals start here; {} months on average; {next}.",
             c.open,
             percent(c.entry_share),
             uncertain(&c.mean_months, Unit::Plain)
