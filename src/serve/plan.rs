@@ -599,7 +599,13 @@ impl Plan {
         if !problems.is_empty() {
             return Err(ScenarioError { problems });
         }
-        let name = format!("{}: workshop plan", s.name);
+        // The plan's own name keeps its folder apart from the scenario's
+        // when the saved file is run; with no change it is the start.
+        let name = if changes.is_empty() {
+            format!("{}: starting position", s.name)
+        } else {
+            format!("{}: workshop plan", s.name)
+        };
         put(doc.as_table_mut(), "name", Item::Value(Value::from(name.as_str())));
         let text = format!("{}{doc}", header(s, &changes));
         let source = Source::from_text(PLAN_FILE, &text).map_err(ScenarioError::from)?;
@@ -1108,6 +1114,12 @@ mod tests {
         let start = Start::council(&figures, "bury").unwrap();
         let unchanged = Plan::default().apply(&start).unwrap();
         assert!(unchanged.changes.is_empty());
+        // Its charts' titles say what it is.
+        let start_name = &start.loaded.scenario.name;
+        assert_eq!(
+            unchanged.loaded.scenario.name,
+            format!("{start_name}: starting position")
+        );
         let plan = Plan {
             asye_intake_per_year: Some(25.0),
             agency_cap_fte: Some(None),
@@ -1127,6 +1139,7 @@ mod tests {
         );
         assert!(s.payments.retention.is_some());
         assert_eq!(applied.changes.len(), 3);
+        assert_eq!(s.name, format!("{start_name}: workshop plan"));
         // The start's comments stay.
         assert!(applied.text.contains("# (U) Newly qualified people joining each year"));
     }
