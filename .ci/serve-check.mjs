@@ -56,6 +56,9 @@ page.on("console", (m) => {
 await page.goto(address);
 await page.waitForFunction(() => document.querySelectorAll("#councils option").length > 100, null, { timeout: 10000 });
 
+// Before a start there are no controls, so no link to skip to them.
+check(await page.$eval("#skip", (a) => a.hidden), "the skip link shows before there are controls to skip to");
+
 // Pick a council, forgivingly spelt.
 await page.fill("#council", "bury");
 await page.press("#council", "Enter");
@@ -63,6 +66,7 @@ await page.waitForFunction(() => document.getElementById("line").textContent.len
 const startLine = await page.textContent("#line");
 check(startLine.startsWith("The starting position: caseload"), `the starting headline reads: ${startLine}`);
 check((await page.textContent("#start-name")).includes("Bury"), "the page does not say it starts from Bury");
+check(!(await page.$eval("#skip", (a) => a.hidden)), "the skip link is hidden once the controls are there");
 for (const id of ["chart-caseload", "chart-target", "chart-workforce", "chart-cost", "chart-drivers"]) {
   check(await page.$(`svg#${id}`), `chart ${id} is missing`);
 }

@@ -142,6 +142,8 @@ async function loadStart(restored) {
   }
   buildControls();
   $("main").hidden = false;
+  // The skip link leads to the controls, which exist only from now on.
+  $("skip").hidden = false;
   render(data, seq);
   if (Object.keys(state.touched).length) run();
 }
