@@ -211,6 +211,11 @@ pub struct Simulation<'a> {
     hazards: RunHazards,
     /// The share of working days not lost to sickness.
     available: f64,
+    /// The permanent workforce's sums (the census without agency), kept
+    /// as people join, leave, start or end an absence and end their ASYE
+    /// year.
+    counted: Counted,
+    census_rates: CensusRates,
 }
 
 /// The hazards of a run's monthly probabilities that do not change from
@@ -341,9 +346,11 @@ pub(super) struct MonthEnd {
     pub(super) costs: Spend,
 }
 
-/// Sums over the permanent workforce, taken in one pass, and the agency
-/// cover.
-#[derive(Default)]
+/// Sums over the permanent workforce and the agency cover. A run keeps the
+/// workforce's sums as people join, leave, start or end an absence and end
+/// their ASYE year ([`Simulation::counted`]), so a month's census is a copy,
+/// not a pass over everyone.
+#[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Census {
     /// Everyone in post (ASYEs and absent included).
     pub(super) permanent: f64,
@@ -390,13 +397,115 @@ impl Census {
         self.managed += other.managed;
     }
 
-    /// Counts a worker who joins after the census was taken: a hire, so
-    /// present, holding a post and not in the ASYE year.
-    fn add_hire(&mut self, fte: f64, costs: &Costs) {
-        self.permanent += fte;
-        self.post_holding += fte;
-        self.case_holding += fte;
-        self.annual_cost += fte * costs.permanent;
+    /// Adds one worker's terms to the workforce's sums.
+    fn count(&mut self, terms: [f64; 6]) {
+        let [permanent, post_holding, asye, absent, case_holding, annual_cost] = terms;
+        self.permanent += permanent;
+        self.post_holding += post_holding;
+        self.asye += asye;
+        self.absent += absent;
+        self.case_holding += case_holding;
+        self.annual_cost += annual_cost;
+    }
+}
+
+/// The permanent workforce's sums, kept as people join, leave, start or
+/// end an absence and end their ASYE year: a month's census is then a copy,
+/// not a pass over everyone. Each sum counts the terms in it that are not
+/// 0 and is set to exactly 0 when none is left, not to what adding and
+/// taking away the same numbers leaves over (-6.7e-16, say), so that
+/// nobody absent is 0 absent FTE and 0 / 0 stays 0. Otherwise a sum
+/// differs from adding up the workforce afresh only by rounding, some
+/// 1e-15 of it.
+#[derive(Debug, Clone, Copy, Default)]
+struct Counted {
+    sums: [f64; 6],
+    /// Terms in each sum that are not 0.
+    nonzero: [u32; 6],
+}
+
+impl Counted {
+    /// Counts a worker's terms ([`terms`]) in (`joins` true) or out.
+    fn count(&mut self, joins: bool, terms: [f64; 6]) {
+        for ((sum, nonzero), term) in self.sums.iter_mut().zip(&mut self.nonzero).zip(terms) {
+            if term == 0.0 {
+                continue;
+            }
+            if joins {
+                *sum += term;
+                *nonzero += 1;
+            } else {
+                *sum -= term;
+                *nonzero -= 1;
+                if *nonzero == 0 {
+                    *sum = 0.0;
+                }
+            }
+        }
+    }
+
+    /// The sums as a census (no agency).
+    fn census(&self) -> Census {
+        let [permanent, post_holding, asye, absent, case_holding, annual_cost] = self.sums;
+        Census {
+            permanent,
+            post_holding,
+            asye,
+            absent,
+            case_holding,
+            annual_cost,
+            covering: 0.0,
+            managed: 0.0,
+        }
+    }
+}
+
+/// A worker's terms in the census's sums: FTE in post, holding a post, in
+/// the ASYE year, absent, holding cases (an ASYE at its caseload weight),
+/// and the annual pay bill (at the ASYE or the permanent rate).
+fn terms(fte: f64, asye_year: bool, absent: bool, rates: &CensusRates) -> [f64; 6] {
+    let holding = if rates.supernumerary && asye_year { 0.0 } else { fte };
+    let case_holding = match (absent, asye_year) {
+        (true, _) => 0.0,
+        (false, true) => fte * rates.asye_weight,
+        (false, false) => fte,
+    };
+    let pay = fte
+        * if asye_year {
+            rates.asye_cost
+        } else {
+            rates.permanent_cost
+        };
+    [
+        fte,
+        holding,
+        if asye_year { fte } else { 0.0 },
+        if absent { fte } else { 0.0 },
+        case_holding,
+        pay,
+    ]
+}
+
+/// What a worker counts for in the census, by the scenario.
+#[derive(Debug, Clone, Copy)]
+struct CensusRates {
+    /// ASYEs in their year hold no post.
+    supernumerary: bool,
+    /// An ASYE's share of a full caseload in their year.
+    asye_weight: f64,
+    asye_cost: f64,
+    permanent_cost: f64,
+}
+
+impl CensusRates {
+    fn of(s: &Scenario) -> CensusRates {
+        CensusRates {
+            supernumerary: s.asye.as_ref().is_some_and(|a| a.supernumerary),
+            // ASYEs already in post keep their protected caseload without an intake.
+            asye_weight: s.asye.as_ref().map_or(DEFAULT_ASYE_WEIGHT, |a| a.caseload_weight),
+            asye_cost: s.costs.asye,
+            permanent_cost: s.costs.permanent,
+        }
     }
 }
 
@@ -460,7 +569,10 @@ impl<'a> Simulation<'a> {
             state,
             scratch: spare.scratch.for_new_run(),
             totals: RunTotals::default(),
+            counted: Counted::default(),
+            census_rates: CensusRates::of(s),
         };
+        sim.counted = sim.count_all(0);
         let census = sim.census(0);
         let caseload = caseload(sim.state.open_total(), sim.capacity(&census));
         sim.state.pressure = sim.pressure(caseload);
@@ -492,32 +604,22 @@ impl<'a> Simulation<'a> {
         (w.establishment_fte + changes).max(0.0)
     }
 
+    /// The census at step t: the workforce's sums as kept, and the agency
+    /// cover.
     pub(super) fn census(&self, t: u32) -> Census {
-        let supernumerary = self.s.asye.as_ref().is_some_and(|a| a.supernumerary);
-        // ASYEs already in post keep their protected caseload without an intake.
-        let weight = self.s.asye.as_ref().map_or(DEFAULT_ASYE_WEIGHT, |a| a.caseload_weight);
-        let costs = &self.s.costs;
-        let mut c = Census::default();
-        for w in &self.state.workers {
-            let asye = w.in_asye_year(t);
-            c.permanent += w.fte;
-            if !(supernumerary && asye) {
-                c.post_holding += w.fte;
-            }
-            if asye {
-                c.asye += w.fte;
-                c.annual_cost += w.fte * costs.asye;
-            } else {
-                c.annual_cost += w.fte * costs.permanent;
-            }
-            if w.absent {
-                c.absent += w.fte;
-            } else {
-                c.case_holding += if asye { w.fte * weight } else { w.fte };
-            }
+        Census {
+            covering: self.covering_fte(),
+            managed: self.managed_team_fte(t),
+            ..self.counted.census()
         }
-        c.covering = self.covering_fte();
-        c.managed = self.managed_team_fte(t);
+    }
+
+    /// The workforce's sums, counted worker by worker at step t.
+    fn count_all(&self, t: u32) -> Counted {
+        let mut c = Counted::default();
+        for w in &self.state.workers {
+            c.count(true, terms(w.fte, w.in_asye_year(t), w.absent, &self.census_rates));
+        }
         c
     }
 
@@ -695,7 +797,7 @@ impl<'a> Simulation<'a> {
         // 3. Leaving: each worker's clock runs down by this month's hazard.
         self.leaving(t, m, &mut flows);
         // 4. Absence.
-        self.absence();
+        self.absence(t);
         // 5. Recruitment.
         let mut census = self.census(t);
         self.recruitment(t, m, establishment, &mut census, &mut flows);
@@ -759,6 +861,16 @@ impl<'a> Simulation<'a> {
         self.scratch.joining = joining;
     }
 
+    /// A hire joining in step 5 or 6, after the month's census was taken:
+    /// counted in it and in the workforce's sums (present, holding a post,
+    /// not in the ASYE year).
+    fn join_after_census(&mut self, worker: Worker, census: &mut Census) {
+        let terms = terms(worker.fte, false, false, &self.census_rates);
+        census.count(terms);
+        self.counted.count(true, terms);
+        self.state.workers.push(worker);
+    }
+
     /// Step 3: permanent workers whose clocks run out leave (with any
     /// clawback), then agency workers likewise; step 2's starters join
     /// after it.
@@ -769,14 +881,21 @@ impl<'a> Simulation<'a> {
         let leavers = &mut self.scratch.leavers;
         leavers.clear();
         let workers = &mut self.state.workers;
+        let (counted, rates) = (&mut self.counted, &self.census_rates);
         // Leavers are swapped out: the order of workers carries no meaning.
         // Everyone here started before step t (`start < t`).
         let mut i = 0;
         while i < workers.len() {
             let w = &mut workers[i];
             let service = (t as i32 - w.start) as usize;
+            if w.asye && service == 12 {
+                // The ASYE year ends this month.
+                counted.count(false, terms(w.fte, true, w.absent, rates));
+                counted.count(true, terms(w.fte, false, w.absent, rates));
+            }
             w.clock -= tables[usize::from(w.asye)][service.min(last)];
             if ran_out(w.clock) {
+                counted.count(false, terms(w.fte, w.asye && service < 12, w.absent, rates));
                 flows.leavers_fte += w.fte;
                 leavers.push(w.id);
                 workers.swap_remove(i);
@@ -784,7 +903,10 @@ impl<'a> Simulation<'a> {
             }
             i += 1;
         }
-        workers.append(&mut self.scratch.joining);
+        for w in self.scratch.joining.drain(..) {
+            counted.count(true, terms(w.fte, w.in_asye_year(t), w.absent, rates));
+            workers.push(w);
+        }
         if !self.scratch.leavers.is_empty() && !self.state.payments.is_empty() {
             let leaving = &mut self.scratch.leaving;
             leaving.mark(&self.scratch.leavers, self.state.next_worker_id);
@@ -813,13 +935,17 @@ impl<'a> Simulation<'a> {
 
     /// Step 4: returns, then new absences among those present when the step
     /// began (a returner cannot start a new absence this month).
-    fn absence(&mut self) {
+    fn absence(&mut self, t: u32) {
         let (back, away) = (self.hazards.absence_return, self.hazards.absence_start);
         if self.state.clocks.absence_moves {
             let keyed = self.state.clocks.absence;
+            let (counted, rates) = (&mut self.counted, &self.census_rates);
             for w in &mut self.state.workers {
                 w.absence_clock -= if w.absent { back } else { away };
                 if ran_out(w.absence_clock) {
+                    let asye_year = w.in_asye_year(t);
+                    counted.count(false, terms(w.fte, asye_year, w.absent, rates));
+                    counted.count(true, terms(w.fte, asye_year, !w.absent, rates));
                     w.absent = !w.absent;
                     w.absence_clock = keyed.exponential(w.id, w.absence_draws);
                     w.absence_draws += 1;
@@ -846,8 +972,7 @@ impl<'a> Simulation<'a> {
                 if r.notice_months == 0 {
                     // Joins after this month's leaving and absence.
                     let worker = self.hire(t, fte_per_head, flows);
-                    census.add_hire(worker.fte, &self.s.costs);
-                    self.state.workers.push(worker);
+                    self.join_after_census(worker, census);
                 } else {
                     self.state.pipeline.push(Offer {
                         fte: fte_per_head,
@@ -995,8 +1120,7 @@ impl<'a> Simulation<'a> {
             let converted = self.state.agency.remove(i);
             flows.agency_leavers_fte += converted.fte;
             let worker = self.hire(t, converted.fte, flows);
-            census.add_hire(worker.fte, &self.s.costs);
-            self.state.workers.push(worker);
+            self.join_after_census(worker, census);
         }
         self.scratch.drawn = drawn;
     }
@@ -1181,6 +1305,86 @@ pub(super) fn indicator(b: bool) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::{self, Source};
+
+    /// The shipped baseline with absence moving, people absent and ASYEs
+    /// at the start, supernumerary ASYEs, heads of 0.8 FTE (so each group
+    /// ends in a smaller head) and, with `emptied`, everyone leaving within
+    /// months and nobody joining.
+    fn baseline_with(emptied: bool) -> Scenario {
+        let mut text = include_str!("../../scenarios/baseline.toml")
+            .replace("absent_fte = 0.0", "absent_fte = 7.3")
+            .replace("fte_per_head = 0.95", "fte_per_head = 0.8")
+            .replace("long_absence_annual_rate = 0.0 ", "long_absence_annual_rate = 0.3 ")
+            .replace("supernumerary = false ", "supernumerary = true ");
+        if emptied {
+            for (key, value) in [
+                ("annual_leaving_by_service_year", "[0.999]"),
+                ("annual_leaving", "0.999"),
+                ("applicants_per_month", "0"),
+                ("intake_per_year", "0"),
+                ("annual_conversion_rate", "0"),
+            ] {
+                let line = text
+                    .lines()
+                    .find(|l| l.starts_with(&format!("{key} ")))
+                    .unwrap()
+                    .to_string();
+                text = text.replace(&line, &format!("{key} = {value}"));
+            }
+        }
+        let source = Source::from_text("baseline.toml", &text).unwrap();
+        scenario::check(source).unwrap().scenario
+    }
+
+    /// Every month, the sums kept as people join, leave, change absence and
+    /// end their ASYE year are those of adding up the workforce afresh, to
+    /// rounding, and exactly 0 when nobody is in them.
+    #[test]
+    fn the_census_kept_month_by_month_is_the_census_counted_afresh() {
+        for s in [
+            baseline_with(false),
+            // Sums of nobody.
+            baseline_with(true),
+        ] {
+            let layout = Layout::of(&s);
+            let prepared = Prepared::new(&s, &layout);
+            let mut row = vec![0.0; layout.width()];
+            let (mut emptied, mut absences, mut asye_ends) = (false, false, false);
+            for run in 0..8 {
+                let mut sim = Simulation::new(&prepared, 11, run);
+                for t in 0..s.months {
+                    let absent_before = sim.state.workers.iter().filter(|w| w.absent).count();
+                    sim.step(t, &mut row);
+                    let kept = sim.counted.census();
+                    let afresh = sim.count_all(t).census();
+                    let pairs = [
+                        (kept.permanent, afresh.permanent),
+                        (kept.post_holding, afresh.post_holding),
+                        (kept.asye, afresh.asye),
+                        (kept.absent, afresh.absent),
+                        (kept.case_holding, afresh.case_holding),
+                        (kept.annual_cost, afresh.annual_cost),
+                    ];
+                    for (i, (k, a)) in pairs.into_iter().enumerate() {
+                        assert!(
+                            (k - a).abs() <= 1e-9 * a.abs().max(1.0),
+                            "sum {i}, month {t}: {k} vs {a}"
+                        );
+                        assert_eq!(k == 0.0, a == 0.0, "sum {i}, month {t}: {k} vs {a}");
+                        assert!(k >= 0.0, "sum {i}, month {t}: {k}");
+                    }
+                    emptied |= sim.state.workers.is_empty();
+                    absences |= sim.state.workers.iter().filter(|w| w.absent).count() != absent_before;
+                    asye_ends |= sim.state.workers.iter().any(|w| w.asye && w.service(t) == 12);
+                }
+            }
+            assert!(absences && asye_ends, "the case moves no absence or ends no ASYE year");
+            if s.workforce.annual_leaving_by_service_year.len() == 1 {
+                assert!(emptied, "everyone did not leave");
+            }
+        }
+    }
 
     #[test]
     fn the_agency_level_follows_its_changes_and_is_never_negative() {
