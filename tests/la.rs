@@ -609,11 +609,16 @@ fn an_unknown_year_lists_the_years_available() {
     assert!(text.contains("start = \"2022-10\""));
 }
 
-#[test]
-fn list_las_lists_every_council_with_its_region() {
+/// What `caseload new --list-las` prints (it exits 0).
+fn list_las() -> String {
     let dir = tempfile::tempdir().unwrap();
     let out = caseload(dir.path()).args(["new", "--list-las"]).assert().code(0);
-    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    String::from_utf8(out.get_output().stdout.clone()).unwrap()
+}
+
+#[test]
+fn list_las_lists_every_council_with_its_region() {
+    let stdout = list_las();
     let figures = Figures::embedded().unwrap();
     let p = Published::load();
     let mut listed = 0;
@@ -747,9 +752,7 @@ fn new_la_says_when_a_councils_latest_figures_are_older_than_others() {
 
 #[test]
 fn list_las_says_when_a_councils_latest_year_has_no_social_workers_in_post() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = caseload(dir.path()).args(["new", "--list-las"]).assert().code(0);
-    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let stdout = list_las();
     let figures = Figures::embedded().unwrap();
     let mut marked = 0;
     for council in &figures.councils {
@@ -776,9 +779,7 @@ fn list_las_says_when_a_councils_latest_year_has_no_social_workers_in_post() {
 
 #[test]
 fn list_las_marks_abolished_councils_with_their_successors() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = caseload(dir.path()).args(["new", "--list-las"]).assert().code(0);
-    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let stdout = list_las();
     let line = stdout.lines().find(|l| l.starts_with("Cumbria ")).unwrap();
     assert!(
         line.ends_with("2017-2022  (abolished 1 April 2023: now Cumberland; Westmorland and Furness)"),
