@@ -520,7 +520,7 @@ fn check_of_a_teams_scenario_says_each_teams_amounts_and_no_council_amounts_of_n
         "    Team managers: 5 FTE of posts, 5 in post (1 absent), 1 agency, 0.05 experienced hires a month.",
         "    Independent reviewing officers: 7 FTE of posts, 7 in post (0 absent), 0 agency.",
         "    Social workers: 13 FTE of posts, 12 in post (2 absent), 3 agency, 0.3 experienced hires a month, 1 ASYE a year.",
-        "  Child protection team (teams.child_protection): holds child_in_need, child_protection; caseload target 20 to 25.",
+        "  Child protection team (teams.child_protection): holds child in need, child protection; caseload target 20 to 25.",
     ] {
         assert!(text.contains(line), "no line {line:?} in:\n{text}");
     }

@@ -166,7 +166,7 @@ fn organisation(o: &mut String, s: &Scenario, org: &Organisation) -> std::fmt::R
         writeln!(
             o,
             "  {} (roles.{}): hold {} of a full caseload{}{differs}.",
-            text::capital(&crate::text::role_people(&r.name)),
+            text::capital(&text::role_people(&r.name)),
             r.name,
             percent(r.caseload_share),
             if r.manager { "; manage social workers" } else { "" }
@@ -180,18 +180,18 @@ fn organisation(o: &mut String, s: &Scenario, org: &Organisation) -> std::fmt::R
         )?;
     }
     for (ti, t) in org.teams.iter().enumerate() {
-        let states: Vec<&str> = t.states.iter().map(|i| s.cases[*i].name.as_str()).collect();
+        let states: Vec<String> = t.states.iter().map(|i| text::case_state(&s.cases[*i].name)).collect();
         writeln!(
             o,
             "  {} team (teams.{}): holds {}; caseload target {} to {}.",
-            crate::text::team_name(&t.name),
+            text::team_name(&t.name),
             t.name,
             states.join(", "),
             num(t.target.low),
             num(t.target.high)
         )?;
         for p in org.pools.iter().filter(|p| p.team == ti) {
-            let people = text::capital(&crate::text::role_people(&org.roles[p.role].name));
+            let people = text::capital(&text::role_people(&org.roles[p.role].name));
             writeln!(o, "    {people}: {}.", pool_amounts(&p.scenario))?;
         }
     }
