@@ -397,93 +397,79 @@ impl Census {
         self.managed += other.managed;
     }
 
-    /// Adds one worker's terms to the workforce's sums.
-    fn count(&mut self, terms: [f64; 6]) {
-        let [permanent, post_holding, asye, absent, case_holding, annual_cost] = terms;
-        self.permanent += permanent;
-        self.post_holding += post_holding;
-        self.asye += asye;
-        self.absent += absent;
-        self.case_holding += case_holding;
-        self.annual_cost += annual_cost;
+    /// Counts a worker who joins after the census was taken: a hire, so
+    /// present, holding a post and not in the ASYE year.
+    fn add_hire(&mut self, fte: f64, rates: &CensusRates) {
+        self.permanent += fte;
+        self.post_holding += fte;
+        self.case_holding += fte;
+        self.annual_cost += fte * rates.permanent_cost;
     }
 }
 
-/// The permanent workforce's sums, kept as people join, leave, start or
-/// end an absence and end their ASYE year: a month's census is then a copy,
-/// not a pass over everyone. Each sum counts the terms in it that are not
-/// 0 and is set to exactly 0 when none is left, not to what adding and
-/// taking away the same numbers leaves over (-6.7e-16, say), so that
-/// nobody absent is 0 absent FTE and 0 / 0 stays 0. Otherwise a sum
-/// differs from adding up the workforce afresh only by rounding, some
-/// 1e-15 of it.
-#[derive(Debug, Clone, Copy, Default)]
+/// The permanent workforce counted as people join, leave, start or end an
+/// absence and end their ASYE year, so that a month's census needs no pass
+/// over everyone: heads by FTE (a scenario's heads come in a handful of
+/// sizes: its FTE per head and the smaller last head of each group), each
+/// by whether in the ASYE year and whether absent. The census's sums are
+/// worked out afresh from these whole numbers each time, so they carry no
+/// rounding from one month to the next: a fully staffed establishment has
+/// exactly 0 vacant, and a sum of nobody is exactly 0.
+#[derive(Debug, Clone, Default)]
 struct Counted {
-    sums: [f64; 6],
-    /// Terms in each sum that are not 0.
-    nonzero: [u32; 6],
+    /// In the order each size was first seen.
+    sizes: Vec<HeadsOfSize>,
+}
+
+/// The heads of one FTE.
+#[derive(Debug, Clone, Copy)]
+struct HeadsOfSize {
+    fte: f64,
+    /// `heads[asye_year][absent]`.
+    heads: [[u32; 2]; 2],
 }
 
 impl Counted {
-    /// Counts a worker's terms ([`terms`]) in (`joins` true) or out.
-    fn count(&mut self, joins: bool, terms: [f64; 6]) {
-        for ((sum, nonzero), term) in self.sums.iter_mut().zip(&mut self.nonzero).zip(terms) {
-            if term == 0.0 {
+    /// Counts a worker in (`joins` true) or out.
+    fn count(&mut self, joins: bool, fte: f64, asye_year: bool, absent: bool) {
+        let i = match self.sizes.iter().position(|h| h.fte.to_bits() == fte.to_bits()) {
+            Some(i) => i,
+            None => {
+                self.sizes.push(HeadsOfSize {
+                    fte,
+                    heads: [[0; 2]; 2],
+                });
+                self.sizes.len() - 1
+            }
+        };
+        let n = &mut self.sizes[i].heads[usize::from(asye_year)][usize::from(absent)];
+        if joins {
+            *n += 1;
+        } else {
+            *n -= 1;
+        }
+    }
+
+    /// The census's sums (no agency): for each size, its FTE times its
+    /// heads in each sum, added size by size.
+    fn census(&self, rates: &CensusRates) -> Census {
+        let mut c = Census::default();
+        for size in &self.sizes {
+            let [[present, absent], [asye_present, asye_absent]] = size.heads.map(|row| row.map(f64::from));
+            let (others, asye) = (present + absent, asye_present + asye_absent);
+            if others + asye == 0.0 {
                 continue;
             }
-            if joins {
-                *sum += term;
-                *nonzero += 1;
-            } else {
-                *sum -= term;
-                *nonzero -= 1;
-                if *nonzero == 0 {
-                    *sum = 0.0;
-                }
-            }
+            let fte = size.fte;
+            c.permanent += fte * (others + asye);
+            c.post_holding += fte * if rates.supernumerary { others } else { others + asye };
+            c.asye += fte * asye;
+            c.absent += fte * (absent + asye_absent);
+            c.case_holding += fte * present + fte * rates.asye_weight * asye_present;
+            c.annual_cost += fte * rates.permanent_cost * others + fte * rates.asye_cost * asye;
         }
+        c
     }
-
-    /// The sums as a census (no agency).
-    fn census(&self) -> Census {
-        let [permanent, post_holding, asye, absent, case_holding, annual_cost] = self.sums;
-        Census {
-            permanent,
-            post_holding,
-            asye,
-            absent,
-            case_holding,
-            annual_cost,
-            covering: 0.0,
-            managed: 0.0,
-        }
-    }
-}
-
-/// A worker's terms in the census's sums: FTE in post, holding a post, in
-/// the ASYE year, absent, holding cases (an ASYE at its caseload weight),
-/// and the annual pay bill (at the ASYE or the permanent rate).
-fn terms(fte: f64, asye_year: bool, absent: bool, rates: &CensusRates) -> [f64; 6] {
-    let holding = if rates.supernumerary && asye_year { 0.0 } else { fte };
-    let case_holding = match (absent, asye_year) {
-        (true, _) => 0.0,
-        (false, true) => fte * rates.asye_weight,
-        (false, false) => fte,
-    };
-    let pay = fte
-        * if asye_year {
-            rates.asye_cost
-        } else {
-            rates.permanent_cost
-        };
-    [
-        fte,
-        holding,
-        if asye_year { fte } else { 0.0 },
-        if absent { fte } else { 0.0 },
-        case_holding,
-        pay,
-    ]
 }
 
 /// What a worker counts for in the census, by the scenario.
@@ -610,15 +596,15 @@ impl<'a> Simulation<'a> {
         Census {
             covering: self.covering_fte(),
             managed: self.managed_team_fte(t),
-            ..self.counted.census()
+            ..self.counted.census(&self.census_rates)
         }
     }
 
-    /// The workforce's sums, counted worker by worker at step t.
+    /// The workforce counted worker by worker at step t.
     fn count_all(&self, t: u32) -> Counted {
         let mut c = Counted::default();
         for w in &self.state.workers {
-            c.count(true, terms(w.fte, w.in_asye_year(t), w.absent, &self.census_rates));
+            c.count(true, w.fte, w.in_asye_year(t), w.absent);
         }
         c
     }
@@ -865,9 +851,8 @@ impl<'a> Simulation<'a> {
     /// counted in it and in the workforce's sums (present, holding a post,
     /// not in the ASYE year).
     fn join_after_census(&mut self, worker: Worker, census: &mut Census) {
-        let terms = terms(worker.fte, false, false, &self.census_rates);
-        census.count(terms);
-        self.counted.count(true, terms);
+        census.add_hire(worker.fte, &self.census_rates);
+        self.counted.count(true, worker.fte, false, false);
         self.state.workers.push(worker);
     }
 
@@ -881,7 +866,7 @@ impl<'a> Simulation<'a> {
         let leavers = &mut self.scratch.leavers;
         leavers.clear();
         let workers = &mut self.state.workers;
-        let (counted, rates) = (&mut self.counted, &self.census_rates);
+        let counted = &mut self.counted;
         // Leavers are swapped out: the order of workers carries no meaning.
         // Everyone here started before step t (`start < t`).
         let mut i = 0;
@@ -890,12 +875,12 @@ impl<'a> Simulation<'a> {
             let service = (t as i32 - w.start) as usize;
             if w.asye && service == 12 {
                 // The ASYE year ends this month.
-                counted.count(false, terms(w.fte, true, w.absent, rates));
-                counted.count(true, terms(w.fte, false, w.absent, rates));
+                counted.count(false, w.fte, true, w.absent);
+                counted.count(true, w.fte, false, w.absent);
             }
             w.clock -= tables[usize::from(w.asye)][service.min(last)];
             if ran_out(w.clock) {
-                counted.count(false, terms(w.fte, w.asye && service < 12, w.absent, rates));
+                counted.count(false, w.fte, w.asye && service < 12, w.absent);
                 flows.leavers_fte += w.fte;
                 leavers.push(w.id);
                 workers.swap_remove(i);
@@ -904,7 +889,7 @@ impl<'a> Simulation<'a> {
             i += 1;
         }
         for w in self.scratch.joining.drain(..) {
-            counted.count(true, terms(w.fte, w.in_asye_year(t), w.absent, rates));
+            counted.count(true, w.fte, w.in_asye_year(t), w.absent);
             workers.push(w);
         }
         if !self.scratch.leavers.is_empty() && !self.state.payments.is_empty() {
@@ -939,13 +924,13 @@ impl<'a> Simulation<'a> {
         let (back, away) = (self.hazards.absence_return, self.hazards.absence_start);
         if self.state.clocks.absence_moves {
             let keyed = self.state.clocks.absence;
-            let (counted, rates) = (&mut self.counted, &self.census_rates);
+            let counted = &mut self.counted;
             for w in &mut self.state.workers {
                 w.absence_clock -= if w.absent { back } else { away };
                 if ran_out(w.absence_clock) {
                     let asye_year = w.in_asye_year(t);
-                    counted.count(false, terms(w.fte, asye_year, w.absent, rates));
-                    counted.count(true, terms(w.fte, asye_year, !w.absent, rates));
+                    counted.count(false, w.fte, asye_year, w.absent);
+                    counted.count(true, w.fte, asye_year, !w.absent);
                     w.absent = !w.absent;
                     w.absence_clock = keyed.exponential(w.id, w.absence_draws);
                     w.absence_draws += 1;
@@ -1337,11 +1322,25 @@ mod tests {
         scenario::check(source).unwrap().scenario
     }
 
-    /// Every month, the sums kept as people join, leave, change absence and
-    /// end their ASYE year are those of adding up the workforce afresh, to
-    /// rounding, and exactly 0 when nobody is in them.
+    /// Heads by size and by (ASYE year, absent), every size with any, in
+    /// order of size: what two countings must agree on.
+    fn heads_by_size(c: &Counted) -> Vec<(u64, [[u32; 2]; 2])> {
+        let mut heads: Vec<(u64, [[u32; 2]; 2])> = c
+            .sizes
+            .iter()
+            .filter(|h| h.heads.iter().flatten().any(|n| *n > 0))
+            .map(|h| (h.fte.to_bits(), h.heads))
+            .collect();
+        heads.sort_unstable_by_key(|h| h.0);
+        heads
+    }
+
+    /// Every month, the heads counted as people join, leave, change absence
+    /// and end their ASYE year are those of counting the workforce afresh,
+    /// and the census read from them is its sums to rounding, exactly 0
+    /// when nobody is in a sum.
     #[test]
-    fn the_census_kept_month_by_month_is_the_census_counted_afresh() {
+    fn the_workforce_counted_month_by_month_is_the_workforce_counted_afresh() {
         for s in [
             baseline_with(false),
             // Sums of nobody.
@@ -1356,15 +1355,22 @@ mod tests {
                 for t in 0..s.months {
                     let absent_before = sim.state.workers.iter().filter(|w| w.absent).count();
                     sim.step(t, &mut row);
-                    let kept = sim.counted.census();
-                    let afresh = sim.count_all(t).census();
+                    let afresh = sim.count_all(t);
+                    assert_eq!(heads_by_size(&sim.counted), heads_by_size(&afresh), "month {t}");
+                    let kept = sim.counted.census(&sim.census_rates);
+                    let mut added = Census::default();
+                    for w in &sim.state.workers {
+                        let mut one = Counted::default();
+                        one.count(true, w.fte, w.in_asye_year(t), w.absent);
+                        added.add(&one.census(&sim.census_rates));
+                    }
                     let pairs = [
-                        (kept.permanent, afresh.permanent),
-                        (kept.post_holding, afresh.post_holding),
-                        (kept.asye, afresh.asye),
-                        (kept.absent, afresh.absent),
-                        (kept.case_holding, afresh.case_holding),
-                        (kept.annual_cost, afresh.annual_cost),
+                        (kept.permanent, added.permanent),
+                        (kept.post_holding, added.post_holding),
+                        (kept.asye, added.asye),
+                        (kept.absent, added.absent),
+                        (kept.case_holding, added.case_holding),
+                        (kept.annual_cost, added.annual_cost),
                     ];
                     for (i, (k, a)) in pairs.into_iter().enumerate() {
                         assert!(
@@ -1383,6 +1389,44 @@ mod tests {
             if s.workforce.annual_leaving_by_service_year.len() == 1 {
                 assert!(emptied, "everyone did not leave");
             }
+        }
+    }
+
+    /// The census carries no rounding from one month to the next: once the
+    /// odd-sized heads have gone, whole heads sum exactly (a fully staffed
+    /// establishment of 281.5 FTE has nothing vacant, not 5.7e-14).
+    #[test]
+    fn the_census_forgets_the_heads_that_have_gone() {
+        let rates = CensusRates {
+            supernumerary: false,
+            asye_weight: 0.9,
+            asye_cost: 40_000.0,
+            permanent_cost: 50_000.0,
+        };
+        let mut c = Counted::default();
+        for _ in 0..281 {
+            c.count(true, 1.0, false, false);
+        }
+        c.count(true, 0.3, false, true);
+        c.count(true, 0.5, false, false);
+        c.count(false, 0.3, false, true);
+        let census = c.census(&rates);
+        assert_eq!(census.post_holding, 281.5);
+        assert_eq!(census.permanent, 281.5);
+        assert_eq!(census.absent.to_bits(), 0.0f64.to_bits());
+        assert_eq!(census.annual_cost, 281.5 * 50_000.0);
+        c.count(false, 0.5, false, false);
+        for _ in 0..281 {
+            c.count(false, 1.0, false, false);
+        }
+        let nobody = c.census(&rates);
+        for sum in [
+            nobody.permanent,
+            nobody.post_holding,
+            nobody.case_holding,
+            nobody.annual_cost,
+        ] {
+            assert_eq!(sum.to_bits(), 0.0f64.to_bits());
         }
     }
 
