@@ -868,7 +868,8 @@ impl<'a> Simulation<'a> {
         let workers = &mut self.state.workers;
         let counted = &mut self.counted;
         // Leavers are swapped out: the order of workers carries no meaning.
-        // Everyone here started before step t (`start < t`).
+        // This month's starters join after the loop, so everyone here has
+        // `start <= t` (0 months of service only for those in post at step 0).
         let mut i = 0;
         while i < workers.len() {
             let w = &mut workers[i];
