@@ -168,6 +168,12 @@ pub fn key_words(key: &str) -> String {
 /// need`; a short key of one word is taken for an abbreviation, as case
 /// states are often named (`cin` -> `CIN`, `cp` -> `CP`, `lac` -> `LAC`).
 pub fn case_state(key: &str) -> String {
+    words_or_abbreviation(key)
+}
+
+/// A key as words, or a short key of one word as an abbreviation
+/// (`child_in_need` -> `child in need`, `cin` -> `CIN`).
+fn words_or_abbreviation(key: &str) -> String {
     if !key.contains('_') && key.len() <= 3 {
         key.to_uppercase()
     } else {
@@ -188,8 +194,7 @@ pub fn role_person(key: &str) -> String {
     match key {
         "iro" => "independent reviewing officer".into(),
         "asye" => "newly qualified social worker (ASYE)".into(),
-        _ if !key.contains('_') && key.len() <= 3 => key.to_uppercase(),
-        _ => key_words(key),
+        _ => words_or_abbreviation(key),
     }
 }
 

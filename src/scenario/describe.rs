@@ -15,17 +15,17 @@ pub enum Unit {
 
 /// A number for people: one decimal from 100 up, two below, no trailing zeros.
 pub fn num(x: f64) -> String {
-    crate::text::number(x)
+    text::number(x)
 }
 
 /// Money with thousands separators: `£52,000`.
 pub fn money(x: f64) -> String {
-    crate::text::money(x)
+    text::money(x)
 }
 
 /// A share as written: `0.3` -> `30%`.
 pub fn percent(x: f64) -> String {
-    crate::text::percent_as_written(x)
+    text::percent_as_written(x)
 }
 
 fn fmt_unit(x: f64, unit: Unit) -> String {
